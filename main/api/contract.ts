@@ -1,0 +1,181 @@
+// The one contract between a UI and the core: every call and every event, declared once, each with a runtime
+// schema (zod). The Electron adapter, the browser-mode server and the tests all bind this same table, and the
+// hosts validate every argument against it before a handler runs. Shared with the renderer: schemas and
+// types only, nothing that needs Node.
+import { z } from 'zod';
+
+// ---- shared shapes ---------------------------------------------------------------------------------------
+
+export const Id = z.number().int().positive();
+
+export const Collection = z.object({
+  id: Id,
+  name: z.string(),
+  kind: z.enum(['imported', 'generated', 'filtered', 'candidates']),
+  sourcePath: z.string().nullable(),
+  createdAt: z.string(),
+  moleculeCount: z.number().int().nonnegative(),
+  problemCount: z.number().int().nonnegative(),
+  duplicateCount: z.number().int().nonnegative(),
+  /** Molecules whose properties are computed (they fill in after an import, from a second job). */
+  propertiesDone: z.number().int().nonnegative(),
+  /** Names of the user columns carried in from the file (CSV columns, SD data fields). */
+  userColumns: z.array(z.string()),
+});
+export type Collection = z.infer<typeof Collection>;
+
+/** Property values computed by main/chem; null while not yet computed or where RDKit could not compute it. */
+export const MoleculeProps = z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]));
+export type MoleculeProps = z.infer<typeof MoleculeProps>;
+
+export const MoleculeRow = z.object({
+  id: Id,
+  collectionId: Id,
+  /** 1-based position in the collection, in file order. */
+  position: z.number().int().positive(),
+  name: z.string().nullable(),
+  smiles: z.string(),
+  canonicalSmiles: z.string(),
+  sourceLine: z.number().int().nullable(),
+  props: MoleculeProps,
+  userProps: MoleculeProps,
+});
+export type MoleculeRow = z.infer<typeof MoleculeRow>;
+
+export const Problem = z.object({
+  file: z.string(),
+  /** 1-based line in the file (for SD files: the first line of the record). */
+  line: z.number().int().nonnegative(),
+  record: z.number().int().positive().nullable(),
+  reason: z.string(),
+  /** The offending text, cut to a readable length. */
+  text: z.string().nullable(),
+});
+export type Problem = z.infer<typeof Problem>;
+
+export const JobKind = z.enum(['import', 'properties', 'encode', 'train', 'optimize', 'test']);
+export const JobStatus = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
+export const Job = z.object({
+  id: Id,
+  kind: JobKind,
+  status: JobStatus,
+  title: z.string(),
+  done: z.number().nonnegative(),
+  total: z.number().nonnegative().nullable(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  result: z.unknown().nullable(),
+});
+export type Job = z.infer<typeof Job>;
+
+export const SortSpec = z.object({
+  /** 'position' | 'name' | 'canonicalSmiles' | a property name | 'user:<column>' */
+  key: z.string().min(1).max(200),
+  descending: z.boolean().default(false),
+});
+
+/** What an import reads: a path on this machine (desktop, CLI) or the bytes of a dropped file (browser). */
+export const ImportSource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('path'), path: z.string().min(1).max(4096) }),
+  z.object({
+    kind: z.literal('upload'),
+    fileName: z.string().min(1).max(512),
+    /** base64 of the file's bytes (gzip allowed); about 200 MB of base64 at most. */
+    base64: z.string().max(280_000_000),
+  }),
+]);
+export type ImportSource = z.infer<typeof ImportSource>;
+
+// ---- calls -----------------------------------------------------------------------------------------------
+
+const call = <A extends z.ZodType, R extends z.ZodType>(args: A, result: R, doc: string) => ({ args, result, doc });
+
+export const calls = {
+  'app.info': call(
+    z.object({}),
+    z.object({ name: z.string(), version: z.string(), workspace: z.string(), host: z.enum(['electron', 'browser', 'test']) }),
+    'What is running and where its workspace is.',
+  ),
+  'collections.list': call(z.object({}), z.array(Collection), 'Every collection in the workspace, newest first.'),
+  'collections.get': call(z.object({ id: Id }), Collection, 'One collection.'),
+  'collections.import': call(
+    z.object({ source: ImportSource, name: z.string().min(1).max(200).optional() }),
+    z.object({ jobId: Id }),
+    'Start an import job: parse, canonicalize and store a collection; its properties follow in a second job.',
+  ),
+  'collections.rename': call(z.object({ id: Id, name: z.string().min(1).max(200) }), Collection, 'Rename a collection.'),
+  'collections.delete': call(z.object({ id: Id }), z.object({ deleted: z.boolean() }), 'Delete a collection and its molecules.'),
+  'collections.molecules': call(
+    z.object({
+      collectionId: Id,
+      offset: z.number().int().nonnegative(),
+      limit: z.number().int().positive().max(2000),
+      sort: SortSpec.optional(),
+    }),
+    z.object({ total: z.number().int().nonnegative(), rows: z.array(MoleculeRow) }),
+    'A window of a collection, for the virtualized table.',
+  ),
+  'collections.problems': call(
+    z.object({ collectionId: Id, offset: z.number().int().nonnegative(), limit: z.number().int().positive().max(5000) }),
+    z.object({ total: z.number().int().nonnegative(), rows: z.array(Problem) }),
+    'The lines of the source file that could not be imported, with the reason.',
+  ),
+  'chem.depict': call(
+    z.object({
+      smiles: z.array(z.string().max(2000)).max(500),
+      width: z.number().int().min(40).max(1200).default(200),
+      height: z.number().int().min(40).max(1200).default(150),
+    }),
+    z.object({ svgs: z.array(z.string().nullable()) }),
+    'RDKit SVG drawings, one per SMILES (null where RDKit cannot parse it).',
+  ),
+  'jobs.list': call(z.object({ limit: z.number().int().positive().max(500).default(50) }), z.array(Job), 'Recent jobs, newest first.'),
+  'jobs.get': call(z.object({ id: Id }), Job, 'One job.'),
+  'jobs.cancel': call(z.object({ id: Id }), z.object({ cancelled: z.boolean() }), 'Ask a running job to stop.'),
+} as const;
+
+// ---- events ----------------------------------------------------------------------------------------------
+
+export const events = {
+  'job.progress': z.object({
+    jobId: Id,
+    kind: JobKind,
+    done: z.number().nonnegative(),
+    total: z.number().nonnegative().nullable(),
+    /** items per second over the recent window */
+    rate: z.number().nonnegative().nullable(),
+    /** seconds left at the current rate; null when unknown */
+    etaSeconds: z.number().nonnegative().nullable(),
+    message: z.string().nullable(),
+  }),
+  'job.finished': z.object({
+    jobId: Id,
+    kind: JobKind,
+    status: z.enum(['done', 'failed', 'cancelled']),
+    error: z.string().nullable(),
+    result: z.unknown().nullable(),
+  }),
+  'collections.changed': z.object({ collectionId: Id.nullable() }),
+} as const;
+
+// ---- types derived from the table ------------------------------------------------------------------------
+
+export type Calls = typeof calls;
+export type CallName = keyof Calls;
+/** Arguments as a UI passes them (defaults may be left out). */
+export type CallArgs<N extends CallName> = z.input<Calls[N]['args']>;
+/** Arguments as a handler receives them, after validation and defaults. */
+export type ParsedArgs<N extends CallName> = z.output<Calls[N]['args']>;
+export type CallResult<N extends CallName> = z.infer<Calls[N]['result']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.infer<Events[E]>;
+
+/** What a host binds: one plain async function per call. */
+export type Handlers = { [N in CallName]: (args: ParsedArgs<N>) => Promise<CallResult<N>> };
+
+export const callNames = Object.keys(calls) as CallName[];
+export const eventNames = Object.keys(events) as EventName[];
+export const isCallName = (name: string): name is CallName => Object.hasOwn(calls, name);

@@ -1,0 +1,3 @@
+export * from './contract.ts';
+export * from './validate.ts';
+export * from './client.ts';
