@@ -1,0 +1,33 @@
+// What a host (Electron, browser-mode server, tests) gets from the core: the handlers for every call of the
+// contract, and one stream of events to forward to the UI.
+import type { EventName, EventPayload, Handlers } from '../api/contract.ts';
+
+export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+export interface Core {
+  handlers: Handlers;
+  /** Subscribe to every event; returns the unsubscribe function. */
+  onEvent(listener: EventListener): () => void;
+  close(): Promise<void>;
+}
+
+/**
+ * How the core starts a job process. Under plain Node it is child_process.fork; in Electron the host passes
+ * one built on utilityProcess.fork. Both speak structured-clone messages over the same tiny interface.
+ */
+export interface JobProcess {
+  postMessage(message: unknown): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** code null with a signal name, or the exit code */
+  onExit(listener: (code: number | null, signal: string | null) => void): void;
+  kill(): void;
+}
+export type JobLauncher = (workerModule: string, env: Record<string, string>) => JobProcess;
+
+export interface CoreOptions {
+  /** Path of the workspace SQLite file (created when missing). */
+  workspace: string;
+  host: 'electron' | 'browser' | 'test';
+  /** Defaults to a child_process.fork launcher. */
+  launcher?: JobLauncher;
+}
