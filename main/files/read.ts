@@ -1,0 +1,53 @@
+// The one entry point for reading a molecule file: opens it (gzip by content), picks the reader by
+// extension or, failing that, by content, and yields records and problems in file order.
+// Never throws on bad content; I/O errors (a missing file, a corrupt gzip) become a problem too.
+import { basename } from 'node:path';
+import { openSource } from './source.ts';
+import { sniffFormat } from './sniff.ts';
+import type { Sniffed } from './sniff.ts';
+import { problem } from './problem.ts';
+import { readSmilesLines } from './smiles-reader.ts';
+import type { ReadItem, ReadOptions } from './types.ts';
+
+export const DEFAULT_MAX_LENGTH = 1000;
+
+export async function* readMoleculeFile(source: string | Uint8Array, options: ReadOptions = {}): AsyncGenerator<ReadItem> {
+  const file = options.fileName ?? (typeof source === 'string' ? basename(source) : 'upload');
+  const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
+  let opened;
+  try {
+    opened = await openSource(source);
+  } catch (err) {
+    yield problem(file, 1, null, `cannot open the file: ${(err as Error).message}`);
+    return;
+  }
+  if (opened.head.length === 0) {
+    yield problem(file, 1, null, 'the file is empty');
+    return;
+  }
+  const sniffed = sniffFormat(options.fileName ?? (typeof source === 'string' ? source : ''), opened.head);
+  let lastLine = 0;
+  try {
+    for await (const item of pickReader(sniffed, opened.chunks, file, maxLength)) {
+      lastLine = Math.max(lastLine, item.line);
+      yield item;
+    }
+    if (lastLine === 0) yield problem(file, 1, null, 'no molecules found: the file has only blank or comment lines');
+  } catch (err) {
+    // Only stream failures get here (a corrupt gzip, a file removed while read): say where reading stopped.
+    yield problem(file, lastLine + 1, null, `reading stopped after line ${lastLine}: ${(err as Error).message}`);
+  }
+}
+
+async function* pickReader(sniffed: Sniffed, chunks: AsyncIterable<Buffer>, file: string, maxLength: number): AsyncGenerator<ReadItem> {
+  switch (sniffed.format) {
+    case 'unsupported':
+      yield problem(file, 1, null, `unsupported format: ${sniffed.reason}`);
+      return;
+    case 'smiles':
+      yield* readSmilesLines(chunks, { file, maxLength });
+      return;
+    default:
+      yield problem(file, 1, null, `unsupported format: ${sniffed.format} (reader not available yet)`);
+  }
+}

@@ -1,0 +1,67 @@
+// SMILES files: one structure per line, an optional name after whitespace (or tab-separated columns),
+// '#' comments and blank lines skipped, a header line such as "smiles name" or "SMILES\tID" recognised.
+import { splitLines } from './lines.ts';
+import { controlCharacter, problem, typedValue } from './problem.ts';
+import type { ReadItem, UserValue } from './types.ts';
+
+export interface SmilesReadOptions {
+  file: string;
+  maxLength: number;
+}
+
+const SMILES_HEADER = /^(smiles|smi|canonical_?smiles|isomeric_?smiles|structure|mol|molecule)$/i;
+/** Characters that can appear in a SMILES (CXSMILES extensions come after a space and are a name here). */
+const SMILES_CHARS = /^[A-Za-z0-9@+\-[\]()=#$%/\\.:*~&!?>,;'^]+$/;
+
+export async function* readSmilesLines(chunks: AsyncIterable<Buffer>, options: SmilesReadOptions): AsyncGenerator<ReadItem> {
+  const { file, maxLength } = options;
+  let record = 0;
+  let seenData = false;
+  let columns: string[] | null = null; // from a tab-separated header with more than two columns
+  for await (const { line, text, cut, bytes } of splitLines(chunks, Math.max(maxLength * 4, 64 * 1024))) {
+    const trimmed = text.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    if (cut) {
+      yield problem(file, line, ++record, `line too long (${bytes} bytes)`, trimmed);
+      seenData = true;
+      continue;
+    }
+    const bad = controlCharacter(trimmed);
+    if (bad >= 0) {
+      yield problem(file, line, ++record, `binary or control character (code ${trimmed.charCodeAt(bad)}) at column ${bad + 1}`, trimmed);
+      seenData = true;
+      continue;
+    }
+    const tabbed = trimmed.includes('\t');
+    const fields = tabbed ? trimmed.split('\t').map((f) => f.trim()) : splitFirstWhitespace(trimmed);
+    const structure = fields[0];
+    if (!seenData) {
+      seenData = true;
+      if (SMILES_HEADER.test(structure)) {
+        if (tabbed && fields.length > 2) columns = fields;
+        continue;
+      }
+    }
+    record++;
+    if (structure.length > maxLength) {
+      yield problem(file, line, record, `structure too long (${structure.length} characters, at most ${maxLength})`, trimmed);
+      continue;
+    }
+    if (!SMILES_CHARS.test(structure)) {
+      const at = [...structure].findIndex((ch) => !SMILES_CHARS.test(ch));
+      yield problem(file, line, record, `not a SMILES: unexpected character '${[...structure][at]}' at column ${at + 1}`, trimmed);
+      continue;
+    }
+    const name = fields[1] ? fields[1] : null;
+    const userProps: Record<string, UserValue> = {};
+    const width = Math.max(fields.length, columns?.length ?? 0);
+    for (let i = 2; i < width; i++) userProps[columns?.[i] ?? `column${i + 1}`] = typedValue(fields[i] ?? '');
+    yield { kind: 'record', line, record, structure, format: 'smiles', name, userProps };
+  }
+}
+
+function splitFirstWhitespace(text: string): string[] {
+  const match = /\s+/.exec(text);
+  if (!match) return [text];
+  return [text.slice(0, match.index), text.slice(match.index + match[0].length).trim()];
+}

@@ -1,0 +1,81 @@
+// Opening a molecule file as a stream of decompressed bytes. Gzip is recognised by its magic bytes (1f 8b),
+// never by the name, so "data.csv" that is really gzipped and "data.csv.gz" that is not both read right.
+// The first bytes are peeked for format sniffing and then handed on, so nothing is read twice.
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+
+export interface OpenedSource {
+  /** Decompressed bytes, from the first one (the peeked head included). */
+  chunks: AsyncIterable<Buffer>;
+  /** The first bytes of the decompressed content (up to the peek size), for sniffing. */
+  head: Buffer;
+  gzip: boolean;
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+const HEAD_BYTES = 64 * 1024;
+
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
+}
+
+async function firstBytes(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(buffer, 0, 2, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A path on disk or the bytes of a dropped file. Throws only for I/O errors (missing file, permissions). */
+export async function openSource(source: string | Uint8Array): Promise<OpenedSource> {
+  const magic = typeof source === 'string' ? await firstBytes(source) : source.subarray(0, 2);
+  const gzip = isGzip(magic);
+  const raw: Readable =
+    typeof source === 'string' ? createReadStream(source, { highWaterMark: 64 * 1024 }) : Readable.from([Buffer.from(source)]);
+  const stream = gzip ? raw.pipe(createGunzip()) : raw;
+  // A gunzip error (truncated or corrupt gzip) must surface on the stream we iterate, not crash the process.
+  if (gzip) raw.on('error', (err) => stream.destroy(err));
+  return peek(stream as AsyncIterable<Buffer>, HEAD_BYTES, gzip);
+}
+
+async function peek(stream: AsyncIterable<Buffer>, size: number, gzip: boolean): Promise<OpenedSource> {
+  const iterator = stream[Symbol.asyncIterator]();
+  const buffered: Buffer[] = [];
+  let length = 0;
+  let done = false;
+  let pending: unknown = null;
+  try {
+    while (length < size) {
+      const next = await iterator.next();
+      if (next.done) {
+        done = true;
+        break;
+      }
+      const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+      buffered.push(chunk);
+      length += chunk.length;
+    }
+  } catch (err) {
+    // A corrupt gzip fails while peeking: keep what was decompressed, rethrow when the reader gets there.
+    pending = err;
+    done = true;
+  }
+  const head = Buffer.concat(buffered).subarray(0, size);
+  async function* chunks(): AsyncGenerator<Buffer> {
+    yield* buffered;
+    if (pending) throw pending;
+    if (done) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+    }
+  }
+  return { chunks: chunks(), head, gzip };
+}
