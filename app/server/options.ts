@@ -1,0 +1,46 @@
+// Command-line options of `npm run serve` (app/server/main.ts), and where the workspace lives by default.
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+export interface ServeOptions {
+  /** 0: a free port. */
+  port: number;
+  workspace: string;
+}
+
+export const usage = 'Usage: npm run serve -- [--port N] [--workspace FILE]';
+
+/**
+ * The per-user data folder. On macOS and Windows it is where Electron's app.getPath('userData') points for
+ * "Molscape"; on Linux it follows the XDG data convention (~/.local/share) where Electron uses ~/.config.
+ */
+export function userDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
+  if (platform === 'win32') return path.win32.join(env.APPDATA || path.win32.join(home, 'AppData', 'Roaming'), 'Molscape');
+  if (platform === 'darwin') return path.posix.join(home, 'Library', 'Application Support', 'Molscape');
+  const base = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(home, '.local', 'share');
+  return path.join(base, 'Molscape');
+}
+
+export function defaultWorkspace(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
+  const join = platform === 'win32' ? path.win32.join : path.posix.join;
+  return join(userDataDir(env, platform, home), 'workspace.sqlite');
+}
+
+/** Parse argv (without node and the script); throws an Error whose message says what is wrong. */
+export function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): ServeOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: { port: { type: 'string' }, workspace: { type: 'string' } },
+    strict: true,
+    allowPositionals: false,
+  });
+  let port = 0;
+  if (values.port !== undefined) {
+    if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) throw new Error(`--port must be a number from 0 to 65535, not '${values.port}'.`);
+    port = Number(values.port);
+  }
+  if (values.workspace !== undefined && values.workspace.trim() === '') throw new Error('--workspace needs a file path.');
+  const workspace = values.workspace !== undefined ? path.resolve(values.workspace) : defaultWorkspace(env);
+  return { port, workspace };
+}
