@@ -1,0 +1,36 @@
+// What differs between the two hosts, in one place: how calls travel, and how a file the chemist chose
+// becomes an import source (its path on the desktop; its bytes in a browser, which cannot see paths).
+import { createClient, type ApiClient } from '../../../main/api/client.ts';
+import type { ImportSource } from '../../../main/api/contract.ts';
+import { createBrowserTransport } from './browser-transport.ts';
+import { createElectronTransport } from './electron-transport.ts';
+import { readToken } from './token.ts';
+import { fileToBase64 } from '../lib/file-bytes.ts';
+
+export interface Platform {
+  client: ApiClient;
+  host: 'electron' | 'browser';
+  importSourceFor(file: File): Promise<ImportSource>;
+}
+
+export function detectPlatform(): Platform {
+  const bridge = window.molscape;
+  if (bridge) {
+    return {
+      client: createClient(createElectronTransport(bridge)),
+      host: 'electron',
+      importSourceFor: async (file) => {
+        const path = bridge.pathForFile(file);
+        // A file made in the page (not from disk) has no path; send its bytes instead.
+        return path ? { kind: 'path', path } : { kind: 'upload', fileName: file.name, base64: await fileToBase64(file) };
+      },
+    };
+  }
+  const token = readToken(location, sessionStorage);
+  if (!token) throw new Error('This page needs the address Molscape printed, with its ?token=… part.');
+  return {
+    client: createClient(createBrowserTransport({ token })),
+    host: 'browser',
+    importSourceFor: async (file) => ({ kind: 'upload', fileName: file.name, base64: await fileToBase64(file) }),
+  };
+}

@@ -1,0 +1,41 @@
+// The sidebar's list of collections and which one is open. Kept fresh from 'collections.changed' events
+// (new imports, counts filling in as the properties job runs).
+import type { ApiClient } from '../../../main/api/client.ts';
+import type { Collection } from '../../../main/api/contract.ts';
+import { coalesce } from '../lib/coalesce.ts';
+
+export class CollectionsState {
+  list = $state.raw<Collection[]>([]);
+  selectedId = $state<number | null>(null);
+  loaded = $state(false);
+  error = $state<string | null>(null);
+
+  selected = $derived(this.list.find((c) => c.id === this.selectedId) ?? null);
+
+  readonly refresh: () => Promise<void>;
+  readonly #client: ApiClient;
+
+  constructor(client: ApiClient) {
+    this.#client = client;
+    this.refresh = coalesce(async () => {
+      try {
+        this.list = await this.#client.call('collections.list', {});
+        this.error = null;
+      } catch (error) {
+        this.error = `Could not list the collections: ${(error as Error).message}`;
+      }
+      this.loaded = true;
+      // Open the newest collection when nothing (or a deleted one) is selected.
+      if (this.selectedId === null || !this.list.some((c) => c.id === this.selectedId)) this.selectedId = this.list[0]?.id ?? null;
+    });
+  }
+
+  /** Listen for changes; returns the unsubscribe function. */
+  watch(): () => void {
+    return this.#client.on('collections.changed', () => void this.refresh());
+  }
+
+  select(id: number) {
+    this.selectedId = id;
+  }
+}

@@ -1,0 +1,122 @@
+// The rows of one collection, fetched in pages of PAGE rows as the table scrolls, so a 250,000-row collection
+// costs only the pages near the viewport. Pages far from the viewport are dropped (MAX_PAGES kept). When the
+// core says the collection changed (properties filling in), the pages in view are fetched again in place.
+import type { ApiClient } from '../../../main/api/client.ts';
+import type { MoleculeRow } from '../../../main/api/contract.ts';
+import { coalesce } from '../lib/coalesce.ts';
+
+export const PAGE = 100;
+const MAX_PAGES = 40;
+
+export interface Sort {
+  key: string;
+  descending: boolean;
+}
+
+export class MoleculeWindow {
+  total = $state(0);
+  sort = $state<Sort>({ key: 'position', descending: false });
+  loaded = $state(false);
+  error = $state<string | null>(null);
+  /** Bumped whenever a page lands, so rows read through row() re-render. */
+  version = $state(0);
+
+  readonly collectionId: number;
+  readonly #client: ApiClient;
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- the UI re-renders through `version`, one signal for a whole page
+  #pages = new Map<number, MoleculeRow[]>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- the UI re-renders through `version`, one signal for a whole page
+  #pending = new Set<number>();
+  /** Changes with the sort: answers for an older sort are dropped. */
+  #generation = 0;
+  #visible = { start: 0, end: 0 };
+  readonly #refreshVisible: () => Promise<void>;
+
+  constructor(client: ApiClient, collectionId: number) {
+    this.#client = client;
+    this.collectionId = collectionId;
+    this.#refreshVisible = coalesce(async () => {
+      const pages = this.#pagesFor(this.#visible.start, this.#visible.end);
+      if (pages.length === 0) pages.push(0);
+      await Promise.all(pages.map((p) => this.#fetch(p, true)));
+    });
+  }
+
+  /** The row at a display index, or undefined while its page is on its way. */
+  row(index: number): MoleculeRow | undefined {
+    void this.version;
+    return this.#pages.get(Math.floor(index / PAGE))?.[index % PAGE];
+  }
+
+  /** The table calls this with the rows it shows (overscan included); missing pages are fetched. */
+  ensure(start: number, end: number) {
+    this.#visible = { start, end };
+    for (const page of this.#pagesFor(start, end)) void this.#fetch(page, false);
+  }
+
+  /** First page and total; call once when the collection opens. */
+  load(): Promise<void> {
+    return this.#fetch(0, false);
+  }
+
+  /** The collection changed on the core's side: fetch what is in view again, keeping what is shown meanwhile. */
+  refresh(): Promise<void> {
+    return this.#refreshVisible();
+  }
+
+  watch(): () => void {
+    return this.#client.on('collections.changed', ({ collectionId }) => {
+      if (collectionId === null || collectionId === this.collectionId) void this.refresh();
+    });
+  }
+
+  /** Sort by a column; a second click on the same column reverses it. */
+  sortBy(key: string) {
+    const descending = this.sort.key === key ? !this.sort.descending : false;
+    this.sort = { key, descending };
+    this.#generation++;
+    this.#pages.clear();
+    this.#pending.clear();
+    this.version++;
+    void this.#fetch(0, false);
+    for (const page of this.#pagesFor(this.#visible.start, this.#visible.end)) void this.#fetch(page, false);
+  }
+
+  #pagesFor(start: number, end: number): number[] {
+    const last = Math.min(end, this.total - 1);
+    const pages: number[] = [];
+    for (let p = Math.floor(Math.max(0, start) / PAGE); p * PAGE <= last; p++) pages.push(p);
+    return pages;
+  }
+
+  async #fetch(page: number, force: boolean): Promise<void> {
+    if (this.#pending.has(page) || (!force && this.#pages.has(page))) return;
+    this.#pending.add(page);
+    const generation = this.#generation;
+    try {
+      const { total, rows } = await this.#client.call('collections.molecules', {
+        collectionId: this.collectionId,
+        offset: page * PAGE,
+        limit: PAGE,
+        sort: this.sort.key === 'position' && !this.sort.descending ? undefined : { ...this.sort },
+      });
+      if (generation !== this.#generation) return;
+      this.#pages.set(page, rows);
+      this.#evictFarFrom(page);
+      this.total = total;
+      this.error = null;
+    } catch (error) {
+      if (generation === this.#generation) this.error = `Could not load molecules: ${(error as Error).message}`;
+    } finally {
+      if (generation === this.#generation) this.#pending.delete(page);
+      this.loaded = true;
+      this.version++;
+    }
+  }
+
+  #evictFarFrom(page: number) {
+    if (this.#pages.size <= MAX_PAGES) return;
+    const byDistance = [...this.#pages.keys()].sort((a, b) => Math.abs(b - page) - Math.abs(a - page));
+    for (const p of byDistance.slice(0, this.#pages.size - MAX_PAGES)) this.#pages.delete(p);
+  }
+}
