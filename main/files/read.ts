@@ -7,6 +7,7 @@ import { sniffFormat } from './sniff.ts';
 import type { Sniffed } from './sniff.ts';
 import { problem } from './problem.ts';
 import { readSmilesLines } from './smiles-reader.ts';
+import { readCsvMolecules } from './csv-reader.ts';
 import type { ReadItem, ReadOptions } from './types.ts';
 
 export const DEFAULT_MAX_LENGTH = 1000;
@@ -46,6 +47,9 @@ async function* pickReader(sniffed: Sniffed, chunks: AsyncIterable<Buffer>, file
       return;
     case 'smiles':
       yield* readSmilesLines(chunks, { file, maxLength });
+      return;
+    case 'csv':
+      yield* readCsvMolecules(chunks, { file, maxLength, delimiter: sniffed.delimiter ?? ',' });
       return;
     default:
       yield problem(file, 1, null, `unsupported format: ${sniffed.format} (reader not available yet)`);

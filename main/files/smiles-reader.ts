@@ -1,5 +1,6 @@
 // SMILES files: one structure per line, an optional name after whitespace (or tab-separated columns),
 // '#' comments and blank lines skipped, a header line such as "smiles name" or "SMILES\tID" recognised.
+import { SMILES_CHARS } from './columns.ts';
 import { splitLines } from './lines.ts';
 import { controlCharacter, problem, typedValue } from './problem.ts';
 import type { ReadItem, UserValue } from './types.ts';
@@ -10,8 +11,6 @@ export interface SmilesReadOptions {
 }
 
 const SMILES_HEADER = /^(smiles|smi|canonical_?smiles|isomeric_?smiles|structure|mol|molecule)$/i;
-/** Characters that can appear in a SMILES (CXSMILES extensions come after a space and are a name here). */
-const SMILES_CHARS = /^[A-Za-z0-9@+\-[\]()=#$%/\\.:*~&!?>,;'^]+$/;
 
 export async function* readSmilesLines(chunks: AsyncIterable<Buffer>, options: SmilesReadOptions): AsyncGenerator<ReadItem> {
   const { file, maxLength } = options;
