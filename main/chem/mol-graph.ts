@@ -1,0 +1,132 @@
+// The atom graph of an RDKit molecule, read from its JSON (get_json): element, total H count, charge, isotope,
+// aromaticity and ring membership per atom, bond types as RDKit's Bond::BondType numbers. The WASM build
+// exposes no per-atom API, and the JSON is the one output that carries implicit H counts, aromatic flags and
+// the ring list together (a molblock is kekulized and drops implicit Hs).
+import type { JSMol } from './rdkit.ts';
+
+/** RDKit's Bond::BondType values that can appear in a molecule read from SMILES, SMARTS-free. */
+export const BondType = { ZERO: 21, SINGLE: 1, DOUBLE: 2, TRIPLE: 3, QUADRUPLE: 4, AROMATIC: 12 } as const;
+
+export interface MolGraph {
+  numAtoms: number;
+  numBonds: number;
+  /** atomic number per atom */
+  z: Int32Array;
+  /** total H count per atom (implicit + explicit H count, not counting H atoms present as graph nodes) */
+  hs: Int32Array;
+  charge: Int32Array;
+  /** 0 when no isotope is set */
+  isotope: Int32Array;
+  aromatic: Uint8Array;
+  /** number of SSSR rings the atom is in */
+  ringCount: Int32Array;
+  bondBegin: Int32Array;
+  bondEnd: Int32Array;
+  /** RDKit Bond::BondType per bond */
+  bondType: Int32Array;
+  /** bond indices per atom, in the order RDKit stores them (bond index order) */
+  atomBonds: number[][];
+  /** SSSR rings as atom index lists */
+  rings: number[][];
+  /** atoms with a CIP label assigned (specified stereocentres) */
+  cipAtoms: number[];
+}
+
+interface JsonAtom {
+  z?: number;
+  impHs?: number;
+  chg?: number;
+  isotope?: number;
+}
+interface JsonBond {
+  bo?: number;
+  atoms: [number, number];
+}
+interface JsonExtension {
+  name: string;
+  aromaticAtoms?: number[];
+  aromaticBonds?: number[];
+  atomRings?: number[][];
+  cipCodes?: [number, string][];
+}
+interface RDKitJson {
+  defaults: { atom: Required<JsonAtom>; bond: { bo: number } };
+  molecules: { atoms: JsonAtom[]; bonds?: JsonBond[]; extensions?: JsonExtension[] }[];
+}
+
+function bondTypeOf(bo: number, aromatic: boolean): number {
+  if (aromatic) return BondType.AROMATIC;
+  switch (bo) {
+    case 0:
+      return BondType.ZERO;
+    case 1:
+    case 2:
+    case 3:
+    case 4:
+      return bo;
+    default:
+      return bo;
+  }
+}
+
+export function molGraphFromJson(json: string): MolGraph {
+  const doc = JSON.parse(json) as RDKitJson;
+  const m = doc.molecules[0];
+  const da = doc.defaults.atom;
+  const db = doc.defaults.bond;
+  const atoms = m.atoms;
+  const bonds = m.bonds ?? [];
+  const ext = m.extensions?.find((e) => e.name === 'rdkitRepresentation');
+  const n = atoms.length;
+  const g: MolGraph = {
+    numAtoms: n,
+    numBonds: bonds.length,
+    z: new Int32Array(n),
+    hs: new Int32Array(n),
+    charge: new Int32Array(n),
+    isotope: new Int32Array(n),
+    aromatic: new Uint8Array(n),
+    ringCount: new Int32Array(n),
+    bondBegin: new Int32Array(bonds.length),
+    bondEnd: new Int32Array(bonds.length),
+    bondType: new Int32Array(bonds.length),
+    atomBonds: Array.from({ length: n }, () => []),
+    rings: ext?.atomRings ?? [],
+    cipAtoms: (ext?.cipCodes ?? []).map(([i]) => i),
+  };
+  for (let i = 0; i < n; i++) {
+    const a = atoms[i];
+    g.z[i] = a.z ?? da.z;
+    g.hs[i] = a.impHs ?? da.impHs;
+    g.charge[i] = a.chg ?? da.chg;
+    g.isotope[i] = a.isotope ?? da.isotope;
+  }
+  for (const i of ext?.aromaticAtoms ?? []) g.aromatic[i] = 1;
+  const aromaticBond = new Uint8Array(bonds.length);
+  for (const i of ext?.aromaticBonds ?? []) aromaticBond[i] = 1;
+  for (let b = 0; b < bonds.length; b++) {
+    const [x, y] = bonds[b].atoms;
+    g.bondBegin[b] = x;
+    g.bondEnd[b] = y;
+    g.bondType[b] = bondTypeOf(bonds[b].bo ?? db.bo, aromaticBond[b] === 1);
+    g.atomBonds[x].push(b);
+    g.atomBonds[y].push(b);
+  }
+  for (const ring of g.rings) for (const i of ring) g.ringCount[i]++;
+  return g;
+}
+
+export function molGraph(mol: JSMol): MolGraph {
+  return molGraphFromJson(mol.get_json());
+}
+
+export function otherAtom(g: MolGraph, bond: number, atom: number): number {
+  return g.bondBegin[bond] === atom ? g.bondEnd[bond] : g.bondBegin[bond];
+}
+
+/** Size of the largest SSSR ring, 0 for an acyclic molecule. */
+export function largestRingSize(g: MolGraph): number {
+  let max = 0;
+  for (const r of g.rings) if (r.length > max) max = r.length;
+  return max;
+}
