@@ -14,6 +14,6 @@ export function countProblems(db: Db, collectionId: number): number {
 
 export function listProblems(db: Db, collectionId: number, offset: number, limit: number): Problem[] {
   return db
-    .prepare('SELECT file, line, record, reason, text FROM problems WHERE collection_id = ? ORDER BY id LIMIT ? OFFSET ?')
+    .prepare('SELECT file, line, record, reason, text FROM problems WHERE collection_id = ? ORDER BY line, record, id LIMIT ? OFFSET ?')
     .all(collectionId, limit, offset) as Problem[];
 }

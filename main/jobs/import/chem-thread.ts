@@ -1,0 +1,54 @@
+// A worker thread with its own RDKit: canonicalizes structures for the import job and computes properties
+// for the properties job, one batch per message. Two of these keep both cores busy while the job's main
+// thread reads the file and writes SQLite.
+import { parentPort } from 'node:worker_threads';
+import { computeProperties } from '../../chem/properties.ts';
+import { loadRDKit, parseMol } from '../../chem/rdkit.ts';
+import { rdkitFailureReason } from './failure-reason.ts';
+import type { ChemTask, ChemTaskResult } from './chem-tasks.ts';
+
+const ready = loadRDKit();
+
+function canonicalize(structures: string[]): { canonical: (string | null)[]; errors: (string | null)[] } {
+  const canonical: (string | null)[] = new Array(structures.length).fill(null);
+  const errors: (string | null)[] = new Array(structures.length).fill(null);
+  structures.forEach((s, i) => {
+    const mol = parseMol(s);
+    if (!mol) {
+      errors[i] = rdkitFailureReason(s);
+      return;
+    }
+    try {
+      const smiles = mol.get_smiles();
+      if (smiles) canonical[i] = smiles;
+      else errors[i] = 'empty structure (no atoms)';
+    } catch (err) {
+      errors[i] = `RDKit could not write a canonical SMILES: ${(err as Error).message}`;
+    } finally {
+      mol.delete();
+    }
+  });
+  return { canonical, errors };
+}
+
+function properties(smiles: string[]): (Record<string, number | string | boolean | null> | null)[] {
+  return smiles.map((s) => {
+    const mol = parseMol(s);
+    if (!mol) return null;
+    try {
+      return computeProperties(mol);
+    } catch {
+      return null;
+    } finally {
+      mol.delete();
+    }
+  });
+}
+
+parentPort!.on('message', async (task: ChemTask) => {
+  await ready;
+  let result: ChemTaskResult;
+  if (task.op === 'canonicalize') result = { op: 'canonicalize', seq: task.seq, ...canonicalize(task.structures) };
+  else result = { op: 'properties', seq: task.seq, props: properties(task.smiles) };
+  parentPort!.postMessage(result);
+});

@@ -1,0 +1,33 @@
+// Arguments of an import job, as the host stores them in the jobs row.
+import { z } from 'zod';
+
+export const ImportJobArgs = z.object({
+  /** The file to read (for an upload: the temporary copy beside the workspace). */
+  path: z.string().min(1),
+  /** The name the user knows the file by (messages, problems); defaults to the path's base name. */
+  fileName: z.string().optional(),
+  /** Name of the new collection. */
+  name: z.string().min(1),
+  /** What to record as the collection's source (null for an upload). */
+  sourcePath: z.string().nullable(),
+  /** Chemistry threads (default: one per core, at most 4). */
+  threads: z.number().int().positive().max(16).optional(),
+});
+export type ImportJobArgs = z.infer<typeof ImportJobArgs>;
+
+export interface ImportResult {
+  collectionId: number;
+  /** Records read from the file (good, duplicate and failed). */
+  records: number;
+  imported: number;
+  duplicates: number;
+  problems: number;
+  seconds: number;
+}
+
+/** A collection name from a file name: 'train.smi.gz' -> 'train'. */
+export function collectionNameFor(fileName: string): string {
+  const base = fileName.replace(/^.*[\\/]/, '');
+  const stripped = base.replace(/\.gz$/i, '').replace(/\.(smi|smiles|csv|tsv|txt|sdf|sd|mol)$/i, '');
+  return stripped || base || 'import';
+}

@@ -1,0 +1,180 @@
+// JobManager: runs in the host process. Creates the jobs row, starts a job process through the launcher,
+// relays its progress (throttled, with rate and ETA) and events, records how it ended, cancels on request
+// (a message, then a kill after a grace period), and fails a job whose process dies without a word.
+import type { EventName, EventPayload, Job } from '../api/contract.ts';
+import type { JobLauncher, JobProcess } from '../handlers/types.ts';
+import type { Db } from '../store/db.ts';
+import { createJob, failStaleJobs, finishJob, getJob, updateJobProgress } from '../store/jobs.ts';
+import { isWorkerMessage, type HostMessage, type WorkerMessage } from './protocol.ts';
+import { ProgressMeter, Throttle } from './progress.ts';
+
+type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+type Progress = EventPayload<'job.progress'>;
+
+export interface JobManagerOptions {
+  db: Db;
+  workspace: string;
+  launcher: JobLauncher;
+  workerModule: string;
+  emit: Emit;
+  /** How long a cancelled job may take to stop by itself before its process is killed. */
+  cancelGraceMs?: number;
+  /** Minimum time between two 'job.progress' events of one job (default 200 ms: at most 5 a second). */
+  progressIntervalMs?: number;
+}
+
+interface Running {
+  id: number;
+  kind: Job['kind'];
+  process: JobProcess;
+  meter: ProgressMeter;
+  throttle: Throttle<Progress>;
+  cancelRequested: boolean;
+  ended: boolean;
+  killTimer: NodeJS.Timeout | null;
+}
+
+export class JobManager {
+  private readonly running = new Map<number, Running>();
+  private readonly waiters = new Map<number, ((job: Job) => void)[]>();
+  private readonly finishedListeners: ((job: Job) => void)[] = [];
+
+  constructor(private readonly o: JobManagerOptions) {}
+
+  /** Marks the jobs a crashed previous run left 'running' as failed; call once on start-up. */
+  recoverStale(): number[] {
+    return failStaleJobs(this.o.db, 'The app stopped while this job was running (it was not finished).');
+  }
+
+  start(kind: Job['kind'], title: string, args: unknown): number {
+    const id = createJob(this.o.db, kind, title, args, 'running');
+    let child: JobProcess;
+    try {
+      child = this.o.launcher(this.o.workerModule, { MOLSCAPE_JOB_ID: String(id) });
+    } catch (err) {
+      this.end(id, kind, 'failed', `Could not start the job process: ${(err as Error).message}`, null);
+      return id;
+    }
+    const r: Running = {
+      id,
+      kind,
+      process: child,
+      meter: new ProgressMeter(),
+      throttle: new Throttle(this.o.progressIntervalMs ?? 200, (p) => {
+        updateJobProgress(this.o.db, id, p.done, p.total);
+        this.o.emit('job.progress', p);
+      }),
+      cancelRequested: false,
+      ended: false,
+      killTimer: null,
+    };
+    this.running.set(id, r);
+    child.onMessage((m) => {
+      if (isWorkerMessage(m)) this.onMessage(r, m);
+    });
+    child.onExit((code, signal) => this.onExit(r, code, signal));
+    const start: HostMessage = { type: 'start', jobId: id, kind, args, workspace: this.o.workspace };
+    child.postMessage(start);
+    return id;
+  }
+
+  /** Asks a running job to stop; false when it is not running. */
+  cancel(id: number): boolean {
+    const r = this.running.get(id);
+    if (!r || r.ended) return false;
+    if (r.cancelRequested) return true;
+    r.cancelRequested = true;
+    r.process.postMessage({ type: 'cancel' } satisfies HostMessage);
+    r.killTimer = setTimeout(() => r.process.kill(), this.o.cancelGraceMs ?? 3000);
+    return true;
+  }
+
+  isRunning(id: number): boolean {
+    return this.running.has(id);
+  }
+
+  /** Resolves with the job once it has finished (at once when it already has). */
+  whenFinished(id: number): Promise<Job> {
+    const job = getJob(this.o.db, id);
+    if (!this.running.has(id)) return Promise.resolve(job);
+    return new Promise((resolve) => {
+      const list = this.waiters.get(id) ?? [];
+      list.push(resolve);
+      this.waiters.set(id, list);
+    });
+  }
+
+  /** Called after every job's end is recorded (before 'job.finished' listeners of the host run). */
+  onFinished(listener: (job: Job) => void): void {
+    this.finishedListeners.push(listener);
+  }
+
+  /** Stops every running job: cancel, then kill after the grace period; resolves when all have ended. */
+  async close(): Promise<void> {
+    const ids = [...this.running.keys()];
+    for (const id of ids) this.cancel(id);
+    await Promise.all(ids.map((id) => this.whenFinished(id)));
+  }
+
+  private onMessage(r: Running, m: WorkerMessage): void {
+    if (r.ended) return;
+    switch (m.type) {
+      case 'progress': {
+        r.meter.add(m.done);
+        r.throttle.push({
+          jobId: r.id,
+          kind: r.kind,
+          done: m.done,
+          total: m.total,
+          rate: r.meter.rate(),
+          etaSeconds: r.meter.eta(m.done, m.total),
+          message: m.message,
+        });
+        break;
+      }
+      case 'event':
+        this.o.emit(m.event, m.payload);
+        break;
+      case 'done':
+        this.end(r.id, r.kind, 'done', null, m.result);
+        break;
+      case 'failed':
+        this.end(r.id, r.kind, 'failed', m.error, null);
+        break;
+      case 'cancelled':
+        this.end(r.id, r.kind, 'cancelled', null, null);
+        break;
+    }
+  }
+
+  private onExit(r: Running, code: number | null, signal: string | null): void {
+    if (r.ended) return;
+    if (r.cancelRequested) return this.end(r.id, r.kind, 'cancelled', null, null);
+    const how = signal ? `was killed by ${signal}${signal === 'SIGKILL' ? ' (out of memory, or killed from outside)' : ''}` : `exited with code ${code}`;
+    this.end(r.id, r.kind, 'failed', `The job process ${how} before the job finished.`, null);
+  }
+
+  private end(id: number, kind: Job['kind'], status: 'done' | 'failed' | 'cancelled', error: string | null, result: unknown): void {
+    const r = this.running.get(id);
+    if (r) {
+      r.ended = true;
+      if (r.killTimer) clearTimeout(r.killTimer);
+      r.throttle.flush();
+      this.running.delete(id);
+      // a process that reported its end exits by itself; one that lingers is not left behind
+      setTimeout(() => r.process.kill(), 5000).unref();
+    }
+    finishJob(this.o.db, id, status, error, result ?? null);
+    const job = getJob(this.o.db, id);
+    for (const l of this.finishedListeners) {
+      try {
+        l(job);
+      } catch (err) {
+        console.error(`Job ${id}: a finish listener failed: ${(err as Error).message}`);
+      }
+    }
+    this.o.emit('job.finished', { jobId: id, kind, status, error, result: result ?? null });
+    for (const w of this.waiters.get(id) ?? []) w(job);
+    this.waiters.delete(id);
+  }
+}

@@ -1,0 +1,12 @@
+// Which code runs a job of each kind inside the job process.
+import type { Job } from '../../api/contract.ts';
+import type { JobRunner } from '../runner.ts';
+import { testJob } from './test-job.ts';
+import { importJob } from '../import/import-job.ts';
+import { propertiesJob } from '../properties/properties-job.ts';
+
+export const runners: Partial<Record<Job['kind'], JobRunner>> = {
+  test: testJob,
+  import: importJob,
+  properties: propertiesJob,
+};

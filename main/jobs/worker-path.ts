@@ -1,0 +1,14 @@
+// Where the job process's entry module is. From TypeScript sources it is worker.ts beside this file (run
+// with tsx); a bundled build emits it as job-worker.mjs beside the bundle holding this code. The
+// MOLSCAPE_JOB_WORKER variable overrides both (a packager that puts it elsewhere).
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export function siblingModule(metaUrl: string, sourceName: string, bundledName: string): string {
+  const here = fileURLToPath(metaUrl);
+  return join(dirname(here), here.endsWith('.ts') ? sourceName : bundledName);
+}
+
+export function defaultWorkerModule(): string {
+  return process.env.MOLSCAPE_JOB_WORKER || siblingModule(import.meta.url, 'worker.ts', 'job-worker.mjs');
+}
