@@ -8,6 +8,7 @@ import type { Sniffed } from './sniff.ts';
 import { problem } from './problem.ts';
 import { readSmilesLines } from './smiles-reader.ts';
 import { readCsvMolecules } from './csv-reader.ts';
+import { readSdfRecords } from './sdf-reader.ts';
 import type { ReadItem, ReadOptions } from './types.ts';
 
 export const DEFAULT_MAX_LENGTH = 1000;
@@ -51,7 +52,8 @@ async function* pickReader(sniffed: Sniffed, chunks: AsyncIterable<Buffer>, file
     case 'csv':
       yield* readCsvMolecules(chunks, { file, maxLength, delimiter: sniffed.delimiter ?? ',' });
       return;
-    default:
-      yield problem(file, 1, null, `unsupported format: ${sniffed.format} (reader not available yet)`);
+    case 'sdf':
+      yield* readSdfRecords(chunks, { file });
+      return;
   }
 }
