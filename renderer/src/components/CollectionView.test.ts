@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { createClient } from '../../../main/api/client.ts';
+import type { Problem } from '../../../main/api/contract.ts';
+import { decimal } from '../lib/format.ts';
+import { DepictionCache } from '../state/depictions.svelte.ts';
+import { MemoryCore } from '../test-support/memory-core.ts';
+import { cleanupAfterEach, withLayout } from '../test-support/layout.ts';
+import CollectionView from './CollectionView.svelte';
+
+withLayout(1200, 700);
+cleanupAfterEach();
+
+function open(core: MemoryCore, id: number) {
+  const client = createClient(core);
+  const collection = core.collections.find((c) => c.id === id)!;
+  return render(CollectionView, { props: { client, collection, depictions: new DepictionCache(client, 150, 96) } });
+}
+
+const bodyRows = () => screen.getAllByRole('row').filter((r) => r.getAttribute('aria-rowindex'));
+
+describe('CollectionView', () => {
+  it('renders only the rows in view of a 250,000-row collection, each with its structure and values', async () => {
+    const core = new MemoryCore();
+    const c = core.addCollection(250_000, { name: 'zinc' });
+    open(core, c.id);
+    await waitFor(() => expect(screen.getAllByRole('img').length).toBeGreaterThan(3));
+    const rows = bodyRows();
+    // 700 px of 104 px rows plus overscan: a handful of rows in the DOM, not 250,000.
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.length).toBeLessThan(30);
+    expect(screen.getByRole('table').getAttribute('aria-rowcount')).toBe('250001');
+
+    const first = core.molecules.get(c.id)![0];
+    const cells = within(rows[0]).getAllByRole('cell').map((cell) => cell.textContent!.trim());
+    expect(cells).toEqual([
+      '1',
+      '',
+      first.name,
+      first.canonicalSmiles,
+      decimal(first.props.mol_wt),
+      decimal(first.props.clogp),
+      decimal(first.props.tpsa),
+      String(first.props.hbd),
+      String(first.props.hba),
+    ]);
+    const img = within(rows[0]).getByRole('img') as HTMLImageElement;
+    expect(img.src.startsWith('data:image/svg+xml')).toBe(true);
+    expect(img.alt).toBe(`Structure of ${first.name}`);
+    // Structures were asked for in one batch for the visible rows, not one call per row.
+    expect(core.calls('chem.depict').length).toBeLessThanOrEqual(2);
+    expect(core.calls('collections.molecules').every((call) => (call.args.limit as number) <= 100)).toBe(true);
+  });
+
+  it('shows pending properties, then fills them in when the core says they changed', async () => {
+    const core = new MemoryCore();
+    const c = core.addCollection(50, { withProps: false });
+    const view = open(core, c.id);
+    expect(await screen.findByText(/Computing properties… 0 \/ 50/)).toBeTruthy();
+    await waitFor(() => expect(bodyRows().length).toBeGreaterThan(3));
+    expect(within(bodyRows()[2]).getAllByText('…')).toHaveLength(5);
+
+    core.fillProperties(c.id);
+    await view.rerender({ collection: { ...c } });
+    const third = core.molecules.get(c.id)![2];
+    await waitFor(() => expect(within(bodyRows()[2]).getByText(decimal(third.props.mol_wt))).toBeTruthy());
+    expect(screen.queryByText(/Computing properties/)).toBeNull();
+  });
+
+  it('sorts by a clicked header and marks the direction', async () => {
+    const core = new MemoryCore();
+    const c = core.addCollection(500);
+    open(core, c.id);
+    await waitFor(() => expect(bodyRows().length).toBeGreaterThan(3));
+    const header = screen.getByRole('columnheader', { name: /MW/ });
+    await fireEvent.click(within(header).getByRole('button'));
+    await fireEvent.click(within(header).getByRole('button'));
+    expect(header.getAttribute('aria-sort')).toBe('descending');
+    expect(core.calls('collections.molecules').at(-1)!.args.sort).toEqual({ key: 'mol_wt', descending: true });
+    await waitFor(() => expect(within(bodyRows()[0]).getAllByRole('cell')[0].textContent).toBe('500'));
+  });
+
+  it('lists the problems with line numbers, reasons and text', async () => {
+    const core = new MemoryCore();
+    const problems: Problem[] = [
+      { file: 'x.smi', line: 3, record: null, reason: 'SMILES parse error', text: 'C1CC' },
+      { file: 'x.smi', line: 17, record: null, reason: 'Empty SMILES', text: '' },
+    ];
+    const c = core.addCollection(5, { problems });
+    open(core, c.id);
+    await fireEvent.click(screen.getByRole('tab', { name: /Problems/ }));
+    const rows = await screen.findAllByTestId('problem');
+    expect(rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent))).toEqual(
+      problems.map((p) => [String(p.line), p.reason, p.text]),
+    );
+    expect(screen.getByText(/Showing 2 of 2 problems/)).toBeTruthy();
+  });
+});
