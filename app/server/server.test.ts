@@ -218,6 +218,37 @@ describe('API calls', () => {
     // The server still answers afterwards.
     expect((await post('app.info', {})).status).toBe(200);
   });
+
+  it('allows uploads of ~300 MB by default and refuses a larger declared body before reading it', async () => {
+    const big = await startServer({ core, staticDir: dir });
+    try {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port: big.port }, () => {
+          socket.write(
+            `POST /api/collections.import HTTP/1.1\r\nHost: 127.0.0.1:${big.port}\r\nAuthorization: Bearer ${big.token}\r\n` +
+              `Content-Type: application/json\r\nContent-Length: ${400 * 1024 * 1024}\r\n\r\n{"source":`,
+          );
+        });
+        let text = '';
+        socket.on('data', (d) => (text += String(d)));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
+      const base64 = Buffer.alloc(15 * 1024 * 1024, 7).toString('base64');
+      const upload = await rawRequest(big.port, {
+        method: 'POST',
+        path: '/api/collections.import',
+        headers: { Authorization: `Bearer ${big.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ source: { kind: 'upload', fileName: 'big.smi', base64 } }),
+      });
+      expect(upload.status).toBe(200);
+      expect((core.seen.at(-1) as { source: { base64: string } }).source.base64).toBe(base64);
+      expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+      expect(answer).toContain(`at most ${300 * 1024 * 1024}`);
+    } finally {
+      await big.close();
+    }
+  });
 });
 
 describe('headers and static files', () => {
