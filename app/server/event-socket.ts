@@ -30,11 +30,7 @@ export function attachEventSocket(server: Server, core: Core, port: number, gate
       refuse(socket, 400);
       return;
     }
-    if (url.pathname !== '/api/events') {
-      refuse(socket, 404);
-      return;
-    }
-    const status = gate(req, url);
+    const status = gate(req, url) ?? (url.pathname === '/api/events' ? null : 404);
     if (status !== null) {
       refuse(socket, status);
       return;
