@@ -4,7 +4,7 @@ import { createClient, type ApiClient } from '../../../main/api/client.ts';
 import type { ImportSource } from '../../../main/api/contract.ts';
 import { createBrowserTransport } from './browser-transport.ts';
 import { createElectronTransport } from './electron-transport.ts';
-import { readToken } from './token.ts';
+import { readToken, withoutToken } from './token.ts';
 import { fileToBase64 } from '../lib/file-bytes.ts';
 
 export interface Platform {
@@ -28,6 +28,7 @@ export function detectPlatform(): Platform {
   }
   const token = readToken(location, sessionStorage);
   if (!token) throw new Error('This page needs the address Molscape printed, with its ?token=… part.');
+  history.replaceState(history.state, '', withoutToken(location));
   return {
     client: createClient(createBrowserTransport({ token })),
     host: 'browser',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readToken } from './token.ts';
+import { readToken, withoutToken } from './token.ts';
 
 describe('readToken', () => {
   it('takes the token from the address and remembers it for the tab', () => {
@@ -11,5 +11,10 @@ describe('readToken', () => {
 
   it('has nothing when neither the address nor the tab has one', () => {
     expect(readToken({ search: '?other=1' }, { getItem: () => null, setItem: () => {} })).toBeNull();
+  });
+
+  it('drops only the token from the address', () => {
+    expect(withoutToken({ pathname: '/', search: '?token=abc', hash: '' })).toBe('/');
+    expect(withoutToken({ pathname: '/index.html', search: '?a=1&token=abc&b=2', hash: '#x' })).toBe('/index.html?a=1&b=2#x');
   });
 });

@@ -1,0 +1,180 @@
+/* eslint-disable no-restricted-imports -- an e2e test runs in Node: it starts the real server and checks with real RDKit */
+// The whole import flow, for real: browser mode started as a chemist would, Debian's Chromium, a .smi file with
+// good lines, duplicates and bad lines uploaded through the Import button; then the row count, the problems
+// (line numbers and reasons), the structure drawings, the properties filling in, scrolling and sorting, all
+// under the server's strict CSP with no console error. What is expected is worked out from the file with RDKit.
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadRDKit, withMol } from '../../main/chem/rdkit.ts';
+import { launchChromium, watchedPage, type WatchedPage } from './browser.ts';
+import { serve, type Served } from './serve.ts';
+
+const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+const shots = path.join(repoRoot, 'test-results');
+const readmeShot = path.join(repoRoot, 'resources', 'screenshots', 'molscape-import.png');
+
+/** 280 real molecules, 10 of them again, and 10 lines RDKit refuses, mixed through a 300-line file. */
+function seriesFile() {
+  const source = readFileSync(path.join(repoRoot, '..', 'shared', 'data', 'samples', 'chembl2321810-series.smi'), 'utf8');
+  const good = source.split('\n').filter(Boolean).slice(0, 280);
+  const bad = [
+    'C1CC(C unclosed-branch',
+    'c1cccc1 five-ring-aromatic',
+    'C(C)(C)(C)(C)C pentavalent-carbon',
+    'XyZ not-smiles',
+    'CC(=O)O)C extra-parenthesis',
+    'O=C=O=O overbonded-oxygen',
+    'N1CC2CC1 unclosed-ring',
+    'c1ccncc open-aromatic',
+    'C%1 broken-ring-number',
+    'CC[N+](C)(C)(C)(C)C overbonded-nitrogen',
+  ];
+  const lines: string[] = [];
+  const badLines: { line: number; text: string }[] = [];
+  let g = 0;
+  let b = 0;
+  let d = 0;
+  for (let n = 1; n <= 300; n++) {
+    if (n % 30 === 15 && b < bad.length) {
+      badLines.push({ line: n, text: bad[b] });
+      lines.push(bad[b++]);
+    } else if (n % 30 === 0 && d < 10) {
+      lines.push(good[d++ * 7]); // a line seen earlier, again
+    } else {
+      lines.push(good[g++]);
+    }
+  }
+  return { text: `${lines.join('\n')}\n`, lines, badLines, goodLines: lines.filter((_, i) => !badLines.some((x) => x.line === i + 1)) };
+}
+
+let served: Served;
+let browser: Browser;
+let watched: WatchedPage;
+let page: Page;
+
+const shot = (name: string) => page.screenshot({ path: path.join(shots, `e2e-${name}.png`) });
+const bodyRows = () => page.locator('[role=row][aria-rowindex]');
+const cellText = (row: number, column: number) => bodyRows().nth(row).locator('[role=cell]').nth(column).innerText();
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  [served, browser] = await Promise.all([serve(), launchChromium(), loadRDKit()]);
+  watched = await watchedPage(browser);
+  page = watched.page;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+});
+
+describe('import in browser mode', () => {
+  const file = seriesFile();
+
+  it('opens on an empty workspace, under a strict CSP, and takes the token out of the address', async () => {
+    const response = await page.goto(served.url);
+    const csp = response!.headers()['content-security-policy'] ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    await page.getByText('No collections yet').waitFor();
+    expect(page.url()).toBe(`${served.origin}/`);
+    await shot('01-empty');
+  });
+
+  it('imports the file: progress, then the collection with the right counts', async () => {
+    // Worked out independently: which lines RDKit reads, and how many distinct molecules they hold.
+    const canonical = file.goodLines.map((l) => withMol(l.split(' ')[0], (m) => m.get_smiles()));
+    expect(canonical.every(Boolean)).toBe(true);
+    for (const { text } of file.badLines) expect(withMol(text.split(' ')[0], () => true)).toBeUndefined();
+    const distinct = new Set(canonical).size;
+
+    await page.getByTestId('import-input').setInputFiles({ name: 'series.smi', mimeType: 'text/plain', buffer: Buffer.from(file.text) });
+    const card = page.getByRole('region', { name: 'Import' });
+    await card.waitFor();
+    await shot('02-progress');
+    await page.locator('[data-phase=done]').waitFor({ timeout: 60_000 });
+    await page.getByRole('heading', { name: 'series' }).waitFor();
+
+    await expect.poll(() => page.getByTestId('molecule-count').innerText()).toBe(`${distinct} molecules`);
+    const summary = await page.locator('.summary').innerText();
+    expect(summary).toContain(`${file.goodLines.length - distinct} duplicates dropped`);
+    expect(summary).toContain(`${file.badLines.length} problems`);
+    const sidebar = page.getByRole('navigation', { name: 'Collections' });
+    expect(await sidebar.innerText()).toContain(`${distinct} molecules`);
+  });
+
+  it('draws every visible structure as an image from the core', async () => {
+    const images = page.locator('img[alt^="Structure of"]');
+    await expect.poll(() => images.count(), { timeout: 30_000 }).toBeGreaterThan(5);
+    // Decoded, i.e. the data: URL was allowed and held a valid SVG.
+    await expect
+      .poll(() => images.evaluateAll((all) => all.every((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0)))
+      .toBe(true);
+    const first = file.goodLines[0].split(' ');
+    expect(await cellText(0, 2)).toBe(first[1]);
+    expect(await cellText(0, 3)).toBe(withMol(first[0], (m) => m.get_smiles()));
+  });
+
+  it('fills in the properties as the second job computes them', async () => {
+    await expect.poll(() => cellText(0, 4), { timeout: 90_000 }).toMatch(/^\d+\.\d{2}$/);
+    await page.getByText(/Computing properties/).waitFor({ state: 'detached', timeout: 90_000 });
+    const smiles = file.goodLines[0].split(' ')[0];
+    const descriptors = withMol(smiles, (m) => JSON.parse(m.get_descriptors()) as Record<string, number>)!;
+    expect(await cellText(0, 4)).toBe(descriptors.amw.toFixed(2));
+    expect(await cellText(0, 6)).toBe(descriptors.tpsa.toFixed(2));
+    expect(await cellText(0, 7)).toBe(String(descriptors.NumHBD));
+    expect(await cellText(0, 8)).toBe(String(descriptors.NumHBA));
+    expect(await cellText(0, 5)).toMatch(/^-?\d+\.\d{2}$/);
+    await shot('03-table');
+    await page.screenshot({ path: readmeShot });
+  });
+
+  it('scrolls to the last molecule and sorts by a clicked column', async () => {
+    const total = Number((await page.getByTestId('molecule-count').innerText()).split(' ')[0]);
+    await page.getByTestId('molecule-scroller').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    const last = bodyRows().filter({ has: page.locator('[role=cell]:first-child', { hasText: new RegExp(`^${total}$`) }) });
+    await last.waitFor();
+    await expect.poll(() => last.locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 30_000 }).toBeGreaterThan(0);
+    await shot('04-scrolled');
+
+    await page.getByRole('columnheader', { name: /MW/ }).getByRole('button').click();
+    await page.getByRole('columnheader', { name: /MW/ }).getByRole('button').click();
+    await expect.poll(() => page.getByRole('columnheader', { name: /MW/ }).getAttribute('aria-sort')).toBe('descending');
+    await expect.poll(async () => Number(await cellText(0, 4)) >= Number(await cellText(1, 4)) && Number(await cellText(1, 4)) >= Number(await cellText(2, 4))).toBe(true);
+    await shot('05-sorted');
+  });
+
+  it('lists the lines that failed, with their line numbers and reasons', async () => {
+    await page.getByRole('tab', { name: /Problems/ }).click();
+    const rows = page.getByTestId('problem');
+    await expect.poll(() => rows.count()).toBe(file.badLines.length);
+    const shown = await rows.evaluateAll((all) => all.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    expect(shown.map((r) => Number(r[0]))).toEqual(file.badLines.map((b) => b.line));
+    for (const [i, [, reason, text]] of shown.entries()) {
+      expect(reason.trim().length).toBeGreaterThan(3);
+      expect(text).toContain(file.badLines[i].text.split(' ')[0]);
+    }
+    await shot('06-problems');
+  });
+
+  it('shows live progress with rate and time left on a large file, and cancels it', async () => {
+    const zinc = gunzipSync(readFileSync(path.join(repoRoot, '..', 'shared', 'data', 'zinc250k', 'train.smi.gz'))).toString('utf8');
+    const big = zinc.split('\n').slice(0, 150_000).join('\n');
+    await page.getByTestId('import-input').setInputFiles({ name: 'zinc-150k.smi', mimeType: 'text/plain', buffer: Buffer.from(big) });
+    const card = page.getByRole('region', { name: 'Import' });
+    await card.getByText(/molecules\/s/).waitFor({ timeout: 60_000 });
+    const bar = card.getByRole('progressbar');
+    await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 30_000 }).toBeGreaterThan(0);
+    await shot('07-progress-large');
+    await card.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('[data-phase=cancelled]').waitFor({ timeout: 30_000 });
+    await shot('08-cancelled');
+  });
+
+  it('had no console error, page error or CSP violation', () => {
+    expect(watched.troubles).toEqual([]);
+  });
+});
