@@ -26,7 +26,9 @@ export interface MolGraph {
   bondType: Int32Array;
   /** bond indices per atom, in the order RDKit stores them (bond index order) */
   atomBonds: number[][];
-  /** SSSR rings as atom index lists */
+  /** 1 when the bond is in a ring */
+  bondInRing: Uint8Array;
+  /** SSSR rings as atom index lists, each in ring order */
   rings: number[][];
   /** atoms with a CIP label assigned (specified stereocentres) */
   cipAtoms: number[];
@@ -90,6 +92,7 @@ export function molGraphFromJson(json: string): MolGraph {
     bondBegin: new Int32Array(bonds.length),
     bondEnd: new Int32Array(bonds.length),
     bondType: new Int32Array(bonds.length),
+    bondInRing: new Uint8Array(bonds.length),
     atomBonds: Array.from({ length: n }, () => []),
     rings: ext?.atomRings ?? [],
     cipAtoms: (ext?.cipCodes ?? []).map(([i]) => i),
@@ -112,7 +115,14 @@ export function molGraphFromJson(json: string): MolGraph {
     g.atomBonds[x].push(b);
     g.atomBonds[y].push(b);
   }
-  for (const ring of g.rings) for (const i of ring) g.ringCount[i]++;
+  for (const ring of g.rings) {
+    for (let k = 0; k < ring.length; k++) {
+      const a = ring[k];
+      const b = ring[(k + 1) % ring.length];
+      g.ringCount[a]++;
+      for (const bond of g.atomBonds[a]) if (otherAtom(g, bond, a) === b) g.bondInRing[bond] = 1;
+    }
+  }
   return g;
 }
 
@@ -129,4 +139,40 @@ export function largestRingSize(g: MolGraph): number {
   let max = 0;
   for (const r of g.rings) if (r.length > max) max = r.length;
   return max;
+}
+
+/** Bond order as valence contribution (aromatic 1.5, zero-order 0). */
+export function bondValence(type: number): number {
+  if (type === BondType.AROMATIC) return 1.5;
+  if (type === BondType.ZERO) return 0;
+  return type <= 6 ? type : 0;
+}
+
+/**
+ * Per-atom numbers SMARTS primitives test: H (total H count, H-atom neighbours included), X (total
+ * connections) and v (total valence, sum of bond orders plus Hs, rounded as RDKit does).
+ */
+export interface AtomCounts {
+  h: Int32Array;
+  x: Int32Array;
+  v: Int32Array;
+}
+
+export function atomCounts(g: MolGraph): AtomCounts {
+  const n = g.numAtoms;
+  const h = new Int32Array(n);
+  const x = new Int32Array(n);
+  const v = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let hNeighbours = 0;
+    let valence = g.hs[i];
+    for (const b of g.atomBonds[i]) {
+      if (g.z[otherAtom(g, b, i)] === 1) hNeighbours++;
+      valence += bondValence(g.bondType[b]);
+    }
+    h[i] = g.hs[i] + hNeighbours;
+    x[i] = g.atomBonds[i].length + g.hs[i];
+    v[i] = Math.round(valence);
+  }
+  return { h, x, v };
 }

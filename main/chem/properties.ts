@@ -1,10 +1,24 @@
-// The property panel computed for every molecule: RDKit's own descriptors (get_descriptors), read once per
-// molecule. The import job calls computeProperties on an already parsed molecule; the caller owns (and
-// deletes) the molecule.
+// The property panel computed for every molecule: RDKit's own descriptors (get_descriptors, read once),
+// QED with its eight inputs, SA score, penalized logP, rule-of-five and Veber, PAINS. The import job calls
+// computeProperties on an already parsed molecule; the caller owns (and deletes) the molecule. A part that
+// fails leaves its keys null and the rest is still returned: one odd molecule never stops an import.
 import type { JSMol } from './rdkit.ts';
+import { atomCounts, largestRingSize, molGraph } from './mol-graph.ts';
+import type { MolGraph } from './mol-graph.ts';
+import { PROPERTY_KEYS } from './property-defs.ts';
+import { qedFromProperties, qedProperties } from './qed.ts';
+import { saScore } from './sa-score.ts';
+import { painsMatches } from './pains.ts';
+import { matchTarget } from './queries.ts';
+import { hbaCount } from './acceptors.ts';
+
+export { PROPERTY_DEFS, PROPERTY_KEYS } from './property-defs.ts';
+export type { PropertyDef } from './property-defs.ts';
 
 export type PropertyValue = number | string | boolean | null;
+export type Properties = Record<string, PropertyValue>;
 
+/** The fields of get_descriptors() this panel reads. */
 interface RDKitDescriptors {
   amw: number;
   exactmw: number;
@@ -12,28 +26,109 @@ interface RDKitDescriptors {
   CrippenMR: number;
   tpsa: number;
   NumHBD: number;
-  NumHBA: number;
   NumRotatableBonds: number;
   NumHeavyAtoms: number;
   NumRings: number;
   NumAromaticRings: number;
   FractionCSP3: number;
+  NumSpiroAtoms: number;
+  NumBridgeheadAtoms: number;
+  NumAtomStereoCenters: number;
 }
 
-export function computeProperties(mol: JSMol): Record<string, PropertyValue> {
-  const d = JSON.parse(mol.get_descriptors()) as RDKitDescriptors;
-  return {
-    mol_wt: d.amw,
-    exact_mw: d.exactmw,
-    clogp: d.CrippenClogP,
-    mr: d.CrippenMR,
-    tpsa: d.tpsa,
+/** Every key of the panel set to null: a molecule not computed (or not computable). */
+export function emptyProperties(): Properties {
+  return Object.fromEntries(PROPERTY_KEYS.map((k) => [k, null]));
+}
+
+function attempt(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // the keys this part fills stay null
+  }
+}
+
+export function computeProperties(mol: JSMol): Properties {
+  const out = emptyProperties();
+  let d: RDKitDescriptors | null = null;
+  let g: MolGraph | null = null;
+  attempt(() => {
+    d = JSON.parse(mol.get_descriptors()) as RDKitDescriptors;
+  });
+  attempt(() => {
+    g = molGraph(mol);
+  });
+  if (d) descriptorPart(out, d);
+  if (g) {
+    const graph: MolGraph = g;
+    out.largest_ring = largestRingSize(graph);
+    const target = matchTarget(mol, graph);
+    attempt(() => {
+      // RDKit's NumHBA as it was up to 2023 (the definition behind the reference data and published
+      // ZINC/QED numbers): 2024+ no longer counts an aromatic o/s next to a ring n (a thiazole S)
+      out.hba = hbaCount(graph, atomCounts(graph));
+      if (d) out.lipinski_violations = lipinskiViolations(d, out.hba);
+    });
+    if (d) {
+      const desc: RDKitDescriptors = d;
+      attempt(() => qedPart(out, desc, graph, target));
+      attempt(() => saPart(out, desc, graph));
+      attempt(() => {
+        const names = painsMatches(target);
+        out.pains_count = names.length;
+        out.pains = names.join(', ');
+      });
+    }
+  }
+  return out;
+}
+
+/** Rule-of-five violations: MW > 500, cLogP > 5, HBD > 5, HBA > 10. */
+function lipinskiViolations(d: RDKitDescriptors, hba: number): number {
+  return Number(d.amw > 500) + Number(d.CrippenClogP > 5) + Number(d.NumHBD > 5) + Number(hba > 10);
+}
+
+function descriptorPart(out: Properties, d: RDKitDescriptors): void {
+  out.mol_wt = d.amw;
+  out.exact_mw = d.exactmw;
+  out.clogp = d.CrippenClogP;
+  out.mr = d.CrippenMR;
+  out.tpsa = d.tpsa;
+  out.hbd = d.NumHBD;
+  out.rotatable_bonds = d.NumRotatableBonds;
+  out.heavy_atoms = d.NumHeavyAtoms;
+  out.rings = d.NumRings;
+  out.aromatic_rings = d.NumAromaticRings;
+  out.fraction_csp3 = d.FractionCSP3;
+  out.veber_pass = d.NumRotatableBonds <= 10 && d.tpsa <= 140;
+}
+
+function qedPart(out: Properties, d: RDKitDescriptors, g: MolGraph, target: ReturnType<typeof matchTarget>): void {
+  const q = qedProperties(target, g, {
+    mw: d.amw,
+    alogp: d.CrippenClogP,
     hbd: d.NumHBD,
-    hba: d.NumHBA,
-    rotatable_bonds: d.NumRotatableBonds,
-    heavy_atoms: d.NumHeavyAtoms,
-    rings: d.NumRings,
-    aromatic_rings: d.NumAromaticRings,
-    fraction_csp3: d.FractionCSP3,
-  };
+    psa: d.tpsa,
+    rotb: d.NumRotatableBonds,
+  });
+  out.qed = qedFromProperties(q);
+  out.qed_mw = q.MW;
+  out.qed_alogp = q.ALOGP;
+  out.qed_hba = q.HBA;
+  out.qed_hbd = q.HBD;
+  out.qed_psa = q.PSA;
+  out.qed_rotb = q.ROTB;
+  out.qed_arom = q.AROM;
+  out.qed_alerts = q.ALERTS;
+}
+
+function saPart(out: Properties, d: RDKitDescriptors, g: MolGraph): void {
+  const sa = saScore(g, {
+    chiralCenters: d.NumAtomStereoCenters,
+    spiroAtoms: d.NumSpiroAtoms,
+    bridgeheadAtoms: d.NumBridgeheadAtoms,
+  });
+  out.sa = sa;
+  out.penalized_logp = d.CrippenClogP - sa - Math.max(largestRingSize(g) - 6, 0);
 }

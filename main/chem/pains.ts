@@ -1,0 +1,28 @@
+// PAINS (pan-assay interference compounds, Baell & Holloway 2010): the names of the filters a molecule
+// matches, from resources/chem-data/pains.json. Each SMARTS is compiled once per process; the element screen
+// skips the (many) filters that need an element or explicit hydrogen the molecule lacks.
+import { readFileSync } from 'node:fs';
+import { chemDataPath } from './resources.ts';
+import { compileSmarts, hasMatch } from './queries.ts';
+import type { CompiledQuery, MatchTarget } from './queries.ts';
+
+interface PainsFile {
+  filters: { smarts: string; name: string }[];
+}
+
+let filters: { name: string; query: CompiledQuery }[] | null = null;
+
+function painsFilters() {
+  if (!filters) {
+    const doc = JSON.parse(readFileSync(chemDataPath('pains.json'), 'utf8')) as PainsFile;
+    filters = doc.filters.map((f) => ({ name: f.name, query: compileSmarts(f.smarts) }));
+  }
+  return filters;
+}
+
+/** Names of the PAINS filters the molecule matches, in file order. */
+export function painsMatches(target: MatchTarget): string[] {
+  return painsFilters()
+    .filter((f) => hasMatch(target, f.query))
+    .map((f) => f.name);
+}

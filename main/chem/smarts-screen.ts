@@ -1,0 +1,253 @@
+// A cheap, conservative pre-screen for SMARTS matching: which elements (and aromaticity) a query's atoms
+// demand, read from the SMARTS text, checked against element counts of the molecule before RDKit's matcher
+// runs. Most PAINS and QED alert patterns need an element or an explicit [#1] the molecule does not have,
+// so most of the ~600 searches per molecule end here. Bonds between known elements with a known type
+// (C=S, C-Cl, N=N...) are checked the same way. Whatever the reader is not sure about (negations,
+// 'A', '*', ring or degree primitives, unusual symbols) constrains nothing, so the screen never rejects a
+// real match; main/chem/smarts-screen.test.ts checks that against RDKit itself.
+import type { MolGraph } from './mol-graph.ts';
+
+/** aromatic: 0 aliphatic only, 1 aromatic only, 2 either */
+export interface AtomAlternative {
+  z: number;
+  aromatic: 0 | 1 | 2;
+}
+/** One query atom: it must be one of these alternatives; null when the SMARTS does not say. */
+export type AtomRequirement = AtomAlternative[] | null;
+
+const ORGANIC = /^(Cl|Br|B|C|N|O|P|S|F|I|b|c|n|o|p|s)(?![a-z])/;
+const Z: Record<string, number> = { B: 5, C: 6, N: 7, O: 8, F: 9, P: 15, S: 16, Cl: 17, Br: 35, I: 53 };
+
+function symbolAlternative(symbol: string): AtomAlternative {
+  const aromatic = symbol === symbol.toLowerCase();
+  return { z: Z[aromatic ? symbol.toUpperCase() : symbol], aromatic: aromatic ? 1 : 0 };
+}
+
+/** Split at a separator outside brackets and parentheses. */
+function splitTop(text: string, sep: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '(' || ch === '[') depth++;
+    else if (ch === ')' || ch === ']') depth--;
+    else if (ch === sep && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
+function termRequirement(term: string): AtomRequirement {
+  if (term.startsWith('$(') && term.endsWith(')')) {
+    // a recursive SMARTS describes the atom itself through its first atom
+    return atomRequirements(term.slice(2, -1))[0] ?? null;
+  }
+  const number = /^#(\d+)/.exec(term);
+  if (number) return [{ z: Number(number[1]), aromatic: 2 }];
+  const symbol = ORGANIC.exec(term);
+  if (symbol) return [symbolAlternative(symbol[1])];
+  return null;
+}
+
+function bracketRequirement(content: string): AtomRequirement {
+  let best: AtomRequirement = null;
+  // ';' is a low-precedence AND: any one part that constrains the element is a necessary condition
+  for (const part of splitTop(content, ';')) {
+    const alternatives: AtomAlternative[] = [];
+    let known = true;
+    for (const alt of splitTop(part, ',')) {
+      let altReq: AtomRequirement = null;
+      for (const term of splitTop(alt, '&')) {
+        altReq = termRequirement(term);
+        if (altReq) break;
+      }
+      if (!altReq) {
+        known = false;
+        break;
+      }
+      alternatives.push(...altReq);
+    }
+    if (known && alternatives.length > 0 && (!best || alternatives.length < best.length)) best = alternatives;
+  }
+  return best;
+}
+
+/** A query bond: its two atoms (indices into the atom list) and the bond types it accepts (null: any). */
+export interface BondRequirement {
+  a: number;
+  b: number;
+  types: number[] | null;
+}
+
+const BOND_CHARS = '-=#:~@!/\\,;&';
+const BOND_TYPE: Record<string, number[]> = { '-': [1], '=': [2], '#': [3], ':': [12] };
+
+/** The bond types a SMARTS bond expression accepts; implicit means single or aromatic. */
+function bondTypes(expr: string): number[] | null {
+  if (expr === '') return [1, 12];
+  if (expr.includes(',')) return null;
+  for (const term of expr.split(/[;&]/)) {
+    if (BOND_TYPE[term]) return BOND_TYPE[term];
+  }
+  return null;
+}
+
+/** The atoms (requirement of each, null where unknown) and bonds of a SMARTS. */
+export function queryGraph(smarts: string): { atoms: AtomRequirement[]; bonds: BondRequirement[] } {
+  const atoms: AtomRequirement[] = [];
+  const bonds: BondRequirement[] = [];
+  const branches: number[] = [];
+  const openRings = new Map<string, { atom: number; bond: string }>();
+  let prev = -1;
+  let bond = '';
+  const addAtom = (req: AtomRequirement) => {
+    const idx = atoms.length;
+    atoms.push(req);
+    if (prev >= 0) bonds.push({ a: prev, b: idx, types: bondTypes(bond) });
+    bond = '';
+    prev = idx;
+  };
+  let i = 0;
+  while (i < smarts.length) {
+    const ch = smarts[i];
+    if (ch === '[') {
+      let depth = 1;
+      let j = i + 1;
+      while (j < smarts.length && depth > 0) {
+        if (smarts[j] === '[') depth++;
+        else if (smarts[j] === ']') depth--;
+        j++;
+      }
+      addAtom(bracketRequirement(smarts.slice(i + 1, j - 1)));
+      i = j;
+      continue;
+    }
+    const symbol = /^(Cl|Br|B|C|N|O|P|S|F|I|b|c|n|o|p|s)/.exec(smarts.slice(i));
+    if (symbol) {
+      addAtom([symbolAlternative(symbol[1])]);
+      i += symbol[1].length;
+      continue;
+    }
+    if (ch === '*' || ch === 'A' || ch === 'a') {
+      addAtom(null);
+    } else if (ch === '(') {
+      branches.push(prev);
+    } else if (ch === ')') {
+      prev = branches.pop() ?? -1;
+      bond = '';
+    } else if (ch === '.') {
+      prev = -1;
+      bond = '';
+    } else if (BOND_CHARS.includes(ch)) {
+      bond += ch;
+    } else if (/[0-9%]/.test(ch)) {
+      const label = ch === '%' ? smarts.slice(i, i + 3) : ch;
+      i += label.length - 1;
+      const open = openRings.get(label);
+      if (open) {
+        bonds.push({ a: open.atom, b: prev, types: bondTypes(bond || open.bond) });
+        openRings.delete(label);
+      } else {
+        openRings.set(label, { atom: prev, bond });
+      }
+      bond = '';
+    }
+    i++;
+  }
+  return { atoms, bonds };
+}
+
+/** The requirement of every atom of a SMARTS, in order (null where unknown). */
+export function atomRequirements(smarts: string): AtomRequirement[] {
+  return queryGraph(smarts).atoms;
+}
+
+/** What a query needs, precomputed once per query. */
+export interface Screen {
+  /** [z, aromatic (0|1|2), count] for atoms with a single alternative */
+  needs: [number, 0 | 1 | 2, number][];
+  /** atoms with several alternatives: at least one of each list must be present */
+  anyOf: AtomAlternative[][];
+  /** per query bond with known ends and type: the molecule must have a bond with one of these keys */
+  bondKeys: number[][];
+}
+
+/** A bond's key: its two elements (unordered) and its RDKit bond type. */
+export function bondKey(z1: number, z2: number, type: number): number {
+  const lo = Math.min(z1, z2) & 127;
+  const hi = Math.max(z1, z2) & 127;
+  return (lo * 128 + hi) * 32 + (type & 31);
+}
+
+export function screenFor(smarts: string): Screen {
+  const tally = new Map<number, number>();
+  const anyOf: AtomAlternative[][] = [];
+  const graph = queryGraph(smarts);
+  for (const req of graph.atoms) {
+    if (!req) continue;
+    if (req.length === 1) {
+      const key = req[0].z * 4 + req[0].aromatic;
+      tally.set(key, (tally.get(key) ?? 0) + 1);
+    } else {
+      anyOf.push(req);
+    }
+  }
+  const needs: Screen['needs'] = [...tally].map(([key, count]) => [key >> 2, (key & 3) as 0 | 1 | 2, count]);
+  const bondKeys: number[][] = [];
+  for (const { a, b, types } of graph.bonds) {
+    const ra = graph.atoms[a];
+    const rb = graph.atoms[b];
+    if (!ra || !rb || !types) continue;
+    const keys = new Set<number>();
+    for (const x of ra) for (const y of rb) for (const t of types) keys.add(bondKey(x.z, y.z, t));
+    bondKeys.push([...keys]);
+  }
+  return { needs, anyOf, bondKeys };
+}
+
+/** Atom counts per element, aliphatic and aromatic apart. */
+export interface ElementCounts {
+  aliphatic: Int32Array;
+  aromatic: Int32Array;
+  bondKeys: Set<number>;
+}
+
+export function elementCounts(g: MolGraph): ElementCounts {
+  const aliphatic = new Int32Array(128);
+  const aromatic = new Int32Array(128);
+  for (let i = 0; i < g.numAtoms; i++) {
+    const z = g.z[i] & 127;
+    if (g.aromatic[i]) aromatic[z]++;
+    else aliphatic[z]++;
+  }
+  const bondKeys = new Set<number>();
+  for (let b = 0; b < g.numBonds; b++) bondKeys.add(bondKey(g.z[g.bondBegin[b]], g.z[g.bondEnd[b]], g.bondType[b]));
+  return { aliphatic, aromatic, bondKeys };
+}
+
+function available(c: ElementCounts, z: number, aromatic: 0 | 1 | 2): number {
+  if (z > 127) return 0;
+  if (aromatic === 0) return c.aliphatic[z];
+  if (aromatic === 1) return c.aromatic[z];
+  return c.aliphatic[z] + c.aromatic[z];
+}
+
+/** False only when the molecule cannot contain the query. */
+export function mayMatch(screen: Screen, c: ElementCounts): boolean {
+  const perElement = new Map<number, number>();
+  for (const [z, aromatic, count] of screen.needs) {
+    if (available(c, z, aromatic) < count) return false;
+    perElement.set(z, (perElement.get(z) ?? 0) + count);
+  }
+  // distinct query atoms map to distinct molecule atoms: aliphatic + aromatic + either, together
+  for (const [z, count] of perElement) if (available(c, z, 2) < count) return false;
+  for (const alternatives of screen.anyOf) {
+    if (!alternatives.some((a) => available(c, a.z, a.aromatic) > 0)) return false;
+  }
+  for (const keys of screen.bondKeys) if (!keys.some((k) => c.bondKeys.has(k))) return false;
+  return true;
+}
