@@ -1,6 +1,7 @@
 // One import at a time, from the chosen file to the opened collection: the file becomes an import source
 // (path or bytes, by host), the core starts a job, and 'job.progress' / 'job.finished' events drive the
-// progress card. Events can beat the call's answer, so early ones are kept until the job id is known.
+// progress card. Events can beat the call's answer, so early ones are kept until the job id is known. An
+// import started elsewhere (the desktop's File > Import… menu) is followed the same way once it reports.
 import type { ApiClient } from '../../../main/api/client.ts';
 import type { EventPayload, ImportSource } from '../../../main/api/contract.ts';
 
@@ -33,6 +34,8 @@ export class ImportJobState {
   readonly #onFinished: (collectionId: number | null) => void;
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping only, never rendered
   readonly #early = new Map<number, { progress?: Progress; finished?: Finished }>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping only, never rendered
+  readonly #ended = new Set<number>();
 
   constructor(
     client: ApiClient,
@@ -56,21 +59,7 @@ export class ImportJobState {
   async start(file: File): Promise<void> {
     if (this.busy) return;
     this.#early.clear();
-    const run: ImportRun = {
-      fileName: file.name,
-      phase: 'reading',
-      jobId: null,
-      done: 0,
-      total: null,
-      rate: null,
-      etaSeconds: null,
-      message: null,
-      error: null,
-      startedAt: Date.now(),
-      finishedAt: null,
-      collectionId: null,
-    };
-    this.run = run;
+    this.run = blankRun(file.name);
     try {
       const source = await this.#sourceFor(file);
       this.#set({ phase: 'starting' });
@@ -101,8 +90,13 @@ export class ImportJobState {
 
   #progress(p: Progress) {
     if (p.kind !== 'import') return;
+    if (!this.busy) {
+      // A late report of a job already over is not a new import.
+      if (this.#ended.has(p.jobId) || this.run?.jobId === p.jobId) return;
+      this.#adopt(p.jobId);
+    }
     if (this.run?.jobId == null) {
-      if (this.busy) this.#early.set(p.jobId, { ...this.#early.get(p.jobId), progress: p });
+      this.#early.set(p.jobId, { ...this.#early.get(p.jobId), progress: p });
       return;
     }
     if (p.jobId !== this.run.jobId || this.run.phase !== 'running') return;
@@ -111,6 +105,7 @@ export class ImportJobState {
 
   #finished(f: Finished) {
     if (f.kind !== 'import') return;
+    this.#ended.add(f.jobId);
     if (this.run?.jobId == null) {
       if (this.busy) this.#early.set(f.jobId, { ...this.#early.get(f.jobId), finished: f });
       return;
@@ -123,9 +118,37 @@ export class ImportJobState {
     if (f.status === 'done') this.#onFinished(collectionId);
   }
 
+  /** Follow an import this window did not start; its title names the file. */
+  #adopt(jobId: number) {
+    this.run = { ...blankRun('Import'), jobId, phase: 'running' };
+    this.#client.call('jobs.get', { id: jobId }).then(
+      (job) => {
+        if (this.run?.jobId === jobId) this.#set({ fileName: job.title });
+      },
+      () => {},
+    );
+  }
+
   #set(patch: Partial<ImportRun>) {
     if (this.run) this.run = { ...this.run, ...patch };
   }
+}
+
+function blankRun(fileName: string): ImportRun {
+  return {
+    fileName,
+    phase: 'reading',
+    jobId: null,
+    done: 0,
+    total: null,
+    rate: null,
+    etaSeconds: null,
+    message: null,
+    error: null,
+    startedAt: Date.now(),
+    finishedAt: null,
+    collectionId: null,
+  };
 }
 
 /** The job's result names the new collection when the core says so ({collectionId} or {collection: {id}}). */

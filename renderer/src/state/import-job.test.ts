@@ -85,6 +85,20 @@ describe('ImportJobState', () => {
     expect(refusing.run?.error).toMatch(/^Could not import empty\.smi: Invalid arguments for 'collections\.import'/);
   });
 
+  it('follows an import started elsewhere (the desktop menu), named by its job title', async () => {
+    const { core, job, opened } = setup();
+    core.jobs.set(41, { title: 'Import chembl.sdf' });
+    core.emit('job.progress', { jobId: 41, kind: 'import', done: 10, total: 100, rate: 20, etaSeconds: 4.5, message: null });
+    expect(job.run).toMatchObject({ jobId: 41, phase: 'running', done: 10, total: 100 });
+    await settle();
+    expect(job.run?.fileName).toBe('Import chembl.sdf');
+    core.emit('job.finished', { jobId: 41, kind: 'import', status: 'done', error: null, result: { collectionId: 3 } });
+    expect(opened).toEqual([3]);
+    // A straggling report after the end does not start it again.
+    core.emit('job.progress', { jobId: 41, kind: 'import', done: 100, total: 100, rate: 20, etaSeconds: 0, message: null });
+    expect(job.run?.phase).toBe('done');
+  });
+
   it('stops listening when unwatched', () => {
     const { core, stop } = setup();
     expect(core.listenerCount('job.progress')).toBe(1);

@@ -19,6 +19,8 @@ export class MemoryCore implements Transport {
   /** When set, every call waits for it first (to look at loading states). */
   gate: Promise<void> | null = null;
   nextJobId = 1;
+  /** Jobs the core knows by id (title only: what jobs.get answers with). */
+  jobs = new Map<number, { title: string }>();
   #listeners = new Map<string, Set<(payload: unknown) => void>>();
 
   async call(name: string, raw: unknown): Promise<unknown> {
@@ -46,6 +48,13 @@ export class MemoryCore implements Transport {
       }
       case 'collections.import':
         return { jobId: this.nextJobId++ };
+      case 'jobs.get': {
+        const id = (args as ParsedArgs<'jobs.get'>).id;
+        const known = this.jobs.get(id);
+        if (!known) throw new ApiError(`There is no job ${id}.`, 404);
+        const now = new Date(0).toISOString();
+        return { id, kind: 'import', status: 'running', title: known.title, done: 0, total: null, error: null, createdAt: now, finishedAt: null, result: null };
+      }
       case 'jobs.cancel':
         return { cancelled: true };
       default:
