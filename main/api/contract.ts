@@ -100,7 +100,12 @@ export const calls = {
   'collections.list': call(z.object({}), z.array(Collection), 'Every collection in the workspace, newest first.'),
   'collections.get': call(z.object({ id: Id }), Collection, 'One collection.'),
   'collections.import': call(
-    z.object({ source: ImportSource, name: z.string().min(1).max(200).optional() }),
+    z.object({
+      source: ImportSource,
+      name: z.string().min(1).max(200).optional(),
+      /** Follow the import with the properties job (default true). */
+      properties: z.boolean().optional(),
+    }),
     z.object({ jobId: Id }),
     'Start an import job: parse, canonicalize and store a collection; its properties follow in a second job.',
   ),

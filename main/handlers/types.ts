@@ -1,6 +1,6 @@
 // What a host (Electron, browser-mode server, tests) gets from the core: the handlers for every call of the
 // contract, and one stream of events to forward to the UI.
-import type { EventName, EventPayload, Handlers } from '../api/contract.ts';
+import type { EventName, EventPayload, Handlers, Job } from '../api/contract.ts';
 
 export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -9,6 +9,12 @@ export interface Core {
   /** Subscribe to every event; returns the unsubscribe function. */
   onEvent(listener: EventListener): () => void;
   close(): Promise<void>;
+}
+
+/** What createCore returns to a host in the same process: a Core, plus waiting on a job (CLI, tests). */
+export interface LocalCore extends Core {
+  /** Resolves with the job once it has finished (at once when it already has). */
+  whenJobFinished(id: number): Promise<Job>;
 }
 
 /**
@@ -30,4 +36,8 @@ export interface CoreOptions {
   host: 'electron' | 'browser' | 'test';
   /** Defaults to a child_process.fork launcher. */
   launcher?: JobLauncher;
+  /** The job process's entry module; defaults to main/jobs/worker.ts (or the bundled job-worker.mjs). */
+  workerModule?: string;
+  /** How long a cancelled job may take to stop before its process is killed (default 3000 ms). */
+  cancelGraceMs?: number;
 }

@@ -4,7 +4,7 @@
 import type { EventName, EventPayload, Job } from '../api/contract.ts';
 import type { JobLauncher, JobProcess } from '../handlers/types.ts';
 import type { Db } from '../store/db.ts';
-import { createJob, failStaleJobs, finishJob, getJob, updateJobProgress } from '../store/jobs.ts';
+import { createJob, failStaleJobs, finishJob, getJob, setJobResult, updateJobProgress } from '../store/jobs.ts';
 import { isWorkerMessage, type HostMessage, type WorkerMessage } from './protocol.ts';
 import { ProgressMeter, Throttle } from './progress.ts';
 
@@ -37,7 +37,7 @@ interface Running {
 export class JobManager {
   private readonly running = new Map<number, Running>();
   private readonly waiters = new Map<number, ((job: Job) => void)[]>();
-  private readonly finishedListeners: ((job: Job) => void)[] = [];
+  private readonly finishedListeners: ((job: Job) => Record<string, unknown> | void)[] = [];
 
   constructor(private readonly o: JobManagerOptions) {}
 
@@ -104,8 +104,11 @@ export class JobManager {
     });
   }
 
-  /** Called after every job's end is recorded (before 'job.finished' listeners of the host run). */
-  onFinished(listener: (job: Job) => void): void {
+  /**
+   * Called after every job's end is recorded, before 'job.finished' is emitted; what a listener returns is
+   * merged into the job's result (how the core adds the id of the job it chains on).
+   */
+  onFinished(listener: (job: Job) => Record<string, unknown> | void): void {
     this.finishedListeners.push(listener);
   }
 
@@ -165,15 +168,19 @@ export class JobManager {
       setTimeout(() => r.process.kill(), 5000).unref();
     }
     finishJob(this.o.db, id, status, error, result ?? null);
-    const job = getJob(this.o.db, id);
+    let job = getJob(this.o.db, id);
     for (const l of this.finishedListeners) {
       try {
-        l(job);
+        const patch = l(job);
+        if (patch) {
+          setJobResult(this.o.db, id, { ...(job.result as object | null), ...patch });
+          job = getJob(this.o.db, id);
+        }
       } catch (err) {
         console.error(`Job ${id}: a finish listener failed: ${(err as Error).message}`);
       }
     }
-    this.o.emit('job.finished', { jobId: id, kind, status, error, result: result ?? null });
+    this.o.emit('job.finished', { jobId: id, kind, status, error, result: job.result });
     for (const w of this.waiters.get(id) ?? []) w(job);
     this.waiters.delete(id);
   }

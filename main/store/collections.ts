@@ -107,3 +107,8 @@ export function deleteUnfinishedImports(db: Db, jobId: number): number[] {
   db.prepare('DELETE FROM collections WHERE importing_job_id = ?').run(jobId);
   return ids;
 }
+
+/** At start-up no job runs: any collection still marked as being imported was left by a crash. */
+export function deleteAbandonedImports(db: Db): number {
+  return db.prepare('DELETE FROM collections WHERE importing_job_id IS NOT NULL').run().changes;
+}

@@ -68,6 +68,10 @@ export function finishJob(db: Db, id: number, status: 'done' | 'failed' | 'cance
   ).run(status, error, result === undefined || result === null ? null : JSON.stringify(result), id);
 }
 
+export function setJobResult(db: Db, id: number, result: unknown): void {
+  db.prepare('UPDATE jobs SET result = ? WHERE id = ?').run(JSON.stringify(result ?? null), id);
+}
+
 /**
  * Jobs a previous run left 'running' or 'queued' (the app crashed or was killed): nothing runs them any more,
  * so they are failed with a reason. Returns their ids.

@@ -18,30 +18,37 @@ export class ChemPool {
   private seq = 0;
   private closed = false;
 
-  constructor(size = Math.max(1, Math.min(availableParallelism(), 4))) {
-    const module = siblingModule(import.meta.url, 'chem-thread.ts', 'chem-thread.mjs');
-    for (let i = 0; i < size; i++) {
-      const worker = tsThread(module);
-      const slot: Slot = { worker, pending: new Map() };
-      worker.on('message', (r: ChemTaskResult) => {
-        const p = slot.pending.get(r.seq);
-        slot.pending.delete(r.seq);
-        p?.resolve(r);
-      });
-      const failAll = (err: Error) => {
-        for (const p of slot.pending.values()) p.reject(err);
-        slot.pending.clear();
-      };
-      worker.on('error', (err) => failAll(new Error(`A chemistry thread failed: ${err.message}`)));
-      worker.on('exit', (code) => {
-        if (!this.closed) failAll(new Error(`A chemistry thread stopped (exit code ${code}).`));
-      });
-      this.slots.push(slot);
-    }
+  private readonly module = siblingModule(import.meta.url, 'chem-thread.ts', 'chem-thread.mjs');
+
+  /**
+   * Threads start on demand, up to maxSize: a small file is done by one thread before a second one would
+   * have loaded RDKit.
+   */
+  constructor(private readonly maxSize = Math.max(1, Math.min(availableParallelism(), 4))) {}
+
+  private spawn(): Slot {
+    const worker = tsThread(this.module);
+    const slot: Slot = { worker, pending: new Map() };
+    worker.on('message', (r: ChemTaskResult) => {
+      const p = slot.pending.get(r.seq);
+      slot.pending.delete(r.seq);
+      p?.resolve(r);
+    });
+    const failAll = (err: Error) => {
+      for (const p of slot.pending.values()) p.reject(err);
+      slot.pending.clear();
+    };
+    worker.on('error', (err) => failAll(new Error(`A chemistry thread failed: ${err.message}`)));
+    worker.on('exit', (code) => {
+      if (!this.closed) failAll(new Error(`A chemistry thread stopped (exit code ${code}).`));
+    });
+    this.slots.push(slot);
+    return slot;
   }
 
+  /** The most threads this pool runs. */
   get size(): number {
-    return this.slots.length;
+    return this.maxSize;
   }
 
   canonicalize(structures: string[]): Promise<Extract<ChemTaskResult, { op: 'canonicalize' }>> {
@@ -54,7 +61,8 @@ export class ChemPool {
 
   private run(task: ChemTask): Promise<ChemTaskResult> {
     if (this.closed) return Promise.reject(new Error('The chemistry pool is closed.'));
-    const slot = this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    const idle = this.slots.find((s) => s.pending.size === 0);
+    const slot = idle ?? (this.slots.length < this.maxSize ? this.spawn() : this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a)));
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       slot.pending.set(seq, { resolve: resolve as (r: ChemTaskResult) => void, reject });

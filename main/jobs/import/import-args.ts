@@ -10,6 +10,10 @@ export const ImportJobArgs = z.object({
   name: z.string().min(1),
   /** What to record as the collection's source (null for an upload). */
   sourcePath: z.string().nullable(),
+  /** Whether the host follows the import with the properties job. */
+  properties: z.boolean().default(true),
+  /** A temporary copy (an upload) the host deletes when the job has ended. */
+  temporary: z.boolean().default(false),
   /** Chemistry threads (default: one per core, at most 4). */
   threads: z.number().int().positive().max(16).optional(),
 });

@@ -1,0 +1,146 @@
+// createCore: every call of the contract as a plain async function over one workspace, plus the event
+// stream. Hosts (Electron IPC, the browser-mode server, the CLI, tests) bind these; long work goes to job
+// processes through the JobManager.
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { EventName, EventPayload, Handlers, Job } from '../api/contract.ts';
+import pkg from '../../package.json' with { type: 'json' };
+import { forkLauncher } from '../jobs/fork-launcher.ts';
+import { ImportJobArgs, collectionNameFor, type ImportResult } from '../jobs/import/import-args.ts';
+import { JobManager } from '../jobs/manager.ts';
+import { defaultWorkerModule } from '../jobs/worker-path.ts';
+import {
+  deleteAbandonedImports,
+  deleteCollection,
+  deleteUnfinishedImports,
+  getCollection,
+  listCollections,
+  renameCollection,
+} from '../store/collections.ts';
+import { openWorkspace } from '../store/db.ts';
+import { getJob, jobArgs, listJobs } from '../store/jobs.ts';
+import { countMolecules, listMolecules } from '../store/molecules.ts';
+import { countProblems, listProblems } from '../store/problems.ts';
+import { depict } from './depict.ts';
+import { resolveImportSource } from './import-source.ts';
+import type { CoreOptions, EventListener, LocalCore } from './types.ts';
+
+export async function createCore(options: CoreOptions): Promise<LocalCore> {
+  const workspace = resolve(options.workspace);
+  const db = openWorkspace(workspace);
+  const listeners = new Set<EventListener>();
+  const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
+    for (const l of listeners) {
+      try {
+        l(event, payload);
+      } catch (err) {
+        console.error(`An event listener failed on ${event}: ${(err as Error).message}`);
+      }
+    }
+  };
+  const jobs = new JobManager({
+    db,
+    workspace,
+    launcher: options.launcher ?? forkLauncher,
+    workerModule: options.workerModule ?? defaultWorkerModule(),
+    emit,
+    cancelGraceMs: options.cancelGraceMs,
+  });
+  // what a crash of the previous run left behind: jobs marked running, collections half imported
+  jobs.recoverStale();
+  deleteAbandonedImports(db);
+
+  let closing = false;
+  /** collection id -> the properties job filling it, to cancel it when the collection is deleted */
+  const propertiesJobs = new Map<number, number>();
+
+  jobs.onFinished((job) => {
+    if (job.kind === 'properties') {
+      for (const [cid, jid] of propertiesJobs) if (jid === job.id) propertiesJobs.delete(cid);
+      return;
+    }
+    if (job.kind !== 'import') return;
+    const args = ImportJobArgs.safeParse(jobArgs(db, job.id));
+    if (args.success && args.data.temporary) rmSync(args.data.path, { force: true });
+    if (job.status !== 'done') {
+      // the job process may have died before it could clean up
+      if (deleteUnfinishedImports(db, job.id).length) emit('collections.changed', { collectionId: null });
+      return;
+    }
+    const result = job.result as ImportResult;
+    if (closing || !args.success || !args.data.properties || result.imported === 0) return;
+    const propertiesJobId = jobs.start('properties', `Properties of ${args.data.name}`, { collectionId: result.collectionId });
+    propertiesJobs.set(result.collectionId, propertiesJobId);
+    return { propertiesJobId };
+  });
+
+  const handlers: Handlers = {
+    'app.info': async () => ({ name: 'Molscape', version: pkg.version, workspace, host: options.host }),
+
+    'collections.list': async () => listCollections(db),
+    'collections.get': async ({ id }) => getCollection(db, id),
+    'collections.import': async ({ source, name, properties }) => {
+      const resolved = resolveImportSource(source, workspace);
+      const collectionName = name ?? collectionNameFor(resolved.fileName);
+      const args: ImportJobArgs = {
+        path: resolved.path,
+        fileName: resolved.fileName,
+        name: collectionName,
+        sourcePath: resolved.sourcePath,
+        properties: properties ?? true,
+        temporary: resolved.temporary,
+      };
+      return { jobId: jobs.start('import', `Import ${resolved.fileName}`, args) };
+    },
+    'collections.rename': async ({ id, name }) => {
+      const c = renameCollection(db, id, name);
+      emit('collections.changed', { collectionId: id });
+      return c;
+    },
+    'collections.delete': async ({ id }) => {
+      const importing = db.prepare('SELECT importing_job_id AS job FROM collections WHERE id = ?').get(id) as { job: number | null } | undefined;
+      if (importing?.job) jobs.cancel(importing.job);
+      const pj = propertiesJobs.get(id);
+      if (pj) jobs.cancel(pj);
+      const deleted = deleteCollection(db, id);
+      if (deleted) emit('collections.changed', { collectionId: id });
+      return { deleted };
+    },
+    'collections.molecules': async ({ collectionId, offset, limit, sort }) => {
+      getCollection(db, collectionId);
+      return { total: countMolecules(db, collectionId), rows: listMolecules(db, collectionId, offset, limit, sort) };
+    },
+    'collections.problems': async ({ collectionId, offset, limit }) => {
+      getCollection(db, collectionId);
+      return { total: countProblems(db, collectionId), rows: listProblems(db, collectionId, offset, limit) };
+    },
+
+    'chem.depict': async ({ smiles, width, height }) => ({ svgs: await depict(smiles, width, height) }),
+
+    'jobs.list': async ({ limit }) => listJobs(db, limit),
+    'jobs.get': async ({ id }) => getJob(db, id),
+    'jobs.cancel': async ({ id }) => {
+      getJob(db, id);
+      return { cancelled: jobs.cancel(id) };
+    },
+  };
+
+  let closed: Promise<void> | null = null;
+  return {
+    handlers,
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    whenJobFinished: (id: number): Promise<Job> => jobs.whenFinished(id),
+    close() {
+      closed ??= (async () => {
+        closing = true;
+        await jobs.close();
+        listeners.clear();
+        db.close();
+      })();
+      return closed;
+    },
+  };
+}
