@@ -36,7 +36,8 @@ export async function* readSmilesLines(chunks: AsyncIterable<Buffer>, options: S
     const structure = fields[0];
     if (!seenData) {
       seenData = true;
-      if (SMILES_HEADER.test(structure)) {
+      // "smiles name", "SMILES\tID", or a CSV-style "SMILES,Name" header at the top of a .smi file
+      if (SMILES_HEADER.test(structure) || SMILES_HEADER.test(structure.split(/[,;]/)[0])) {
         if (tabbed && fields.length > 2) columns = fields;
         continue;
       }

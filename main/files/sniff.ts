@@ -115,6 +115,14 @@ export function sniffFormat(fileName: string, head: Buffer): Sniffed {
     const fallback = ext === 'tsv' || ext === 'tab' ? '\t' : ext === 'psv' ? '|' : ',';
     return { format: 'csv', delimiter: detectDelimiter(lines) ?? fallback };
   }
+  if (known === 'smiles') {
+    // A table saved as .smi ("SMILES,Name"): commas or semicolons inside the first token of every line,
+    // where a SMILES never has them.
+    const delimiter = detectDelimiter(lines);
+    const sample = lines.filter((l) => l.trim() !== '' && !l.startsWith('#')).slice(0, 50);
+    if ((delimiter === ',' || delimiter === ';') && sample.every((l) => l.trim().split(/\s/)[0].includes(delimiter)))
+      return { format: 'csv', delimiter };
+  }
   if (known) return { format: known };
   // Unknown extension (.txt, none, ...): look at the content.
   if (looksLikeSdf(lines)) return { format: 'sdf' };

@@ -37,7 +37,7 @@ export async function openSource(source: string | Uint8Array): Promise<OpenedSou
   const magic = typeof source === 'string' ? await firstBytes(source) : source.subarray(0, 2);
   const gzip = isGzip(magic);
   const raw: Readable =
-    typeof source === 'string' ? createReadStream(source, { highWaterMark: 64 * 1024 }) : Readable.from([Buffer.from(source)]);
+    typeof source === 'string' ? createReadStream(source, { highWaterMark: 64 * 1024 }) : Readable.from([Buffer.from(source.buffer, source.byteOffset, source.byteLength)]) // a view, not a copy;
   const stream = gzip ? raw.pipe(createGunzip()) : raw;
   // A gunzip error (truncated or corrupt gzip) must surface on the stream we iterate, not crash the process.
   if (gzip) raw.on('error', (err) => stream.destroy(err));
