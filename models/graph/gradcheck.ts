@@ -23,40 +23,51 @@ export interface GradCheckResult {
   details: { analytic: number; numeric: number; rel: number }[];
 }
 
-export async function gradCheck(
-  inputs: CheckInput[],
-  build: (g: Graph, xs: Value[]) => Value,
+export interface CheckedFunction {
+  /** The function's result (any shape, float64). */
+  out: Value;
+  /** Graph inputs to differentiate by (float64). */
+  wrt: Value[];
+  /** Starting values for an input; random normal when it returns undefined. */
+  init?: (v: Value, rng: Rng) => Float64Array | undefined;
+}
+
+/** Checks the gradients of a function whose inputs the build callback declares itself. */
+export async function gradCheckGraph(
+  build: (g: Graph) => CheckedFunction,
   o: { seed?: number; directions?: number; eps?: number } = {},
 ): Promise<GradCheckResult> {
   const rng = new Rng(o.seed ?? 1);
   const eps = o.eps ?? 1e-5;
   const g = new Graph();
-  const xs = inputs.map((i) => g.input(i.name, 'float64', i.shape));
-  const out = build(g, xs);
+  const { out, wrt, init } = build(g);
   const forwardNodes = g.nodes.length;
   const ops = new Set(g.nodes.slice(0, forwardNodes).map((n) => n.op));
   if (out.dtype !== 'float64') throw new Error(`gradcheck: the function returns ${out.dtype}, not float64`);
+  for (const x of wrt) if (x.dtype !== 'float64' || x.producer || x.data) throw new Error(`gradcheck: ${x} is not a float64 graph input`);
   const w = g.input('__w', 'float64', out.shape);
   const loss = g.reduceSum(g.mul(out, w));
-  const grads = gradients(g, loss, xs);
+  const grads = gradients(g, loss, wrt);
   g.output('loss', loss);
-  grads.forEach((gr, i) => g.output(`grad_${inputs[i].name}`, gr));
+  grads.forEach((gr, i) => g.output(`grad_${i}`, gr));
   const session = await createSession(toOnnx(g, { keepAllInputs: true }), { threads: 1 });
+  const others = g.inputs.filter((v) => v !== w && !wrt.includes(v));
+  if (others.length) throw new Error(`gradcheck: inputs ${others.map(String).join(', ')} have no values (use constants)`);
 
-  const base = inputs.map((i) => (i.init ? i.init(rng, size(i.shape)) : rng.normals(size(i.shape))));
+  const base = wrt.map((x) => init?.(x, rng) ?? rng.normals(x.size));
   const wv = rng.normals(out.size);
   const run = async (vals: Float64Array[]) => {
     const feeds: Record<string, ReturnType<typeof tensor>> = { __w: tensor('float64', wv, out.shape) };
-    inputs.forEach((i, k) => (feeds[i.name] = tensor('float64', vals[k], i.shape)));
+    wrt.forEach((x, k) => (feeds[x.name] = tensor('float64', vals[k], x.shape)));
     return session.run(feeds);
   };
   const r0 = await run(base);
   const details: GradCheckResult['details'] = [];
   for (let d = 0; d < (o.directions ?? 3); d++) {
-    const dirs = inputs.map((i) => rng.normals(size(i.shape)));
+    const dirs = wrt.map((x) => rng.normals(x.size));
     let analytic = 0;
-    inputs.forEach((i, k) => {
-      const gk = r0[`grad_${i.name}`].data as Float64Array;
+    wrt.forEach((_, k) => {
+      const gk = r0[`grad_${k}`].data as Float64Array;
       for (let j = 0; j < gk.length; j++) analytic += gk[j] * dirs[k][j];
     });
     const shifted = (s: number) => base.map((b, k) => b.map((v, j) => v + s * eps * dirs[k][j]));
@@ -70,4 +81,14 @@ export async function gradCheck(
   return { ops, worst: Math.max(...details.map((d) => d.rel)), details };
 }
 
-const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+/** Checks f(inputs) for inputs declared by name and shape. */
+export async function gradCheck(
+  inputs: CheckInput[],
+  build: (g: Graph, xs: Value[]) => Value,
+  o: { seed?: number; directions?: number; eps?: number } = {},
+): Promise<GradCheckResult> {
+  return gradCheckGraph((g) => {
+    const xs = inputs.map((i) => g.input(i.name, 'float64', i.shape));
+    return { out: build(g, xs), wrt: xs, init: (v, rng) => inputs[xs.indexOf(v)].init?.(rng, v.size) };
+  }, o);
+}

@@ -98,8 +98,10 @@ export function gruVjp(g: Graph, node: Node, gy: Value | null, gyLast: Value | n
   const a = g.mul(g.sub(1, z), g.sub(1, g.mul(n, n)));
   const c = g.mul(g.sub(hPrev, n), g.mul(z, g.sub(1, z)));
   const ad = g.mul(a, g.mul(hn, g.mul(r, g.sub(1, r))));
-  const kx = g.concat([c, ad, a], 1); // dh -> gradient of the input-side pre-activations
-  const kr = g.concat([c, ad, g.mul(a, r)], 1); // dh -> gradient of the recurrent-side pre-activations
+  // dh -> gradients of the input-side (kx) and recurrent-side (kr) pre-activations of the three gates, as
+  // [rows, 3, H] so that dh [.., 1, H] multiplies them by broadcasting instead of being copied three times.
+  const kx = g.reshape(g.concat([c, ad, a], 1), [rows, 3, hs]);
+  const kr = g.reshape(g.concat([c, ad, g.mul(a, r)], 1), [rows, 3, hs]);
   const split = (v: Value) => (t === 1 ? [v] : g.split(v, Array(t).fill(batch), 0));
   const krs = split(kr);
   const zs = split(z);
@@ -110,13 +112,13 @@ export function gruVjp(g: Graph, node: Node, gy: Value | null, gyLast: Value | n
     const s = reverse ? k : t - 1 - k; // backwards through the order the forward pass ran
     const parts = [carry, gys ? gys[s] : null].filter((v): v is Value => v !== null);
     const dh = parts.length === 0 ? g.fill(0, dtype, [batch, hs]) : parts.length === 1 ? parts[0] : g.add(parts[0], parts[1]);
-    const dhr = g.mul(g.concat([dh, dh, dh], 1), krs[s]);
+    const dhr = g.reshape(g.mul(g.reshape(dh, [batch, 1, hs]), krs[s]), [batch, 3 * hs]);
     carry = g.gemm(dhr, r0, g.mul(dh, zs[s]));
     dhs[s] = dh;
     dhrs[s] = dhr;
   }
   const dhAll = g.concat(dhs, 0);
-  const dA = g.mul(g.concat([dhAll, dhAll, dhAll], 1), kx);
+  const dA = g.reshape(g.mul(g.reshape(dhAll, [rows, 1, hs]), kx), [rows, 3 * hs]);
   const dhR = g.concat(dhrs, 0);
   const [, w, rIn, b, , h0] = node.inputs;
   const gx = g.reshape(g.matmul(dA, w0), [t, batch, inSize]);

@@ -1,0 +1,63 @@
+// Reusable building blocks for models trained by the engine: embedding, linear, GRU layer, masked token
+// cross-entropy, Gaussian KL. Each declares its parameters in a Params set and emits builder ops; the dtype
+// follows the Params (float32 to train, float64 for finite-difference checks).
+import type { Graph } from '../graph/builder.ts';
+import { gru } from '../graph/gru.ts';
+import type { Value } from '../graph/ir.ts';
+import type { Params } from './params.ts';
+
+/** Rows of a [vocab, dim] table for int64 tokens of any shape: result tokens.shape + [dim]. */
+export function embedding(ps: Params, name: string, tokens: Value, vocab: number, dim: number): Value {
+  const table = ps.add(`${name}.weight`, [vocab, dim], { normal: 1 });
+  return ps.g.gather(table, tokens, 0);
+}
+
+/** x [..., in] → [..., out]; one Gemm for 2-D inputs, otherwise reshaped to 2-D around it. */
+export function linear(ps: Params, name: string, x: Value, out: number): Value {
+  const g = ps.g;
+  const inDim = x.shape[x.rank - 1];
+  const bound = 1 / Math.sqrt(inDim);
+  const w = ps.add(`${name}.weight`, [out, inDim], { uniform: bound });
+  const b = ps.add(`${name}.bias`, [out], { uniform: bound });
+  if (x.rank === 2) return g.gemm(x, w, b, { transB: true });
+  const flat = g.reshape(x, [-1, inDim]);
+  return g.reshape(g.gemm(flat, w, b, { transB: true }), [...x.shape.slice(0, -1), out]);
+}
+
+export interface GruLayerOutputs {
+  /** [T, B, H] */
+  y: Value;
+  /** [B, H]: state after the last step processed (step 0 for the reverse direction). */
+  last: Value;
+}
+
+/** One GRU direction over time-major x [T, B, I] (PyTorch's nn.GRU equations), optional h0 [B, H]. */
+export function gruLayer(ps: Params, name: string, x: Value, hidden: number, o: { reverse?: boolean; h0?: Value } = {}): GruLayerOutputs {
+  const g = ps.g;
+  const [t, b, i] = x.shape;
+  const bound = 1 / Math.sqrt(hidden);
+  const w = ps.add(`${name}.W`, [1, 3 * hidden, i], { uniform: bound });
+  const r = ps.add(`${name}.R`, [1, 3 * hidden, hidden], { uniform: bound });
+  const bias = ps.add(`${name}.B`, [1, 6 * hidden], { uniform: bound });
+  const h0 = o.h0 ? g.reshape(o.h0, [1, b, hidden]) : null;
+  const res = gru(g, x, w, r, bias, h0, o.reverse ?? false);
+  return { y: g.reshape(res.y, [t, b, hidden]), last: g.reshape(res.last, [b, hidden]) };
+}
+
+/**
+ * Mean cross-entropy of logits [N, V] against int64 targets [N], counting only positions where mask [N] is 1:
+ * Σ mask·(−log softmax(logits)[target]) / Σ mask.
+ */
+export function maskedCrossEntropy(g: Graph, logits: Value, targets: Value, mask: Value): Value {
+  const [, v] = logits.shape;
+  const classes = g.const([...Array(v).keys()], 'int64', [1, v]);
+  const onehot = g.cast(g.equal(g.unsqueeze(targets, [1]), classes), logits.dtype);
+  const nll = g.neg(g.reduceSum(g.mul(onehot, g.logSoftmax(logits, 1)), [1]));
+  return g.div(g.reduceSum(g.mul(nll, mask)), g.max(g.reduceSum(mask), g.scalar(1, mask.dtype)));
+}
+
+/** KL(N(mu, exp(logvar)) ‖ N(0, I)) summed over latent dims, averaged over the batch (rows). */
+export function gaussianKl(g: Graph, mu: Value, logvar: Value): Value {
+  const terms = g.sub(g.add(g.mul(mu, mu), g.exp(logvar)), g.add(logvar, 1));
+  return g.mul(g.reduceMean(g.reduceSum(terms, [1])), 0.5);
+}
