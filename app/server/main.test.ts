@@ -1,0 +1,80 @@
+// `npm run serve`'s entry as a real process over the real core: the one line it prints, a real call through
+// the printed address, and a clean stop on SIGTERM / SIGINT.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, describe, expect, it } from 'vitest';
+import { rawRequest } from './test-support.ts';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const dir = mkdtempSync(path.join(tmpdir(), 'molscape-serve-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function serve(args: string[]): { child: ChildProcessWithoutNullStreams; firstLine: Promise<string>; stdout: string[]; stderr: string[]; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'app/server/main.ts', ...args], { cwd: root, env: { ...process.env, XDG_DATA_HOME: dir } });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  child.stderr.on('data', (d: Buffer) => stderr.push(String(d)));
+  const lines = createInterface({ input: child.stdout });
+  const firstLine = new Promise<string>((resolve, reject) => {
+    lines.on('line', (line) => {
+      stdout.push(line);
+      if (stdout.length === 1) resolve(line);
+    });
+    child.on('exit', () => reject(new Error(`exited before printing: ${stderr.join('')}`)));
+  });
+  // A run that fails on purpose never prints: that is the test's to check, not an unhandled rejection.
+  firstLine.catch(() => {});
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, firstLine, stdout, stderr, exit };
+}
+
+const lineFormat = /^Molscape is serving at http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]{43})$/;
+
+describe('app/server/main.ts', () => {
+  it('prints exactly one line, serves the real core there, and stops cleanly on SIGTERM', async () => {
+    const workspace = path.join(dir, 'a', 'w.sqlite');
+    const run = serve(['--port', '0', '--workspace', workspace]);
+    const line = await run.firstLine;
+    const [, port, token] = lineFormat.exec(line) ?? [];
+    expect(line).toMatch(lineFormat);
+    const info = await rawRequest(Number(port), {
+      method: 'POST',
+      path: '/api/app.info',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(info.status).toBe(200);
+    expect(info.json()).toMatchObject({ name: 'Molscape', host: 'browser', workspace });
+    const list = await rawRequest(Number(port), { method: 'POST', path: '/api/collections.list', headers: { Authorization: `Bearer ${token}` } });
+    expect(list.json()).toEqual([]);
+    expect((await rawRequest(Number(port), { method: 'POST', path: '/api/collections.list' })).status).toBe(401);
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+    expect(run.stdout).toEqual([line]);
+    expect(existsSync(workspace)).toBe(true);
+  });
+
+  it('uses the per-user workspace by default and a fresh token each run; stops on SIGINT', async () => {
+    const first = serve([]);
+    const [, , token1] = lineFormat.exec(await first.firstLine) ?? [];
+    first.child.kill('SIGINT');
+    expect(await first.exit).toBe(0);
+    expect(existsSync(path.join(dir, 'Molscape', 'workspace.sqlite'))).toBe(true);
+    const second = serve([]);
+    const [, , token2] = lineFormat.exec(await second.firstLine) ?? [];
+    second.child.kill('SIGINT');
+    expect(await second.exit).toBe(0);
+    expect(token1).toBeDefined();
+    expect(token2).not.toBe(token1);
+  });
+
+  it('says what is wrong with its options, on stderr, and exits non-zero', async () => {
+    const run = serve(['--port', 'eighty']);
+    expect(await run.exit).toBe(2);
+    expect(run.stdout).toEqual([]);
+    expect(run.stderr.join('')).toContain('--port must be a number');
+  });
+});
