@@ -94,7 +94,7 @@ export async function* readCsvRows(lines: AsyncIterable<TextLine>, options: CsvR
   const pending: ({ kind: 'frame'; line: number; text: string } | SourceProblem)[] = [];
   let failure: Error | null = null;
   const newParser = (): Parser => {
-    const p = parse({ delimiter, relax_column_count: true, relax_quotes: true, info: true, skip_empty_lines: false, bom: false });
+    const p = parse({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: false });
     p.on('error', (err) => (failure = err));
     return p;
   };
@@ -111,8 +111,8 @@ export async function* readCsvRows(lines: AsyncIterable<TextLine>, options: CsvR
     while (pending.length && pending[0].kind === 'problem') yield pending.shift() as SourceProblem;
   }
   function* drain(): Generator<CsvRow | SourceProblem> {
-    let out: { record: string[] } | null;
-    while ((out = parser.read() as { record: string[] } | null) !== null) yield* emit(out.record);
+    let out: string[] | null;
+    while ((out = parser.read() as string[] | null) !== null) yield* emit(out);
     if (failure) {
       // Not expected after the framer's checks; if csv-parse still refuses, report the rows it held and go on.
       const reason = `malformed row: ${failure.message}`;
@@ -182,7 +182,7 @@ export async function* readCsvRows(lines: AsyncIterable<TextLine>, options: CsvR
   // The last row is held by csv-parse until the input ends, and its flush is asynchronous.
   parser.end();
   try {
-    for await (const out of parser as AsyncIterable<{ record: string[] }>) yield* emit(out.record);
+    for await (const out of parser as AsyncIterable<string[]>) yield* emit(out);
   } catch (err) {
     failure = err as Error;
   }
