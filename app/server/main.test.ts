@@ -1,11 +1,12 @@
-// `npm run serve`'s entry as a real process over the real core: the one line it prints, a real call through
-// the printed address, and a clean stop on SIGTERM / SIGINT.
+// `npm run serve`'s entry as a real process over the real core: the one line it prints, real calls and an
+// upload through the printed address with the job's end on the WebSocket, and a clean stop on SIGTERM / SIGINT.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { rawRequest } from './test-support.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -51,6 +52,31 @@ describe('app/server/main.ts', () => {
     const list = await rawRequest(Number(port), { method: 'POST', path: '/api/collections.list', headers: { Authorization: `Bearer ${token}` } });
     expect(list.json()).toEqual([]);
     expect((await rawRequest(Number(port), { method: 'POST', path: '/api/collections.list' })).status).toBe(401);
+
+    // An upload through HTTP, its job's end through the WebSocket, the result through HTTP again.
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/events?token=${token}`);
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const events: Array<{ event: string; payload: { jobId?: number; status?: string } }> = [];
+    ws.on('message', (data) => events.push(JSON.parse(String(data))));
+    const base64 = Buffer.from('CCO ethanol\nc1ccccc1 benzene\nC1CC broken\n').toString('base64');
+    const started = await rawRequest(Number(port), {
+      method: 'POST',
+      path: '/api/collections.import',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ source: { kind: 'upload', fileName: 'set.smi', base64 }, properties: false }),
+    });
+    expect(started.status).toBe(200);
+    const { jobId } = started.json() as { jobId: number };
+    const finished = await new Promise<(typeof events)[number]>((resolve) => {
+      const look = () => events.find((e) => e.event === 'job.finished' && e.payload.jobId === jobId);
+      const found = look();
+      if (found) resolve(found);
+      else ws.on('message', () => look() && resolve(look()!));
+    });
+    expect(finished.payload.status).toBe('done');
+    ws.close();
+    const after = await rawRequest(Number(port), { method: 'POST', path: '/api/collections.list', headers: { Authorization: `Bearer ${token}` } });
+    expect(after.json()).toMatchObject([{ name: 'set', moleculeCount: 2, problemCount: 1 }]);
     run.child.kill('SIGTERM');
     expect(await run.exit).toBe(0);
     expect(run.stdout).toEqual([line]);
