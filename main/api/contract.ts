@@ -94,7 +94,7 @@ const call = <A extends z.ZodType, R extends z.ZodType>(args: A, result: R, doc:
 export const calls = {
   'app.info': call(
     z.object({}),
-    z.object({ name: z.string(), version: z.string(), workspace: z.string(), host: z.enum(['electron', 'browser', 'test']) }),
+    z.object({ name: z.string(), version: z.string(), workspace: z.string(), host: z.enum(['electron', 'browser', 'test', 'cli']) }),
     'What is running and where its workspace is.',
   ),
   'collections.list': call(z.object({}), z.array(Collection), 'Every collection in the workspace, newest first.'),

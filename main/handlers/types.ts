@@ -33,7 +33,7 @@ export type JobLauncher = (workerModule: string, env: Record<string, string>) =>
 export interface CoreOptions {
   /** Path of the workspace SQLite file (created when missing). */
   workspace: string;
-  host: 'electron' | 'browser' | 'test';
+  host: 'electron' | 'browser' | 'test' | 'cli';
   /** Defaults to a child_process.fork launcher. */
   launcher?: JobLauncher;
   /** The job process's entry module; defaults to main/jobs/worker.ts (or the bundled job-worker.mjs). */

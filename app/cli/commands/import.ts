@@ -1,0 +1,117 @@
+// molscape import FILE --workspace DB: import a molecule file as a new collection (the same import job the
+// app runs), wait for it and for its properties, and print a summary. Exit 0 when anything was imported,
+// 1 when nothing was.
+import { Command, Option } from 'commander';
+import { resolve } from 'node:path';
+import type { EventPayload, Problem } from '../../../main/api/contract.ts';
+import { createCore } from '../../../main/handlers/core.ts';
+import type { ImportResult } from '../../../main/jobs/import/import-args.ts';
+import { EXIT_INTERRUPTED, EXIT_NOTHING, EXIT_OK } from '../exit-codes.ts';
+import { formatProgress, ProgressLine } from '../progress-line.ts';
+
+interface ImportOptions {
+  workspace: string;
+  name?: string;
+  properties: boolean;
+  maxProblems: number;
+  json: boolean;
+}
+
+export function importCommand(setExit: (code: number) => void): Command {
+  const cmd = new Command('import');
+  return cmd
+    .description('Import a SMILES/CSV/SD file (gzip allowed) into a workspace as a new collection.')
+    .argument('<file>', 'the molecule file')
+    .addOption(new Option('-w, --workspace <db>', 'workspace SQLite file (created when missing)').env('MOLSCAPE_WORKSPACE').makeOptionMandatory())
+    .option('-n, --name <name>', 'name of the new collection (default: the file name)')
+    .option('--no-properties', 'do not compute properties after the import')
+    .addOption(new Option('--max-problems <n>', 'problems to list in the summary').default(20).argParser(positiveInt))
+    .option('--json', 'print the summary as one JSON object', false)
+    .action(async (file: string, opts: ImportOptions) => {
+      // an empty MOLSCAPE_WORKSPACE counts as given for commander, not for us
+      if (!opts.workspace.trim()) cmd.error("error: the workspace is empty: pass -w, --workspace <db> or set MOLSCAPE_WORKSPACE", { exitCode: 2 });
+      setExit(await runImport(file, opts));
+    });
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`not a whole number: ${value}`);
+  return n;
+}
+
+async function runImport(file: string, opts: ImportOptions): Promise<number> {
+  const workspace = resolve(opts.workspace);
+  const core = await createCore({ workspace, host: 'cli' });
+  const line = new ProgressLine();
+  const titles = new Map<number, string>([]);
+  core.onEvent((event, payload) => {
+    if (event !== 'job.progress') return;
+    const p = payload as EventPayload<'job.progress'>;
+    line.show(formatProgress(titles.get(p.jobId) ?? p.kind, p));
+  });
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+    line.clear();
+    process.stderr.write('Interrupted: stopping the import...\n');
+    void core.close();
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    let jobId: number;
+    try {
+      ({ jobId } = await core.handlers['collections.import']({ source: { kind: 'path', path: file }, name: opts.name, properties: opts.properties }));
+    } catch (err) {
+      process.stderr.write(`molscape import: ${(err as Error).message}\n`);
+      return EXIT_NOTHING;
+    }
+    titles.set(jobId, 'Importing');
+    const job = await core.whenJobFinished(jobId);
+    line.clear();
+    if (interrupted) return EXIT_INTERRUPTED;
+    if (job.status !== 'done') {
+      process.stderr.write(`molscape import: the import ${job.status}${job.error ? `: ${job.error}` : ''}\n`);
+      return EXIT_NOTHING;
+    }
+    const result = job.result as ImportResult & { propertiesJobId?: number };
+    const problems = (await core.handlers['collections.problems']({ collectionId: result.collectionId, offset: 0, limit: Math.max(1, Math.min(opts.maxProblems, 5000)) })).rows;
+    let propertiesNote: string | null = null;
+    if (result.propertiesJobId) {
+      titles.set(result.propertiesJobId, 'Properties');
+      const pjob = await core.whenJobFinished(result.propertiesJobId);
+      line.clear();
+      if (interrupted) return EXIT_INTERRUPTED;
+      propertiesNote = pjob.status === 'done' ? `computed for ${(pjob.result as { computed: number }).computed} molecules` : `${pjob.status}${pjob.error ? `: ${pjob.error}` : ''}`;
+    }
+    const collection = await core.handlers['collections.get']({ id: result.collectionId });
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify({ workspace, collection: { id: collection.id, name: collection.name }, ...result, properties: propertiesNote, problemList: problems.slice(0, opts.maxProblems) })}\n`);
+    } else {
+      process.stdout.write(summary(file, workspace, collection.name, result, propertiesNote, problems.slice(0, opts.maxProblems)));
+    }
+    return result.imported > 0 ? EXIT_OK : EXIT_NOTHING;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await core.close();
+  }
+}
+
+function summary(file: string, workspace: string, name: string, r: ImportResult, properties: string | null, problems: Problem[]): string {
+  const rate = r.seconds > 0 ? Math.round(r.records / r.seconds) : null;
+  const out = [
+    `Imported ${file} into ${workspace} as collection ${r.collectionId} "${name}"`,
+    `  records read: ${r.records}`,
+    `  imported:     ${r.imported}`,
+    `  duplicates:   ${r.duplicates}`,
+    `  problems:     ${r.problems}`,
+    `  time:         ${r.seconds.toFixed(1)} s${rate !== null ? ` (${rate} molecules/s)` : ''}`,
+  ];
+  if (properties) out.push(`  properties:   ${properties}`);
+  if (problems.length) {
+    out.push('Problems:');
+    for (const p of problems) out.push(`  ${p.file}:${p.line}: ${p.reason}${p.text ? ` [${p.text}]` : ''}`);
+    if (r.problems > problems.length) out.push(`  ... and ${r.problems - problems.length} more (--max-problems N to list more)`);
+  }
+  return out.join('\n') + '\n';
+}
