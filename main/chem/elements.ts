@@ -10,6 +10,13 @@ const SYMBOLS = ['*', 'H', 'He', 'Li', 'Be', 'B', 'C', 'N', 'O', 'F', 'Ne', 'Na'
   'Hg', 'Tl', 'Pb', 'Bi', 'Po', 'At', 'Rn', 'Fr', 'Ra', 'Ac', 'Th', 'Pa', 'U', 'Np', 'Pu', 'Am', 'Cm', 'Bk', 'Cf', 'Es',
   'Fm', 'Md', 'No', 'Lr', 'Rf', 'Db', 'Sg', 'Bh', 'Hs', 'Mt', 'Ds', 'Rg', 'Cn', 'Nh', 'Fl', 'Mc', 'Lv', 'Ts', 'Og'];
 
+const BY_SYMBOL = new Map(SYMBOLS.map((s, z) => [s, z]));
+
+/** Atomic number of an element symbol ('Cl', 'Fe'); undefined when it is not one. */
+export function atomicNumber(symbol: string): number | undefined {
+  return symbol === '*' ? undefined : BY_SYMBOL.get(symbol);
+}
+
 export function elementSymbol(z: number): string {
   return SYMBOLS[z] ?? '*';
 }

@@ -5,6 +5,7 @@
 // (C=S, C-Cl, N=N...) are checked the same way. Whatever the reader is not sure about (negations,
 // 'A', '*', ring or degree primitives, unusual symbols) constrains nothing, so the screen never rejects a
 // real match; main/chem/smarts-screen.test.ts checks that against RDKit itself.
+import { atomicNumber } from './elements.ts';
 import type { MolGraph } from './mol-graph.ts';
 
 /** aromatic: 0 aliphatic only, 1 aromatic only, 2 either */
@@ -15,12 +16,27 @@ export interface AtomAlternative {
 /** One query atom: it must be one of these alternatives; null when the SMARTS does not say. */
 export type AtomRequirement = AtomAlternative[] | null;
 
-const ORGANIC = /^(Cl|Br|B|C|N|O|P|S|F|I|b|c|n|o|p|s)(?![a-z])/;
-const Z: Record<string, number> = { B: 5, C: 6, N: 7, O: 8, F: 9, P: 15, S: 16, Cl: 17, Br: 35, I: 53 };
+const AROMATIC_SYMBOLS = /^(se|as|te|b|c|n|o|p|s)/;
 
 function symbolAlternative(symbol: string): AtomAlternative {
   const aromatic = symbol === symbol.toLowerCase();
-  return { z: Z[aromatic ? symbol.toUpperCase() : symbol], aromatic: aromatic ? 1 : 0 };
+  const z = atomicNumber(aromatic ? symbol[0].toUpperCase() + symbol.slice(1) : symbol) as number;
+  return { z, aromatic: aromatic ? 1 : 0 };
+}
+
+/**
+ * The element a bracket-atom term starts with: the longest element symbol, as RDKit's SMARTS lexer reads
+ * it ('Cl', 'Na', 'Co' are one element each; 'CX4' is C then X4). A lone 'H' is a hydrogen count, never
+ * the element; D, R, X, A are primitives, not elements.
+ */
+function leadingElement(term: string): string | null {
+  const aromatic = AROMATIC_SYMBOLS.exec(term);
+  if (aromatic) return aromatic[1];
+  const two = /^[A-Z][a-z]/.exec(term);
+  if (two && atomicNumber(two[0]) !== undefined) return two[0];
+  const one = /^[A-Z]/.exec(term);
+  if (one && one[0] !== 'H' && atomicNumber(one[0]) !== undefined) return one[0];
+  return null;
 }
 
 /** Split at a separator outside brackets and parentheses. */
@@ -48,8 +64,8 @@ function termRequirement(term: string): AtomRequirement {
   }
   const number = /^#(\d+)/.exec(term);
   if (number) return [{ z: Number(number[1]), aromatic: 2 }];
-  const symbol = ORGANIC.exec(term);
-  if (symbol) return [symbolAlternative(symbol[1])];
+  const symbol = leadingElement(term);
+  if (symbol) return [symbolAlternative(symbol)];
   return null;
 }
 
@@ -174,6 +190,17 @@ export interface Screen {
   anyOf: AtomAlternative[][];
   /** per query bond with known ends and type: the molecule must have a bond with one of these keys */
   bondKeys: number[][];
+  /** the query has a three-membered ring, so the molecule must have one (a 3-cycle is always an SSSR ring) */
+  needsThreeRing: boolean;
+}
+
+function hasTriangle(atomCount: number, bonds: BondRequirement[]): boolean {
+  const nbrs: Set<number>[] = Array.from({ length: atomCount }, () => new Set());
+  for (const { a, b } of bonds) {
+    nbrs[a].add(b);
+    nbrs[b].add(a);
+  }
+  return bonds.some(({ a, b }) => [...nbrs[a]].some((c) => c !== b && nbrs[b].has(c)));
 }
 
 /** A bond's key: its two elements (unordered) and its RDKit bond type. */
@@ -206,7 +233,7 @@ export function screenFor(smarts: string): Screen {
     for (const x of ra) for (const y of rb) for (const t of types) keys.add(bondKey(x.z, y.z, t));
     bondKeys.push([...keys]);
   }
-  return { needs, anyOf, bondKeys };
+  return { needs, anyOf, bondKeys, needsThreeRing: hasTriangle(graph.atoms.length, graph.bonds) };
 }
 
 /** Atom counts per element, aliphatic and aromatic apart. */
@@ -214,6 +241,7 @@ export interface ElementCounts {
   aliphatic: Int32Array;
   aromatic: Int32Array;
   bondKeys: Set<number>;
+  hasThreeRing: boolean;
 }
 
 export function elementCounts(g: MolGraph): ElementCounts {
@@ -226,7 +254,7 @@ export function elementCounts(g: MolGraph): ElementCounts {
   }
   const bondKeys = new Set<number>();
   for (let b = 0; b < g.numBonds; b++) bondKeys.add(bondKey(g.z[g.bondBegin[b]], g.z[g.bondEnd[b]], g.bondType[b]));
-  return { aliphatic, aromatic, bondKeys };
+  return { aliphatic, aromatic, bondKeys, hasThreeRing: g.rings.some((r) => r.length === 3) };
 }
 
 function available(c: ElementCounts, z: number, aromatic: 0 | 1 | 2): number {
@@ -238,6 +266,7 @@ function available(c: ElementCounts, z: number, aromatic: 0 | 1 | 2): number {
 
 /** False only when the molecule cannot contain the query. */
 export function mayMatch(screen: Screen, c: ElementCounts): boolean {
+  if (screen.needsThreeRing && !c.hasThreeRing) return false;
   const perElement = new Map<number, number>();
   for (const [z, aromatic, count] of screen.needs) {
     if (available(c, z, aromatic) < count) return false;
