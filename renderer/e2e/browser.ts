@@ -23,6 +23,9 @@ export async function watchedPage(browser: Browser): Promise<WatchedPage> {
     if (message.type() === 'error') troubles.push(`console error: ${message.text()}`);
   });
   page.on('pageerror', (error) => troubles.push(`page error: ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) troubles.push(`HTTP ${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
+  });
   // Reported by the page itself too, in case a violation does not reach the console.
   await page.exposeFunction('__molscapeCsp', (text: string) => troubles.push(`CSP violation: ${text}`));
   await page.addInitScript(() => {

@@ -65,8 +65,10 @@ export class MoleculeWindow {
   }
 
   watch(): () => void {
+    // A null id means collections came or went (a cancelled import's collection deleted, say): the list
+    // decides whether this one still exists, and this view is closed if not, so no fetch here.
     return this.#client.on('collections.changed', ({ collectionId }) => {
-      if (collectionId === null || collectionId === this.collectionId) void this.refresh();
+      if (collectionId === this.collectionId) void this.refresh();
     });
   }
 
