@@ -1,5 +1,5 @@
 // The dispatcher and the SMILES reader on real files: the shared samples, gzip, and hand-made bad input.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -97,5 +97,24 @@ describe('dispatcher', () => {
     expect(cut.problems).toHaveLength(1);
     expect(cut.problems[0].reason).toMatch(/reading stopped/);
     expect(cut.problems[0].line).toBeGreaterThan(cut.records.at(-1)!.line);
+  });
+});
+
+describe('stopping early', () => {
+  it('closes the file when the caller stops reading (a cancelled import)', async () => {
+    if (!existsSync('/proc/self/fd')) return; // counting open files needs Linux's /proc
+    const text = readFileSync(join(SAMPLES, 'chembl2321810-series.smi'));
+    const paths = [write('early.smi', Buffer.concat(Array(40).fill(text))), write('early.smi.gz', gzipSync(Buffer.concat(Array(40).fill(text))))];
+    const before = readdirSync('/proc/self/fd').length;
+    for (let i = 0; i < 10; i++) {
+      for (const path of paths) {
+        for await (const item of readMoleculeFile(path)) {
+          expect(item.kind).toBe('record');
+          break;
+        }
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50)); // closing a file descriptor completes asynchronously
+    expect(readdirSync('/proc/self/fd').length).toBeLessThanOrEqual(before);
   });
 });

@@ -3,7 +3,7 @@
 // The first bytes are peeked for format sniffing and then handed on, so nothing is read twice.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
 export interface OpenedSource {
@@ -38,9 +38,8 @@ export async function openSource(source: string | Uint8Array): Promise<OpenedSou
   const gzip = isGzip(magic);
   const raw: Readable =
     typeof source === 'string' ? createReadStream(source, { highWaterMark: 64 * 1024 }) : Readable.from([Buffer.from(source.buffer, source.byteOffset, source.byteLength)]) // a view, not a copy;
-  const stream = gzip ? raw.pipe(createGunzip()) : raw;
-  // A gunzip error (truncated or corrupt gzip) must surface on the stream we iterate, not crash the process.
-  if (gzip) raw.on('error', (err) => stream.destroy(err));
+  // pipeline: a read error reaches the gunzip stream we iterate, and destroying that one closes the file.
+  const stream = gzip ? pipeline(raw, createGunzip(), () => {}) : raw;
   return peek(stream as AsyncIterable<Buffer>, HEAD_BYTES, gzip);
 }
 
@@ -68,13 +67,18 @@ async function peek(stream: AsyncIterable<Buffer>, size: number, gzip: boolean):
   }
   const head = Buffer.concat(buffered).subarray(0, size);
   async function* chunks(): AsyncGenerator<Buffer> {
-    yield* buffered;
-    if (pending) throw pending;
-    if (done) return;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+    try {
+      yield* buffered;
+      if (pending) throw pending;
+      if (done) return;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+      }
+    } finally {
+      // A reader that stops early (the import was cancelled) closes the file here.
+      await iterator.return?.();
     }
   }
   return { chunks: chunks(), head, gzip };
