@@ -22,7 +22,7 @@ export async function serve(): Promise<Served> {
   const workspaceDir = mkdtempSync(path.join(tmpdir(), 'molscape-e2e-'));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', process.env.MOLSCAPE_E2E_ENTRY ?? 'app/server/main.ts', '--port', '0', '--workspace', path.join(workspaceDir, 'workspace.sqlite')],
+    ['--import', 'tsx', 'app/server/main.ts', '--port', '0', '--workspace', path.join(workspaceDir, 'workspace.sqlite')],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
