@@ -87,7 +87,9 @@ function start(): void {
       const started = await createCore({ workspace: paths.workspace, host: 'electron', launcher });
       core = started;
       bindIpc(ipcMain, started, () => window?.webContents ?? null);
-      Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ importFiles: () => void importFromDialog({ dialog, core: started }) })));
+      const importFiles = () =>
+        void importFromDialog({ dialog, core: started }).catch((err: unknown) => dialog.showErrorBox('Import failed', err instanceof Error ? err.message : String(err)));
+      Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ importFiles })));
       window = openWindow();
       app.on('activate', () => {
         if (!window) window = openWindow();

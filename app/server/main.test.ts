@@ -1,7 +1,9 @@
 // `npm run serve`'s entry as a real process over the real core: the one line it prints, real calls and an
 // upload through the printed address with the job's end on the WebSocket, and a clean stop on SIGTERM / SIGINT.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -95,6 +97,26 @@ describe('app/server/main.ts', () => {
     expect(await second.exit).toBe(0);
     expect(token1).toBeDefined();
     expect(token2).not.toBe(token1);
+  });
+
+  it('says why it cannot start (port taken, workspace unusable) on stderr, prints nothing, exits 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const run = serve(['--port', String((taken.address() as AddressInfo).port), '--workspace', path.join(dir, 'b', 'w.sqlite')]);
+      expect(await run.exit).toBe(1);
+      expect(run.stdout).toEqual([]);
+      expect(run.stderr.join('')).toContain('the port is already in use');
+    } finally {
+      taken.close();
+    }
+    // A folder where the workspace file should be.
+    const folder = path.join(dir, 'c');
+    mkdirSync(folder);
+    const run = serve(['--workspace', folder]);
+    expect(await run.exit).toBe(1);
+    expect(run.stdout).toEqual([]);
+    expect(run.stderr.join('')).toMatch(/^molscape: could not start: /);
   });
 
   it('says what is wrong with its options, on stderr, and exits non-zero', async () => {
