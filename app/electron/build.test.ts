@@ -192,7 +192,6 @@ describe('the bundled main process', () => {
     const fake = fakeElectron(userData);
     const mainFile = path.join(out, 'main.cjs');
     const realRequire = createRequire(mainFile);
-    const savedWorker = process.env.MOLSCAPE_JOB_WORKER;
     const wrapper = vm.runInThisContext(`(function (exports, require, module, __filename, __dirname) {${readFileSync(mainFile, 'utf8')}\n})`, { filename: mainFile });
     const module = { exports: {} };
     wrapper(module.exports, (name: string) => (name === 'electron' ? fake.electron : realRequire(name)), module, mainFile, out);
@@ -229,8 +228,6 @@ describe('the bundled main process', () => {
       willQuit?.({ preventDefault: () => (prevented = true) });
       expect(prevented).toBe(true);
       await until('quit after closing the workspace', () => fake.quits() > 0);
-      if (savedWorker === undefined) delete process.env.MOLSCAPE_JOB_WORKER;
-      else process.env.MOLSCAPE_JOB_WORKER = savedWorker;
     }
     expect(fake.errors).toEqual([]);
   });

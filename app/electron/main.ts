@@ -29,8 +29,7 @@ if (!app.requestSingleInstanceLock()) {
 
 function start(): void {
   const paths = appPaths({ bundleDir: __dirname, userData: app.getPath('userData'), packaged: app.isPackaged, resourcesPath: process.resourcesPath });
-  // Read by the core (and inherited by its job processes and threads).
-  process.env.MOLSCAPE_JOB_WORKER = paths.jobWorker;
+  // Read by the core and inherited by its job processes and their threads.
   if (paths.resources) process.env.MOLSCAPE_RESOURCES = paths.resources;
 
   let core: Core | null = null;
@@ -84,7 +83,7 @@ function start(): void {
         if (!existsSync(requested)) throw new Error(`The job worker is missing (${requested}): run npm run build.`);
         return requested;
       });
-      const started = await createCore({ workspace: paths.workspace, host: 'electron', launcher });
+      const started = await createCore({ workspace: paths.workspace, host: 'electron', launcher, workerModule: paths.jobWorker });
       core = started;
       bindIpc(ipcMain, started, () => window?.webContents ?? null);
       const importFiles = () =>
