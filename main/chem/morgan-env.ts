@@ -2,7 +2,7 @@
 // them and the SA score needs them. The WASM build only exposes folded bit vectors, so this is the algorithm
 // rebuilt on the molecule graph:
 //   - round 0: per atom, a boost-style hash of its connectivity invariants (atomic number, total degree,
-//     total H count, formal charge, isotope mass delta, and 1 when the atom is in a ring);
+//     total H count including H atoms in the graph, formal charge, isotope mass delta, and 1 when the atom is in a ring);
 //   - each further round: hash(layer, own invariant, sorted (bond type, neighbour invariant) pairs);
 //   - an environment (the set of bonds it covers) already seen, in this or an earlier round, is not counted
 //     again and its atom stops growing; among equal new environments the one with the smallest id counts.
@@ -30,9 +30,12 @@ export function connectivityInvariants(g: MolGraph): Uint32Array {
   for (let i = 0; i < g.numAtoms; i++) {
     const z = g.z[i];
     const totalDegree = g.atomBonds[i].length + g.hs[i];
+    // getTotalNumHs(includeNeighbors = true): H atoms kept in the graph ([2H]) count too
+    let totalHs = g.hs[i];
+    for (const b of g.atomBonds[i]) if (g.z[g.bondBegin[b] === i ? g.bondEnd[b] : g.bondBegin[b]] === 1) totalHs++;
     // int(mass - atomic weight): truncated toward zero, so [13C] gives 0 and [2H] gives 1, as in RDKit
     const deltaMass = g.isotope[i] > 0 ? Math.trunc(atomMass(z, g.isotope[i]) - atomicWeight(z)) : 0;
-    const components = [z, totalDegree, g.hs[i], g.charge[i] >>> 0, deltaMass >>> 0];
+    const components = [z, totalDegree, totalHs, g.charge[i] >>> 0, deltaMass >>> 0];
     if (g.ringCount[i] > 0) components.push(1);
     out[i] = hashRange(components);
   }

@@ -1,0 +1,94 @@
+// The SMARTS pre-screen may only skip searches that cannot match: checked against RDKit's matcher itself for
+// every PAINS and QED alert pattern plus hand-picked tricky SMARTS, over ZINC and golden-set molecules.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { loadRDKit, parseMol } from './rdkit.ts';
+import { molGraph } from './mol-graph.ts';
+import { compileSmarts, hasMatch, matchTarget } from './queries.ts';
+import { atomRequirements, screenFor } from './smarts-screen.ts';
+import { chemDataPath } from './resources.ts';
+import { goldenRows, zincSmiles } from './test-data.ts';
+
+beforeAll(async () => {
+  await loadRDKit();
+});
+
+describe('reading requirements from SMARTS', () => {
+  it('reads elements, aromaticity and alternatives, and leaves unknowns open', () => {
+    expect(atomRequirements('c1ccccc1Cl')).toHaveLength(7);
+    expect(atomRequirements('[#7;!H0]')[0]).toEqual([{ z: 7, aromatic: 2 }]);
+    expect(atomRequirements('[c,n;R]')[0]).toEqual([
+      { z: 6, aromatic: 1 },
+      { z: 7, aromatic: 1 },
+    ]);
+    expect(atomRequirements('[Na,K]')[0]).toEqual([
+      { z: 11, aromatic: 0 },
+      { z: 19, aromatic: 0 },
+    ]);
+    expect(atomRequirements('[$([N;+0;X3]);!$(NC=O)]')[0]).toEqual([{ z: 7, aromatic: 0 }]);
+    expect(atomRequirements('[!#6]')[0]).toBeNull();
+    expect(atomRequirements('[H]')[0]).toBeNull();
+    expect(atomRequirements('[CH2]')[0]).toEqual([{ z: 6, aromatic: 0 }]);
+    expect(atomRequirements('[R0;D2]')[0]).toBeNull();
+    expect(atomRequirements('*')[0]).toBeNull();
+  });
+
+  it('sees three-membered rings and typed bonds', () => {
+    expect(screenFor('*1[O,S,N]*1').needsThreeRing).toBe(true);
+    expect(screenFor('C1CCC1').needsThreeRing).toBe(false);
+    expect(screenFor('[#6]=S').bondKeys).toHaveLength(1);
+    expect(screenFor('C~S').bondKeys).toHaveLength(0);
+  });
+});
+
+describe('the screen against RDKit', () => {
+  it('never skips a search that RDKit says matches', () => {
+    const qed = JSON.parse(readFileSync(chemDataPath('qed-parameters.json'), 'utf8')) as {
+      structural_alert_smarts: string[];
+      acceptor_smarts: string[];
+    };
+    const pains = (JSON.parse(readFileSync(chemDataPath('pains.json'), 'utf8')) as { filters: { smarts: string }[] })
+      .filters.map((f) => f.smarts);
+    const extra = [
+      'c1ccccc1',
+      'C(=O)[OH]',
+      '[#6]:[#7]',
+      '[Cl,Br,I]',
+      'C1CC1',
+      '[r3]',
+      '[N+](=O)[O-]',
+      'S(=O)(=O)N',
+      'C#N',
+      'c-c',
+      '[#6]=,:[#7]',
+      'C=C-C=O',
+      '[n;H1]',
+      'O=C-N-C=O',
+    ];
+    const queries = [...qed.structural_alert_smarts, ...qed.acceptor_smarts, ...pains, ...extra].map(compileSmarts);
+    const rows = goldenRows();
+    const smiles = [...zincSmiles(150), ...rows.filter((r) => r.pains.length > 0).map((r) => r.smiles), ...rows.slice(0, 150).map((r) => r.smiles)];
+    const missed: string[] = [];
+    let matches = 0;
+    let skipped = 0;
+    for (const s of smiles) {
+      const mol = parseMol(s);
+      if (!mol) continue;
+      try {
+        const target = matchTarget(mol, molGraph(mol));
+        for (const q of queries) {
+          const truth = mol.get_substruct_match(q.qmol) !== '{}';
+          const screened = hasMatch(target, q);
+          if (truth) matches++;
+          if (!screened && !truth) skipped++;
+          if (truth !== screened) missed.push(`${q.smarts} in ${s}`);
+        }
+      } finally {
+        mol.delete();
+      }
+    }
+    expect(missed).toEqual([]);
+    expect(matches).toBeGreaterThan(1000);
+    expect(skipped).toBeGreaterThan(0);
+  });
+});
