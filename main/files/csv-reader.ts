@@ -76,4 +76,5 @@ export async function* readCsvMolecules(chunks: AsyncIterable<Buffer>, options: 
     for (let i = 0; i < cells.length; i++) if (i !== smilesAt && i !== nameAt) userProps[names[i]] = typedValue(cells[i]);
     yield { kind: 'record', line, record, structure, format: 'smiles', name, userProps };
   }
+  if (record === 0 && headerLine !== null) yield problem(file, headerLine, null, 'no molecules found: the table has a header and no rows');
 }

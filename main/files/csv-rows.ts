@@ -8,6 +8,7 @@ import { parse } from 'csv-parse';
 import type { Parser } from 'csv-parse';
 import type { TextLine } from './lines.ts';
 import { controlCharacter, problem } from './problem.ts';
+import { EXCEL_SEP } from './sniff.ts';
 import type { SourceProblem } from './types.ts';
 
 export interface CsvRow {
@@ -137,6 +138,7 @@ export async function* readCsvRows(lines: AsyncIterable<TextLine>, options: CsvR
     if (!first) break;
     if (first.text.trim() === '') continue;
     if (!seenRow && comment && first.text.startsWith(comment)) continue;
+    if (!seenRow && EXCEL_SEP.test(first.text.trim())) continue;
     seenRow = true;
     if (first.cut) {
       report(problem(file, first.line, null, `row too long (${first.bytes} bytes)`, first.text));

@@ -47,3 +47,11 @@ describe('splitLines', () => {
     expect((await lines(Buffer.from('x'), [1])).map((l) => l.text)).toEqual(['x']);
   });
 });
+
+describe('encodings', () => {
+  it('reads a Windows-1252 line (an accented name from Excel) without replacement characters', async () => {
+    const bytes = Buffer.concat([Buffer.from('CCO caf'), Buffer.from([0xe9]), Buffer.from('\nCCN na\u00efve\n')]);
+    const got = await lines(bytes, [4]);
+    expect(got.map((l) => l.text)).toEqual(['CCO caf\u00e9', 'CCN na\u00efve']);
+  });
+});

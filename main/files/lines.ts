@@ -1,6 +1,8 @@
 // Splitting a byte stream into numbered text lines with bounded memory: a line longer than maxBytes is cut
 // (and flagged) instead of growing without end, so a binary file with no newlines cannot exhaust memory.
-// Accepts \n, \r\n and old-Mac \r endings; drops a UTF-8 byte-order mark at the start.
+// Accepts \n, \r\n and old-Mac \r endings; drops a UTF-8 byte-order mark at the start. Text is UTF-8; a
+// line that is not valid UTF-8 is read as Windows-1252 (what Excel on Windows writes), so an accented name
+// in an old file stays readable instead of turning into replacement characters.
 
 export interface TextLine {
   /** 1-based line number. */
@@ -17,7 +19,15 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 export async function* splitLines(chunks: AsyncIterable<Buffer>, maxBytes = 1 << 20): AsyncGenerator<TextLine> {
-  const decoder = new TextDecoder('utf-8', { fatal: false });
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const cp1252 = new TextDecoder('windows-1252');
+  const decode = (buf: Buffer): string => {
+    try {
+      return utf8.decode(buf);
+    } catch {
+      return cp1252.decode(buf);
+    }
+  };
   let parts: Buffer[] = [];
   let kept = 0;
   let total = 0;
@@ -29,7 +39,7 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, maxBytes = 1 <<
     let buf = parts.length === 1 ? parts[0] : Buffer.concat(parts);
     if (first && buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
     first = false;
-    const line: TextLine = { line: ++lineNo, text: decoder.decode(buf), cut: total > kept, bytes: total };
+    const line: TextLine = { line: ++lineNo, text: decode(buf), cut: total > kept, bytes: total };
     parts = [];
     kept = 0;
     total = 0;

@@ -26,11 +26,11 @@ export function typedValue(raw: string): UserValue {
   return text;
 }
 
-/** Control characters other than tab: a sign of binary garbage in a text line. */
+/** Control characters other than tab (C0, DEL, C1): a sign of binary garbage in a text line. */
 export function controlCharacter(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x09) || c === 0x7f || c === 0xfffd) return i;
+    if ((c < 0x20 && c !== 0x09) || (c >= 0x7f && c <= 0x9f) || c === 0xfffd) return i;
   }
   return -1;
 }

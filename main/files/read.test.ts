@@ -74,6 +74,18 @@ describe('dispatcher', () => {
     expect(bytes.problems).toEqual([]);
   });
 
+  it('reads UTF-16 text (Excel "Unicode text") and an Excel sep= line', async () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('SMILES\tName\tpIC50\r\nCCO\t\u00e9thanol\t5\r\n', 'utf16le')]);
+    const a = await readAll(write('unicode.txt', utf16));
+    expect(a.problems).toEqual([]);
+    expect(a.records.map((r) => [r.line, r.structure, r.name, r.userProps.pIC50])).toEqual([[2, 'CCO', '\u00e9thanol', 5]]);
+    const b = await readAll(write('excel.csv', 'sep=;\nname;smiles\nx;CCN\n'));
+    expect(b.problems).toEqual([]);
+    expect(b.records.map((r) => [r.line, r.structure, r.name])).toEqual([[3, 'CCN', 'x']]);
+    const headerOnly = await readAll(write('header.csv', 'name,smiles\n'));
+    expect(headerOnly.problems.map((p) => p.reason)).toEqual(['no molecules found: the table has a header and no rows']);
+  });
+
   it('sniffs the content when the extension says nothing', async () => {
     const { records } = await readAll(write('noext', 'CCO x\nCCN y\n'));
     expect(records.map((r) => r.structure)).toEqual(['CCO', 'CCN']);

@@ -34,7 +34,7 @@ export async function* readMoleculeFile(source: string | Uint8Array, options: Re
       lastLine = Math.max(lastLine, item.line);
       yield item;
     }
-    if (lastLine === 0) yield problem(file, 1, null, 'no molecules found: the file has only blank or comment lines');
+    if (lastLine === 0) yield problem(file, 1, null, 'no molecules found: the file has only blank lines, comments or a header');
   } catch (err) {
     // Only stream failures get here (a corrupt gzip, a file removed while read): say where reading stopped.
     yield problem(file, lastLine + 1, null, `reading stopped after line ${lastLine}: ${(err as Error).message}`);

@@ -103,6 +103,9 @@ function looksLikeSdf(lines: string[]): boolean {
   return lines.slice(0, 2000).some((l) => /V[23]000\s*$/.test(l) || l.startsWith('M  END') || l.trimEnd() === '$$$$');
 }
 
+/** Excel's "sep=;" first line, which names the delimiter of the rest of the file. */
+export const EXCEL_SEP = /^"?sep=(.)"?$/i;
+
 export function sniffFormat(fileName: string, head: Buffer): Sniffed {
   if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04)
     return { format: 'unsupported', reason: 'this is a zip archive (an Excel workbook?): save the data as CSV, SD or SMILES' };
@@ -110,6 +113,8 @@ export function sniffFormat(fileName: string, head: Buffer): Sniffed {
   const ext = formatExtension(fileName);
   if (UNSUPPORTED_EXTENSION[ext]) return { format: 'unsupported', reason: UNSUPPORTED_EXTENSION[ext] };
   const lines = headLines(head);
+  const sep = EXCEL_SEP.exec(lines[0]?.trim() ?? '');
+  if (sep) return { format: 'csv', delimiter: sep[1] };
   const known = BY_EXTENSION[ext];
   if (known === 'csv') {
     const fallback = ext === 'tsv' || ext === 'tab' ? '\t' : ext === 'psv' ? '|' : ',';

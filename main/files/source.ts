@@ -40,7 +40,24 @@ export async function openSource(source: string | Uint8Array): Promise<OpenedSou
     typeof source === 'string' ? createReadStream(source, { highWaterMark: 64 * 1024 }) : Readable.from([Buffer.from(source.buffer, source.byteOffset, source.byteLength)]) // a view, not a copy;
   // pipeline: a read error reaches the gunzip stream we iterate, and destroying that one closes the file.
   const stream = gzip ? pipeline(raw, createGunzip(), () => {}) : raw;
-  return peek(stream as AsyncIterable<Buffer>, HEAD_BYTES, gzip);
+  const opened = await peek(stream as AsyncIterable<Buffer>, HEAD_BYTES, gzip);
+  const utf16 = utf16Encoding(opened.head);
+  if (!utf16) return opened;
+  // Excel's "Unicode text" is UTF-16 with a byte-order mark: turn it into UTF-8 as it streams.
+  return { gzip, head: Buffer.from(new TextDecoder(utf16).decode(opened.head)), chunks: transcode(opened.chunks, utf16) };
+}
+
+function utf16Encoding(head: Buffer): 'utf-16le' | 'utf-16be' | null {
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  return null;
+}
+
+async function* transcode(chunks: AsyncIterable<Buffer>, encoding: 'utf-16le' | 'utf-16be'): AsyncGenerator<Buffer> {
+  const decoder = new TextDecoder(encoding); // drops the byte-order mark, keeps split characters across chunks
+  for await (const chunk of chunks) yield Buffer.from(decoder.decode(chunk, { stream: true }));
+  const rest = decoder.decode();
+  if (rest) yield Buffer.from(rest);
 }
 
 async function peek(stream: AsyncIterable<Buffer>, size: number, gzip: boolean): Promise<OpenedSource> {
