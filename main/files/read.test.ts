@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { collect } from './collect.ts';
 import { readMoleculeFile } from './read.ts';
 import type { ReadItem, SourceProblem, SourceRecord } from './types.ts';
 
@@ -84,6 +85,12 @@ describe('dispatcher', () => {
     expect(b.records.map((r) => [r.line, r.structure, r.name])).toEqual([[3, 'CCN', 'x']]);
     const headerOnly = await readAll(write('header.csv', 'name,smiles\n'));
     expect(headerOnly.problems.map((p) => p.reason)).toEqual(['no molecules found: the table has a header and no rows']);
+  });
+
+  it('follows a format or delimiter the caller forces', async () => {
+    const path = write('forced.txt', 'CCO|ethanol\nCCN|amine\n');
+    const forced = await collect(readMoleculeFile(path, { format: 'csv', delimiter: '|' }));
+    expect(forced.records.map((r) => [r.structure, r.name])).toEqual([['CCO', 'ethanol'], ['CCN', 'amine']]);
   });
 
   it('sniffs the content when the extension says nothing', async () => {

@@ -27,7 +27,12 @@ export async function* readMoleculeFile(source: string | Uint8Array, options: Re
     yield problem(file, 1, null, 'the file is empty');
     return;
   }
-  const sniffed = sniffFormat(options.fileName ?? (typeof source === 'string' ? source : ''), opened.head);
+  let sniffed = sniffFormat(options.fileName ?? (typeof source === 'string' ? source : ''), opened.head);
+  if (options.format || options.delimiter) {
+    const format = options.format ?? (sniffed.format === 'unsupported' ? 'csv' : sniffed.format);
+    const delimiter = options.delimiter ?? (sniffed.format === 'csv' ? sniffed.delimiter : undefined) ?? ',';
+    sniffed = format === 'csv' ? { format, delimiter } : { format };
+  }
   let lastLine = 0;
   try {
     for await (const item of pickReader(sniffed, opened.chunks, file, maxLength)) {

@@ -34,4 +34,8 @@ export interface ReadOptions {
   fileName?: string;
   /** Longest structure accepted, in characters (default 1000 for SMILES). */
   maxLength?: number;
+  /** Read as this format whatever the name and content say (default: by extension, then by content). */
+  format?: 'smiles' | 'csv' | 'sdf';
+  /** CSV delimiter, overriding detection (one character: ',', '\t', ';', '|'). */
+  delimiter?: string;
 }
