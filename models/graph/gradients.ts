@@ -173,5 +173,6 @@ export const gradientRules: Record<string, VjpRule> = {
     return [inside ? g.where(inside, gy0(gys), 0) : gy0(gys), null, null];
   },
   LayerNormalization: layerNormRule,
-  GRU: (g, n, gys) => gruVjp(g, n, gys[0], gys[1] ?? null),
+  GRU: gruVjp,
+  GRUWithGates: gruVjp,
 };

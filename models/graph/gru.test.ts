@@ -2,7 +2,7 @@
 // JavaScript statement of PyTorch's GRU equations (linear_before_reset=1), in both directions.
 import { describe, expect, it } from 'vitest';
 import { Graph } from './builder.ts';
-import { gru } from './gru.ts';
+import { gru, gruWithGates } from './gru.ts';
 import { createSession, tensor } from './ort.ts';
 import { Rng } from './rng.ts';
 import { toOnnx } from './writer.ts';
@@ -45,8 +45,8 @@ function reference(x: Float64Array, w: Float64Array, r: Float64Array, bias: Floa
 
 describe('GRU op semantics', () => {
   for (const reverse of [false, true]) {
-    for (const dtype of ['float32', 'float64'] as const) {
-      it(`${dtype} ${reverse ? 'reverse' : 'forward'} matches PyTorch's equations`, async () => {
+    for (const [dtype, op] of [['float32', gru], ['float64', gru], ['float32', gruWithGates]] as const) {
+      it(`${op.name} ${dtype} ${reverse ? 'reverse' : 'forward'} matches PyTorch's equations`, async () => {
         const rng = new Rng(reverse ? 3 : 4);
         const [T, B, I, H] = [5, 3, 4, 6];
         const x = rng.normals(T * B * I), w = rng.normals(3 * H * I, 0.5), r = rng.normals(3 * H * H, 0.5);
@@ -54,7 +54,7 @@ describe('GRU op semantics', () => {
         const g = new Graph();
         const xs = g.input('x', dtype, [T, B, I]), ws = g.input('w', dtype, [1, 3 * H, I]), rs = g.input('r', dtype, [1, 3 * H, H]);
         const bs = g.input('b', dtype, [1, 6 * H]), hs = g.input('h0', dtype, [1, B, H]);
-        const o = gru(g, xs, ws, rs, bs, hs, reverse);
+        const o = op(g, xs, ws, rs, bs, hs, reverse);
         g.output('y', o.y);
         g.output('last', o.last);
         const s = await createSession(toOnnx(g));

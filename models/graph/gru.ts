@@ -1,10 +1,13 @@
-// The ONNX GRU op (one direction, linear_before_reset=1, which is PyTorch's nn.GRU) as a primitive:
-//  - gru(): emits the op; ORT runs the whole recurrence natively in float32.
-//  - expandGru(): the same recurrence unrolled into primitive ops, for dtypes ORT's GRU kernel lacks (float64,
-//    used by the finite-difference checks) and as an executable statement of the semantics.
-//  - gruVjp(): its gradient. The gates of every step are recomputed in bulk (two GEMMs over T*B rows), only
-//    the truly sequential part (5 small nodes per step) is unrolled, and the weight gradients are one GEMM each
-//    afterwards. This keeps train steps at a few hundred nodes per layer instead of tens of thousands.
+// The GRU (one direction, linear_before_reset=1, which is PyTorch's nn.GRU) as a primitive:
+//  - gru(): emits ONNX's GRU op; ORT runs the whole recurrence natively in float32 (inference graphs).
+//  - gruWithGates(): the same with its gates as extra outputs, always written unrolled (expandGru) with the
+//    input projections of all steps hoisted into one GEMM; training graphs use it so the backward pass needs
+//    no recomputation.
+//  - expandGru(): the recurrence unrolled into primitive ops, also used for dtypes ORT's GRU kernel lacks
+//    (float64, for the finite-difference checks) and as an executable statement of the semantics.
+//  - gruVjp(): the gradient of both. Gates come from gruWithGates or are recomputed in bulk (two GEMMs over
+//    T*B rows); only the truly sequential part (5 small nodes per step) is unrolled; weight gradients are one
+//    GEMM each afterwards. This keeps train steps at thousands of nodes instead of tens of thousands.
 // Gate order is ONNX's: z (update), r (reset), h (candidate). Per step, with linear_before_reset=1:
 //   z = σ(x Wzᵀ + Wbz + h Rzᵀ + Rbz), r = σ(x Wrᵀ + Wbr + h Rrᵀ + Rbr)
 //   n = tanh(x Whᵀ + Wbh + r ⊙ (h Rhᵀ + Rbh)),  h' = (1 − z) ⊙ n + z ⊙ h
@@ -54,31 +57,51 @@ function operands(g: Graph, node: Node, hidden: number) {
   return { x: x!, t, batch, inSize, dtype, w0, r0, wb, rb, h };
 }
 
-/** The recurrence as primitive ops; returns [Y, Y_h] with the op's shapes. */
+/**
+ * The recurrence as primitive ops: returns [Y, Y_h] with the op's shapes, then the gates of every step in time
+ * order as [T*B, ...] tensors: ZR (update and reset gates), N (candidate) and HN (h Rhᵀ + Rbh). The input
+ * projections of all steps are one GEMM before the loop; each step is one GEMM and ten elementwise/split nodes.
+ */
 export function expandGru(g: Graph, node: Node): Value[] {
   const { reverse, hidden: hs } = checkSupported(node);
   const { x, t, batch, inSize, w0, r0, wb, rb, h: hInit } = operands(g, node, hs);
-  const xw = g.gemm(g.reshape(x, [t * batch, inSize]), w0, wb, { transB: true });
-  const xs = t === 1 ? [xw] : g.split(xw, Array(t).fill(batch), 0);
-  const ys: Value[] = Array(t);
+  const [xzr, xn] = g.split(g.gemm(g.reshape(x, [t * batch, inSize]), w0, wb, { transB: true }), [2 * hs, hs], 1);
+  const byStep = (v: Value) => (t === 1 ? [v] : g.split(v, Array(t).fill(batch), 0));
+  const xzrs = byStep(xzr), xns = byStep(xn);
+  const ys: Value[] = Array(t), zrs: Value[] = Array(t), ns: Value[] = Array(t), hns: Value[] = Array(t);
   let h = hInit;
   for (let k = 0; k < t; k++) {
     const s = reverse ? t - 1 - k : k;
-    const hr = g.gemm(h, r0, rb, { transB: true });
-    const [xz, xr, xn] = g.split(xs[s], [hs, hs, hs], 1);
-    const [hz, hrr, hn] = g.split(hr, [hs, hs, hs], 1);
-    const z = g.sigmoid(g.add(xz, hz));
-    const rr = g.sigmoid(g.add(xr, hrr));
-    const n = g.tanh(g.add(xn, g.mul(rr, hn)));
+    const [hzr, hn] = g.split(g.gemm(h, r0, rb, { transB: true }), [2 * hs, hs], 1);
+    const zr = g.sigmoid(g.add(xzrs[s], hzr));
+    const [z, r] = g.split(zr, [hs, hs], 1);
+    const n = g.tanh(g.add(xns[s], g.mul(r, hn)));
     h = g.add(n, g.mul(z, g.sub(h, n)));
-    ys[s] = h;
+    [ys[s], zrs[s], ns[s], hns[s]] = [h, zr, n, hn];
   }
   const y = g.reshape(g.concat(ys, 0), [t, 1, batch, hs]);
-  return [y, g.reshape(h, [1, batch, hs])];
+  return [y, g.reshape(h, [1, batch, hs]), g.concat(zrs, 0), g.concat(ns, 0), g.concat(hns, 0)];
+}
+
+/**
+ * A GRU for training graphs: same inputs and first two outputs as gru(), plus its gates (see expandGru), so the
+ * backward pass reuses them instead of recomputing two GEMMs over all steps. It is always written expanded
+ * (ONNX's GRU op cannot return gates); inference graphs should use gru().
+ */
+export function gruWithGates(g: Graph, x: Value, w: Value, r: Value, b: Value | null, h0: Value | null, reverse = false): GruOutputs {
+  const hidden = r.shape[2];
+  const [y, last] = g.node('GRUWithGates', [x, w, r, b, null, h0], {
+    hidden_size: { i: hidden },
+    linear_before_reset: { i: 1 },
+    direction: { s: reverse ? 'reverse' : 'forward' },
+  }, 5);
+  return { y, last };
 }
 
 /** Vector-Jacobian product of one GRU node: gradients for [X, W, R, B, sequence_lens, initial_h]. */
-export function gruVjp(g: Graph, node: Node, gy: Value | null, gyLast: Value | null): (Value | null)[] {
+export function gruVjp(g: Graph, node: Node, gys: readonly (Value | null)[]): (Value | null)[] {
+  if (gys.slice(2).some((v) => v)) throw new Error('autodiff: the gate outputs of GRUWithGates are not differentiable');
+  const [gy, gyLast] = [gys[0], gys[1] ?? null];
   const { reverse, hidden: hs } = checkSupported(node);
   const { x, t, batch, inSize, dtype, w0, r0, wb, rb, h: hInit } = operands(g, node, hs);
   const rows = t * batch;
@@ -89,11 +112,19 @@ export function gruVjp(g: Graph, node: Node, gy: Value | null, gyLast: Value | n
     : reverse ? g.concat([g.slice(y2, [batch], [rows], [0]), hInit], 0)
     : g.concat([hInit, g.slice(y2, [0], [rows - batch], [0])], 0);
   const x2 = g.reshape(x, [rows, inSize]);
-  const [xz, xr, xn] = g.split(g.gemm(x2, w0, wb, { transB: true }), [hs, hs, hs], 1);
-  const [hz, hr, hn] = g.split(g.gemm(hPrev, r0, rb, { transB: true }), [hs, hs, hs], 1);
-  const z = g.sigmoid(g.add(xz, hz));
-  const r = g.sigmoid(g.add(xr, hr));
-  const n = g.tanh(g.add(xn, g.mul(r, hn)));
+  let z: Value, r: Value, n: Value, hn: Value;
+  if (node.op === 'GRUWithGates') {
+    [z, r] = g.split(node.outputs[2], [hs, hs], 1);
+    [n, hn] = [node.outputs[3], node.outputs[4]];
+  } else {
+    // Recompute the gates of all steps in bulk: two GEMMs over T*B rows.
+    const [xz, xr, xn] = g.split(g.gemm(x2, w0, wb, { transB: true }), [hs, hs, hs], 1);
+    const [hz, hr, hnr] = g.split(g.gemm(hPrev, r0, rb, { transB: true }), [hs, hs, hs], 1);
+    z = g.sigmoid(g.add(xz, hz));
+    r = g.sigmoid(g.add(xr, hr));
+    hn = hnr;
+    n = g.tanh(g.add(xn, g.mul(r, hn)));
+  }
   // d(pre-activations)/dh for each gate: da_z = dh*C, da_r = dh*A*D, da_n = dh*A.
   const a = g.mul(g.sub(1, z), g.sub(1, g.mul(n, n)));
   const c = g.mul(g.sub(hPrev, n), g.mul(z, g.sub(1, z)));
@@ -105,12 +136,12 @@ export function gruVjp(g: Graph, node: Node, gy: Value | null, gyLast: Value | n
   const split = (v: Value) => (t === 1 ? [v] : g.split(v, Array(t).fill(batch), 0));
   const krs = split(kr);
   const zs = split(z);
-  const gys = gy ? split(g.reshape(gy, [rows, hs])) : null;
+  const gySteps = gy ? split(g.reshape(gy, [rows, hs])) : null;
   const dhs: Value[] = Array(t), dhrs: Value[] = Array(t);
   let carry: Value | null = gyLast ? g.reshape(gyLast, [batch, hs]) : null;
   for (let k = 0; k < t; k++) {
     const s = reverse ? k : t - 1 - k; // backwards through the order the forward pass ran
-    const parts = [carry, gys ? gys[s] : null].filter((v): v is Value => v !== null);
+    const parts = [carry, gySteps ? gySteps[s] : null].filter((v): v is Value => v !== null);
     const dh = parts.length === 0 ? g.fill(0, dtype, [batch, hs]) : parts.length === 1 ? parts[0] : g.add(parts[0], parts[1]);
     const dhr = g.reshape(g.mul(g.reshape(dh, [batch, 1, hs]), krs[s]), [batch, 3 * hs]);
     carry = g.gemm(dhr, r0, g.mul(dh, zs[s]));

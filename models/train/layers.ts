@@ -2,7 +2,7 @@
 // cross-entropy, Gaussian KL. Each declares its parameters in a Params set and emits builder ops; the dtype
 // follows the Params (float32 to train, float64 for finite-difference checks).
 import type { Graph } from '../graph/builder.ts';
-import { gru } from '../graph/gru.ts';
+import { gru, gruWithGates } from '../graph/gru.ts';
 import type { Value } from '../graph/ir.ts';
 import type { Params } from './params.ts';
 
@@ -31,8 +31,11 @@ export interface GruLayerOutputs {
   last: Value;
 }
 
-/** One GRU direction over time-major x [T, B, I] (PyTorch's nn.GRU equations), optional h0 [B, H]. */
-export function gruLayer(ps: Params, name: string, x: Value, hidden: number, o: { reverse?: boolean; h0?: Value } = {}): GruLayerOutputs {
+/**
+ * One GRU direction over time-major x [T, B, I] (PyTorch's nn.GRU equations), optional h0 [B, H]. For training
+ * graphs (default) it keeps its gates for the backward pass; `inference: true` emits ONNX's compact GRU op.
+ */
+export function gruLayer(ps: Params, name: string, x: Value, hidden: number, o: { reverse?: boolean; h0?: Value; inference?: boolean } = {}): GruLayerOutputs {
   const g = ps.g;
   const [t, b, i] = x.shape;
   const bound = 1 / Math.sqrt(hidden);
@@ -40,7 +43,7 @@ export function gruLayer(ps: Params, name: string, x: Value, hidden: number, o: 
   const r = ps.add(`${name}.R`, [1, 3 * hidden, hidden], { uniform: bound });
   const bias = ps.add(`${name}.B`, [1, 6 * hidden], { uniform: bound });
   const h0 = o.h0 ? g.reshape(o.h0, [1, b, hidden]) : null;
-  const res = gru(g, x, w, r, bias, h0, o.reverse ?? false);
+  const res = (o.inference ? gru : gruWithGates)(g, x, w, r, bias, h0, o.reverse ?? false);
   return { y: g.reshape(res.y, [t, b, hidden]), last: g.reshape(res.last, [b, hidden]) };
 }
 

@@ -14,7 +14,7 @@ import { schedule } from './schedule.ts';
 import { encodeSmiles, readSmiles } from './smiles-data.ts';
 
 const ZINC = path.resolve(import.meta.dirname, '../../../shared/data/zinc250k/train.smi.gz');
-const data = encodeSmiles(readSmiles(ZINC, 320), 44);
+const data = encodeSmiles(readSmiles(ZINC, 224), 44);
 const dims = { vocab: data.vocab.length, embedding: 8, encoderHidden: 16, latent: 4, decoderHidden: 32 };
 const model = referenceVaeModel(dims, { klWeight: 0.1 });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'molscape-train-'));
