@@ -49,6 +49,8 @@ describe('SMILES files', () => {
     ]);
     const spaced = await readAll(write('spaced.smi', 'smiles name\r\nCCN  ethyl amine\r\nCC\n'));
     expect(spaced.records.map((r) => [r.line, r.structure, r.name])).toEqual([[2, 'CCN', 'ethyl amine'], [3, 'CC', null]]);
+    const cx = await readAll(write('cx.smi', 'C[C@H](F)Cl |&1:1| racemic one\nCCO |$R1;;$|\n'));
+    expect(cx.records.map((r) => [r.structure, r.name])).toEqual([['C[C@H](F)Cl |&1:1|', 'racemic one'], ['CCO |$R1;;$|', null]]);
   });
 
   it('reports too long, control characters and non-SMILES text with line and record, keeping good lines', async () => {

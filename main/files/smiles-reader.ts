@@ -52,11 +52,18 @@ export async function* readSmilesLines(chunks: AsyncIterable<Buffer>, options: S
       yield problem(file, line, record, `not a SMILES: unexpected character '${[...structure][at]}' at column ${at + 1}`, trimmed);
       continue;
     }
-    const name = fields[1] ? fields[1] : null;
+    let name = fields[1] ? fields[1] : null;
+    let smiles = structure;
+    // CXSMILES: "CCO |$R1;;$| name" — the |...| extension belongs to the structure, the name follows it.
+    const cx = name ? /^(\|[^|]*\|)\s*(.*)$/.exec(name) : null;
+    if (cx) {
+      smiles = `${structure} ${cx[1]}`;
+      name = cx[2].trim() || null;
+    }
     const userProps: Record<string, UserValue> = {};
     const width = Math.max(fields.length, columns?.length ?? 0);
     for (let i = 2; i < width; i++) userProps[columns?.[i] ?? `column${i + 1}`] = typedValue(fields[i] ?? '');
-    yield { kind: 'record', line, record, structure, format: 'smiles', name, userProps };
+    yield { kind: 'record', line, record, structure: smiles, format: 'smiles', name, userProps };
   }
 }
 
