@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { loadRDKit, withMol } from '../chem/rdkit.ts';
 import { collect } from './collect.ts';
 import { readMoleculeFile } from './read.ts';
 
@@ -32,6 +33,16 @@ describe('CSV samples', () => {
       expect(r.line).toBe(i + 2);
       expect(r.record).toBe(i + 1);
     });
+  });
+
+  it('bbbp.csv: the rows RDKit refuses are still passed on, with their lines, for the import job to report', async () => {
+    await loadRDKit();
+    const { records } = await read(join(SAMPLES, 'bbbp.csv'));
+    const refused = records.filter((r) => !withMol(r.structure, () => true));
+    expect(refused.length).toBeGreaterThan(5);
+    expect(refused.length).toBeLessThan(20);
+    const lines = readFileSync(join(SAMPLES, 'bbbp.csv'), 'utf8').split('\n');
+    for (const r of refused) expect(lines[r.line - 1]).toContain(r.structure);
   });
 
   it('esol.csv: "Compound ID" is the name, SMILES trimmed, eight numeric properties', async () => {
