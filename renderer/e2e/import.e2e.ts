@@ -118,7 +118,8 @@ describe('import in browser mode', () => {
     expect(await cellText(0, 8)).toBe(String(descriptors.NumHBA));
     expect(await cellText(0, 5)).toMatch(/^-?\d+\.\d{2}$/);
     await shot('03-table');
-    await page.screenshot({ path: readmeShot });
+    // The README's picture is refreshed on request only, so a test run leaves the tree clean.
+    if (process.env.UPDATE_README_SCREENSHOT) await page.screenshot({ path: readmeShot });
   });
 
   it('scrolls to the last molecule and sorts by a clicked column', async () => {

@@ -18,11 +18,12 @@ export interface Served {
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const line = /^Molscape is serving at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)$/m;
 
-export async function serve(): Promise<Served> {
-  const workspaceDir = mkdtempSync(path.join(tmpdir(), 'molscape-e2e-'));
+/** Serves a fresh workspace, or the one given (which is then left in place). */
+export async function serve(workspace?: string): Promise<Served> {
+  const workspaceDir = workspace ? path.dirname(workspace) : mkdtempSync(path.join(tmpdir(), 'molscape-e2e-'));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'app/server/main.ts', '--port', '0', '--workspace', path.join(workspaceDir, 'workspace.sqlite')],
+    ['--import', 'tsx', 'app/server/main.ts', '--port', '0', '--workspace', workspace ?? path.join(workspaceDir, 'workspace.sqlite')],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -48,11 +49,11 @@ export async function serve(): Promise<Served> {
     origin: new URL(url).origin,
     workspaceDir,
     stderr: () => err,
-    stop: () => stop(child, workspaceDir),
+    stop: () => stop(child, workspace ? null : workspaceDir),
   };
 }
 
-async function stop(child: ChildProcess, workspaceDir: string) {
+async function stop(child: ChildProcess, workspaceDir: string | null) {
   if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
@@ -60,5 +61,5 @@ async function stop(child: ChildProcess, workspaceDir: string) {
     await exited;
     clearTimeout(timer);
   }
-  rmSync(workspaceDir, { recursive: true, force: true });
+  if (workspaceDir) rmSync(workspaceDir, { recursive: true, force: true });
 }

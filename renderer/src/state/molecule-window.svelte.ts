@@ -7,6 +7,7 @@ import { coalesce } from '../lib/coalesce.ts';
 
 export const PAGE = 100;
 const MAX_PAGES = 40;
+const LOOKAHEAD = PAGE / 2;
 
 export interface Sort {
   key: string;
@@ -48,10 +49,14 @@ export class MoleculeWindow {
     return this.#pages.get(Math.floor(index / PAGE))?.[index % PAGE];
   }
 
-  /** The table calls this with the rows it shows (overscan included); missing pages are fetched. */
+  /**
+   * The table calls this with the rows it shows (overscan included); missing pages are fetched, and so is a
+   * page coming up within LOOKAHEAD rows in either direction, so fast scrolling rarely meets an empty row.
+   */
   ensure(start: number, end: number) {
     this.#visible = { start, end };
     for (const page of this.#pagesFor(start, end)) void this.#fetch(page, false);
+    for (const page of this.#pagesFor(start - LOOKAHEAD, end + LOOKAHEAD)) void this.#fetch(page, false);
   }
 
   /** First page and total; call once when the collection opens. */

@@ -21,14 +21,16 @@ describe('MoleculeWindow', () => {
     expect(core.calls('collections.molecules')).toHaveLength(1);
   });
 
-  it('fetches only the pages a visible range needs, once each', async () => {
+  it('fetches the pages a visible range needs and the one coming up, once each', async () => {
     const { core, table } = setup(250_000);
     await table.load();
-    table.ensure(123_450, 123_470);
-    table.ensure(123_450, 123_470); // asked again while in flight: no second request
+    table.ensure(123_460, 123_480); // the page in view, and the next one within half a page
+    table.ensure(123_460, 123_480); // asked again while in flight: no second request
     await settle();
-    const offsets = core.calls('collections.molecules').map((c) => c.args.offset);
-    expect(offsets).toEqual([0, 123_400]);
+    expect(core.calls('collections.molecules').map((c) => c.args.offset)).toEqual([0, 123_400, 123_500]);
+    table.ensure(123_560, 123_580); // scrolled on: only the page coming up is new
+    await settle();
+    expect(core.calls('collections.molecules').map((c) => c.args.offset)).toEqual([0, 123_400, 123_500, 123_600]);
     expect(table.row(123_460)?.position).toBe(123_461);
   });
 
