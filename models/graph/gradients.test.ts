@@ -8,7 +8,7 @@ import type { CheckInput } from './gradcheck.ts';
 import type { Graph } from './builder.ts';
 import type { Value } from './ir.ts';
 import { Rng } from './rng.ts';
-import { gru, gruWithGates } from './gru.ts';
+import { gru, gruUnrolled } from './gru.ts';
 
 const seed = Number(process.env.GRADCHECK_SEED ?? 7);
 const rng = new Rng(seed);
@@ -109,10 +109,10 @@ for (const reverse of [false, true]) {
 for (const reverse of [false, true]) {
   const [t, b, i, h] = [dim(2, 4), dim(1, 3), dim(1, 3), dim(2, 3)];
   add(
-    `GRUWithGates ${reverse ? 'reverse' : 'forward'}`,
+    `GRUUnrolled ${reverse ? 'reverse' : 'forward'}`,
     [inp('x', [t, b, i]), inp('w', [1, 3 * h, i]), inp('r', [1, 3 * h, h]), inp('b', [1, 6 * h]), inp('h0', [1, b, h])],
     (g, [x, w, r, bias, h0]) => {
-      const o = gruWithGates(g, x, w, r, bias, h0, reverse);
+      const o = gruUnrolled(g, x, w, r, bias, h0, reverse);
       return g.add(g.reduceSum(g.tanh(o.y), [0]), o.last);
     },
   );

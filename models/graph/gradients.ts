@@ -174,5 +174,5 @@ export const gradientRules: Record<string, VjpRule> = {
   },
   LayerNormalization: layerNormRule,
   GRU: gruVjp,
-  GRUWithGates: gruVjp,
+  GRUUnrolled: gruVjp,
 };

@@ -1,16 +1,15 @@
-// The GRU (one direction, linear_before_reset=1, which is PyTorch's nn.GRU) as a primitive:
-//  - gru(): emits ONNX's GRU op; ORT runs the whole recurrence natively in float32 (inference graphs).
-//  - gruWithGates(): the same with its gates as extra outputs, always written unrolled (expandGru) with the
-//    input projections of all steps hoisted into one GEMM; training graphs use it so the backward pass needs
-//    no recomputation.
-//  - expandGru(): the recurrence unrolled into primitive ops, also used for dtypes ORT's GRU kernel lacks
-//    (float64, for the finite-difference checks) and as an executable statement of the semantics.
-//  - gruVjp(): the gradient of both. Gates come from gruWithGates or are recomputed in bulk (two GEMMs over
-//    T*B rows); only the truly sequential part (5 small nodes per step) is unrolled; weight gradients are one
-//    GEMM each afterwards. This keeps train steps at thousands of nodes instead of tens of thousands.
-// Gate order is ONNX's: z (update), r (reset), h (candidate). Per step, with linear_before_reset=1:
-//   z = σ(x Wzᵀ + Wbz + h Rzᵀ + Rbz), r = σ(x Wrᵀ + Wbr + h Rrᵀ + Rbr)
-//   n = tanh(x Whᵀ + Wbh + r ⊙ (h Rhᵀ + Rbh)),  h' = (1 − z) ⊙ n + z ⊙ h
+// The GRU (one direction, linear_before_reset=1, which is PyTorch's nn.GRU) as a primitive, in two forms:
+//  - gru(): ONNX's GRU op; ORT runs the whole recurrence natively in float32 (compact inference graphs). Its
+//    gradient recomputes the gates of all steps in bulk (two GEMMs over T*B rows).
+//  - gruUnrolled(): the op 'GRUUnrolled' (ours, same inputs and outputs), always written as its expansion:
+//    the input projections of all steps hoisted into one GEMM, then one GEMM and a few elementwise nodes per
+//    step. Its gradient reads the per-step gates of that same expansion (cached per node, so the writer emits
+//    it once), so nothing is recomputed and the backward works on L2-sized per-step tensors. Training graphs
+//    use it.
+// Either way only the truly sequential part of the backward is unrolled and weight gradients are one GEMM each
+// afterwards, which keeps the reference train step at a few thousand nodes (quick session creation).
+// expandGru() is also the float64 lowering of gru() (ORT's kernel is float32-only) used by the finite-difference
+// checks, and an executable statement of the semantics (gru.test.ts checks both against plain JavaScript).
 import type { Graph } from './builder.ts';
 import { intAttr, stringAttr } from './infer.ts';
 import type { Node, Value } from './ir.ts';
@@ -57,53 +56,118 @@ function operands(g: Graph, node: Node, hidden: number) {
   return { x: x!, t, batch, inSize, dtype, w0, r0, wb, rb, h };
 }
 
-/**
- * The recurrence as primitive ops: returns [Y, Y_h] with the op's shapes, then the gates of every step in time
- * order as [T*B, ...] tensors: ZR (update and reset gates), N (candidate) and HN (h Rhᵀ + Rbh). The input
- * projections of all steps are one GEMM before the loop; each step is one GEMM and ten elementwise/split nodes.
- */
-export function expandGru(g: Graph, node: Node): Value[] {
+interface GruSteps {
+  /** Per time index: state before the step, gates z and r (and both as zr), candidate n, h Rhᵀ + Rbh, hPrev − n. */
+  hPrev: Value[];
+  z: Value[];
+  r: Value[];
+  zr: Value[];
+  n: Value[];
+  hn: Value[];
+  diff: Value[];
+  y: Value;
+  last: Value;
+  ops: ReturnType<typeof operands>;
+}
+
+const expansions = new WeakMap<Node, GruSteps>();
+
+/** The unrolled recurrence of a GRU node, built once per node and graph. */
+function gruSteps(g: Graph, node: Node): GruSteps {
+  const cached = expansions.get(node);
+  if (cached) return cached;
   const { reverse, hidden: hs } = checkSupported(node);
-  const { x, t, batch, inSize, w0, r0, wb, rb, h: hInit } = operands(g, node, hs);
-  const [xzr, xn] = g.split(g.gemm(g.reshape(x, [t * batch, inSize]), w0, wb, { transB: true }), [2 * hs, hs], 1);
-  const byStep = (v: Value) => (t === 1 ? [v] : g.split(v, Array(t).fill(batch), 0));
-  const xzrs = byStep(xzr), xns = byStep(xn);
-  const ys: Value[] = Array(t), zrs: Value[] = Array(t), ns: Value[] = Array(t), hns: Value[] = Array(t);
+  const ops = operands(g, node, hs);
+  const { x, t, batch, inSize, w0, r0, wb, rb, h: hInit } = ops;
+  const xw = g.gemm(g.reshape(x, [t * batch, inSize]), w0, wb, { transB: true });
+  const xws = t === 1 ? [xw] : g.split(xw, Array(t).fill(batch), 0);
+  const st: GruSteps = { hPrev: [], z: [], r: [], zr: [], n: [], hn: [], diff: [], y: hInit, last: hInit, ops };
+  const ys: Value[] = Array(t);
   let h = hInit;
   for (let k = 0; k < t; k++) {
     const s = reverse ? t - 1 - k : k;
     const [hzr, hn] = g.split(g.gemm(h, r0, rb, { transB: true }), [2 * hs, hs], 1);
-    const zr = g.sigmoid(g.add(xzrs[s], hzr));
+    const [xzr, xn] = g.split(xws[s], [2 * hs, hs], 1);
+    const zr = g.sigmoid(g.add(xzr, hzr));
     const [z, r] = g.split(zr, [hs, hs], 1);
-    const n = g.tanh(g.add(xns[s], g.mul(r, hn)));
-    h = g.add(n, g.mul(z, g.sub(h, n)));
-    [ys[s], zrs[s], ns[s], hns[s]] = [h, zr, n, hn];
+    const n = g.tanh(g.add(xn, g.mul(r, hn)));
+    const diff = g.sub(h, n);
+    [st.hPrev[s], st.z[s], st.r[s], st.zr[s], st.n[s], st.hn[s], st.diff[s]] = [h, z, r, zr, n, hn, diff];
+    h = g.add(n, g.mul(z, diff));
+    ys[s] = h;
   }
-  const y = g.reshape(g.concat(ys, 0), [t, 1, batch, hs]);
-  return [y, g.reshape(h, [1, batch, hs]), g.concat(zrs, 0), g.concat(ns, 0), g.concat(hns, 0)];
+  st.y = g.reshape(g.concat(ys, 0), [t, 1, batch, hs]);
+  st.last = g.reshape(h, [1, batch, hs]);
+  expansions.set(node, st);
+  return st;
 }
 
-/**
- * A GRU for training graphs: same inputs and first two outputs as gru(), plus its gates (see expandGru), so the
- * backward pass reuses them instead of recomputing two GEMMs over all steps. It is always written expanded
- * (ONNX's GRU op cannot return gates); inference graphs should use gru().
- */
-export function gruWithGates(g: Graph, x: Value, w: Value, r: Value, b: Value | null, h0: Value | null, reverse = false): GruOutputs {
+/** The recurrence as primitive ops; returns [Y, Y_h] with the op's shapes. */
+export function expandGru(g: Graph, node: Node): Value[] {
+  const st = gruSteps(g, node);
+  return [st.y, st.last];
+}
+
+/** A GRU for training graphs: same as gru(), written unrolled, with a gradient that reuses its gates. */
+export function gruUnrolled(g: Graph, x: Value, w: Value, r: Value, b: Value | null, h0: Value | null, reverse = false): GruOutputs {
   const hidden = r.shape[2];
-  const [y, last] = g.node('GRUWithGates', [x, w, r, b, null, h0], {
+  const [y, last] = g.node('GRUUnrolled', [x, w, r, b, null, h0], {
     hidden_size: { i: hidden },
     linear_before_reset: { i: 1 },
     direction: { s: reverse ? 'reverse' : 'forward' },
-  }, 5);
+  }, 2);
   return { y, last };
 }
 
-/** Vector-Jacobian product of one GRU node: gradients for [X, W, R, B, sequence_lens, initial_h]. */
+/** Gradients for [X, W, R, B, sequence_lens, initial_h] from the input-side (dA) and recurrent-side (dhR) ones. */
+function finish(g: Graph, node: Node, ops: GruSteps['ops'], dA: Value, dhR: Value, hPrev: Value, carry: Value | null): (Value | null)[] {
+  const { x, t, batch, inSize, w0, r0 } = ops;
+  const [, w, rIn, b, , h0] = node.inputs;
+  const rows = t * batch;
+  const gx = g.reshape(g.matmul(dA, w0), [t, batch, inSize]);
+  const gw = g.reshape(g.gemm(dA, g.reshape(x, [rows, inSize]), null, { transA: true }), w!.shape);
+  const gr = g.reshape(g.gemm(dhR, hPrev, null, { transA: true }), rIn!.shape);
+  const gb = b ? g.reshape(g.concat([g.reduceSum(dA, [0]), g.reduceSum(dhR, [0])], 0), b.shape) : null;
+  const gh0 = h0 ? g.reshape(carry ?? g.fill(0, x.dtype, [batch, r0.shape[1]]), h0.shape) : null;
+  return [gx, gw, gr, gb, null, gh0];
+}
+
+/** Vector-Jacobian product of GRU and GRUUnrolled nodes: gradients for [X, W, R, B, sequence_lens, initial_h]. */
 export function gruVjp(g: Graph, node: Node, gys: readonly (Value | null)[]): (Value | null)[] {
-  if (gys.slice(2).some((v) => v)) throw new Error('autodiff: the gate outputs of GRUWithGates are not differentiable');
-  const [gy, gyLast] = [gys[0], gys[1] ?? null];
+  return node.op === 'GRUUnrolled' ? stepwiseVjp(g, node, gys) : bulkVjp(g, node, gys);
+}
+
+/** Per step, with the forward's own per-step gates: 16 small nodes and one GEMM per step. */
+function stepwiseVjp(g: Graph, node: Node, gys: readonly (Value | null)[]): (Value | null)[] {
   const { reverse, hidden: hs } = checkSupported(node);
-  const { x, t, batch, inSize, dtype, w0, r0, wb, rb, h: hInit } = operands(g, node, hs);
+  const st = gruSteps(g, node);
+  const { t, batch, dtype, r0 } = st.ops;
+  const [gy, gyLast] = [gys[0], gys[1] ?? null];
+  const gySteps = gy ? (t === 1 ? [gy] : g.split(g.reshape(gy, [t * batch, hs]), Array(t).fill(batch), 0)) : null;
+  const dAs: Value[] = Array(t), dhrs: Value[] = Array(t);
+  let carry: Value | null = gyLast ? g.reshape(gyLast, [batch, hs]) : null;
+  for (let k = 0; k < t; k++) {
+    const s = reverse ? k : t - 1 - k; // backwards through the order the forward pass ran
+    const parts = [carry, gySteps ? g.reshape(gySteps[s], [batch, hs]) : null].filter((v): v is Value => v !== null);
+    const dh = parts.length === 0 ? g.fill(0, dtype, [batch, hs]) : parts.length === 1 ? parts[0] : g.add(parts[0], parts[1]);
+    const z = st.z[s], n = st.n[s], zr = st.zr[s];
+    const daN = g.mul(g.mul(dh, g.sub(1, z)), g.sub(1, g.mul(n, n))); // through n = tanh(.)
+    const dzr = g.concat([g.mul(dh, st.diff[s]), g.mul(daN, st.hn[s])], 1); // d z, d r
+    const daZr = g.mul(dzr, g.mul(zr, g.sub(1, zr))); // through the sigmoids
+    const dhr = g.concat([daZr, g.mul(daN, st.r[s])], 1);
+    carry = g.gemm(dhr, r0, g.mul(dh, z));
+    dAs[s] = g.concat([daZr, daN], 1);
+    dhrs[s] = dhr;
+  }
+  return finish(g, node, st.ops, g.concat(dAs, 0), g.concat(dhrs, 0), g.concat(st.hPrev, 0), carry);
+}
+
+/** For ONNX's GRU op, whose gates are not available: recompute them for all steps in bulk. */
+function bulkVjp(g: Graph, node: Node, gys: readonly (Value | null)[]): (Value | null)[] {
+  const { reverse, hidden: hs } = checkSupported(node);
+  const ops = operands(g, node, hs);
+  const { x, t, batch, inSize, dtype, w0, r0, wb, rb, h: hInit } = ops;
+  const [gy, gyLast] = [gys[0], gys[1] ?? null];
   const rows = t * batch;
   const y2 = g.reshape(node.outputs[0], [rows, hs]);
   // The state each step started from, in time order.
@@ -111,20 +175,11 @@ export function gruVjp(g: Graph, node: Node, gys: readonly (Value | null)[]): (V
     t === 1 ? hInit
     : reverse ? g.concat([g.slice(y2, [batch], [rows], [0]), hInit], 0)
     : g.concat([hInit, g.slice(y2, [0], [rows - batch], [0])], 0);
-  const x2 = g.reshape(x, [rows, inSize]);
-  let z: Value, r: Value, n: Value, hn: Value;
-  if (node.op === 'GRUWithGates') {
-    [z, r] = g.split(node.outputs[2], [hs, hs], 1);
-    [n, hn] = [node.outputs[3], node.outputs[4]];
-  } else {
-    // Recompute the gates of all steps in bulk: two GEMMs over T*B rows.
-    const [xz, xr, xn] = g.split(g.gemm(x2, w0, wb, { transB: true }), [hs, hs, hs], 1);
-    const [hz, hr, hnr] = g.split(g.gemm(hPrev, r0, rb, { transB: true }), [hs, hs, hs], 1);
-    z = g.sigmoid(g.add(xz, hz));
-    r = g.sigmoid(g.add(xr, hr));
-    hn = hnr;
-    n = g.tanh(g.add(xn, g.mul(r, hn)));
-  }
+  const [xz, xr, xn] = g.split(g.gemm(g.reshape(x, [rows, inSize]), w0, wb, { transB: true }), [hs, hs, hs], 1);
+  const [hz, hr, hn] = g.split(g.gemm(hPrev, r0, rb, { transB: true }), [hs, hs, hs], 1);
+  const z = g.sigmoid(g.add(xz, hz));
+  const r = g.sigmoid(g.add(xr, hr));
+  const n = g.tanh(g.add(xn, g.mul(r, hn)));
   // d(pre-activations)/dh for each gate: da_z = dh*C, da_r = dh*A*D, da_n = dh*A.
   const a = g.mul(g.sub(1, z), g.sub(1, g.mul(n, n)));
   const c = g.mul(g.sub(hPrev, n), g.mul(z, g.sub(1, z)));
@@ -150,12 +205,5 @@ export function gruVjp(g: Graph, node: Node, gys: readonly (Value | null)[]): (V
   }
   const dhAll = g.concat(dhs, 0);
   const dA = g.reshape(g.mul(g.reshape(dhAll, [rows, 1, hs]), kx), [rows, 3 * hs]);
-  const dhR = g.concat(dhrs, 0);
-  const [, w, rIn, b, , h0] = node.inputs;
-  const gx = g.reshape(g.matmul(dA, w0), [t, batch, inSize]);
-  const gw = g.reshape(g.gemm(dA, x2, null, { transA: true }), w!.shape);
-  const gr = g.reshape(g.gemm(dhR, hPrev, null, { transA: true }), rIn!.shape);
-  const gb = b ? g.reshape(g.concat([g.reduceSum(dA, [0]), g.reduceSum(dhR, [0])], 0), b.shape) : null;
-  const gh0 = h0 ? g.reshape(carry!, h0.shape) : null;
-  return [gx, gw, gr, gb, null, gh0];
+  return finish(g, node, ops, dA, g.concat(dhrs, 0), hPrev, carry);
 }

@@ -360,13 +360,11 @@ const rules: Record<string, Rule> = {
     sameDtype([x, w, r, ins[3] ?? null, ins[5] ?? null]);
     return [{ dtype: x.dtype, shape: [t, dirs, b, h] }, { dtype: x.dtype, shape: [dirs, b, h] }].slice(0, count);
   },
-  // Ours (gru.ts): GRU plus its gates ZR [T*B, 2H], N and HN [T*B, H]; always lowered before writing.
-  GRUWithGates: (ins, attrs, count) => {
-    const [y, last] = rules.GRU(ins, attrs, 2);
-    if (y.shape[1] !== 1) fail('GRUWithGates is single-direction');
-    const rows = y.shape[0] * y.shape[2], h = y.shape[3];
-    const gates = [{ dtype: y.dtype, shape: [rows, 2 * h] }, { dtype: y.dtype, shape: [rows, h] }, { dtype: y.dtype, shape: [rows, h] }];
-    return [y, last, ...gates].slice(0, count);
+  // Ours (gru.ts): a GRU that is always written unrolled; same inputs and outputs.
+  GRUUnrolled: (ins, attrs, count) => {
+    const out = rules.GRU(ins, attrs, count);
+    if (out[0].shape[1] !== 1) fail('GRUUnrolled is single-direction');
+    return out;
   },
 };
 

@@ -6,9 +6,9 @@ import { expandGru } from './gru.ts';
 import type { Node, Value } from './ir.ts';
 
 const lowerings: Record<string, (g: Graph, node: Node) => Value[] | null> = {
-  GRU: (g, node) => (node.outputs[0].dtype === 'float32' ? null : expandGru(g, node).slice(0, 2)),
+  GRU: (g, node) => (node.outputs[0].dtype === 'float32' ? null : expandGru(g, node)),
   // Not an ONNX op: always written as its expansion (see gru.ts).
-  GRUWithGates: (g, node) => expandGru(g, node),
+  GRUUnrolled: (g, node) => expandGru(g, node),
   // softplus(x) = relu(x) + log(1 + exp(-|x|)), stable for large |x|.
   Softplus: (g, node) => {
     const x = node.inputs[0]!;

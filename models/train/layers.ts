@@ -2,7 +2,7 @@
 // cross-entropy, Gaussian KL. Each declares its parameters in a Params set and emits builder ops; the dtype
 // follows the Params (float32 to train, float64 for finite-difference checks).
 import type { Graph } from '../graph/builder.ts';
-import { gru, gruWithGates } from '../graph/gru.ts';
+import { gru, gruUnrolled } from '../graph/gru.ts';
 import type { Value } from '../graph/ir.ts';
 import type { Params } from './params.ts';
 
@@ -43,7 +43,7 @@ export function gruLayer(ps: Params, name: string, x: Value, hidden: number, o: 
   const r = ps.add(`${name}.R`, [1, 3 * hidden, hidden], { uniform: bound });
   const bias = ps.add(`${name}.B`, [1, 6 * hidden], { uniform: bound });
   const h0 = o.h0 ? g.reshape(o.h0, [1, b, hidden]) : null;
-  const res = (o.inference ? gru : gruWithGates)(g, x, w, r, bias, h0, o.reverse ?? false);
+  const res = (o.inference ? gru : gruUnrolled)(g, x, w, r, bias, h0, o.reverse ?? false);
   return { y: g.reshape(res.y, [t, b, hidden]), last: g.reshape(res.last, [b, hidden]) };
 }
 

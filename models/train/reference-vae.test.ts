@@ -36,7 +36,7 @@ describe('reference VAE gradients (tiny, float64)', () => {
         init: (v) => Float64Array.from(init.get(v.name)!),
       };
     }, { directions: 4, eps: 1e-5 });
-    expect(res.ops).toContain('GRUWithGates');
+    expect(res.ops).toContain('GRUUnrolled');
     expect(res.ops).toContain('Gather');
     for (const det of res.details) expect(det.rel, `analytic ${det.analytic} vs numeric ${det.numeric}`).toBeLessThan(1e-6);
   });
