@@ -50,6 +50,13 @@ describe('molecules and collections repositories', () => {
     setProperties(db, [{ id: listMolecules(db, cid, 4, 1)[0].id, props: { qed: 0.4 } }]);
     expect(names(listMolecules(db, cid, 0, 1, { key: 'qed', descending: false }))).toEqual(['CCCC']);
     expect(() => listMolecules(db, cid, 0, 1, { key: 'a"b', descending: false })).toThrow(/Cannot sort by/);
+    expect(() => listMolecules(db, cid, 0, 1, { key: "user:x'); DROP TABLE molecules; --", descending: false })).toThrow(/Cannot sort by/);
+    // sorting by a JSON-only key made an expression index, which the window query now walks
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN SELECT * FROM molecules WHERE collection_id = 1 AND json_extract(props, '$."qed"') IS NOT NULL ORDER BY json_extract(props, '$."qed"'), id LIMIT 10`).all() as { detail: string }[])
+      .map((r) => r.detail)
+      .join('\n');
+    expect(plan).toMatch(/molecules_json_/);
+    expect(plan).not.toContain('TEMP B-TREE');
   });
 
   it('maps rows to the contract shape', () => {

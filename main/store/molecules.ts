@@ -83,17 +83,40 @@ export interface SortKey {
   descending: boolean;
 }
 
-/** The SQL expression a sort key orders by, and its bound parameter (a JSON path) if any. */
-function sortExpression(key: string): { expr: string; param?: string } {
-  if (key === 'position') return { expr: 'position' };
-  if (key === 'name') return { expr: 'name' };
-  if (key === 'smiles') return { expr: 'smiles' };
-  if (key === 'canonicalSmiles') return { expr: 'canonical_smiles' };
-  if ((TYPED_PROPERTIES as readonly string[]).includes(key)) return { expr: key };
+/** Property and user-column names that may go into SQL as a JSON path (and an index on it). */
+const JSON_KEY = /^[A-Za-z0-9_][A-Za-z0-9_ .:%()+-]{0,99}$/;
+
+/** The SQL expression a sort key orders by; for JSON keys, an expression index is made on first use. */
+function sortExpression(db: Db, key: string): string {
+  if (key === 'position') return 'position';
+  if (key === 'name') return 'name';
+  if (key === 'smiles') return 'smiles';
+  if (key === 'canonicalSmiles') return 'canonical_smiles';
+  if ((TYPED_PROPERTIES as readonly string[]).includes(key)) return key;
   const user = key.startsWith('user:');
   const name = user ? key.slice(5) : key;
-  if (!name || /["\\]/.test(name)) throw new Error(`Cannot sort by '${key}': not a column name.`);
-  return { expr: `json_extract(${user ? 'user_props' : 'props'}, ?)`, param: `$."${name}"` };
+  if (!JSON_KEY.test(name)) throw new Error(`Cannot sort by '${key}': not a column name.`);
+  // The path is a literal (never a bound parameter) so that SQLite can match the query to the index.
+  const expr = `json_extract(${user ? 'user_props' : 'props'}, '$."${name}"')`;
+  ensureJsonIndex(db, expr);
+  return expr;
+}
+
+const indexed = new WeakMap<Db, Set<string>>();
+
+/**
+ * Sorting by a property without a typed column (QED, a user's pIC50...) would re-sort the collection for
+ * every window the table asks for; an expression index, made the first time a key is sorted on (about a
+ * second for 250k rows), makes it an index walk like the typed ones.
+ */
+function ensureJsonIndex(db: Db, expr: string): void {
+  const done = indexed.get(db) ?? new Set<string>();
+  indexed.set(db, done);
+  if (done.has(expr)) return;
+  let h = 0;
+  for (const ch of expr) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
+  db.exec(`CREATE INDEX IF NOT EXISTS molecules_json_${h.toString(16)} ON molecules (collection_id, ${expr})`);
+  done.add(expr);
 }
 
 /**
@@ -102,23 +125,24 @@ function sortExpression(key: string): { expr: string; param?: string } {
  * an indexed column stays an index walk: SQLite's NULLS LAST would otherwise force a full sort.
  */
 export function listMolecules(db: Db, collectionId: number, offset: number, limit: number, sort?: SortKey): MoleculeRow[] {
-  const { expr, param } = sortExpression(sort?.key ?? 'position');
+  const expr = sortExpression(db, sort?.key ?? 'position');
   const dir = sort?.descending ? 'DESC' : 'ASC';
-  const p = param === undefined ? [] : [param];
-  const valued = (db.prepare(`SELECT count(*) AS n FROM molecules WHERE collection_id = ? AND ${expr} IS NOT NULL`).get(collectionId, ...p) as { n: number }).n;
+  const valued = (db.prepare(`SELECT count(*) AS n FROM molecules WHERE collection_id = ? AND ${expr} IS NOT NULL`).get(collectionId) as { n: number }).n;
   const rows: Row[] = [];
   if (offset < valued) {
     rows.push(
       ...(db
         .prepare(`SELECT * FROM molecules WHERE collection_id = ? AND ${expr} IS NOT NULL ORDER BY ${expr} ${dir}, id ${dir} LIMIT ? OFFSET ?`)
-        .all(collectionId, ...p, ...p, limit, offset) as Row[]),
+        .all(collectionId, limit, offset) as Row[]),
     );
   }
   if (rows.length < limit) {
+    // id order is file order within a collection (rows are inserted in position order), and unlike
+    // position it is the order the rows already have in the key's index
     rows.push(
       ...(db
-        .prepare(`SELECT * FROM molecules WHERE collection_id = ? AND ${expr} IS NULL ORDER BY position LIMIT ? OFFSET ?`)
-        .all(collectionId, ...p, limit - rows.length, Math.max(0, offset - valued)) as Row[]),
+        .prepare(`SELECT * FROM molecules WHERE collection_id = ? AND ${expr} IS NULL ORDER BY id LIMIT ? OFFSET ?`)
+        .all(collectionId, limit - rows.length, Math.max(0, offset - valued)) as Row[]),
     );
   }
   return rows.map(toMolecule);

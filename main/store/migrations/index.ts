@@ -1,9 +1,10 @@
 // Every migration, in order. A new schema step is a new file here and one line in this list; versions must
 // run 1, 2, 3... without gaps (checked by migrate.test.ts).
 import { migration001 } from './001-initial.ts';
+import { migration002 } from './002-text-sort-indexes.ts';
 import type { Migration } from './types.ts';
 
-export const migrations: readonly Migration[] = [migration001];
+export const migrations: readonly Migration[] = [migration001, migration002];
 
 /** The schema version this build of the app writes. */
 export const SCHEMA_VERSION = migrations.length;
