@@ -10,6 +10,8 @@ export interface SessionOptions {
   threads?: number;
   /** 'all' (default) or 'basic'; tests of huge unrolled graphs may prefer 'basic'. */
   optimization?: 'all' | 'basic' | 'disabled';
+  /** Let idle intra-op threads spin (default false: on a shared CPU spinning threads steal time from the rest). */
+  spinning?: boolean;
 }
 
 export async function createSession(model: Uint8Array, o: SessionOptions = {}): Promise<ort.InferenceSession> {
@@ -18,6 +20,7 @@ export async function createSession(model: Uint8Array, o: SessionOptions = {}): 
     interOpNumThreads: 1,
     graphOptimizationLevel: o.optimization ?? 'all',
     executionMode: 'sequential',
+    extra: { session: { intra_op: { allow_spinning: o.spinning ? '1' : '0' } } },
   });
 }
 
