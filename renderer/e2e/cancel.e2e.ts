@@ -39,4 +39,10 @@ describe('a large import', () => {
     await session.shot('02-cancelled');
     expect(session.troubles).toEqual([]);
   });
+
+  it('says so when the server goes away', async () => {
+    await session.served.stop();
+    await session.page.getByText(/Lost the connection to Molscape/).waitFor({ timeout: 15_000 });
+    await session.shot('03-disconnected');
+  });
 });

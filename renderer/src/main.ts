@@ -8,7 +8,7 @@ import './styles/global.css';
 const target = document.getElementById('app')!;
 try {
   const platform = detectPlatform();
-  mount(App, { target, props: { client: platform.client, importSourceFor: platform.importSourceFor } });
+  mount(App, { target, props: { client: platform.client, importSourceFor: platform.importSourceFor, onConnection: platform.onConnection } });
 } catch (error) {
   const message = document.createElement('p');
   message.className = 'fatal';

@@ -9,8 +9,14 @@ export interface BrowserTransportOptions {
   origin?: string;
 }
 
-export function createBrowserTransport({ token, origin = location.origin }: BrowserTransportOptions): Transport {
+export interface BrowserTransport extends Transport {
+  /** Whether the event socket is up; told on every change. Returns the unsubscribe function. */
+  onConnection(listener: (connected: boolean) => void): () => void;
+}
+
+export function createBrowserTransport({ token, origin = location.origin }: BrowserTransportOptions): BrowserTransport {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const connectionListeners = new Set<(connected: boolean) => void>();
   let socket: WebSocket | null = null;
   let retryDelay = 250;
 
@@ -22,6 +28,7 @@ export function createBrowserTransport({ token, origin = location.origin }: Brow
     socket = ws;
     ws.onopen = () => {
       retryDelay = 250;
+      for (const listener of connectionListeners) listener(true);
     };
     ws.onmessage = (message) => {
       let parsed: { event?: unknown; payload?: unknown };
@@ -37,6 +44,7 @@ export function createBrowserTransport({ token, origin = location.origin }: Brow
     ws.onclose = () => {
       if (socket !== ws) return;
       socket = null;
+      for (const listener of connectionListeners) listener(false);
       setTimeout(connect, retryDelay);
       retryDelay = Math.min(retryDelay * 2, 5000);
     };
@@ -63,6 +71,10 @@ export function createBrowserTransport({ token, origin = location.origin }: Brow
       set.add(listener);
       if (!socket) connect();
       return () => set.delete(listener);
+    },
+    onConnection(listener) {
+      connectionListeners.add(listener);
+      return () => connectionListeners.delete(listener);
     },
   };
 }

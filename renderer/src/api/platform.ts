@@ -11,6 +11,8 @@ export interface Platform {
   client: ApiClient;
   host: 'electron' | 'browser';
   importSourceFor(file: File): Promise<ImportSource>;
+  /** Browser mode only: the event socket going down (server stopped) and up again. */
+  onConnection?: (listener: (connected: boolean) => void) => () => void;
 }
 
 export function detectPlatform(): Platform {
@@ -29,9 +31,11 @@ export function detectPlatform(): Platform {
   const token = readToken(location, sessionStorage);
   if (!token) throw new Error('This page needs the address Molscape printed, with its ?token=… part.');
   history.replaceState(history.state, '', withoutToken(location));
+  const transport = createBrowserTransport({ token });
   return {
-    client: createClient(createBrowserTransport({ token })),
+    client: createClient(transport),
     host: 'browser',
+    onConnection: transport.onConnection,
     importSourceFor: async (file) => ({ kind: 'upload', fileName: file.name, base64: await fileToBase64(file) }),
   };
 }

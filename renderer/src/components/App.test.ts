@@ -73,6 +73,21 @@ describe('App', () => {
     expect((core.calls('collections.import')[0].args.source as { fileName: string }).fileName).toBe('dropped.smiles');
   });
 
+  it('says when the connection to the core is lost, and catches up once it is back', async () => {
+    const core = new MemoryCore();
+    const listeners = new Set<(up: boolean) => void>();
+    const onConnection = (l: (up: boolean) => void) => (listeners.add(l), () => listeners.delete(l));
+    render(App, { props: { client: createClient(core), importSourceFor: uploadOf, onConnection } });
+    await screen.findByText('No collections yet');
+    for (const l of listeners) l(false);
+    expect(await screen.findByText(/Lost the connection to Molscape/)).toBeTruthy();
+    // Meanwhile an import finished: its events never arrived.
+    core.addCollection(9, { name: 'made while offline' });
+    for (const l of listeners) l(true);
+    expect(await screen.findByRole('heading', { name: 'made while offline' })).toBeTruthy();
+    expect(screen.queryByText(/Lost the connection/)).toBeNull();
+  });
+
   it('lists collections with counts and switches between them', async () => {
     const core = new MemoryCore();
     core.addCollection(12, { name: 'series A' });
