@@ -1,18 +1,13 @@
 // The core called directly, as every host does: real workspace file, real job processes, real RDKit.
-import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventName, EventPayload } from '../api/contract.ts';
 import { checkCall } from '../api/validate.ts';
-import { execArgvFor } from '../jobs/tsx-args.ts';
-import { createCollection } from '../store/collections.ts';
-import { openWorkspace } from '../store/db.ts';
-import { createJob } from '../store/jobs.ts';
 import { tempDir } from '../store/test-util.ts';
 import { createCore } from './core.ts';
 import { uploadsFolder } from './import-source.ts';
-import type { JobLauncher, LocalCore } from './types.ts';
+import type { LocalCore } from './types.ts';
 
 const SMI = ['CCO ethanol', 'OCC ethanol-again', 'c1ccccc1 benzene', 'C1CC broken', 'CC(=O)Nc1ccc(O)cc1 paracetamol'].join('\n') + '\n';
 
@@ -98,48 +93,4 @@ describe('createCore', () => {
     expect(svgs.slice(1)).toEqual([null, null]);
   });
 
-  it('fails a job whose process is killed with SIGKILL, removes its partial collection, and keeps answering', async () => {
-    // the standard fork launcher, keeping hold of the child so the test can kill it
-    const children: ChildProcess[] = [];
-    const launcher: JobLauncher = (module, env) => {
-      const child = fork(module, [], { env: { ...process.env, ...env }, execArgv: execArgvFor(module), serialization: 'advanced' });
-      children.push(child);
-      return {
-        postMessage: (m) => void child.send(m as never),
-        onMessage: (l) => void child.on('message', l),
-        onExit: (l) => void child.on('exit', l),
-        kill: () => void child.kill('SIGKILL'),
-      };
-    };
-    core = await createCore({ workspace: tmp.file('w.sqlite'), host: 'test', launcher });
-    let progressed = false;
-    core.onEvent((event, payload) => {
-      if (event === 'job.progress' && (payload as EventPayload<'job.progress'>).done > 0) progressed = true;
-    });
-    const path = new URL('../../../shared/data/zinc250k/train.smi.gz', import.meta.url).pathname;
-    const { jobId } = (await call('collections.import', { source: { kind: 'path', path } })) as { jobId: number };
-    for (const end = Date.now() + 60_000; !progressed; ) {
-      if (Date.now() > end) throw new Error('no progress');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    children[0].kill('SIGKILL');
-    const job = await core.whenJobFinished(jobId);
-    expect(job.status).toBe('failed');
-    expect(job.error).toMatch(/killed by SIGKILL/);
-    expect(await call('collections.list', {})).toEqual([]);
-    expect(await call('jobs.get', { id: jobId })).toMatchObject({ status: 'failed' });
-  });
-
-  it('on start-up fails jobs a crashed run left running and drops its half-imported collections', async () => {
-    const file = tmp.file('crashed.sqlite');
-    const db = openWorkspace(file);
-    const jobId = createJob(db, 'import', 'interrupted', {}, 'running');
-    createCollection(db, { name: 'half', kind: 'imported', importingJobId: jobId });
-    createCollection(db, { name: 'whole', kind: 'imported' });
-    db.close();
-    core = await createCore({ workspace: file, host: 'test' });
-    expect(await call('jobs.get', { id: jobId })).toMatchObject({ status: 'failed' });
-    expect(((await call('collections.list', {})) as { name: string }[]).map((c) => c.name)).toEqual(['whole']);
-    expect(existsSync(file)).toBe(true);
-  });
 });

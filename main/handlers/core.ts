@@ -74,6 +74,12 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
     return { propertiesJobId };
   });
 
+  if (options.resumeProperties) {
+    for (const c of listCollections(db)) {
+      if (c.propertiesDone < c.moleculeCount) propertiesJobs.set(c.id, jobs.start('properties', `Properties of ${c.name}`, { collectionId: c.id }));
+    }
+  }
+
   const handlers: Handlers = {
     'app.info': async () => ({ name: 'Molscape', version: pkg.version, workspace, host: options.host }),
 

@@ -40,4 +40,9 @@ export interface CoreOptions {
   workerModule?: string;
   /** How long a cancelled job may take to stop before its process is killed (default 3000 ms). */
   cancelGraceMs?: number;
+  /**
+   * Start the properties job again for collections whose properties an earlier run did not finish (the app
+   * was closed while it ran). Desktop and browser hosts want this; one-shot hosts (CLI, tests) do not.
+   */
+  resumeProperties?: boolean;
 }

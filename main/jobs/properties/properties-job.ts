@@ -15,7 +15,8 @@ export const PropertiesJobArgs = z.object({
   threads: z.number().int().positive().max(16).optional(),
 });
 
-const BATCH = 2000;
+/** Small batches: the full property panel costs milliseconds per molecule, and each batch is one UI update. */
+const BATCH = 500;
 const DEPTH = 2;
 
 type Computed = Extract<ChemTaskResult, { op: 'properties' }>;
