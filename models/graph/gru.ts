@@ -68,29 +68,44 @@ interface GruSteps {
   y: Value;
   last: Value;
   ops: ReturnType<typeof operands>;
+  /** Weight rows of the z and r gates together ([2H, *]) and of the candidate ([H, *]). */
+  wzr: Value;
+  wn: Value;
+  rzr: Value;
+  rn: Value;
 }
 
 const expansions = new WeakMap<Node, GruSteps>();
 
-/** The unrolled recurrence of a GRU node, built once per node and graph. */
+/**
+ * The unrolled recurrence of a GRU node, built once per node and graph. Weights are split by gate once, so a
+ * step needs no splitting of its projections: zr = σ(Gemm(h, Rzr, xzr_t)) with both biases folded into the
+ * hoisted input projection, hn = Gemm(h, Rn, Rbn), n = tanh(xn_t + r ⊙ hn), h' = n + z ⊙ (h − n).
+ */
 function gruSteps(g: Graph, node: Node): GruSteps {
   const cached = expansions.get(node);
   if (cached) return cached;
   const { reverse, hidden: hs } = checkSupported(node);
   const ops = operands(g, node, hs);
   const { x, t, batch, inSize, w0, r0, wb, rb, h: hInit } = ops;
-  const xw = g.gemm(g.reshape(x, [t * batch, inSize]), w0, wb, { transB: true });
-  const xws = t === 1 ? [xw] : g.split(xw, Array(t).fill(batch), 0);
-  const st: GruSteps = { hPrev: [], z: [], r: [], zr: [], n: [], hn: [], diff: [], y: hInit, last: hInit, ops };
+  const [wzr, wn] = g.split(w0, [2 * hs, hs], 0);
+  const [rzr, rn] = g.split(r0, [2 * hs, hs], 0);
+  const [wbzr, wbn] = g.split(wb, [2 * hs, hs], 0);
+  const [rbzr, rbn] = g.split(rb, [2 * hs, hs], 0);
+  const x2 = g.reshape(x, [t * batch, inSize]);
+  const xzr = g.gemm(x2, wzr, g.add(wbzr, rbzr), { transB: true });
+  const xn = g.gemm(x2, wn, wbn, { transB: true });
+  const byStep = (v: Value) => (t === 1 ? [v] : g.split(v, Array(t).fill(batch), 0));
+  const xzrs = byStep(xzr), xns = byStep(xn);
+  const st: GruSteps = { hPrev: [], z: [], r: [], zr: [], n: [], hn: [], diff: [], y: hInit, last: hInit, ops, wzr, wn, rzr, rn };
   const ys: Value[] = Array(t);
   let h = hInit;
   for (let k = 0; k < t; k++) {
     const s = reverse ? t - 1 - k : k;
-    const [hzr, hn] = g.split(g.gemm(h, r0, rb, { transB: true }), [2 * hs, hs], 1);
-    const [xzr, xn] = g.split(xws[s], [2 * hs, hs], 1);
-    const zr = g.sigmoid(g.add(xzr, hzr));
+    const zr = g.sigmoid(g.gemm(h, rzr, xzrs[s], { transB: true }));
+    const hn = g.gemm(h, rn, rbn, { transB: true });
     const [z, r] = g.split(zr, [hs, hs], 1);
-    const n = g.tanh(g.add(xn, g.mul(r, hn)));
+    const n = g.tanh(g.add(xns[s], g.mul(r, hn)));
     const diff = g.sub(h, n);
     [st.hPrev[s], st.z[s], st.r[s], st.zr[s], st.n[s], st.hn[s], st.diff[s]] = [h, z, r, zr, n, hn, diff];
     h = g.add(n, g.mul(z, diff));
@@ -137,14 +152,17 @@ export function gruVjp(g: Graph, node: Node, gys: readonly (Value | null)[]): (V
   return node.op === 'GRUUnrolled' ? stepwiseVjp(g, node, gys) : bulkVjp(g, node, gys);
 }
 
-/** Per step, with the forward's own per-step gates: 16 small nodes and one GEMM per step. */
+/**
+ * Per step, with the forward's own per-step gates: 14 small nodes and two GEMMs per step, gradients kept per
+ * gate block (zr, n) so nothing is concatenated by columns; weight gradients are GEMMs over all steps after.
+ */
 function stepwiseVjp(g: Graph, node: Node, gys: readonly (Value | null)[]): (Value | null)[] {
   const { reverse, hidden: hs } = checkSupported(node);
   const st = gruSteps(g, node);
-  const { t, batch, dtype, r0 } = st.ops;
+  const { x, t, batch, inSize, dtype } = st.ops;
   const [gy, gyLast] = [gys[0], gys[1] ?? null];
   const gySteps = gy ? (t === 1 ? [gy] : g.split(g.reshape(gy, [t * batch, hs]), Array(t).fill(batch), 0)) : null;
-  const dAs: Value[] = Array(t), dhrs: Value[] = Array(t);
+  const dzrs: Value[] = Array(t), dns: Value[] = Array(t), dhns: Value[] = Array(t);
   let carry: Value | null = gyLast ? g.reshape(gyLast, [batch, hs]) : null;
   for (let k = 0; k < t; k++) {
     const s = reverse ? k : t - 1 - k; // backwards through the order the forward pass ran
@@ -154,12 +172,22 @@ function stepwiseVjp(g: Graph, node: Node, gys: readonly (Value | null)[]): (Val
     const daN = g.mul(g.mul(dh, g.sub(1, z)), g.sub(1, g.mul(n, n))); // through n = tanh(.)
     const dzr = g.concat([g.mul(dh, st.diff[s]), g.mul(daN, st.hn[s])], 1); // d z, d r
     const daZr = g.mul(dzr, g.mul(zr, g.sub(1, zr))); // through the sigmoids
-    const dhr = g.concat([daZr, g.mul(daN, st.r[s])], 1);
-    carry = g.gemm(dhr, r0, g.mul(dh, z));
-    dAs[s] = g.concat([daZr, daN], 1);
-    dhrs[s] = dhr;
+    const dhn = g.mul(daN, st.r[s]);
+    carry = g.gemm(dhn, st.rn, g.gemm(daZr, st.rzr, g.mul(dh, z)));
+    [dzrs[s], dns[s], dhns[s]] = [daZr, daN, dhn];
   }
-  return finish(g, node, st.ops, g.concat(dAs, 0), g.concat(dhrs, 0), g.concat(st.hPrev, 0), carry);
+  const [dZR, dN, dHN] = [g.concat(dzrs, 0), g.concat(dns, 0), g.concat(dhns, 0)];
+  const hPrev = g.concat(st.hPrev, 0);
+  const x2 = g.reshape(x, [t * batch, inSize]);
+  const [, w, rIn, b, , h0] = node.inputs;
+  const tA = { transA: true };
+  const gx = g.reshape(g.gemm(dN, st.wn, g.matmul(dZR, st.wzr)), [t, batch, inSize]);
+  const gw = g.reshape(g.concat([g.gemm(dZR, x2, null, tA), g.gemm(dN, x2, null, tA)], 0), w!.shape);
+  const gr = g.reshape(g.concat([g.gemm(dZR, hPrev, null, tA), g.gemm(dHN, hPrev, null, tA)], 0), rIn!.shape);
+  const sZR = g.reduceSum(dZR, [0]);
+  const gb = b ? g.reshape(g.concat([sZR, g.reduceSum(dN, [0]), sZR, g.reduceSum(dHN, [0])], 0), b.shape) : null;
+  const gh0 = h0 ? g.reshape(carry ?? g.fill(0, dtype, [batch, hs]), h0.shape) : null;
+  return [gx, gw, gr, gb, null, gh0];
 }
 
 /** For ONNX's GRU op, whose gates are not available: recompute them for all steps in bulk. */
