@@ -2,8 +2,7 @@
 // for the properties job, one batch per message. Two of these keep both cores busy while the job's main
 // thread reads the file and writes SQLite.
 import { parentPort } from 'node:worker_threads';
-import { computeProperties } from '../../chem/properties.ts';
-import { loadRDKit, parseMol } from '../../chem/rdkit.ts';
+import { loadRDKit, parseMol, type JSMol } from '../../chem/rdkit.ts';
 import { rdkitFailureReason } from './failure-reason.ts';
 import type { ChemTask, ChemTaskResult } from './chem-tasks.ts';
 
@@ -31,12 +30,18 @@ function canonicalize(structures: string[]): { canonical: (string | null)[]; err
   return { canonical, errors };
 }
 
-function properties(smiles: string[]): (Record<string, number | string | boolean | null> | null)[] {
+type ComputeProperties = (mol: JSMol) => Record<string, number | string | boolean | null>;
+/** Loaded on the first properties batch: an import thread never needs the property panel's code. */
+let computeProperties: ComputeProperties | null = null;
+
+async function properties(smiles: string[]): Promise<(Record<string, number | string | boolean | null> | null)[]> {
+  computeProperties ??= (await import('../../chem/properties.ts')).computeProperties;
+  const compute = computeProperties;
   return smiles.map((s) => {
     const mol = parseMol(s);
     if (!mol) return null;
     try {
-      return computeProperties(mol);
+      return compute(mol);
     } catch {
       return null;
     } finally {
@@ -49,6 +54,6 @@ parentPort!.on('message', async (task: ChemTask) => {
   await ready;
   let result: ChemTaskResult;
   if (task.op === 'canonicalize') result = { op: 'canonicalize', seq: task.seq, ...canonicalize(task.structures) };
-  else result = { op: 'properties', seq: task.seq, props: properties(task.smiles) };
+  else result = { op: 'properties', seq: task.seq, props: await properties(task.smiles) };
   parentPort!.postMessage(result);
 });
