@@ -8,7 +8,7 @@
 import { gradients } from '../graph/autodiff.ts';
 import type { Graph } from '../graph/builder.ts';
 import type { Value } from '../graph/ir.ts';
-import { toOnnx } from '../graph/writer.ts';
+import { plan, toOnnx } from '../graph/writer.ts';
 import type { ParamSpec } from './params.ts';
 
 export interface OptimizerConfig {
@@ -37,6 +37,7 @@ export interface CompiledStep {
   /** Inputs the caller feeds per batch (everything but lr, step, params and optimizer state). */
   batchInputs: { name: string; dtype: string; shape: number[] }[];
   reportNames: string[];
+  /** Nodes in the written model. */
   nodeCount: number;
 }
 
@@ -82,6 +83,6 @@ export function compileTrainStep(spec: LossGraph, opt: OptimizerConfig): Compile
     paramNames,
     batchInputs: batchInputs.filter((b) => !isParam.has(b.name)),
     reportNames,
-    nodeCount: g.nodes.length,
+    nodeCount: plan(g, g.outputs.map((o) => o.value)).length + g.outputs.length,
   };
 }

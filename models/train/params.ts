@@ -17,14 +17,25 @@ export interface ParamSpec {
 export class Params {
   readonly specs: ParamSpec[] = [];
 
+  /**
+   * Parameters become graph inputs (train steps), or, when `weights` are given, constants holding them
+   * (inference graphs with the trained weights as initializers).
+   */
   constructor(
     readonly g: Graph,
     readonly dtype: DType = 'float32',
+    readonly weights?: ReadonlyMap<string, Float32Array>,
   ) {}
 
   add(name: string, shape: number[], init: Init): Value {
     if (this.specs.some((s) => s.name === name)) throw new Error(`params: '${name}' declared twice`);
-    const value = this.g.input(name, this.dtype, shape);
+    const size = shape.reduce((a, b) => a * b, 1);
+    let value: Value;
+    if (this.weights) {
+      const w = this.weights.get(name);
+      if (!w || w.length !== size) throw new Error(`params: no weights of size ${size} for '${name}'`);
+      value = this.g.constant(this.dtype === 'float32' ? w : Float64Array.from(w), this.dtype, shape, name);
+    } else value = this.g.input(name, this.dtype, shape);
     this.specs.push({ name, shape, init, value });
     return value;
   }
