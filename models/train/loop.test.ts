@@ -99,10 +99,14 @@ describe('training loop', () => {
     await expect(train(poisoned(() => true), options({ maxNonFinite: 2 }))).rejects.toThrow(/3 non-finite steps in a row at step 3/);
   });
 
-  it('leaves out examples longer than the largest bucket and says how many', async () => {
-    const res = await train(model, options({ buckets: [30], maxSteps: 1 }));
-    expect(res.skippedExamples).toBe(data.sequences.filter((s) => s.length > 30).length);
-    expect(res.skippedExamples).toBeGreaterThan(0);
+  it('leaves out examples too long for every bucket or with bad token ids, saying which and why', async () => {
+    const bad = Int32Array.from([1, 5, dims.vocab + 3, 2]);
+    const res = await train(model, options({ buckets: [30], maxSteps: 1, data: () => [bad, ...data.sequences] }));
+    const tooLong = data.sequences.filter((s) => s.length > 30).length;
+    expect(tooLong).toBeGreaterThan(0);
+    expect(res.skippedExamples).toBe(tooLong + 1);
+    expect(res.skipped).toContainEqual({ index: 0, reason: `token id ${dims.vocab + 3} at position 2 is outside the vocabulary (size ${dims.vocab})` });
+    expect(res.skipped.find((x) => x.index !== 0)?.reason).toMatch(/^length \d+ exceeds the largest bucket \(30\)$/);
   });
 
   it('refuses damaged checkpoints with the file and the reason', () => {

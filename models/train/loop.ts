@@ -20,6 +20,8 @@ export interface TrainModel<E> {
   lossGraph(batch: number, length: number): LossGraph;
   /** Padded length an example needs. */
   length(example: E): number;
+  /** What is wrong with an example (it is then left out and reported), or null. */
+  check?(example: E): string | null;
   /** Batch tensors for examples padded to `length`; noise drawn from rng; `update` is Adam's t (1-based). */
   feeds(examples: readonly E[], length: number, rng: Rng, update: number): Record<string, ort.Tensor>;
 }
@@ -65,7 +67,10 @@ export interface TrainResult {
   step: number;
   epoch: number;
   nonFiniteSteps: number;
+  /** Examples of the last epoch left out (too long for every bucket, or refused by model.check). */
   skippedExamples: number;
+  /** The first 100 of them, with the reason. */
+  skipped: { index: number; reason: string }[];
   state: TrainState;
 }
 
@@ -81,6 +86,7 @@ export async function train<E>(model: TrainModel<E>, o: TrainOptions<E>): Promis
   const rng = new Rng(ck?.rng ?? o.seed + 1);
   let step = ck?.step ?? 0, epoch = ck?.epoch ?? 0, startBatch = ck?.batchInEpoch ?? 0, lrScale = ck?.lrScale ?? 1;
   let nonFinite = 0, consecutive = 0, skippedExamples = 0;
+  let skipped: TrainResult['skipped'] = [];
   const runners = new Map<number, StepRunner>();
   const save = (ep: number, batchInEpoch: number) => {
     if (!ckPath) return;
@@ -101,13 +107,24 @@ export async function train<E>(model: TrainModel<E>, o: TrainOptions<E>): Promis
   let stepSecondsAvg = 0, timedSteps = 0;
   const finish = async (status: TrainResult['status']): Promise<TrainResult> => {
     for (const r of runners.values()) await r.release();
-    return { status, step, epoch, nonFiniteSteps: nonFinite, skippedExamples, state };
+    return { status, step, epoch, nonFiniteSteps: nonFinite, skippedExamples, skipped, state };
   };
 
   for (; epoch < o.epochs; epoch++, startBatch = 0) {
     const examples = [...o.data(epoch)];
-    const { batches, report } = planEpoch(examples.map((e) => model.length(e)), o.buckets, o.batchSize, o.seed * 7919 + epoch);
+    const problems = new Map<number, string>();
+    const lengths = examples.map((e, i) => {
+      const problem = model.check?.(e) ?? null;
+      if (problem === null) return model.length(e);
+      problems.set(i, problem);
+      return Infinity;
+    });
+    const { batches, report } = planEpoch(lengths, o.buckets, o.batchSize, o.seed * 7919 + epoch);
     skippedExamples = report.skipped.length;
+    skipped = report.skipped.slice(0, 100).map(({ index, length }) => ({
+      index,
+      reason: problems.get(index) ?? `length ${length} exceeds the largest bucket (${Math.max(...o.buckets)})`,
+    }));
     if (batches.length === 0) throw new Error(`train: epoch ${epoch} has no batches (no examples fit the buckets [${o.buckets}])`);
     for (let b = startBatch; b < batches.length; b++) {
       if (o.signal?.aborted) {

@@ -91,6 +91,12 @@ export function referenceVaeModel(d: VaeDims, o: ReferenceVaeOptions): TrainMode
     params: referenceVaeParams(d).specs.map(({ name, shape, init }) => ({ name, shape, init })),
     lossGraph: (batch, length) => referenceVaeLossGraph(d, batch, length),
     length: (e) => e.length,
+    check: (e) => {
+      if (e.length < 2) return `${e.length} token(s); a sequence needs at least <bos> and <eos>`;
+      for (let t = 0; t < e.length; t++)
+        if (!Number.isInteger(e[t]) || e[t] < 0 || e[t] >= d.vocab) return `token id ${e[t]} at position ${t} is outside the vocabulary (size ${d.vocab})`;
+      return null;
+    },
     feeds: (examples, length, rng, update) => {
       const b = examples.length;
       const tokens = new BigInt64Array(length * b);
