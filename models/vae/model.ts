@@ -1,0 +1,245 @@
+// The SMILES VAE (DESIGN.md "The model"), built from the engine's layers so the same code declares the
+// parameters of the train step and of the exported inference graphs (same names, same maths):
+//   embedding → two GRU directions → [h_fwd, h_bwd] → mu, logvar;  z = mu + eps·exp(logvar/2), eps from the host;
+//   decoder GRU: h0 = linear(z), input at every step [embedding(previous token), z], logits = linear(h);
+//   property head: z → tanh MLP → normalized properties.
+// The backward direction reads each row reversed within its own length (tokens_rev, made by the host) and both
+// directions take their state at the row's last real token (a one-hot `last` over time), so padding never
+// reaches the encoding: a molecule encodes the same in any length bucket and at inference.
+// Loss = masked token cross-entropy + kl_weight · Σ_d max(KL_d, free_bits) + prop_weight · masked MSE, where
+// KL_d is dimension d's KL averaged over the batch (free bits keep the optimizer from closing a dimension it
+// barely uses), and kl_weight / prop_weight are scalar inputs so annealing needs no recompilation.
+import { Graph } from '../graph/builder.ts';
+import { gru, gruUnrolled } from '../graph/gru.ts';
+import type { DType, Value } from '../graph/ir.ts';
+import { tensor } from '../graph/ort.ts';
+import type { ort } from '../graph/ort.ts';
+import type { Rng } from '../graph/rng.ts';
+import type { LossGraph } from '../train/compile-step.ts';
+import { linear, maskedCrossEntropy } from '../train/layers.ts';
+import type { TrainModel } from '../train/loop.ts';
+import { Params } from '../train/params.ts';
+
+export interface VaeConfig {
+  vocab: number;
+  embedding: number;
+  encoderHidden: number;
+  latent: number;
+  decoderHidden: number;
+  /** Hidden width of the property MLP. */
+  propertyHidden: number;
+  /** Property names, in the order of the head's outputs (e.g. ['clogp', 'qed', 'sa']); may be empty. */
+  properties: string[];
+  /** Free bits per latent dimension, in nats (0 disables). */
+  freeBits: number;
+}
+
+/** One training example: token ids with <bos> first and <eos> last; normalized properties, NaN where missing. */
+export interface VaeExample {
+  ids: Int32Array;
+  props?: Float32Array;
+}
+
+/** Token table [vocab, E]; shared by both encoder directions and the decoder. */
+export function embeddingTable(ps: Params, c: VaeConfig): Value {
+  return ps.add('emb.weight', [c.vocab, c.embedding], { normal: 1 });
+}
+
+/**
+ * One GRU direction over x [T, B, I] (time-major) with optional h0 [B, H]; y [T, B, H], last [B, H]. Squeeze and
+ * Unsqueeze rather than Reshape, so inference graphs keep T and B free. Same parameter names as train/layers.
+ */
+export function gruDirection(ps: Params, name: string, x: Value, hidden: number, o: { h0?: Value; inference?: boolean } = {}): { y: Value; last: Value } {
+  const g = ps.g;
+  const i = x.shape[2];
+  const bound = 1 / Math.sqrt(hidden);
+  const w = ps.add(`${name}.W`, [1, 3 * hidden, i], { uniform: bound });
+  const r = ps.add(`${name}.R`, [1, 3 * hidden, hidden], { uniform: bound });
+  const b = ps.add(`${name}.B`, [1, 6 * hidden], { uniform: bound });
+  const h0 = o.h0 ? g.unsqueeze(o.h0, [0]) : null;
+  const res = (o.inference ? gru : gruUnrolled)(g, x, w, r, b, h0, false);
+  return { y: g.squeeze(res.y, [1]), last: g.squeeze(res.last, [0]) };
+}
+
+export interface EncoderInputs {
+  /** int64 [T, B] */
+  tokens: Value;
+  /** int64 [T, B]: each row's real tokens reversed, padding still at the end. */
+  tokensRev: Value;
+  /** [T, B]: 1 at each row's last real token. */
+  last: Value;
+}
+
+/** mu and logvar [B, latent]. */
+export function encoder(ps: Params, c: VaeConfig, table: Value, io: EncoderInputs, inference = false): { mu: Value; logvar: Value } {
+  const g = ps.g;
+  const pick = (y: Value) => g.reduceSum(g.mul(y, g.unsqueeze(io.last, [2])), [0]); // state at the last real token
+  const fwd = gruDirection(ps, 'enc.fwd', g.gather(table, io.tokens, 0), c.encoderHidden, { inference });
+  const bwd = gruDirection(ps, 'enc.bwd', g.gather(table, io.tokensRev, 0), c.encoderHidden, { inference });
+  const h = g.concat([pick(fwd.y), pick(bwd.y)], 1);
+  return { mu: linear(ps, 'mu', h, c.latent), logvar: linear(ps, 'logvar', h, c.latent) };
+}
+
+/** The decoder's initial state from z [B, latent]. */
+export function initialState(ps: Params, c: VaeConfig, z: Value): Value {
+  return linear(ps, 'z2h', z, c.decoderHidden);
+}
+
+/** Decoder over previous-token embeddings prev [T, B, E] with z [B, latent] at every step: states [T, B, H]. */
+export function decoderStates(ps: Params, c: VaeConfig, prev: Value, z: Value, h0: Value, inference = false): { y: Value; last: Value } {
+  const g = ps.g;
+  const [t, b] = prev.shape;
+  const zs = inference && t === 1 ? g.unsqueeze(z, [0]) : g.expand(g.unsqueeze(z, [0]), [t, b, c.latent]);
+  return gruDirection(ps, 'dec', g.concat([prev, zs], 2), c.decoderHidden, { h0, inference });
+}
+
+/** Token logits [N, vocab] from decoder states [N, H]. */
+export function outputLogits(ps: Params, c: VaeConfig, h: Value): Value {
+  return linear(ps, 'out', h, c.vocab);
+}
+
+/** Normalized property predictions [B, P] from z [B, latent]. */
+export function propertyHead(ps: Params, c: VaeConfig, z: Value): Value {
+  const g = ps.g;
+  return linear(ps, 'prop.out', g.tanh(linear(ps, 'prop.hidden', z, c.propertyHidden)), Math.max(1, c.properties.length));
+}
+
+export interface VaeBatch extends EncoderInputs {
+  /** [T, B]: 1 where a token is real. */
+  mask: Value;
+  /** [B, latent] standard normal noise. */
+  eps: Value;
+  /** [B, P] normalized properties (anything where missing) and [B, P] 1 where present. */
+  props: Value;
+  propsMask: Value;
+  klWeight: Value;
+  propWeight: Value;
+}
+
+export interface VaeLoss {
+  loss: Value;
+  ce: Value;
+  /** Σ_d KL_d without free bits (what the posterior really costs). */
+  kl: Value;
+  prop: Value;
+}
+
+/** Declares every parameter in ps and returns the loss and its parts. */
+export function vaeLoss(ps: Params, c: VaeConfig, io: VaeBatch): VaeLoss {
+  const g = ps.g;
+  const [t, b] = io.tokens.shape;
+  const table = embeddingTable(ps, c);
+  const { mu, logvar } = encoder(ps, c, table, io);
+  const z = g.add(mu, g.mul(io.eps, g.exp(g.mul(logvar, 0.5))));
+
+  // Teacher forcing: tokens 0..T-2 predict 1..T-1.
+  const prev = g.gather(table, g.slice(io.tokens, [0], [t - 1], [0]), 0);
+  const dec = decoderStates(ps, c, prev, z, initialState(ps, c, z));
+  const logits = outputLogits(ps, c, g.reshape(dec.y, [(t - 1) * b, c.decoderHidden]));
+  const targets = g.reshape(g.slice(io.tokens, [1], [t], [0]), [(t - 1) * b]);
+  const mask = g.reshape(g.slice(io.mask, [1], [t], [0]), [(t - 1) * b]);
+  const ce = maskedCrossEntropy(g, logits, targets, mask);
+
+  // KL per dimension, averaged over the batch; free bits as λ + relu(KL_d − λ) (Relu has a gradient rule).
+  const klDims = g.mul(g.reduceMean(g.sub(g.add(g.mul(mu, mu), g.exp(logvar)), g.add(logvar, 1)), [0]), 0.5);
+  const kl = g.reduceSum(klDims);
+  const klTerm = c.freeBits > 0 ? g.reduceSum(g.add(g.relu(g.sub(klDims, c.freeBits)), c.freeBits)) : kl;
+
+  const diff = g.sub(propertyHead(ps, c, z), io.props);
+  const prop = g.div(g.reduceSum(g.mul(g.mul(diff, diff), io.propsMask)), g.max(g.reduceSum(io.propsMask), g.scalar(1, diff.dtype)));
+
+  const loss = g.sum(ce, g.mul(klTerm, io.klWeight), g.mul(prop, io.propWeight));
+  return { loss, ce, kl, prop };
+}
+
+function batchInputs(g: Graph, c: VaeConfig, batch: number, length: number, dtype: DType): VaeBatch {
+  const p = Math.max(1, c.properties.length);
+  return {
+    tokens: g.input('tokens', 'int64', [length, batch]),
+    tokensRev: g.input('tokens_rev', 'int64', [length, batch]),
+    last: g.input('last', dtype, [length, batch]),
+    mask: g.input('mask', dtype, [length, batch]),
+    eps: g.input('eps', dtype, [batch, c.latent]),
+    props: g.input('props', dtype, [batch, p]),
+    propsMask: g.input('props_mask', dtype, [batch, p]),
+    klWeight: g.input('kl_weight', dtype, []),
+    propWeight: g.input('prop_weight', dtype, []),
+  };
+}
+
+/** The loss graph for one batch shape, for the train-step compiler. */
+export function vaeLossGraph(c: VaeConfig, batch: number, length: number, dtype: DType = 'float32'): LossGraph {
+  const g = new Graph();
+  const io = batchInputs(g, c, batch, length, dtype);
+  const ps = new Params(g, dtype);
+  const { loss, ce, kl, prop } = vaeLoss(ps, c, io);
+  return { graph: g, params: ps.specs, loss, reports: { ce, kl, prop } };
+}
+
+/** Parameter names, shapes and initializers (no step built). */
+export function vaeParams(c: VaeConfig): Params {
+  const g = new Graph();
+  const ps = new Params(g);
+  vaeLoss(ps, c, batchInputs(g, c, 1, 2, 'float32'));
+  return ps;
+}
+
+/** Host-side batch tensors for examples padded to `length` (time-major). */
+export function batchFeeds(c: VaeConfig, examples: readonly VaeExample[], length: number, eps: Float32Array, klWeight: number, propWeight: number): Record<string, ort.Tensor> {
+  const b = examples.length;
+  const p = Math.max(1, c.properties.length);
+  const tokens = new BigInt64Array(length * b), rev = new BigInt64Array(length * b);
+  const last = new Float32Array(length * b), mask = new Float32Array(length * b);
+  const props = new Float32Array(b * p), propsMask = new Float32Array(b * p);
+  examples.forEach((e, j) => {
+    const n = Math.min(e.ids.length, length);
+    for (let t = 0; t < n; t++) {
+      tokens[t * b + j] = BigInt(e.ids[t]);
+      rev[t * b + j] = BigInt(e.ids[n - 1 - t]);
+      mask[t * b + j] = 1;
+    }
+    last[(n - 1) * b + j] = 1;
+    if (e.props)
+      for (let k = 0; k < c.properties.length; k++) {
+        const v = e.props[k];
+        if (Number.isFinite(v)) {
+          props[j * p + k] = v;
+          propsMask[j * p + k] = 1;
+        }
+      }
+  });
+  return {
+    tokens: tensor('int64', tokens, [length, b]),
+    tokens_rev: tensor('int64', rev, [length, b]),
+    last: tensor('float32', last, [length, b]),
+    mask: tensor('float32', mask, [length, b]),
+    eps: tensor('float32', eps, [b, c.latent]),
+    props: tensor('float32', props, [b, p]),
+    props_mask: tensor('float32', propsMask, [b, p]),
+    kl_weight: tensor('float32', [klWeight], []),
+    prop_weight: tensor('float32', [propWeight], []),
+  };
+}
+
+export interface VaeTrainOptions {
+  /** KL weight by update number (annealing). */
+  klWeight: (update: number) => number;
+  propWeight: number;
+}
+
+/** The VAE as something train/loop.ts can train. */
+export function vaeTrainModel(c: VaeConfig, o: VaeTrainOptions): TrainModel<VaeExample> {
+  return {
+    params: vaeParams(c).specs.map(({ name, shape, init }) => ({ name, shape, init })),
+    lossGraph: (batch, length) => vaeLossGraph(c, batch, length),
+    length: (e) => e.ids.length,
+    feeds: (examples, length, rng: Rng, update) =>
+      batchFeeds(c, examples, length, Float32Array.from(rng.normals(examples.length * c.latent)), o.klWeight(update), o.propWeight),
+  };
+}
+
+/** Linear KL annealing from `from` to `to` over updates [start, start + length], constant after. */
+export function klAnnealing(a: { from?: number; to: number; start?: number; length: number }): (update: number) => number {
+  const from = a.from ?? 0, start = a.start ?? 0;
+  return (u) => from + (a.to - from) * Math.min(1, Math.max(0, (u - start) / Math.max(1, a.length)));
+}
