@@ -29,6 +29,20 @@ describe('ChemPool', () => {
     expect(errors[5]).toMatch(/syntax error.*position/);
   });
 
+  it('gives the toolkit\'s own canonical SMILES whether or not a SMILES has explicit hydrogen atoms', async () => {
+    await loadRDKit();
+    const input = ['[H]OC([H])([H])[H]', '[2H]C', 'F[C@@]([H])(Cl)Br', 'C[C@H](N)O', 'c1cc[nH]c1', '[NH4+]', '[Hg](C)C', 'CC(=O)[O-].[Na+]', 'C/C=C(/[H])C'];
+    const r = await pool.canonicalize(input);
+    const reference = input.map((s) => {
+      const m = parseMol(s)!;
+      const out = m.get_smiles();
+      m.delete();
+      return out;
+    });
+    expect(r.canonical).toEqual(reference);
+    expect(r.canonical[0]).toBe('CO');
+  });
+
   it('computes properties, null where the SMILES does not parse', async () => {
     const r = await pool.properties(['CCO', 'C1CC']);
     expect(r.props[0]?.mol_wt).toBeCloseTo(46.07, 1);

@@ -8,11 +8,24 @@ import type { ChemTask, ChemTaskResult } from './chem-tasks.ts';
 
 const ready = loadRDKit();
 
+/**
+ * RDKit's parser ends by removing explicit hydrogen atoms, which sanitizes the molecule a second time: about
+ * a third of the import's time. A SMILES without a hydrogen atom of its own ([H], [2H]; not the H count of
+ * [nH] or [C@H]) has nothing to remove, so it is parsed without that step; the canonical SMILES is the same
+ * (checked on 30k ZINC and MoleculeNet structures). Anything else, molblocks included, takes the full path.
+ */
+const EXPLICIT_H_ATOM = /\[\d*H(?![a-z])/;
+const NO_REMOVE_HS = { removeHs: false };
+
+function parseForCanonical(structure: string) {
+  return structure.includes('\n') || EXPLICIT_H_ATOM.test(structure) ? parseMol(structure) : parseMol(structure, NO_REMOVE_HS);
+}
+
 function canonicalize(structures: string[]): { canonical: (string | null)[]; errors: (string | null)[] } {
   const canonical: (string | null)[] = new Array(structures.length).fill(null);
   const errors: (string | null)[] = new Array(structures.length).fill(null);
   structures.forEach((s, i) => {
-    const mol = parseMol(s);
+    const mol = parseForCanonical(s);
     if (!mol) {
       errors[i] = rdkitFailureReason(s);
       return;
