@@ -7,7 +7,7 @@ import { SvelteMap } from 'svelte/reactivity';
 import type { ApiClient } from '../../../main/api/client.ts';
 
 const BATCH = 100;
-const MAX = 3000;
+const MAX = 1500;
 const QUIET = 60;
 const MAX_WAIT = 300;
 
