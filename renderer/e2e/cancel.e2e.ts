@@ -1,6 +1,7 @@
 /* eslint-disable no-restricted-imports -- an e2e test runs in Node: it starts the real server */
-// A large import seen live (done/total, molecules/s, time left, a moving bar) and stopped with Cancel: the
-// core drops the half-written collection and the window shows the workspace as it was.
+// A file dropped on the window; then a large import seen live (done/total, molecules/s, time left, a moving
+// bar) and stopped with Cancel: the core drops the half-written collection and the window shows the workspace
+// as it was; last, the server going away is noticed.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -16,10 +17,29 @@ beforeAll(async () => {
 afterAll(() => session?.close());
 
 describe('a large import', () => {
-  it('shows live progress with rate and time left, and cancels', async () => {
+  it('imports a file dropped anywhere on the window', async () => {
     const { page } = session;
     await page.goto(session.served.url);
     await page.getByText('No collections yet').waitFor();
+    const text = 'CCO ethanol\nc1ccccc1O phenol\nCC(=O)Oc1ccccc1C(=O)O aspirin\n';
+    const dataTransfer = await page.evaluateHandle((content) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([content], 'dropped.smi', { type: 'text/plain' }));
+      return dt;
+    }, text);
+    await page.dispatchEvent('main', 'dragenter', { dataTransfer });
+    await page.getByTestId('drop-overlay').waitFor();
+    await session.shot('00-drop-overlay');
+    await page.dispatchEvent('main', 'drop', { dataTransfer });
+    await page.getByTestId('drop-overlay').waitFor({ state: 'detached' });
+    await page.locator('[data-phase=done]').waitFor({ timeout: 60_000 });
+    await page.getByRole('heading', { name: 'dropped' }).waitFor();
+    await expect.poll(() => page.getByTestId('molecule-count').innerText()).toBe('3 molecules');
+    await page.getByRole('region', { name: 'Import' }).getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('shows live progress with rate and time left, and cancels', async () => {
+    const { page } = session;
 
     const zinc = gunzipSync(readFileSync(path.join(sharedData, 'zinc250k', 'train.smi.gz'))).toString('utf8');
     const lines = zinc.split('\n').slice(0, 60_000);
@@ -35,7 +55,8 @@ describe('a large import', () => {
     await card.getByRole('button', { name: 'Cancel' }).click();
     await page.locator('[data-phase=cancelled]').waitFor({ timeout: 30_000 });
     // The half-written collection is gone again, and the sidebar says so.
-    await page.getByRole('navigation', { name: 'Collections' }).getByText('Nothing imported yet.').waitFor();
+    const sidebar = page.getByRole('navigation', { name: 'Collections' });
+    await expect.poll(() => sidebar.getByRole('button').allInnerTexts()).toEqual([expect.stringMatching(/^dropped\s+3 molecules/)]);
     await session.shot('02-cancelled');
     expect(session.troubles).toEqual([]);
   });
