@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { gradCheckGraph } from '../graph/gradcheck.ts';
 import { Rng } from '../graph/rng.ts';
 import { Params, initialValues } from './params.ts';
-import { referenceVaeLoss, referenceVaeParams } from './reference-vae.ts';
+import { compileTrainStep } from './compile-step.ts';
+import { referenceVaeLoss, referenceVaeLossGraph, referenceVaeParams } from './reference-vae.ts';
 
 describe('reference VAE gradients (tiny, float64)', () => {
   it('agree with finite differences for all parameters at once', async () => {
@@ -39,5 +40,16 @@ describe('reference VAE gradients (tiny, float64)', () => {
     expect(res.ops).toContain('GRUUnrolled');
     expect(res.ops).toContain('Gather');
     for (const det of res.details) expect(det.rel, `analytic ${det.analytic} vs numeric ${det.numeric}`).toBeLessThan(1e-6);
+  });
+});
+
+describe('reference VAE train step (full size)', () => {
+  it('compiles to a graph that stays small for 80 steps, since the recurrence is not differentiated step by step', () => {
+    const d = { vocab: 47, embedding: 64, encoderHidden: 256, latent: 64, decoderHidden: 512 };
+    const c = compileTrainStep(referenceVaeLossGraph(d, 128, 80), { type: 'adam' });
+    // Three recurrences of 80/80/79 steps, forward and backward: tens of nodes per step in all, not hundreds.
+    expect(c.nodeCount).toBeLessThan(8000);
+    expect(c.paramNames).toHaveLength(18);
+    expect(c.batchInputs.map((i) => i.name)).toEqual(['tokens', 'mask', 'eps', 'kl_weight']);
   });
 });
