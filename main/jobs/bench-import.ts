@@ -3,7 +3,7 @@
 // one JSON line. The rate counts every record read (parsed, canonicalized, stored or dropped as a duplicate
 // or problem) over the job's wall time, process start-up included.
 //   BENCH_RUNS=3 (default)   BENCH_FILE=path (default ../shared/data/zinc250k/train.smi.gz)
-import { cpus, availableParallelism } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,6 +19,7 @@ const file = process.env.BENCH_FILE ?? resolve(root, '../shared/data/zinc250k/tr
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 
 const rates: number[] = [];
+const perCpuSecond: number[] = [];
 let last: ImportResult | null = null;
 for (let i = 0; i < runs; i++) {
   const dir = mkdtempSync(join(tmpdir(), 'molscape-bench-'));
@@ -34,17 +35,27 @@ for (let i = 0; i < runs; i++) {
   if (job.status !== 'done') throw new Error(`bench import ${job.status}: ${job.error}`);
   last = job.result as ImportResult;
   rates.push(last.records / seconds);
-  process.stderr.write(`run ${i + 1}: ${last.records} records in ${seconds.toFixed(2)} s = ${(last.records / seconds).toFixed(0)} molecules/s\n`);
+  perCpuSecond.push(last.records / last.cpuSeconds);
+  process.stderr.write(
+    `run ${i + 1}: ${last.records} records in ${seconds.toFixed(2)} s = ${(last.records / seconds).toFixed(0)} molecules/s ` +
+      `(job process CPU ${last.cpuSeconds.toFixed(1)} s; load average ${loadavg()[0].toFixed(1)})\n`,
+  );
 }
-const sorted = [...rates].sort((a, b) => a - b);
-const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+const median = (values: number[]) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 console.log(
   JSON.stringify({
     bench: 'import',
     file: file.replace(/^.*[\\/]/, ''),
-    molecules_per_s: Math.round(median),
+    molecules_per_s: Math.round(median(rates)),
     runs,
     rates: rates.map(Math.round),
+    // the work itself, independent of other load on the machine: records per CPU-second of the job process
+    // (all threads); on an idle machine the wall rate approaches this times the cores the job keeps busy
+    molecules_per_cpu_s: Math.round(median(perCpuSecond)),
+    load_average: +loadavg()[0].toFixed(1),
     records: last?.records,
     imported: last?.imported,
     duplicates: last?.duplicates,

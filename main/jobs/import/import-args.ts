@@ -27,6 +27,8 @@ export interface ImportResult {
   duplicates: number;
   problems: number;
   seconds: number;
+  /** CPU time the job process used (all its threads): what the import costs, however busy the machine. */
+  cpuSeconds: number;
 }
 
 /** A collection name from a file name: 'train.smi.gz' -> 'train'. */

@@ -24,6 +24,7 @@ type Canonicalized = Extract<ChemTaskResult, { op: 'canonicalize' }>;
 export const importJob: JobRunner = async (ctx) => {
   const args = ImportJobArgs.parse(ctx.args);
   const started = Date.now();
+  const cpuStart = process.cpuUsage();
   const file = args.fileName ?? basename(args.path);
   const db = openWorkspace(ctx.workspace);
   const pool = new ChemPool(args.threads);
@@ -91,6 +92,7 @@ export const importJob: JobRunner = async (ctx) => {
       duplicates: writer.duplicates,
       problems: writer.problems,
       seconds: (Date.now() - started) / 1000,
+      cpuSeconds: cpuSecondsSince(cpuStart),
     };
     return result;
   } catch (err) {
@@ -105,3 +107,8 @@ export const importJob: JobRunner = async (ctx) => {
     db.close();
   }
 };
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
+}
