@@ -76,6 +76,10 @@ async function runImport(file: string, opts: ImportOptions): Promise<number> {
     }
     const result = job.result as ImportResult & { propertiesJobId?: number };
     const problems = (await core.handlers['collections.problems']({ collectionId: result.collectionId, offset: 0, limit: Math.max(1, Math.min(opts.maxProblems, 5000)) })).rows;
+    const collection = await core.handlers['collections.get']({ id: result.collectionId });
+    const listed = problems.slice(0, opts.maxProblems);
+    // the import's summary goes out at once; properties (slower) follow on their own line
+    if (!opts.json) process.stdout.write(summary(file, workspace, collection.name, result, listed));
     let propertiesNote: string | null = null;
     if (result.propertiesJobId) {
       titles.set(result.propertiesJobId, 'Properties');
@@ -83,12 +87,10 @@ async function runImport(file: string, opts: ImportOptions): Promise<number> {
       line.clear();
       if (interrupted) return EXIT_INTERRUPTED;
       propertiesNote = pjob.status === 'done' ? `computed for ${(pjob.result as { computed: number }).computed} molecules` : `${pjob.status}${pjob.error ? `: ${pjob.error}` : ''}`;
+      if (!opts.json) process.stdout.write(`Properties: ${propertiesNote}\n`);
     }
-    const collection = await core.handlers['collections.get']({ id: result.collectionId });
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify({ workspace, collection: { id: collection.id, name: collection.name }, ...result, properties: propertiesNote, problemList: problems.slice(0, opts.maxProblems) })}\n`);
-    } else {
-      process.stdout.write(summary(file, workspace, collection.name, result, propertiesNote, problems.slice(0, opts.maxProblems)));
+      process.stdout.write(`${JSON.stringify({ workspace, collection: { id: collection.id, name: collection.name }, ...result, properties: propertiesNote, problemList: listed })}\n`);
     }
     return result.imported > 0 ? EXIT_OK : EXIT_NOTHING;
   } finally {
@@ -97,7 +99,7 @@ async function runImport(file: string, opts: ImportOptions): Promise<number> {
   }
 }
 
-function summary(file: string, workspace: string, name: string, r: ImportResult, properties: string | null, problems: Problem[]): string {
+function summary(file: string, workspace: string, name: string, r: ImportResult, problems: Problem[]): string {
   const rate = r.seconds > 0 ? Math.round(r.records / r.seconds) : null;
   const out = [
     `Imported ${file} into ${workspace} as collection ${r.collectionId} "${name}"`,
@@ -107,7 +109,6 @@ function summary(file: string, workspace: string, name: string, r: ImportResult,
     `  problems:     ${r.problems}`,
     `  time:         ${r.seconds.toFixed(1)} s${rate !== null ? ` (${rate} molecules/s)` : ''}`,
   ];
-  if (properties) out.push(`  properties:   ${properties}`);
   if (problems.length) {
     out.push('Problems:');
     for (const p of problems) out.push(`  ${p.file}:${p.line}: ${p.reason}${p.text ? ` [${p.text}]` : ''}`);

@@ -1,0 +1,41 @@
+// The real CLI importing files: summary, problems, exit codes 0 and 1.
+import { writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cliRunner } from './test-support.ts';
+
+const { tmp, molscape } = cliRunner('molscape-cli-import-');
+
+describe('molscape import', () => {
+  afterAll(() => tmp.remove());
+
+  it('imports a file given relative to the current directory and prints the summary with each problem', async () => {
+    tmp.file('x');
+    writeFileSync(tmp.file('set.smi'), 'CCO ethanol\nC1CC broken\nOCC ethanol-again\nc1ccccc1 benzene\n');
+    const r = await molscape('import', 'set.smi', '--workspace', 'ws.sqlite', '--name', 'My set');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/as collection 1 "My set"/);
+    expect(r.stdout).toMatch(/imported: +2\n/);
+    expect(r.stdout).toMatch(/duplicates: +1\n/);
+    expect(r.stdout).toMatch(/problems: +1\n/);
+    expect(r.stdout).toMatch(/^Properties: computed for 2 molecules$/m);
+    expect(r.stdout).toMatch(/^ {2}set\.smi:2: .*unclosed ring/m);
+
+    // a second import into the same workspace, as JSON
+    const j = await molscape('import', 'set.smi', '-w', 'ws.sqlite', '--json', '--no-properties');
+    expect(j.code).toBe(0);
+    const summary = JSON.parse(j.stdout);
+    expect(summary).toMatchObject({ collectionId: 2, imported: 2, duplicates: 1, problems: 1, properties: null });
+    expect(summary.problemList).toEqual([expect.objectContaining({ file: 'set.smi', line: 2 })]);
+  });
+
+  it('exits 1 when nothing was imported: every line bad, or no such file', async () => {
+    writeFileSync(tmp.file('bad.smi'), 'C1CC\nc1cccc1\n');
+    const [bad, missing] = await Promise.all([molscape('import', 'bad.smi', '-w', 'ws2.sqlite', '--no-properties'), molscape('import', 'nowhere.smi', '-w', 'ws3.sqlite')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/imported: +0\n/);
+    expect(bad.stdout).toMatch(/bad\.smi:2: .*kekulize/);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/nowhere\.smi: there is no such file/);
+  });
+});
