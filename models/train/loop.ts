@@ -46,6 +46,31 @@ export interface TrainOptions<E> {
   /** Consecutive non-finite steps tolerated before giving up (default 5); each halves the rate. */
   maxNonFinite?: number;
   threads?: number;
+  /** Compiled steps to reuse across runs (e.g. resume, fine-tuning again); released by its owner, not here. */
+  cache?: StepCache;
+}
+
+/** Train-step sessions by model, batch shape, optimizer and threads; creating a session is the costly part. */
+export class StepCache {
+  private readonly runners = new Map<string, Promise<StepRunner>>();
+  private readonly ids = new WeakMap<object, number>();
+  private nextId = 0;
+
+  get(model: object, key: string, make: () => Promise<StepRunner>): Promise<StepRunner> {
+    if (!this.ids.has(model)) this.ids.set(model, this.nextId++);
+    const k = `${this.ids.get(model)}|${key}`;
+    let r = this.runners.get(k);
+    if (!r) {
+      r = make();
+      this.runners.set(k, r);
+    }
+    return r;
+  }
+
+  async release(): Promise<void> {
+    for (const r of this.runners.values()) await (await r).release();
+    this.runners.clear();
+  }
 }
 
 export interface Progress {
@@ -87,7 +112,7 @@ export async function train<E>(model: TrainModel<E>, o: TrainOptions<E>): Promis
   let step = ck?.step ?? 0, epoch = ck?.epoch ?? 0, startBatch = ck?.batchInEpoch ?? 0, lrScale = ck?.lrScale ?? 1;
   let nonFinite = 0, consecutive = 0, skippedExamples = 0;
   let skipped: TrainResult['skipped'] = [];
-  const runners = new Map<number, StepRunner>();
+  const cache = o.cache ?? new StepCache();
   const save = (ep: number, batchInEpoch: number) => {
     if (!ckPath) return;
     const snap = state.snapshot();
@@ -96,17 +121,13 @@ export async function train<E>(model: TrainModel<E>, o: TrainOptions<E>): Promis
       params: snap.params, m: snap.m, v: snap.v,
     });
   };
-  const runner = async (length: number) => {
-    let r = runners.get(length);
-    if (!r) {
-      r = await StepRunner.create(compileTrainStep(model.lossGraph(o.batchSize, length), o.optimizer), o.threads ?? 2);
-      runners.set(length, r);
-    }
-    return r;
-  };
+  const runner = (length: number) =>
+    cache.get(model, `${o.batchSize}x${length}|${JSON.stringify(o.optimizer)}|${o.threads ?? 2}`, () =>
+      StepRunner.create(compileTrainStep(model.lossGraph(o.batchSize, length), o.optimizer), o.threads ?? 2),
+    );
   let stepSecondsAvg = 0, timedSteps = 0;
   const finish = async (status: TrainResult['status']): Promise<TrainResult> => {
-    for (const r of runners.values()) await r.release();
+    if (!o.cache) await cache.release();
     return { status, step, epoch, nonFiniteSteps: nonFinite, skippedExamples, skipped, state };
   };
 

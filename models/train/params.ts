@@ -18,21 +18,21 @@ export class Params {
   readonly specs: ParamSpec[] = [];
 
   /**
-   * Parameters become graph inputs (train steps), or, when `weights` are given, constants holding them
+   * Parameters become graph inputs (train steps), or, when `boundWeights` are given, constants holding them
    * (inference graphs with the trained weights as initializers).
    */
   constructor(
     readonly g: Graph,
     readonly dtype: DType = 'float32',
-    readonly weights?: ReadonlyMap<string, Float32Array>,
+    readonly boundWeights?: ReadonlyMap<string, Float32Array>,
   ) {}
 
   add(name: string, shape: number[], init: Init): Value {
     if (this.specs.some((s) => s.name === name)) throw new Error(`params: '${name}' declared twice`);
     const size = shape.reduce((a, b) => a * b, 1);
     let value: Value;
-    if (this.weights) {
-      const w = this.weights.get(name);
+    if (this.boundWeights) {
+      const w = this.boundWeights.get(name);
       if (!w || w.length !== size) throw new Error(`params: no weights of size ${size} for '${name}'`);
       value = this.g.constant(this.dtype === 'float32' ? w : Float64Array.from(w), this.dtype, shape, name);
     } else value = this.g.input(name, this.dtype, shape);
