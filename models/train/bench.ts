@@ -5,6 +5,7 @@
 // compile_s, session_create_s, peak_rss_mb, and PyTorch's figures with the ratio.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { tensor } from '../graph/ort.ts';
 import { Rng } from '../graph/rng.ts';
@@ -99,9 +100,11 @@ function pytorch(): Record<string, unknown> | null {
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
+// The CPU may be shared (other builds and tests): record how busy it was, since both engines suffer from it.
+const loadBefore = os.loadavg()[0];
 const ours = await engine();
 const torch = pytorch();
-const line: Record<string, unknown> = { ...ours };
+const line: Record<string, unknown> = { ...ours, load_average_1m: { before: loadBefore, after: os.loadavg()[0] } };
 if (torch) {
   line.pytorch = torch;
   line.ratio_vs_pytorch = ours.train_molecules_per_s / (torch.train_molecules_per_s as number);
