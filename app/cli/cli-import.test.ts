@@ -1,4 +1,5 @@
 // The real CLI importing files: summary, problems, exit codes 0 and 1.
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliRunner } from './test-support.ts';
@@ -9,9 +10,12 @@ describe('molscape import', () => {
   afterAll(() => tmp.remove());
 
   it('imports a file given relative to the current directory and prints the summary with each problem', async () => {
-    tmp.file('x');
     writeFileSync(tmp.file('set.smi'), 'CCO ethanol\nC1CC broken\nOCC ethanol-again\nc1ccccc1 benzene\n');
-    const r = await molscape('import', 'set.smi', '--workspace', 'ws.sqlite', '--name', 'My set');
+    // the same file twice at once: with properties and a summary, and into another workspace as JSON
+    const [r, j] = await Promise.all([
+      molscape('import', 'set.smi', '--workspace', 'ws.sqlite', '--name', 'My set'),
+      molscape('import', 'set.smi', '-w', 'other/ws.sqlite', '--json', '--no-properties'),
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/as collection 1 "My set"/);
@@ -21,12 +25,26 @@ describe('molscape import', () => {
     expect(r.stdout).toMatch(/^Properties: computed for 2 molecules$/m);
     expect(r.stdout).toMatch(/^ {2}set\.smi:2: .*unclosed ring/m);
 
-    // a second import into the same workspace, as JSON
-    const j = await molscape('import', 'set.smi', '-w', 'ws.sqlite', '--json', '--no-properties');
     expect(j.code).toBe(0);
     const summary = JSON.parse(j.stdout);
-    expect(summary).toMatchObject({ collectionId: 2, imported: 2, duplicates: 1, problems: 1, properties: null });
+    expect(summary).toMatchObject({ collectionId: 1, imported: 2, duplicates: 1, problems: 1, properties: null });
     expect(summary.problemList).toEqual([expect.objectContaining({ file: 'set.smi', line: 2 })]);
+  });
+
+  it('shows progress on stderr when it is a terminal', async () => {
+    writeFileSync(tmp.file('tty.smi'), 'CCO\nCCN\n');
+    // util-linux `script` gives the CLI a pseudo-terminal; its output is the terminal's
+    const bin = new URL('./bin.mjs', import.meta.url).pathname;
+    const r = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+      const child = spawn('script', ['-qec', `'${process.execPath}' '${bin}' import tty.smi -w tty.sqlite --no-properties`, '/dev/null'], { cwd: tmp.dir });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, out }));
+    });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('\r\u001b[2KImporting: ');
+    expect(r.out).toMatch(/imported: +2/);
   });
 
   it('exits 1 when nothing was imported: every line bad, or no such file', async () => {

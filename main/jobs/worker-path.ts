@@ -1,5 +1,5 @@
 // Where the job process's entry module is. From TypeScript sources it is worker.ts beside this file (run
-// with tsx); a bundled build emits it as job-worker.mjs beside the bundle holding this code. The
+// with tsx); a bundled build emits it as worker.cjs beside the bundle holding this code (app/electron/build.mjs). The
 // MOLSCAPE_JOB_WORKER variable overrides both (a packager that puts it elsewhere).
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,5 +10,5 @@ export function siblingModule(metaUrl: string, sourceName: string, bundledName: 
 }
 
 export function defaultWorkerModule(): string {
-  return process.env.MOLSCAPE_JOB_WORKER || siblingModule(import.meta.url, 'worker.ts', 'job-worker.mjs');
+  return process.env.MOLSCAPE_JOB_WORKER || siblingModule(import.meta.url, 'worker.ts', 'worker.cjs');
 }
