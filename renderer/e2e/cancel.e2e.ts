@@ -1,11 +1,12 @@
 /* eslint-disable no-restricted-imports -- an e2e test runs in Node: it starts the real server */
-// A file dropped on the window; then a large import seen live (done/total, molecules/s, time left, a moving
+// A CSV dropped on the window (its extra columns shown); then a large import seen live (done/total, molecules/s, time left, a moving
 // bar) and stopped with Cancel: the core drops the half-written collection and the window shows the workspace
 // as it was; last, the server going away is noticed.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userValue } from '../src/components/columns.ts';
 import { openSession, sharedData, type Session } from './session.ts';
 
 let session: Session;
@@ -17,24 +18,36 @@ beforeAll(async () => {
 afterAll(() => session?.close());
 
 describe('a large import', () => {
-  it('imports a file dropped anywhere on the window', async () => {
+  it('imports a CSV dropped anywhere on the window, with the columns it brought along', async () => {
     const { page } = session;
     await page.goto(session.served.url);
     await page.getByText('No collections yet').waitFor();
-    const text = 'CCO ethanol\nc1ccccc1O phenol\nCC(=O)Oc1ccccc1C(=O)O aspirin\n';
+    const csv = readFileSync(path.join(sharedData, 'samples', 'esol.csv'), 'utf8').split('\n').slice(0, 21);
+    const header = csv[0].split(',');
+    const first = csv[1].split(',');
     const dataTransfer = await page.evaluateHandle((content) => {
       const dt = new DataTransfer();
-      dt.items.add(new File([content], 'dropped.smi', { type: 'text/plain' }));
+      dt.items.add(new File([content], 'esol-20.csv', { type: 'text/csv' }));
       return dt;
-    }, text);
+    }, `${csv.join('\n')}\n`);
     await page.dispatchEvent('main', 'dragenter', { dataTransfer });
     await page.getByTestId('drop-overlay').waitFor();
     await session.shot('00-drop-overlay');
     await page.dispatchEvent('main', 'drop', { dataTransfer });
     await page.getByTestId('drop-overlay').waitFor({ state: 'detached' });
     await page.locator('[data-phase=done]').waitFor({ timeout: 60_000 });
-    await page.getByRole('heading', { name: 'dropped' }).waitFor();
-    await expect.poll(() => page.getByTestId('molecule-count').innerText()).toBe('3 molecules');
+    await page.getByRole('heading', { name: 'esol-20' }).waitFor();
+    await expect.poll(() => page.getByTestId('molecule-count').innerText()).toBe('20 molecules');
+
+    // Every column but the structure and the name is carried along and shown after the computed ones.
+    const carried = header.filter((h) => h !== 'smiles' && h !== 'Compound ID');
+    const headers = await page.getByRole('columnheader').allInnerTexts();
+    expect(headers.slice(-carried.length).map((h) => h.trim())).toEqual(carried);
+    const firstRow = page.locator('[role=row][aria-rowindex="2"]');
+    await expect.poll(() => firstRow.locator('[role=cell]').nth(2).innerText()).toBe(first[0]);
+    const cells = await firstRow.locator('[role=cell]').allInnerTexts();
+    expect(cells.slice(-carried.length)).toEqual(carried.map((h) => userValue(Number(first[header.indexOf(h)]))));
+    await session.shot('00-csv');
     await page.getByRole('region', { name: 'Import' }).getByRole('button', { name: 'Close' }).click();
   });
 
@@ -42,8 +55,8 @@ describe('a large import', () => {
     const { page } = session;
 
     const zinc = gunzipSync(readFileSync(path.join(sharedData, 'zinc250k', 'train.smi.gz'))).toString('utf8');
-    const lines = zinc.split('\n').slice(0, 60_000);
-    await page.getByTestId('import-input').setInputFiles({ name: 'zinc-60k.smi', mimeType: 'text/plain', buffer: Buffer.from(lines.join('\n')) });
+    const lines = zinc.split('\n').slice(0, 40_000);
+    await page.getByTestId('import-input').setInputFiles({ name: 'zinc-40k.smi', mimeType: 'text/plain', buffer: Buffer.from(lines.join('\n')) });
     const card = page.getByRole('region', { name: 'Import' });
     await card.getByText(/\d molecules\/s/).waitFor({ timeout: 60_000 });
     await card.getByText(/left$/).waitFor();
@@ -56,7 +69,7 @@ describe('a large import', () => {
     await page.locator('[data-phase=cancelled]').waitFor({ timeout: 30_000 });
     // The half-written collection is gone again, and the sidebar says so.
     const sidebar = page.getByRole('navigation', { name: 'Collections' });
-    await expect.poll(() => sidebar.getByRole('button').allInnerTexts()).toEqual([expect.stringMatching(/^dropped\s+3 molecules/)]);
+    await expect.poll(() => sidebar.getByRole('button').allInnerTexts()).toEqual([expect.stringMatching(/^esol-20\s+20 molecules/)]);
     await session.shot('02-cancelled');
     expect(session.troubles).toEqual([]);
   });

@@ -7,6 +7,7 @@ import { DepictionCache } from '../state/depictions.svelte.ts';
 import { MemoryCore } from '../test-support/memory-core.ts';
 import { cleanupAfterEach, withLayout } from '../test-support/layout.ts';
 import CollectionView from './CollectionView.svelte';
+import { userValue } from './columns.ts';
 
 withLayout(1200, 700);
 cleanupAfterEach();
@@ -78,6 +79,26 @@ describe('CollectionView', () => {
     expect(header.getAttribute('aria-sort')).toBe('descending');
     expect(core.calls('collections.molecules').at(-1)!.args.sort).toEqual({ key: 'mol_wt', descending: true });
     await waitFor(() => expect(within(bodyRows()[0]).getAllByRole('cell')[0].textContent).toBe('500'));
+  });
+
+  it('shows the columns the file brought along, and sorts by them', async () => {
+    const core = new MemoryCore();
+    const pIC50 = (position: number) => 5 + ((position * 37) % 100) / 33;
+    const c = core.addCollection(200, { userProps: (p) => ({ pIC50: pIC50(p), series: p % 2 ? 'A' : 'B', note: p === 1 ? null : 'ok' }) });
+    open(core, c.id);
+    await waitFor(() => expect(bodyRows().length).toBeGreaterThan(3));
+    const headers = screen.getAllByRole('columnheader').map((h) => h.textContent!.trim());
+    expect(headers.slice(-3)).toEqual(['pIC50', 'series', 'note']);
+    const cells = within(bodyRows()[1]).getAllByRole('cell').map((cell) => cell.textContent!.trim());
+    expect(cells.slice(-3)).toEqual([pIC50(2).toFixed(2), 'B', 'ok']);
+    expect(within(bodyRows()[0]).getAllByRole('cell').at(-1)!.textContent!.trim()).toBe('');
+
+    const header = screen.getByRole('columnheader', { name: /pIC50/ });
+    await fireEvent.click(within(header).getByRole('button'));
+    await fireEvent.click(within(header).getByRole('button'));
+    expect(core.calls('collections.molecules').at(-1)!.args.sort).toEqual({ key: 'user:pIC50', descending: true });
+    const best = Math.max(...core.molecules.get(c.id)!.map((r) => r.userProps.pIC50 as number));
+    await waitFor(() => expect(within(bodyRows()[0]).getAllByRole('cell').at(-3)!.textContent).toBe(userValue(best)));
   });
 
   it('lists the problems with line numbers, reasons and text', async () => {

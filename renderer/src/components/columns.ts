@@ -5,6 +5,8 @@ import { decimal, integer } from '../lib/format.ts';
 
 export interface Column {
   id: string;
+  /** The CSS grid track for this column. */
+  width: string;
   label: string;
   title?: string;
   sortKey: string | null;
@@ -14,8 +16,9 @@ export interface Column {
   prop?: string;
 }
 
-const prop = (id: string, label: string, title: string, format: (v: unknown) => string): Column => ({
+const prop = (id: string, label: string, title: string, width: string, format: (v: unknown) => string): Column => ({
   id,
+  width,
   label,
   title,
   sortKey: id,
@@ -25,13 +28,36 @@ const prop = (id: string, label: string, title: string, format: (v: unknown) => 
 });
 
 export const columns: Column[] = [
-  { id: 'position', label: '#', sortKey: 'position', numeric: true, value: (row) => String(row.position) },
-  { id: 'structure', label: 'Structure', sortKey: null, numeric: false },
-  { id: 'name', label: 'Name', sortKey: 'name', numeric: false, value: (row) => row.name ?? '' },
-  { id: 'smiles', label: 'Canonical SMILES', sortKey: 'canonicalSmiles', numeric: false, value: (row) => row.canonicalSmiles },
-  prop('mol_wt', 'MW', 'Molecular weight (g/mol)', decimal),
-  prop('clogp', 'cLogP', 'Crippen logP', decimal),
-  prop('tpsa', 'TPSA', 'Topological polar surface area (Å²)', decimal),
-  prop('hbd', 'HBD', 'Hydrogen-bond donors', integer),
-  prop('hba', 'HBA', 'Hydrogen-bond acceptors', integer),
+  { id: 'position', width: '64px', label: '#', sortKey: 'position', numeric: true, value: (row) => String(row.position) },
+  { id: 'structure', width: '170px', label: 'Structure', sortKey: null, numeric: false },
+  { id: 'name', width: 'minmax(110px, 1fr)', label: 'Name', sortKey: 'name', numeric: false, value: (row) => row.name ?? '' },
+  { id: 'smiles', width: 'minmax(160px, 2.2fr)', label: 'Canonical SMILES', sortKey: 'canonicalSmiles', numeric: false, value: (row) => row.canonicalSmiles },
+  prop('mol_wt', 'MW', 'Molecular weight (g/mol)', '84px', decimal),
+  prop('clogp', 'cLogP', 'Crippen logP', '76px', decimal),
+  prop('tpsa', 'TPSA', 'Topological polar surface area (Å²)', '76px', decimal),
+  prop('hbd', 'HBD', 'Hydrogen-bond donors', '56px', integer),
+  prop('hba', 'HBA', 'Hydrogen-bond acceptors', '56px', integer),
 ];
+
+/** A column the file brought along (a CSV column, an SD data field), after the computed ones. */
+export function userColumn(name: string): Column {
+  return {
+    id: `user:${name}`,
+    width: 'minmax(90px, 1fr)',
+    label: name,
+    title: `${name} (from the file)`,
+    sortKey: `user:${name}`,
+    numeric: false,
+    value: (row) => userValue(row.userProps[name]),
+  };
+}
+
+/** Values as the file had them; numbers to at most 2 decimals so a column of measurements lines up. */
+export function userValue(value: unknown): string {
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : decimal(value);
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  return value == null ? '' : String(value);
+}
+
+/** Room the fixed columns need; each user column adds its minimum. */
+export const minTableWidth = (userColumns: number) => 900 + 100 * userColumns;

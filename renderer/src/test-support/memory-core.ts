@@ -82,9 +82,12 @@ export class MemoryCore implements Transport {
   }
 
   /** Add a collection of n molecules (props filled unless told otherwise) and its problems. */
-  addCollection(n: number, options: { name?: string; withProps?: boolean; problems?: Problem[] } = {}): Collection {
+  addCollection(
+    n: number,
+    options: { name?: string; withProps?: boolean; problems?: Problem[]; userProps?: (position: number) => MoleculeRow['userProps'] } = {},
+  ): Collection {
     const id = this.collections.reduce((max, c) => Math.max(max, c.id), 0) + 1;
-    const rows = Array.from({ length: n }, (_, i) => molecule(id, i + 1, options.withProps ?? true));
+    const rows = Array.from({ length: n }, (_, i) => ({ ...molecule(id, i + 1, options.withProps ?? true), userProps: options.userProps?.(i + 1) ?? {} }));
     const collection: Collection = {
       id,
       name: options.name ?? `set-${id}`,
@@ -95,7 +98,7 @@ export class MemoryCore implements Transport {
       problemCount: options.problems?.length ?? 0,
       duplicateCount: 0,
       propertiesDone: options.withProps === false ? 0 : n,
-      userColumns: [],
+      userColumns: [...new Set(rows.flatMap((r) => Object.keys(r.userProps)))],
     };
     this.collections.push(collection);
     this.molecules.set(id, rows);
@@ -122,7 +125,11 @@ export class MemoryCore implements Transport {
     let rows = this.molecules.get(a.collectionId) ?? [];
     if (a.sort) {
       const { key, descending } = a.sort;
-      const value = (r: MoleculeRow) => (key in r ? (r as unknown as Record<string, unknown>)[key] : r.props[key]) as number | string | null;
+      const value = (r: MoleculeRow) =>
+        (key.startsWith('user:') ? (r.userProps[key.slice(5)] ?? null) : key in r ? (r as unknown as Record<string, unknown>)[key] : r.props[key]) as
+          | number
+          | string
+          | null;
       rows = [...rows].sort((x, y) => {
         const vx = value(x);
         const vy = value(y);
