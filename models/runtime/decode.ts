@@ -1,0 +1,236 @@
+// Decoding latent vectors to SMILES, batched: greedy, temperature sampling (seeded, one generator per row so a
+// row's draw does not depend on its batch-mates), beam search of width k, each optionally syntax-constrained
+// (tokens that cannot continue a valid SMILES are masked), and valid-first (greedy, then constrained samples,
+// until a caller's isValid accepts). A row stops at <eos>; only rows still running go into the next step, and
+// decoding stops as soon as every row has ended. Latent vectors are flat row-major [rows × latent].
+import { Rng } from '../graph/rng.ts';
+import { BOS_ID, EOS_ID } from '../vae/tokenizer.ts';
+import { SmilesSyntax, initialSyntaxState } from './syntax.ts';
+import type { SyntaxState } from './syntax.ts';
+import type { VaeRuntime } from './vae-runtime.ts';
+
+export interface DecodeOptions {
+  /** Longest decode in tokens, <eos> included (default: the model's maxLength). */
+  maxLength?: number;
+  /** Mask tokens that cannot continue a syntactically valid SMILES. */
+  constrained?: boolean;
+}
+
+export interface Decoded {
+  smiles: string;
+  /** Token ids without <bos>/<eos>. */
+  ids: number[];
+  /** Sum of the chosen tokens' log-probabilities (under the model, before temperature or masking). */
+  logProb: number;
+  /** False when the decode hit maxLength without <eos>. */
+  ended: boolean;
+}
+
+const syntaxCache = new WeakMap<VaeRuntime, Map<number, SmilesSyntax>>();
+function syntaxFor(rt: VaeRuntime, maxLength: number): SmilesSyntax {
+  let m = syntaxCache.get(rt);
+  if (!m) syntaxCache.set(rt, (m = new Map()));
+  let s = m.get(maxLength);
+  if (!s) m.set(maxLength, (s = new SmilesSyntax(rt.vocabulary.tokens, maxLength - 1)));
+  return s;
+}
+
+/** log-softmax of logits[off .. off+v) into out (masked entries −∞). */
+function logSoftmax(logits: Float32Array, off: number, v: number, mask: Uint8Array | null, out: Float64Array): void {
+  let max = -Infinity;
+  for (let i = 0; i < v; i++) if (!mask || mask[i]) max = Math.max(max, logits[off + i]);
+  let sum = 0;
+  for (let i = 0; i < v; i++) if (!mask || mask[i]) sum += Math.exp(logits[off + i] - max);
+  const lse = max + Math.log(sum);
+  for (let i = 0; i < v; i++) out[i] = !mask || mask[i] ? logits[off + i] - lse : -Infinity;
+}
+
+type Picker = (logp: Float64Array, row: number) => number;
+
+/** The shared step loop of greedy and sampling: pick chooses a token from (masked) log-probabilities. */
+async function stepLoop(rt: VaeRuntime, z: Float32Array, rows: number, pick: Picker, o: DecodeOptions): Promise<Decoded[]> {
+  const L = rt.latent, H = rt.model.decoderHidden, V = rt.vocabulary.size;
+  const maxLength = o.maxLength ?? rt.model.maxLength;
+  const syntax = o.constrained ? syntaxFor(rt, maxLength) : null;
+  const out: Decoded[] = Array.from({ length: rows }, () => ({ smiles: '', ids: [], logProb: 0, ended: false }));
+  const states: (SyntaxState | null)[] = Array.from({ length: rows }, () => (syntax ? initialSyntaxState() : null));
+  let active = [...Array(rows).keys()];
+  let h = await rt.initialState(z, rows);
+  let tokens = new BigInt64Array(rows).fill(BigInt(BOS_ID));
+  const mask = new Uint8Array(V), plain = new Float64Array(V), masked = new Float64Array(V);
+  for (let t = 0; t < maxLength && active.length > 0; t++) {
+    const n = active.length;
+    const zA = n === rows ? z : new Float32Array(n * L);
+    if (n !== rows) active.forEach((r, j) => zA.set(z.subarray(r * L, (r + 1) * L), j * L));
+    const res = await rt.step(zA, tokens, h, n);
+    const still: number[] = [], keep: number[] = [];
+    active.forEach((r, j) => {
+      logSoftmax(res.logits, j * V, V, null, plain);
+      let m: Uint8Array | null = null;
+      if (syntax) {
+        m = syntax.allowed(states[r]!, mask);
+        if (!m.some((x) => x)) m = null; // nothing can follow (cannot happen within the limit): unmasked
+      }
+      if (m) logSoftmax(res.logits, j * V, V, m, masked);
+      const id = pick(m ? masked : plain, r);
+      const d = out[r];
+      d.logProb += plain[id];
+      if (id === EOS_ID) d.ended = true;
+      else {
+        d.ids.push(id);
+        if (syntax) states[r] = syntax.next(states[r]!, id) ?? states[r];
+        if (t < maxLength - 1) {
+          still.push(r);
+          keep.push(j);
+        }
+      }
+    });
+    if (still.length === 0) break;
+    const hN = new Float32Array(still.length * H);
+    tokens = new BigInt64Array(still.length);
+    keep.forEach((j, k) => {
+      hN.set(res.h.subarray(j * H, (j + 1) * H), k * H);
+      tokens[k] = BigInt(out[still[k]].ids[out[still[k]].ids.length - 1]);
+    });
+    h = hN;
+    active = still;
+  }
+  for (const d of out) d.smiles = rt.vocabulary.decode(d.ids);
+  return out;
+}
+
+const argmax = (a: Float64Array) => {
+  let best = 0;
+  for (let i = 1; i < a.length; i++) if (a[i] > a[best]) best = i;
+  return best;
+};
+
+export function greedyDecode(rt: VaeRuntime, z: Float32Array, rows: number, o: DecodeOptions = {}): Promise<Decoded[]> {
+  return stepLoop(rt, z, rows, (logp) => argmax(logp), o);
+}
+
+export interface SampleOptions extends DecodeOptions {
+  temperature?: number;
+  seed?: number;
+}
+
+export function sampleDecode(rt: VaeRuntime, z: Float32Array, rows: number, o: SampleOptions = {}): Promise<Decoded[]> {
+  const temp = o.temperature ?? 1;
+  const seed = o.seed ?? 0;
+  const rngs = Array.from({ length: rows }, (_, r) => new Rng(seed * 65_537 + r));
+  const probs = new Float64Array(rt.vocabulary.size);
+  return stepLoop(rt, z, rows, (logp, r) => {
+    if (temp <= 0) return argmax(logp);
+    let max = -Infinity;
+    for (const x of logp) if (x > max) max = x;
+    let sum = 0;
+    for (let i = 0; i < logp.length; i++) sum += probs[i] = Math.exp((logp[i] - max) / temp);
+    let u = rngs[r].uniform() * sum;
+    for (let i = 0; i < probs.length; i++) {
+      u -= probs[i];
+      if (u < 0 && probs[i] > 0) return i;
+    }
+    return argmax(logp);
+  }, o);
+}
+
+export interface BeamOptions extends DecodeOptions {
+  width: number;
+}
+
+interface Beam {
+  ids: number[];
+  logProb: number;
+  done: boolean;
+  ended: boolean;
+  state: SyntaxState | null;
+  /** Row of the step's output holding this beam's state (while alive). */
+  h: Float32Array;
+}
+
+/** Beam search: per row, up to `width` decodes sorted by log-probability (best first). */
+export async function beamDecode(rt: VaeRuntime, z: Float32Array, rows: number, o: BeamOptions): Promise<Decoded[][]> {
+  const L = rt.latent, H = rt.model.decoderHidden, V = rt.vocabulary.size, k = Math.max(1, o.width);
+  const maxLength = o.maxLength ?? rt.model.maxLength;
+  const syntax = o.constrained ? syntaxFor(rt, maxLength) : null;
+  const h0 = await rt.initialState(z, rows);
+  let beams: Beam[][] = Array.from({ length: rows }, (_, r) => [{ ids: [], logProb: 0, done: false, ended: false, state: syntax ? initialSyntaxState() : null, h: h0.slice(r * H, (r + 1) * H) }]);
+  const mask = new Uint8Array(V), logp = new Float64Array(V), plain = new Float64Array(V);
+  for (let t = 0; t < maxLength; t++) {
+    const alive: { r: number; b: Beam }[] = [];
+    beams.forEach((bs, r) => bs.forEach((b) => !b.done && alive.push({ r, b })));
+    if (alive.length === 0) break;
+    const n = alive.length;
+    const zA = new Float32Array(n * L), hA = new Float32Array(n * H), tok = new BigInt64Array(n);
+    alive.forEach(({ r, b }, j) => {
+      zA.set(z.subarray(r * L, (r + 1) * L), j * L);
+      hA.set(b.h, j * H);
+      tok[j] = BigInt(b.ids.length ? b.ids[b.ids.length - 1] : BOS_ID);
+    });
+    const res = await rt.step(zA, tok, hA, n);
+    const cands: Beam[][] = beams.map((bs) => bs.filter((b) => b.done));
+    alive.forEach(({ r, b }, j) => {
+      logSoftmax(res.logits, j * V, V, null, plain);
+      let m: Uint8Array | null = null;
+      if (syntax) {
+        m = syntax.allowed(b.state!, mask);
+        if (!m.some((x) => x)) m = null;
+      }
+      logSoftmax(res.logits, j * V, V, m, logp);
+      // This beam's k best continuations are enough: no more than k survive per row.
+      const top = [...logp.keys()].filter((i) => logp[i] > -Infinity).sort((a, c) => logp[c] - logp[a]).slice(0, k);
+      const h = res.h.slice(j * H, (j + 1) * H);
+      for (const id of top) {
+        const score = b.logProb + plain[id];
+        if (id === EOS_ID) cands[r].push({ ids: b.ids, logProb: score, done: true, ended: true, state: null, h });
+        else {
+          const last = t === maxLength - 1;
+          cands[r].push({ ids: [...b.ids, id], logProb: score, done: last, ended: false, state: syntax ? syntax.next(b.state!, id) : null, h });
+        }
+      }
+    });
+    beams = cands.map((c) => c.sort((a, b) => b.logProb - a.logProb).slice(0, k));
+  }
+  return beams.map((bs) => bs.map((b) => ({ smiles: rt.vocabulary.decode(b.ids), ids: b.ids, logProb: b.logProb, ended: b.ended })));
+}
+
+export interface ValidFirstOptions extends DecodeOptions {
+  /** Most decodes per row, the greedy one included (default 10). */
+  maxTries?: number;
+  temperature?: number;
+  seed?: number;
+}
+
+export interface ValidFirstResult {
+  /** The first decode isValid accepted, or null when none did within maxTries. */
+  smiles: string | null;
+  /** Decodes tried for this row (1 = greedy was valid). */
+  tries: number;
+}
+
+/** Greedy (constrained) first, then constrained samples for the rows still invalid, batched per round. */
+export async function validFirstDecode(
+  rt: VaeRuntime, z: Float32Array, rows: number, isValid: (smiles: string) => boolean | Promise<boolean>, o: ValidFirstOptions = {},
+): Promise<ValidFirstResult[]> {
+  const L = rt.latent;
+  const maxTries = o.maxTries ?? 10;
+  const out: ValidFirstResult[] = Array.from({ length: rows }, () => ({ smiles: null, tries: 0 }));
+  let pending = [...Array(rows).keys()];
+  for (let attempt = 0; attempt < maxTries && pending.length > 0; attempt++) {
+    const zP = new Float32Array(pending.length * L);
+    pending.forEach((r, j) => zP.set(z.subarray(r * L, (r + 1) * L), j * L));
+    const decoded = attempt === 0
+      ? await greedyDecode(rt, zP, pending.length, { ...o, constrained: true })
+      : await sampleDecode(rt, zP, pending.length, { ...o, constrained: true, temperature: o.temperature ?? 1, seed: (o.seed ?? 0) * 1009 + attempt });
+    const next: number[] = [];
+    for (let j = 0; j < pending.length; j++) {
+      const r = pending[j];
+      out[r].tries = attempt + 1;
+      const d = decoded[j];
+      if (d.ended && d.smiles && (await isValid(d.smiles))) out[r].smiles = d.smiles;
+      else next.push(r);
+    }
+    pending = next;
+  }
+  return out;
+}

@@ -1,0 +1,122 @@
+// A trained VAE on ONNX Runtime: encode token sequences to (mu, logvar), the decoder's initial state and one
+// decoder step, the property head and its gradient with respect to z. Everything is batched; latent vectors
+// travel as flat row-major Float32Arrays [rows × latent].
+import type { Vocabulary } from '../vae/tokenizer.ts';
+import type { Problem } from '../vae/tokenizer.ts';
+import { createSession, ort } from './session.ts';
+import type { RuntimeOptions } from './session.ts';
+
+export interface RuntimeGraphs {
+  encoder: Uint8Array;
+  initialState: Uint8Array;
+  decoderStep: Uint8Array;
+  property: Uint8Array;
+  propertyGrad: Uint8Array;
+}
+
+export interface RuntimeModel {
+  vocabulary: Vocabulary;
+  latent: number;
+  decoderHidden: number;
+  /** Property names of the head's outputs (may be empty: the head then has one unused output). */
+  properties: string[];
+  /** Longest decode, in tokens (<eos> included). */
+  maxLength: number;
+  graphs: RuntimeGraphs;
+}
+
+/** A tensor over the first prod(dims) values (callers may pass longer buffers). */
+const tensor = (type: 'float32' | 'int64', data: Float32Array | BigInt64Array, dims: number[]) => {
+  const n = dims.reduce((a, b) => a * b, 1);
+  if (data.length < n) throw new Error(`runtime: ${n} values needed for [${dims}], got ${data.length}`);
+  return new ort.Tensor(type, data.length === n ? data : data.subarray(0, n), dims);
+};
+
+export class VaeRuntime {
+  private constructor(
+    readonly model: RuntimeModel,
+    private readonly s: Record<keyof RuntimeGraphs, ort.InferenceSession>,
+  ) {}
+
+  static async create(model: RuntimeModel, o: RuntimeOptions = {}): Promise<VaeRuntime> {
+    const entries = await Promise.all(Object.entries(model.graphs).map(async ([k, g]) => [k, await createSession(g, o)] as const));
+    return new VaeRuntime(model, Object.fromEntries(entries) as Record<keyof RuntimeGraphs, ort.InferenceSession>);
+  }
+
+  get vocabulary(): Vocabulary {
+    return this.model.vocabulary;
+  }
+
+  get latent(): number {
+    return this.model.latent;
+  }
+
+  /** mu and logvar for token sequences (<bos> … <eos>), in chunks of batchSize sorted by length (less padding). */
+  async encodeIds(seqs: readonly Int32Array[], batchSize = 256): Promise<{ mu: Float32Array; logvar: Float32Array }> {
+    const L = this.latent;
+    const mu = new Float32Array(seqs.length * L), logvar = new Float32Array(seqs.length * L);
+    const order = [...seqs.keys()].sort((a, b) => seqs[a].length - seqs[b].length);
+    for (let s = 0; s < order.length; s += batchSize) {
+      const rows = order.slice(s, s + batchSize);
+      const b = rows.length, t = Math.max(...rows.map((r) => seqs[r].length));
+      const tokens = new BigInt64Array(t * b), rev = new BigInt64Array(t * b), last = new Float32Array(t * b);
+      rows.forEach((r, j) => {
+        const ids = seqs[r], n = ids.length;
+        for (let k = 0; k < n; k++) {
+          tokens[k * b + j] = BigInt(ids[k]);
+          rev[k * b + j] = BigInt(ids[n - 1 - k]);
+        }
+        last[(n - 1) * b + j] = 1;
+      });
+      const out = await this.s.encoder.run({
+        tokens: tensor('int64', tokens, [t, b]), tokens_rev: tensor('int64', rev, [t, b]), last: tensor('float32', last, [t, b]),
+      });
+      const m = out.mu.data as Float32Array, lv = out.logvar.data as Float32Array;
+      rows.forEach((r, j) => {
+        mu.set(m.subarray(j * L, (j + 1) * L), r * L);
+        logvar.set(lv.subarray(j * L, (j + 1) * L), r * L);
+      });
+    }
+    return { mu, logvar };
+  }
+
+  /**
+   * Encodes SMILES; a molecule the vocabulary cannot express is reported (never thrown) and has no row:
+   * `rows[i]` is the input index of row i of mu/logvar.
+   */
+  async encode(smiles: readonly string[], batchSize = 256): Promise<{ mu: Float32Array; logvar: Float32Array; rows: number[]; problems: Problem[] }> {
+    const { encoded, problems } = this.vocabulary.encodeAll(smiles);
+    const { mu, logvar } = await this.encodeIds(encoded.map((e) => e.ids), batchSize);
+    return { mu, logvar, rows: encoded.map((e) => e.index), problems };
+  }
+
+  async initialState(z: Float32Array, rows: number): Promise<Float32Array> {
+    const out = await this.s.initialState.run({ z: tensor('float32', z, [rows, this.latent]) });
+    return out.h.data as Float32Array;
+  }
+
+  /** One decoder step for `rows` rows: logits [rows × vocab] and the next state [rows × hidden]. */
+  async step(z: Float32Array, tokens: BigInt64Array, h: Float32Array, rows: number): Promise<{ logits: Float32Array; h: Float32Array }> {
+    const out = await this.s.decoderStep.run({
+      z: tensor('float32', z, [rows, this.latent]), token: tensor('int64', tokens, [rows]), h: tensor('float32', h, [rows, this.model.decoderHidden]),
+    });
+    return { logits: out.logits.data as Float32Array, h: out.h_next.data as Float32Array };
+  }
+
+  /** Property predictions in normalized units [rows × P]. */
+  async properties(z: Float32Array, rows: number): Promise<Float32Array> {
+    const out = await this.s.property.run({ z: tensor('float32', z, [rows, this.latent]) });
+    return out.props.data as Float32Array;
+  }
+
+  /** ∂(Σ_p weights[p]·prop_p)/∂z per row [rows × latent]; weights [rows × P] in normalized units. */
+  async propertyGrad(z: Float32Array, weights: Float32Array, rows: number): Promise<Float32Array> {
+    const p = Math.max(1, this.model.properties.length);
+    const out = await this.s.propertyGrad.run({ z: tensor('float32', z, [rows, this.latent]), weights: tensor('float32', weights, [rows, p]) });
+    return out.grad.data as Float32Array;
+  }
+
+  async release(): Promise<void> {
+    for (const s of Object.values(this.s)) await s.release();
+  }
+}
