@@ -4,25 +4,23 @@
 import { readFileSync } from 'node:fs';
 import { chemDataPath } from './resources.ts';
 import { compileSmarts, hasMatch } from './queries.ts';
-import type { CompiledQuery, MatchTarget } from './queries.ts';
+import type { MatchTarget } from './queries.ts';
 
 interface PainsFile {
   filters: { smarts: string; name: string }[];
 }
 
-let filters: { name: string; query: CompiledQuery }[] | null = null;
+let filters: PainsFile['filters'] | null = null;
 
 function painsFilters() {
-  if (!filters) {
-    const doc = JSON.parse(readFileSync(chemDataPath('pains.json'), 'utf8')) as PainsFile;
-    filters = doc.filters.map((f) => ({ name: f.name, query: compileSmarts(f.smarts) }));
-  }
+  filters ??= (JSON.parse(readFileSync(chemDataPath('pains.json'), 'utf8')) as PainsFile).filters;
   return filters;
 }
 
 /** Names of the PAINS filters the molecule matches, in file order. */
 export function painsMatches(target: MatchTarget): string[] {
+  // compileSmarts is a map lookup after the first molecule, and recompiles if RDKit was ever reloaded
   return painsFilters()
-    .filter((f) => hasMatch(target, f.query))
+    .filter((f) => hasMatch(target, compileSmarts(f.smarts)))
     .map((f) => f.name);
 }

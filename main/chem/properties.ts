@@ -2,6 +2,7 @@
 // QED with its eight inputs, SA score, penalized logP, rule-of-five and Veber, PAINS. The import job calls
 // computeProperties on an already parsed molecule; the caller owns (and deletes) the molecule. A part that
 // fails leaves its keys null and the rest is still returned: one odd molecule never stops an import.
+import { noteRDKitFault } from './rdkit.ts';
 import type { JSMol } from './rdkit.ts';
 import { atomCounts, largestRingSize, molGraph } from './mol-graph.ts';
 import type { MolGraph } from './mol-graph.ts';
@@ -44,8 +45,9 @@ export function emptyProperties(): Properties {
 function attempt(fn: () => void): void {
   try {
     fn();
-  } catch {
-    // the keys this part fills stay null
+  } catch (error) {
+    // the keys this part fills stay null; a WebAssembly trap also gets RDKit reloaded
+    noteRDKitFault(error);
   }
 }
 

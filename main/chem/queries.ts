@@ -1,6 +1,6 @@
 // SMARTS queries compiled once per process (get_qmol) and kept, each with its element screen. Query molecules
 // live as long as the process: they are few (PAINS, QED alerts, user searches up to a bounded cache).
-import { rdkit } from './rdkit.ts';
+import { noteRDKitFault, rdkit, rdkitGeneration } from './rdkit.ts';
 import type { JSMol } from './rdkit.ts';
 import { elementCounts, mayMatch, screenFor } from './smarts-screen.ts';
 import type { ElementCounts, Screen } from './smarts-screen.ts';
@@ -13,15 +13,22 @@ export interface CompiledQuery {
 }
 
 const cache = new Map<string, CompiledQuery>();
+let cacheGeneration = -1;
 
 /** Compile a SMARTS once; throws with the SMARTS in the message when RDKit refuses it. */
 export function compileSmarts(smarts: string): CompiledQuery {
+  if (cacheGeneration !== rdkitGeneration()) {
+    // queries of a replaced RDKit instance are dead: recompile on demand
+    cache.clear();
+    cacheGeneration = rdkitGeneration();
+  }
   const hit = cache.get(smarts);
   if (hit) return hit;
   let qmol: JSMol | null = null;
   try {
     qmol = rdkit().get_qmol(smarts);
-  } catch {
+  } catch (error) {
+    noteRDKitFault(error);
     qmol = null;
   }
   if (!qmol || !qmol.is_valid()) {

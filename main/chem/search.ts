@@ -2,7 +2,7 @@
 // (radius 2, 2048 bits), and substructure search with a SMARTS or SMILES query through RDKit's
 // SubstructLibrary, which screens with pattern fingerprints before matching. Build a MoleculeIndex once per
 // set and query it many times; dispose() frees the RDKit side.
-import { parseMol, rdkit } from './rdkit.ts';
+import { parseMol, rdkit, rdkitGeneration } from './rdkit.ts';
 import type { JSMol } from './rdkit.ts';
 import { FP_WORDS, morganFingerprint, popcount, popcount32 } from './fingerprint.ts';
 
@@ -49,10 +49,13 @@ export class MoleculeIndex {
   private readonly bitCounts: Uint16Array;
   private readonly valid: Uint8Array;
   private lib: SubstructLibrary | null = null;
+  /** the RDKit instance the library lives in */
+  private readonly generation = rdkitGeneration();
   /** library position -> input position */
   private readonly libToInput: number[] = [];
 
-  private constructor(size: number) {
+  private constructor(private readonly smiles: readonly string[]) {
+    const size = smiles.length;
     this.size = size;
     this.fps = new Uint32Array(size * FP_WORDS);
     this.bitCounts = new Uint16Array(size);
@@ -60,7 +63,7 @@ export class MoleculeIndex {
   }
 
   static build(smiles: readonly string[], options: IndexOptions = {}): MoleculeIndex {
-    const index = new MoleculeIndex(smiles.length);
+    const index = new MoleculeIndex([...smiles]);
     if (options.substructure !== false) index.lib = new (rdkit().SubstructLibrary)();
     for (let i = 0; i < smiles.length; i++) {
       const mol = parseMol(smiles[i]);
@@ -125,6 +128,7 @@ export class MoleculeIndex {
   /** Positions of the molecules containing the query (SMILES or SMARTS), in input order. */
   substructure(query: string, options: { maxResults?: number; useChirality?: boolean } = {}): number[] {
     if (!this.lib) throw new Error('This index was built without substructure search.');
+    if (this.generation !== rdkitGeneration()) throw new Error('RDKit was reloaded since this index was built: build it again.');
     const maxResults = options.maxResults ?? this.size;
     if (maxResults <= 0 || this.libToInput.length === 0) return [];
     const q = parseQuery(query);
@@ -142,11 +146,11 @@ export class MoleculeIndex {
     }
   }
 
+  /** Library positions of the matches, parsing each molecule afresh (fully sanitized, ring info and all). */
   private matchOneByOne(q: JSMol, maxResults: number): number[] {
-    const lib = this.lib as SubstructLibrary;
     const out: number[] = [];
     for (let i = 0; i < this.libToInput.length && out.length < maxResults; i++) {
-      const mol = lib.get_mol(i);
+      const mol = parseMol(this.smiles[this.libToInput[i]]);
       if (!mol) continue;
       try {
         if (mol.get_substruct_match(q) !== '{}') out.push(i);
@@ -160,7 +164,7 @@ export class MoleculeIndex {
   }
 
   dispose(): void {
-    this.lib?.delete();
+    if (this.generation === rdkitGeneration()) this.lib?.delete();
     this.lib = null;
   }
 }
