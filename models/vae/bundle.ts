@@ -1,0 +1,146 @@
+// The model bundle: a folder with the inference graphs (export.ts), latent_stats.json (mean and principal axes
+// of the training set's latent means) and manifest.json (name, version, vocabulary, architecture, property
+// normalization, training data summary with its sha256, training curves, evaluation metrics, and the sha256
+// and size of every other file). Written into a temporary sibling folder and renamed into place, so a crash
+// never leaves half a bundle under the final name. Loading checks every listed file before anything runs and
+// refuses a corrupt, incomplete or unknown bundle with a message naming the file.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { VaeRuntime } from '../runtime/vae-runtime.ts';
+import type { RuntimeOptions } from '../runtime/session.ts';
+import type { Normalization } from './data.ts';
+import { GRAPH_FILES, exportInferenceGraphs } from './export.ts';
+import type { InferenceGraphs } from './export.ts';
+import type { VaeConfig } from './model.ts';
+import type { Pca } from './pca.ts';
+import { Vocabulary } from './tokenizer.ts';
+import type { VocabularyJson } from './tokenizer.ts';
+
+export const BUNDLE_FORMAT = 'molscape-vae-bundle';
+export const BUNDLE_FORMAT_VERSION = 1;
+export const LATENT_STATS_FILE = 'latent_stats.json';
+
+export interface BundleManifest {
+  format: typeof BUNDLE_FORMAT;
+  formatVersion: number;
+  name: string;
+  version: string;
+  createdAt: string;
+  vocabulary: VocabularyJson;
+  architecture: VaeConfig & { type: 'smiles-gru-vae'; maxLength: number };
+  /** Property head units: prediction · std + mean; null when the head was trained on no property. */
+  propertyNormalization: Normalization | null;
+  training: {
+    data: { file: string; sha256: string; molecules: number; used: number; [k: string]: unknown };
+    steps: number;
+    config?: unknown;
+    curves: unknown[];
+  };
+  metrics: Record<string, unknown>;
+  /** sha256 (hex) and size of every other file of the bundle. */
+  files: Record<string, { sha256: string; bytes: number }>;
+}
+
+export interface LatentStats extends Pca {}
+
+export interface BundleContent {
+  name: string;
+  version: string;
+  config: VaeConfig;
+  vocabulary: Vocabulary;
+  maxLength: number;
+  normalization: Normalization | null;
+  weights: ReadonlyMap<string, Float32Array>;
+  training: BundleManifest['training'];
+  metrics?: Record<string, unknown>;
+  latentStats: LatentStats;
+}
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** Writes (or replaces) the bundle folder `dir`. */
+export function writeBundle(dir: string, c: BundleContent): BundleManifest {
+  const graphs = exportInferenceGraphs(c.config, c.weights);
+  const blobs = new Map<string, Uint8Array>();
+  for (const [k, file] of Object.entries(GRAPH_FILES)) blobs.set(file, graphs[k as keyof InferenceGraphs]);
+  blobs.set(LATENT_STATS_FILE, new TextEncoder().encode(JSON.stringify(c.latentStats)));
+  const manifest: BundleManifest = {
+    format: BUNDLE_FORMAT, formatVersion: BUNDLE_FORMAT_VERSION, name: c.name, version: c.version, createdAt: new Date().toISOString(),
+    vocabulary: c.vocabulary.toJSON(),
+    architecture: { type: 'smiles-gru-vae', ...c.config, maxLength: c.maxLength },
+    propertyNormalization: c.normalization,
+    training: c.training,
+    metrics: c.metrics ?? {},
+    files: Object.fromEntries([...blobs].map(([f, b]) => [f, { sha256: sha256(b), bytes: b.length }])),
+  };
+  const target = path.resolve(dir);
+  const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
+  fs.mkdirSync(tmp, { recursive: true });
+  for (const [f, b] of blobs) fs.writeFileSync(path.join(tmp, f), b);
+  fs.writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 1));
+  const old = `${target}.old-${process.pid}-${Date.now()}`;
+  if (fs.existsSync(target)) fs.renameSync(target, old);
+  fs.renameSync(tmp, target);
+  fs.rmSync(old, { recursive: true, force: true });
+  return manifest;
+}
+
+export class BundleError extends Error {}
+
+/** Reads the manifest and checks every file against it; throws BundleError naming what is wrong. */
+export function verifyBundle(dir: string): { manifest: BundleManifest; files: Map<string, Uint8Array> } {
+  const fail = (why: string): never => {
+    throw new BundleError(`model bundle ${dir}: ${why}`);
+  };
+  const mPath = path.join(dir, 'manifest.json');
+  if (!fs.existsSync(mPath)) fail('manifest.json is missing (not a model bundle, or an incomplete copy)');
+  let manifest: BundleManifest;
+  try {
+    manifest = JSON.parse(fs.readFileSync(mPath, 'utf8')) as BundleManifest;
+  } catch (e) {
+    return fail(`manifest.json is not valid JSON (${(e as Error).message})`);
+  }
+  if (manifest?.format !== BUNDLE_FORMAT) fail(`manifest.json: format is ${JSON.stringify(manifest?.format)}, expected "${BUNDLE_FORMAT}"`);
+  if (manifest.formatVersion > BUNDLE_FORMAT_VERSION) fail(`manifest.json: format version ${manifest.formatVersion} is newer than this app reads (${BUNDLE_FORMAT_VERSION}); update Molscape`);
+  if (!manifest.files || typeof manifest.files !== 'object') fail('manifest.json: no file list');
+  for (const f of [...Object.values(GRAPH_FILES), LATENT_STATS_FILE]) if (!manifest.files[f]) fail(`manifest.json does not list ${f}`);
+  const files = new Map<string, Uint8Array>();
+  for (const [f, want] of Object.entries(manifest.files)) {
+    if (f.includes('/') || f.includes('\\') || f.startsWith('.')) fail(`manifest.json lists an odd file name ${JSON.stringify(f)}`);
+    const p = path.join(dir, f);
+    if (!fs.existsSync(p)) fail(`${f} is missing`);
+    const b = new Uint8Array(fs.readFileSync(p));
+    if (b.length !== want.bytes) fail(`${f} has ${b.length} bytes, the manifest says ${want.bytes} (truncated or replaced)`);
+    if (sha256(b) !== want.sha256) fail(`${f} is corrupt (sha256 does not match the manifest)`);
+    files.set(f, b);
+  }
+  return { manifest, files };
+}
+
+export interface LoadedBundle {
+  manifest: BundleManifest;
+  vocabulary: Vocabulary;
+  latentStats: LatentStats;
+  runtime: VaeRuntime;
+}
+
+/** Verifies and loads a bundle onto ONNX Runtime. */
+export async function loadBundle(dir: string, o: RuntimeOptions = {}): Promise<LoadedBundle> {
+  const { manifest, files } = verifyBundle(dir);
+  let vocabulary: Vocabulary;
+  try {
+    vocabulary = Vocabulary.fromJSON(manifest.vocabulary);
+  } catch (e) {
+    throw new BundleError(`model bundle ${dir}: manifest.json: ${(e as Error).message}`);
+  }
+  const a = manifest.architecture;
+  if (a?.vocab !== vocabulary.size) throw new BundleError(`model bundle ${dir}: manifest.json: architecture.vocab ${a?.vocab} does not match the vocabulary (${vocabulary.size} tokens)`);
+  const latentStats = JSON.parse(new TextDecoder().decode(files.get(LATENT_STATS_FILE))) as LatentStats;
+  const graph = (k: keyof InferenceGraphs) => files.get(GRAPH_FILES[k])!;
+  const runtime = await VaeRuntime.create({
+    vocabulary, latent: a.latent, decoderHidden: a.decoderHidden, properties: a.properties, maxLength: a.maxLength,
+    graphs: { encoder: graph('encoder'), initialState: graph('initialState'), decoderStep: graph('decoderStep'), property: graph('property'), propertyGrad: graph('propertyGrad') },
+  }, o);
+  return { manifest, vocabulary, latentStats, runtime };
+}
