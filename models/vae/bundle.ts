@@ -42,7 +42,7 @@ export interface BundleManifest {
   files: Record<string, { sha256: string; bytes: number }>;
 }
 
-export interface LatentStats extends Pca {}
+export type LatentStats = Pca;
 
 export interface BundleContent {
   name: string;
