@@ -45,6 +45,7 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
     workerModule: options.workerModule ?? defaultWorkerModule(),
     emit,
     cancelGraceMs: options.cancelGraceMs,
+    maxConcurrent: options.maxConcurrentJobs,
   });
   // what a crash of the previous run left behind: jobs marked running, collections half imported
   jobs.recoverStale();

@@ -45,4 +45,6 @@ export interface CoreOptions {
    * was closed while it ran). Desktop and browser hosts want this; one-shot hosts (CLI, tests) do not.
    */
   resumeProperties?: boolean;
+  /** Jobs that run at once; later ones wait as 'queued' (default 2). */
+  maxConcurrentJobs?: number;
 }

@@ -102,6 +102,21 @@ describe('JobManager with real job processes', () => {
     expect(next.status).toBe('done');
   });
 
+  it('queues jobs beyond maxConcurrent, starts them in turn, and cancels a queued one at once', async () => {
+    const serial = new JobManager({ db, workspace: tmp.file('w.sqlite'), launcher: forkLauncher, workerModule: defaultWorkerModule(), emit: () => {}, maxConcurrent: 1 });
+    const a = serial.start('test', 'a', { steps: 5, stepMs: 20 });
+    const b = serial.start('test', 'b', { steps: 1, stepMs: 1 });
+    const c = serial.start('test', 'c', { steps: 1, stepMs: 1 });
+    expect([a, b, c].map((id) => getJob(db, id).status)).toEqual(['running', 'queued', 'queued']);
+    expect(serial.cancel(c)).toBe(true);
+    expect(getJob(db, c).status).toBe('cancelled');
+    const [ja, jb] = await Promise.all([serial.whenFinished(a), serial.whenFinished(b)]);
+    expect([ja.status, jb.status]).toEqual(['done', 'done']);
+    // b started only after a had finished
+    expect(jb.finishedAt! >= ja.finishedAt!).toBe(true);
+    await serial.close();
+  });
+
   it('fails a job the launcher cannot start, and jobs a crashed run left running', async () => {
     const broken = new JobManager({
       db,

@@ -4,7 +4,7 @@
 import type { EventName, EventPayload, Job } from '../api/contract.ts';
 import type { JobLauncher, JobProcess } from '../handlers/types.ts';
 import type { Db } from '../store/db.ts';
-import { createJob, failStaleJobs, finishJob, getJob, setJobResult, updateJobProgress } from '../store/jobs.ts';
+import { createJob, failStaleJobs, finishJob, getJob, setJobResult, setJobStatus, updateJobProgress } from '../store/jobs.ts';
 import { isWorkerMessage, type HostMessage, type WorkerMessage } from './protocol.ts';
 import { ProgressMeter, Throttle } from './progress.ts';
 
@@ -21,6 +21,8 @@ export interface JobManagerOptions {
   cancelGraceMs?: number;
   /** Minimum time between two 'job.progress' events of one job (default 200 ms: at most 5 a second). */
   progressIntervalMs?: number;
+  /** Jobs that run at once; later ones wait as 'queued' (default 2). */
+  maxConcurrent?: number;
 }
 
 interface Running {
@@ -36,6 +38,8 @@ interface Running {
 
 export class JobManager {
   private readonly running = new Map<number, Running>();
+  private readonly queued: { id: number; kind: Job['kind']; args: unknown }[] = [];
+  private closing = false;
   private readonly waiters = new Map<number, ((job: Job) => void)[]>();
   private readonly finishedListeners: ((job: Job) => Record<string, unknown> | void)[] = [];
 
@@ -46,14 +50,25 @@ export class JobManager {
     return failStaleJobs(this.o.db, 'The app stopped while this job was running (it was not finished).');
   }
 
+  /**
+   * Records a job and starts it, or queues it while maxConcurrent jobs run (each job keeps every core busy,
+   * so more at once only share the same cores and multiply the memory).
+   */
   start(kind: Job['kind'], title: string, args: unknown): number {
-    const id = createJob(this.o.db, kind, title, args, 'running');
+    const queue = this.running.size >= (this.o.maxConcurrent ?? 2);
+    const id = createJob(this.o.db, kind, title, args, queue ? 'queued' : 'running');
+    if (queue) this.queued.push({ id, kind, args });
+    else this.launch(id, kind, args);
+    return id;
+  }
+
+  private launch(id: number, kind: Job['kind'], args: unknown): void {
     let child: JobProcess;
     try {
       child = this.o.launcher(this.o.workerModule, { MOLSCAPE_JOB_ID: String(id) });
     } catch (err) {
       this.end(id, kind, 'failed', `Could not start the job process: ${(err as Error).message}`, null);
-      return id;
+      return;
     }
     const r: Running = {
       id,
@@ -75,11 +90,25 @@ export class JobManager {
     child.onExit((code, signal) => this.onExit(r, code, signal));
     const start: HostMessage = { type: 'start', jobId: id, kind, args, workspace: this.o.workspace };
     child.postMessage(start);
-    return id;
   }
 
-  /** Asks a running job to stop; false when it is not running. */
+  /** Starts queued jobs while there is room. */
+  private startQueued(): void {
+    while (this.queued.length && this.running.size < (this.o.maxConcurrent ?? 2) && !this.closing) {
+      const next = this.queued.shift()!;
+      setJobStatus(this.o.db, next.id, 'running');
+      this.launch(next.id, next.kind, next.args);
+    }
+  }
+
+  /** Asks a running job to stop, or drops a queued one; false when it is neither. */
   cancel(id: number): boolean {
+    const q = this.queued.findIndex((j) => j.id === id);
+    if (q >= 0) {
+      const [job] = this.queued.splice(q, 1);
+      this.end(job.id, job.kind, 'cancelled', null, null);
+      return true;
+    }
     const r = this.running.get(id);
     if (!r || r.ended) return false;
     if (r.cancelRequested) return true;
@@ -90,13 +119,13 @@ export class JobManager {
   }
 
   isRunning(id: number): boolean {
-    return this.running.has(id);
+    return this.running.has(id) || this.queued.some((j) => j.id === id);
   }
 
   /** Resolves with the job once it has finished (at once when it already has). */
   whenFinished(id: number): Promise<Job> {
     const job = getJob(this.o.db, id);
-    if (!this.running.has(id)) return Promise.resolve(job);
+    if (!this.isRunning(id)) return Promise.resolve(job);
     return new Promise((resolve) => {
       const list = this.waiters.get(id) ?? [];
       list.push(resolve);
@@ -114,7 +143,8 @@ export class JobManager {
 
   /** Stops every running job: cancel, then kill after the grace period; resolves when all have ended. */
   async close(): Promise<void> {
-    const ids = [...this.running.keys()];
+    this.closing = true;
+    const ids = [...this.queued.map((j) => j.id), ...this.running.keys()];
     for (const id of ids) this.cancel(id);
     await Promise.all(ids.map((id) => this.whenFinished(id)));
   }
@@ -183,5 +213,6 @@ export class JobManager {
     this.o.emit('job.finished', { jobId: id, kind, status, error, result: job.result });
     for (const w of this.waiters.get(id) ?? []) w(job);
     this.waiters.delete(id);
+    this.startQueued();
   }
 }

@@ -68,6 +68,10 @@ export function finishJob(db: Db, id: number, status: 'done' | 'failed' | 'cance
   ).run(status, error, result === undefined || result === null ? null : JSON.stringify(result), id);
 }
 
+export function setJobStatus(db: Db, id: number, status: JobStatus): void {
+  db.prepare('UPDATE jobs SET status = ? WHERE id = ?').run(status, id);
+}
+
 export function setJobResult(db: Db, id: number, result: unknown): void {
   db.prepare('UPDATE jobs SET result = ? WHERE id = ?').run(JSON.stringify(result ?? null), id);
 }
