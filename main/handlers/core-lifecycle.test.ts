@@ -1,7 +1,8 @@
 // The core's job lifecycle across crashes and restarts: real job processes killed for real, workspaces left
 // behind by an interrupted run.
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventPayload } from '../api/contract.ts';
 import { checkCall } from '../api/validate.ts';
@@ -12,6 +13,7 @@ import { openWorkspace } from '../store/db.ts';
 import { createJob } from '../store/jobs.ts';
 import { tempDir } from '../store/test-util.ts';
 import { createCore } from './core.ts';
+import { uploadsFolder } from './import-source.ts';
 import type { JobLauncher, LocalCore } from './types.ts';
 
 describe('createCore: crashes and restarts', () => {
@@ -83,7 +85,17 @@ describe('createCore: crashes and restarts', () => {
     createCollection(db, { name: 'half', kind: 'imported', importingJobId: jobId });
     createCollection(db, { name: 'whole', kind: 'imported' });
     db.close();
+    // an upload the crashed run never got to delete, and one another window is importing right now
+    mkdirSync(uploadsFolder(file), { recursive: true });
+    const old = join(uploadsFolder(file), 'abc-old.smi');
+    const fresh = join(uploadsFolder(file), 'def-fresh.smi');
+    writeFileSync(old, 'CCO\n');
+    writeFileSync(fresh, 'CCO\n');
+    const yesterday = new Date(Date.now() - 24 * 3600 * 1000);
+    utimesSync(old, yesterday, yesterday);
     core = await createCore({ workspace: file, host: 'test' });
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
     expect(await call('jobs.get', { id: jobId })).toMatchObject({ status: 'failed' });
     expect(((await call('collections.list', {})) as { name: string }[]).map((c) => c.name)).toEqual(['whole']);
     expect(existsSync(file)).toBe(true);

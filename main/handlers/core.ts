@@ -22,7 +22,7 @@ import { getJob, jobArgs, listJobs } from '../store/jobs.ts';
 import { countMolecules, listMolecules } from '../store/molecules.ts';
 import { countProblems, listProblems } from '../store/problems.ts';
 import { depict } from './depict.ts';
-import { resolveImportSource } from './import-source.ts';
+import { removeStaleUploads, resolveImportSource } from './import-source.ts';
 import type { CoreOptions, EventListener, LocalCore } from './types.ts';
 
 export async function createCore(options: CoreOptions): Promise<LocalCore> {
@@ -50,6 +50,7 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
   // what a crash of the previous run left behind: jobs marked running, collections half imported
   jobs.recoverStale();
   deleteAbandonedImports(db);
+  removeStaleUploads(workspace);
 
   let closing = false;
   /** collection id -> the properties job filling it, to cancel it when the collection is deleted */

@@ -2,7 +2,7 @@
 // user hears "no such file" at once, not from a failed job), an upload is decoded into a temporary file in
 // an uploads folder beside the workspace (same disk, and the job process can read it by path).
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ImportSource } from '../api/contract.ts';
 
@@ -41,4 +41,31 @@ export function resolveImportSource(source: ImportSource, workspace: string): Re
   const path = join(folder, `${randomBytes(6).toString('hex')}-${fileName.replace(/[^\w.+-]/g, '_')}`);
   writeFileSync(path, bytes);
   return { path, fileName, sourcePath: null, temporary: true };
+}
+
+/**
+ * Removes uploads an earlier run left behind (it stopped before their import job ended). Only files older
+ * than `olderThanMs`: another app window on the same workspace may be importing one right now.
+ */
+export function removeStaleUploads(workspace: string, olderThanMs = 60 * 60 * 1000, now = Date.now()): number {
+  const folder = uploadsFolder(workspace);
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const path = join(folder, name);
+    try {
+      if (now - statSync(path).mtimeMs > olderThanMs) {
+        rmSync(path, { force: true });
+        removed++;
+      }
+    } catch {
+      // gone already, or not ours to remove: leave it
+    }
+  }
+  return removed;
 }
