@@ -57,7 +57,10 @@ export class DepictionCache {
   #schedule() {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
-    if (this.#queued.size === 0) return;
+    if (this.#queued.size === 0) {
+      this.#firstAsked = null;
+      return;
+    }
     this.#firstAsked ??= Date.now();
     const wait = Math.max(0, Math.min(QUIET, this.#firstAsked + MAX_WAIT - Date.now()));
     this.#timer = setTimeout(() => this.#flush(), wait);
