@@ -1,10 +1,14 @@
 // Trains the bundled ZINC model (or resumes it): the same command starts and continues a run.
 //   node --import tsx models/vae/train-zinc.ts --out /root/molscape-train/zinc250k \
 //     [--props FILE.tsv] [--time-budget 3h] [--epochs 30] [--limit N] [--chunk 500] [--threads 2]
+//     [--bundle DIR [--bundle-only]]
+// With --bundle, stopping (done, time budget, Ctrl-C) writes a model bundle from the last checkpoint into DIR;
+// --bundle-only writes it from the run's current checkpoint without training (safe while a run goes on).
 // Sizes and schedules below were chosen from measured steps on 2 shared cores (see the report in models/vae).
 // Progress goes to stdout one line per 50 steps; curve points (train and validation losses) per chunk.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { bundleFromRun } from './finish.ts';
 import { trainVae } from './train.ts';
 import type { VaeTrainConfig } from './train.ts';
 
@@ -19,6 +23,10 @@ const { values: a } = parseArgs({
     limit: { type: 'string' },
     chunk: { type: 'string', default: '500' },
     threads: { type: 'string', default: '2' },
+    bundle: { type: 'string' },
+    'bundle-only': { type: 'boolean', default: false },
+    name: { type: 'string', default: 'zinc250k' },
+    version: { type: 'string', default: '0.1.0' },
   },
 });
 
@@ -52,6 +60,16 @@ const config: VaeTrainConfig = {
   validLimit: 2000,
 };
 
+const writeBundle = async () => {
+  if (!a.bundle) return;
+  const m = await bundleFromRun(a.out!, a.bundle, { name: a.name!, version: a.version!, threads: Number(a.threads), log: (l) => console.log(`bundle: ${l}`) });
+  console.log(`bundle: wrote ${a.bundle} (step ${m.training.steps})`);
+};
+if (a['bundle-only']) {
+  await writeBundle();
+  process.exit(0);
+}
+
 const ctl = new AbortController();
 process.on('SIGINT', () => ctl.abort());
 process.on('SIGTERM', () => ctl.abort());
@@ -67,3 +85,4 @@ const res = await trainVae(a.out, config, {
   onCurve: (c) => console.log(`curve ${JSON.stringify(c)}`),
 });
 console.log(`train-zinc: ${res.status} at step ${res.step} after ${((Date.now() - t0) / 1000).toFixed(0)} s; checkpoint in ${a.out}`);
+await writeBundle();

@@ -3,7 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../train/checkpoint.ts';
+import { greedyDecode } from '../runtime/decode.ts';
+import { loadBundle } from './bundle.ts';
 import { readSmilesFile } from './data.ts';
+import { bundleFromRun } from './finish.ts';
 import { readCurves, runFiles, trainVae } from './train.ts';
 import type { VaeTrainConfig } from './train.ts';
 
@@ -45,6 +48,19 @@ describe('trainVae', () => {
     expect(second.run.model.decoderHidden).toBe(24);
     expect(readCurves(dir).map((c) => c.step)).toEqual([3, 6, 9]);
     expect(second.weights.get('dec.W')?.length).toBe(3 * 24 * (8 + 4));
+
+    // Finishing: the run becomes a bundle that loads and decodes.
+    const manifest = await bundleFromRun(dir, path.join(tmp, 'bundle'), { name: 'small', version: '1.0.0', statsMolecules: 60, evalMolecules: 20, threads: 1 });
+    expect(manifest.training.steps).toBe(9);
+    expect(manifest.training.curves).toHaveLength(3);
+    expect(manifest.training.data.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest.propertyNormalization?.names).toEqual(['len', 'ring']);
+    expect(manifest.metrics).toHaveProperty('priorSyntaxValidGreedy');
+    const b = await loadBundle(path.join(tmp, 'bundle'));
+    expect(b.latentStats.count).toBe(60);
+    const out = await greedyDecode(b.runtime, Float32Array.from(b.latentStats.mean), 1);
+    expect(out).toHaveLength(1);
+    await b.runtime.release();
   }, 30_000);
 
   it('stops on the time budget with a resumable checkpoint', async () => {

@@ -1,0 +1,78 @@
+// From a training run folder (run.json + checkpoint.bin + curves.jsonl) to a model bundle: export the graphs,
+// encode training molecules for the latent statistics (PCA of their means), measure what can be measured
+// without a chemistry toolkit (string-exact greedy reconstruction of validation molecules, syntax validity of
+// prior samples with and without the constraint), and write the bundle. RDKit-based metrics (canonical
+// reconstruction, validity, uniqueness, novelty...) are added by the app's `molscape evaluate` later.
+import fs from 'node:fs';
+import { Rng } from '../graph/rng.ts';
+import { greedyDecode } from '../runtime/decode.ts';
+import { SmilesSyntax } from '../runtime/syntax.ts';
+import { VaeRuntime } from '../runtime/vae-runtime.ts';
+import { readCheckpoint } from '../train/checkpoint.ts';
+import { writeBundle } from './bundle.ts';
+import type { BundleManifest } from './bundle.ts';
+import { readSmilesFile } from './data.ts';
+import { exportInferenceGraphs } from './export.ts';
+import { pca } from './pca.ts';
+import { Vocabulary } from './tokenizer.ts';
+import { readCurves, runFiles } from './train.ts';
+import type { RunInfo } from './train.ts';
+
+export interface FinishOptions {
+  name: string;
+  version: string;
+  /** Longest decode in tokens (default: the largest bucket + 24). */
+  maxLength?: number;
+  /** Training molecules encoded for the latent statistics. */
+  statsMolecules?: number;
+  /** Validation molecules / prior samples for the quick metrics. */
+  evalMolecules?: number;
+  threads?: number;
+  log?: (line: string) => void;
+}
+
+export async function bundleFromRun(runDir: string, bundleDir: string, o: FinishOptions): Promise<BundleManifest> {
+  const files = runFiles(runDir);
+  const run = JSON.parse(fs.readFileSync(files.run, 'utf8')) as RunInfo;
+  const ck = readCheckpoint(files.checkpoint);
+  const c = run.model;
+  const vocabulary = Vocabulary.fromJSON(run.vocabulary);
+  const maxLength = o.maxLength ?? Math.max(...run.config.buckets) + 24;
+  const log = o.log ?? (() => {});
+  const runtime = await VaeRuntime.create(
+    { vocabulary, latent: c.latent, decoderHidden: c.decoderHidden, properties: c.properties, maxLength, graphs: exportInferenceGraphs(c, ck.params) },
+    { threads: o.threads ?? 2 },
+  );
+  try {
+    const stats = readSmilesFile(run.config.data, o.statsMolecules ?? 20000);
+    const enc = await runtime.encode(stats.smiles);
+    log(`latent statistics from ${enc.rows.length} training molecules`);
+    const latentStats = pca(enc.mu, enc.rows.length, c.latent);
+
+    const metrics: Record<string, unknown> = {};
+    const n = o.evalMolecules ?? 500;
+    if (run.config.valid) {
+      const valid = readSmilesFile(run.config.valid, n).smiles;
+      const ve = await runtime.encode(valid);
+      const dec = await greedyDecode(runtime, ve.mu, ve.rows.length);
+      const exact = dec.filter((d, j) => d.smiles === valid[ve.rows[j]]).length;
+      metrics.reconstructionStringExact = { value: exact / valid.length, molecules: valid.length, note: 'greedy decode of the mean equals the input string (a lower bound of canonical reconstruction)' };
+    }
+    const rng = new Rng(2024);
+    const z = Float32Array.from(rng.normals(n * c.latent));
+    const syntax = new SmilesSyntax(vocabulary.tokens, maxLength - 1);
+    const free = await greedyDecode(runtime, z, n);
+    metrics.priorSyntaxValidGreedy = { value: free.filter((d) => d.ended && syntax.accepts(d.ids)).length / n, samples: n, note: 'syntax only (no chemistry check)' };
+    const last = readCurves(runDir).at(-1);
+    if (last?.valid) metrics.validationLoss = { ...last.valid, step: last.step };
+    log(`metrics ${JSON.stringify(metrics)}`);
+
+    return writeBundle(bundleDir, {
+      name: o.name, version: o.version, config: c, vocabulary, maxLength, normalization: run.normalization, weights: ck.params,
+      training: { data: run.data, steps: ck.step, config: run.config, curves: readCurves(runDir) },
+      metrics, latentStats,
+    });
+  } finally {
+    await runtime.release();
+  }
+}
