@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { loadRDKit, parseMol } from './rdkit.ts';
 import { molGraph } from './mol-graph.ts';
 import { compileSmarts, hasMatch, matchTarget } from './queries.ts';
-import { atomRequirements, screenFor } from './smarts-screen.ts';
+import { atomRequirements, bracketChargeSign, screenFor } from './smarts-screen.ts';
 import { chemDataPath } from './resources.ts';
 import { goldenRows, zincSmiles } from './test-data.ts';
 
@@ -33,11 +33,24 @@ describe('reading requirements from SMARTS', () => {
     expect(atomRequirements('*')[0]).toBeNull();
   });
 
+  it('reads the charge sign an atom must carry', () => {
+    expect(bracketChargeSign('#7+')).toBe(1);
+    expect(bracketChargeSign('O-;X1')).toBe(-1);
+    expect(bracketChargeSign('n+,N+')).toBe(1);
+    expect(bracketChargeSign('N+0')).toBe(0);
+    expect(bracketChargeSign('N+,N')).toBe(0);
+    expect(bracketChargeSign('$([N-]);N')).toBe(0);
+    expect(bracketChargeSign('!+')).toBe(0);
+    expect(screenFor('[#7+](=O)[O-]').charged).toHaveLength(2);
+    expect(screenFor('c:1:c:c:c:2:c(:c:1):c:c:c:2').aromaticDegree).toBe(3);
+  });
+
   it('sees three-membered rings and typed bonds', () => {
     expect(screenFor('*1[O,S,N]*1').needsThreeRing).toBe(true);
     expect(screenFor('C1CCC1').needsThreeRing).toBe(false);
     expect(screenFor('[#6]=S').bondKeys).toHaveLength(1);
     expect(screenFor('C~S').bondKeys).toHaveLength(0);
+    expect(screenFor('C=,:N').bondKeys[0]).toHaveLength(2);
   });
 });
 

@@ -2,7 +2,7 @@
 // demand, read from the SMARTS text, checked against element counts of the molecule before RDKit's matcher
 // runs. Most PAINS and QED alert patterns need an element or an explicit [#1] the molecule does not have,
 // so most of the ~600 searches per molecule end here. Bonds between known elements with a known type
-// (C=S, C-Cl, N=N...) are checked the same way. Whatever the reader is not sure about (negations,
+// (C=S, C-Cl, N=N...), charged atoms, three-membered rings and fused aromatic atoms are checked too. Whatever the reader is not sure about (negations,
 // 'A', '*', ring or degree primitives, unusual symbols) constrains nothing, so the screen never rejects a
 // real match; main/chem/smarts-screen.test.ts checks that against RDKit itself.
 import { atomicNumber } from './elements.ts';
@@ -69,6 +69,49 @@ function termRequirement(term: string): AtomRequirement {
   return null;
 }
 
+/** The text without its recursive $(...) parts. */
+function withoutRecursion(text: string): string {
+  let out = '';
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (depth === 0 && text[i] === '$' && text[i + 1] === '(') {
+      depth = 1;
+      i++;
+      continue;
+    }
+    if (depth > 0) {
+      if (text[i] === '(') depth++;
+      else if (text[i] === ')') depth--;
+      continue;
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+function termChargeSign(term: string): -1 | 0 | 1 {
+  if (term.includes('!')) return 0;
+  const m = /([+-]+)(\d*)/.exec(term);
+  if (!m || m[2] === '0') return 0;
+  return m[1][0] === '+' ? 1 : -1;
+}
+
+/** +1 or -1 when the bracket atom must carry a positive or negative charge, else 0. */
+export function bracketChargeSign(content: string): -1 | 0 | 1 {
+  for (const part of splitTop(withoutRecursion(content), ';')) {
+    const signs = splitTop(part, ',').map((alt) => {
+      for (const term of alt.split('&')) {
+        const sign = termChargeSign(term);
+        if (sign !== 0) return sign;
+      }
+      return 0;
+    });
+    if (signs.every((x) => x === 1)) return 1;
+    if (signs.every((x) => x === -1)) return -1;
+  }
+  return 0;
+}
+
 function bracketRequirement(content: string): AtomRequirement {
   let best: AtomRequirement = null;
   // ';' is a low-precedence AND: any one part that constrains the element is a necessary condition
@@ -105,7 +148,12 @@ const BOND_TYPE: Record<string, number[]> = { '-': [1], '=': [2], '#': [3], ':':
 /** The bond types a SMARTS bond expression accepts; implicit means single or aromatic. */
 function bondTypes(expr: string): number[] | null {
   if (expr === '') return [1, 12];
-  if (expr.includes(',')) return null;
+  if (expr.includes(',')) {
+    // '=,:' and the like: the union of plain types, anything fancier accepts any bond
+    const alts = expr.split(',');
+    if (!alts.every((a) => BOND_TYPE[a])) return null;
+    return [...new Set(alts.flatMap((a) => BOND_TYPE[a]))];
+  }
   for (const term of expr.split(/[;&]/)) {
     if (BOND_TYPE[term]) return BOND_TYPE[term];
   }
@@ -113,16 +161,18 @@ function bondTypes(expr: string): number[] | null {
 }
 
 /** The atoms (requirement of each, null where unknown) and bonds of a SMARTS. */
-export function queryGraph(smarts: string): { atoms: AtomRequirement[]; bonds: BondRequirement[] } {
+export function queryGraph(smarts: string): { atoms: AtomRequirement[]; bonds: BondRequirement[]; charges: (-1 | 0 | 1)[] } {
   const atoms: AtomRequirement[] = [];
+  const charges: (-1 | 0 | 1)[] = [];
   const bonds: BondRequirement[] = [];
   const branches: number[] = [];
   const openRings = new Map<string, { atom: number; bond: string }>();
   let prev = -1;
   let bond = '';
-  const addAtom = (req: AtomRequirement) => {
+  const addAtom = (req: AtomRequirement, charge: -1 | 0 | 1 = 0) => {
     const idx = atoms.length;
     atoms.push(req);
+    charges.push(charge);
     if (prev >= 0) bonds.push({ a: prev, b: idx, types: bondTypes(bond) });
     bond = '';
     prev = idx;
@@ -138,7 +188,8 @@ export function queryGraph(smarts: string): { atoms: AtomRequirement[]; bonds: B
         else if (smarts[j] === ']') depth--;
         j++;
       }
-      addAtom(bracketRequirement(smarts.slice(i + 1, j - 1)));
+      const content = smarts.slice(i + 1, j - 1);
+      addAtom(bracketRequirement(content), bracketChargeSign(content));
       i = j;
       continue;
     }
@@ -174,7 +225,7 @@ export function queryGraph(smarts: string): { atoms: AtomRequirement[]; bonds: B
     }
     i++;
   }
-  return { atoms, bonds };
+  return { atoms, bonds, charges };
 }
 
 /** The requirement of every atom of a SMARTS, in order (null where unknown). */
@@ -192,6 +243,10 @@ export interface Screen {
   bondKeys: number[][];
   /** the query has a three-membered ring, so the molecule must have one (a 3-cycle is always an SSSR ring) */
   needsThreeRing: boolean;
+  /** charged query atoms: the molecule needs an atom of that sign (of one of the elements, when known) */
+  charged: { sign: -1 | 1; elements: number[] | null }[];
+  /** most bonds typed exactly aromatic (':') on one query atom: a fused aromatic atom has three */
+  aromaticDegree: number;
 }
 
 function hasTriangle(atomCount: number, bonds: BondRequirement[]): boolean {
@@ -233,7 +288,25 @@ export function screenFor(smarts: string): Screen {
     for (const x of ra) for (const y of rb) for (const t of types) keys.add(bondKey(x.z, y.z, t));
     bondKeys.push([...keys]);
   }
-  return { needs, anyOf, bondKeys, needsThreeRing: hasTriangle(graph.atoms.length, graph.bonds) };
+  const charged: Screen['charged'] = [];
+  graph.charges.forEach((sign, i) => {
+    if (sign !== 0) charged.push({ sign, elements: graph.atoms[i]?.map((a) => a.z) ?? null });
+  });
+  const aromaticBonds = new Array<number>(graph.atoms.length).fill(0);
+  for (const { a, b, types } of graph.bonds) {
+    if (types && types.length === 1 && types[0] === 12) {
+      aromaticBonds[a]++;
+      aromaticBonds[b]++;
+    }
+  }
+  return {
+    needs,
+    anyOf,
+    bondKeys,
+    needsThreeRing: hasTriangle(graph.atoms.length, graph.bonds),
+    charged,
+    aromaticDegree: Math.max(0, ...aromaticBonds),
+  };
 }
 
 /** Atom counts per element, aliphatic and aromatic apart. */
@@ -242,6 +315,11 @@ export interface ElementCounts {
   aromatic: Int32Array;
   bondKeys: Set<number>;
   hasThreeRing: boolean;
+  /** atoms with a positive / negative formal charge, per element */
+  positive: Int32Array;
+  negative: Int32Array;
+  /** most aromatic bonds on one atom */
+  aromaticDegree: number;
 }
 
 export function elementCounts(g: MolGraph): ElementCounts {
@@ -252,9 +330,32 @@ export function elementCounts(g: MolGraph): ElementCounts {
     if (g.aromatic[i]) aromatic[z]++;
     else aliphatic[z]++;
   }
+  const positive = new Int32Array(128);
+  const negative = new Int32Array(128);
+  for (let i = 0; i < g.numAtoms; i++) {
+    if (g.charge[i] > 0) positive[g.z[i] & 127]++;
+    else if (g.charge[i] < 0) negative[g.z[i] & 127]++;
+  }
   const bondKeys = new Set<number>();
-  for (let b = 0; b < g.numBonds; b++) bondKeys.add(bondKey(g.z[g.bondBegin[b]], g.z[g.bondEnd[b]], g.bondType[b]));
-  return { aliphatic, aromatic, bondKeys, hasThreeRing: g.rings.some((r) => r.length === 3) };
+  const aromaticBonds = new Int32Array(g.numAtoms);
+  for (let b = 0; b < g.numBonds; b++) {
+    bondKeys.add(bondKey(g.z[g.bondBegin[b]], g.z[g.bondEnd[b]], g.bondType[b]));
+    if (g.bondType[b] === 12) {
+      aromaticBonds[g.bondBegin[b]]++;
+      aromaticBonds[g.bondEnd[b]]++;
+    }
+  }
+  let aromaticDegree = 0;
+  for (const n of aromaticBonds) if (n > aromaticDegree) aromaticDegree = n;
+  return {
+    aliphatic,
+    aromatic,
+    bondKeys,
+    hasThreeRing: g.rings.some((r) => r.length === 3),
+    positive,
+    negative,
+    aromaticDegree,
+  };
 }
 
 function available(c: ElementCounts, z: number, aromatic: 0 | 1 | 2): number {
@@ -267,6 +368,11 @@ function available(c: ElementCounts, z: number, aromatic: 0 | 1 | 2): number {
 /** False only when the molecule cannot contain the query. */
 export function mayMatch(screen: Screen, c: ElementCounts): boolean {
   if (screen.needsThreeRing && !c.hasThreeRing) return false;
+  if (screen.aromaticDegree > c.aromaticDegree) return false;
+  for (const { sign, elements } of screen.charged) {
+    const counts = sign > 0 ? c.positive : c.negative;
+    if (elements ? !elements.some((z) => z < 128 && counts[z] > 0) : !counts.some((n) => n > 0)) return false;
+  }
   const perElement = new Map<number, number>();
   for (const [z, aromatic, count] of screen.needs) {
     if (available(c, z, aromatic) < count) return false;
