@@ -1,5 +1,10 @@
 // The real CLI: help and usage errors (exit code 2).
+import { spawn } from 'node:child_process';
+import { symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import pkg from '../../package.json' with { type: 'json' };
 import { cliRunner } from './test-support.ts';
 
 const { tmp, molscape } = cliRunner('molscape-cli-');
@@ -14,6 +19,19 @@ describe('molscape CLI', () => {
     expect(top.stdout).toMatch(/import \[options\] <file>/);
     expect(sub.code).toBe(0);
     expect(sub.stdout).toMatch(/--workspace <db>/);
+  });
+
+  it('runs through a symlink from another directory, as node_modules/.bin/molscape does for npx', async () => {
+    const link = tmp.file('molscape');
+    symlinkSync(fileURLToPath(new URL('./bin.mjs', import.meta.url)), link);
+    const r = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+      const child = spawn(link, ['--version'], { cwd: tmpdir() });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, out }));
+    });
+    expect(r).toEqual({ code: 0, out: `${pkg.version}\n` });
   });
 
   it('exits 2 on usage errors, saying what is wrong', async () => {
