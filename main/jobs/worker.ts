@@ -37,6 +37,10 @@ let started = false;
 process.on('uncaughtException', (err) => void finish({ type: 'failed', error: `Job process error: ${err.message}` }, 1));
 process.on('unhandledRejection', (err) => void finish({ type: 'failed', error: `Job process error: ${(err as Error)?.message ?? String(err)}` }, 1));
 
+// A forked job whose host died (crash, kill -9) would go on writing to a workspace whose next host has
+// already marked the job failed: without its channel, it stops.
+if (!parentPort) process.on('disconnect', () => process.exit(1));
+
 onHostMessage((message) => {
   if (message.type === 'cancel') controller.abort();
   else if (message.type === 'start' && !started) {
