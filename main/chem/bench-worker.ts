@@ -1,7 +1,7 @@
 // One bench worker thread: loads its own RDKit, warms up, then on 'run' computes the asked work over its
 // share of the SMILES and reports how many molecules it did and how many failed.
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadRDKit, parseMol } from './rdkit.ts';
+import { loadRDKit, parseMolFast } from './rdkit.ts';
 import { computeProperties } from './properties.ts';
 
 export type BenchMode = 'panel' | 'descriptors';
@@ -13,7 +13,7 @@ export type BenchReply = { kind: 'ready' } | { kind: 'done'; mode: BenchMode; do
 
 const work: Record<BenchMode, (smiles: string) => boolean> = {
   panel: (s) => {
-    const mol = parseMol(s);
+    const mol = parseMolFast(s);
     if (!mol) return false;
     try {
       return computeProperties(mol).qed !== null;
@@ -22,7 +22,7 @@ const work: Record<BenchMode, (smiles: string) => boolean> = {
     }
   },
   descriptors: (s) => {
-    const mol = parseMol(s);
+    const mol = parseMolFast(s);
     if (!mol) return false;
     try {
       return mol.get_descriptors().length > 0;

@@ -1,7 +1,18 @@
 // The RDKit service: one module per process, both failure modes of get_mol turned into null, oversized
 // input refused before it can trap the WebAssembly, and recovery when a trap happens anyway.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MAX_ATOMS, inputProblem, loadRDKit, noteRDKitFault, parseMol, rdkit, rdkitGeneration, withMol } from './rdkit.ts';
+import {
+  MAX_ATOMS,
+  inputProblem,
+  loadRDKit,
+  noteRDKitFault,
+  parseMol,
+  parseMolFast,
+  rdkit,
+  rdkitGeneration,
+  withMol,
+} from './rdkit.ts';
+import { zincSmiles } from './test-data.ts';
 import { declaredAtomCount } from './atom-count.ts';
 import { compileSmarts } from './queries.ts';
 import { computeProperties } from './properties.ts';
@@ -26,6 +37,21 @@ describe('parseMol and withMol', () => {
     expect(withMol('OCC', (m) => m.get_smiles())).toBe('CCO');
     const molblock = withMol('c1ccccc1O', (m) => m.get_molblock())!;
     expect(withMol(molblock, (m) => m.get_num_atoms())).toBe(7);
+  });
+
+  it('parseMolFast gives the same molecule as parseMol', () => {
+    for (const s of [...zincSmiles(300), '[2H]C([2H])O', 'C[C@H](N)O', '[nH]1cccc1', '[H]C#N', 'CC(=O)[O-].[Na+]']) {
+      const a = parseMol(s)!;
+      const b = parseMolFast(s)!;
+      try {
+        expect(b.get_smiles(), s).toBe(a.get_smiles());
+        expect(b.get_num_atoms(), s).toBe(a.get_num_atoms());
+      } finally {
+        a.delete();
+        b.delete();
+      }
+    }
+    expect(parseMolFast('C1CC')).toBeNull();
   });
 
   it('deletes the molecule after fn, also when fn throws', () => {
