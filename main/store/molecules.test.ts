@@ -47,6 +47,9 @@ describe('molecules and collections repositories', () => {
   it('sorts by name, by a user column and by a JSON-only property', () => {
     expect(names(listMolecules(db, cid, 0, 10, { key: 'name', descending: false }))).toEqual(['CCCC', 'CCN', 'c1ccccc1', 'CCO', 'CC(=O)O']);
     expect(names(listMolecules(db, cid, 0, 10, { key: 'user:pIC50', descending: true }))).toEqual(['CCN', 'c1ccccc1', 'CCO', 'CC(=O)O', 'CCCC']);
+    // a column name as files have them: spaces, brackets, units
+    db.prepare(`UPDATE molecules SET user_props = json_set(coalesce(user_props, '{}'), '$."IC50 [µM] / n=3"', position) WHERE collection_id = ?`).run(cid);
+    expect(names(listMolecules(db, cid, 0, 2, { key: 'user:IC50 [µM] / n=3', descending: true }))).toEqual(['CCCC', 'CCN']);
     setProperties(db, [{ id: listMolecules(db, cid, 4, 1)[0].id, props: { qed: 0.4 } }]);
     expect(names(listMolecules(db, cid, 0, 1, { key: 'qed', descending: false }))).toEqual(['CCCC']);
     expect(() => listMolecules(db, cid, 0, 1, { key: 'a"b', descending: false })).toThrow(/Cannot sort by/);

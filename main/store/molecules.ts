@@ -83,8 +83,9 @@ export interface SortKey {
   descending: boolean;
 }
 
-/** Property and user-column names that may go into SQL as a JSON path (and an index on it). */
-const JSON_KEY = /^[A-Za-z0-9_][A-Za-z0-9_ .:%()+-]{0,99}$/;
+/** Property and user-column names that may go into SQL as a quoted JSON path: anything but quotes, backslash, control characters. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+const JSON_KEY = /^[^"'\\\u0000-\u001f]{1,200}$/;
 
 /** The SQL expression a sort key orders by; for JSON keys, an expression index is made on first use. */
 function sortExpression(db: Db, key: string): string {

@@ -100,7 +100,8 @@ async function runImport(file: string, opts: ImportOptions): Promise<number> {
 }
 
 function summary(file: string, workspace: string, name: string, r: ImportResult, problems: Problem[]): string {
-  const rate = r.seconds > 0 ? Math.round(r.records / r.seconds) : null;
+  // a rate over a fraction of a second says more about start-up than about the import
+  const rate = r.seconds >= 1 ? Math.round(r.records / r.seconds) : null;
   const out = [
     `Imported ${file} into ${workspace} as collection ${r.collectionId} "${name}"`,
     `  records read: ${r.records}`,
