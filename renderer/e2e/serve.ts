@@ -29,7 +29,7 @@ export async function serve(workspace?: string): Promise<Served> {
   let out = '';
   let err = '';
   child.stderr!.on('data', (chunk) => (err += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
+  const started = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`The server printed no address within 60 s.\nstdout: ${out}\nstderr: ${err}`)), 60_000);
     child.stdout!.on('data', (chunk) => {
       out += chunk;
@@ -44,6 +44,14 @@ export async function serve(workspace?: string): Promise<Served> {
       reject(new Error(`The server exited (${code ?? signal}) before printing its address.\nstdout: ${out}\nstderr: ${err}`));
     });
   });
+  let url: string;
+  try {
+    url = await started;
+  } catch (error) {
+    // Leave nothing behind when the server did not come up.
+    await stop(child, workspace ? null : workspaceDir);
+    throw error;
+  }
   return {
     url,
     origin: new URL(url).origin,
