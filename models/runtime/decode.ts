@@ -53,6 +53,7 @@ async function stepLoop(rt: VaeRuntime, z: Float32Array, rows: number, pick: Pic
   const maxLength = o.maxLength ?? rt.model.maxLength;
   const syntax = o.constrained ? syntaxFor(rt, maxLength) : null;
   const out: Decoded[] = Array.from({ length: rows }, () => ({ smiles: '', ids: [], logProb: 0, ended: false }));
+  if (rows === 0) return out;
   const states: (SyntaxState | null)[] = Array.from({ length: rows }, () => (syntax ? initialSyntaxState() : null));
   let active = [...Array(rows).keys()];
   let h = await rt.initialState(z, rows);
@@ -153,6 +154,7 @@ export async function beamDecode(rt: VaeRuntime, z: Float32Array, rows: number, 
   const L = rt.latent, H = rt.model.decoderHidden, V = rt.vocabulary.size, k = Math.max(1, o.width);
   const maxLength = o.maxLength ?? rt.model.maxLength;
   const syntax = o.constrained ? syntaxFor(rt, maxLength) : null;
+  if (rows === 0) return [];
   const h0 = await rt.initialState(z, rows);
   let beams: Beam[][] = Array.from({ length: rows }, (_, r) => [{ ids: [], logProb: 0, done: false, ended: false, state: syntax ? initialSyntaxState() : null, h: h0.slice(r * H, (r + 1) * H) }]);
   const mask = new Uint8Array(V), logp = new Float64Array(V), plain = new Float64Array(V);

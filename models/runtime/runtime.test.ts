@@ -78,6 +78,18 @@ describe('exported graphs', () => {
   });
 });
 
+describe('runtime', () => {
+  it('encodes the molecules it can and reports the others by index and token', async () => {
+    const input = [TEST_SMILES[0], 'CC[Xe]C', TEST_SMILES[1], 'C1CC$$', ''];
+    const enc = await m.runtime.encode(input);
+    expect(enc.rows).toEqual([0, 2]);
+    expect(enc.mu).toHaveLength(2 * m.config.latent);
+    expect(enc.problems.map((p) => [p.index, p.token])).toEqual([[1, '[Xe]'], [3, '$'], [4, '']]);
+    expect((await m.runtime.encode([])).rows).toEqual([]);
+    expect(await greedyDecode(m.runtime, new Float32Array(0), 0)).toEqual([]);
+  });
+});
+
 describe('decoding', () => {
   it('greedy reconstructs the training molecules from their means, the same in any batch size', async () => {
     const enc = await m.runtime.encode(TEST_SMILES);

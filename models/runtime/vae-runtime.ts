@@ -55,6 +55,7 @@ export class VaeRuntime {
   async encodeIds(seqs: readonly Int32Array[], batchSize = 256): Promise<{ mu: Float32Array; logvar: Float32Array }> {
     const L = this.latent;
     const mu = new Float32Array(seqs.length * L), logvar = new Float32Array(seqs.length * L);
+    if (seqs.length === 0) return { mu, logvar };
     const order = [...seqs.keys()].sort((a, b) => seqs[a].length - seqs[b].length);
     for (let s = 0; s < order.length; s += batchSize) {
       const rows = order.slice(s, s + batchSize);
