@@ -40,6 +40,12 @@ export default tseslint.config(
     ]),
   },
   {
+    // End-to-end tests drive the real server and browser from Node: they may start hosts and read files.
+    files: ['renderer/e2e/**/*.ts'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
     files: ['models/**/*.ts'],
     rules: restrict([{ group: ['**/main/**', '**/renderer/**', '**/app/**', '@rdkit/rdkit'], message: 'models/ knows nothing of chemistry, UI or hosts.' }]),
   },

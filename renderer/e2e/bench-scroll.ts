@@ -1,4 +1,3 @@
-/* eslint-disable no-restricted-imports -- a benchmark runs in Node: it builds a workspace and starts the real server */
 // How the molecules table holds up with 250,000 rows, in Debian's Chromium against the real browser-mode
 // server. The workspace is written straight through main/store (this measures the UI, not the importer:
 // `npm run bench:import` does that), then: time to the first drawn structures, frame times while scrolling

@@ -1,4 +1,3 @@
-/* eslint-disable no-restricted-imports -- an e2e test runs in Node: it starts the real server */
 // A CSV dropped on the window (its extra columns shown); then a large import seen live (done/total, molecules/s, time left, a moving
 // bar) and stopped with Cancel: the core drops the half-written collection and the window shows the workspace
 // as it was; last, the server going away is noticed.

@@ -1,4 +1,3 @@
-/* eslint-disable no-restricted-imports -- an e2e test runs in Node: it starts the real server and checks with real RDKit */
 // The whole import flow, for real: browser mode started as a chemist would, Debian's Chromium, a .smi file with
 // good lines, duplicates and bad lines uploaded through the Import button; then the row count, the problems
 // (line numbers and reasons), the structure drawings, the properties filling in, scrolling and sorting, all

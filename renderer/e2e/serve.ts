@@ -1,4 +1,3 @@
-/* eslint-disable no-restricted-imports -- e2e support runs in Node (it starts the real server), not in the renderer */
 // Start browser mode for real, as a chemist would: `node --import tsx app/server/main.ts --port 0 --workspace
 // FILE`, and read the one line it prints with the address. Stopped with SIGTERM (its clean shutdown path).
 import { spawn, type ChildProcess } from 'node:child_process';

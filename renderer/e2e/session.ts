@@ -1,4 +1,3 @@
-/* eslint-disable no-restricted-imports -- e2e support runs in Node, not in the renderer */
 // One end-to-end session: a fresh workspace served in browser mode, Chromium with a watched page, and a
 // screenshot helper writing into test-results/ (gitignored) for a person to look at.
 import { mkdirSync } from 'node:fs';
