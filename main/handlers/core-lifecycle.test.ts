@@ -64,6 +64,22 @@ describe('createCore: crashes and restarts', () => {
     expect(await call('jobs.get', { id: jobId })).toMatchObject({ status: 'failed' });
   });
 
+  it('deleting a collection while it is imported cancels the import first', async () => {
+    core = await createCore({ workspace: tmp.file('w.sqlite'), host: 'test' });
+    const path = new URL('../../../shared/data/zinc250k/valid.smi.gz', import.meta.url).pathname;
+    const { jobId } = (await call('collections.import', { source: { kind: 'path', path } })) as { jobId: number };
+    let collectionId: number | null = null;
+    for (const end = Date.now() + 60_000; collectionId === null; ) {
+      if (Date.now() > end) throw new Error('the import never created its collection');
+      const [c] = (await call('collections.list', {})) as { id: number; moleculeCount: number }[];
+      if (c?.moleculeCount > 0) collectionId = c.id;
+      else await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(await call('collections.delete', { id: collectionId })).toEqual({ deleted: true });
+    expect(await call('jobs.get', { id: jobId })).toMatchObject({ status: 'cancelled' });
+    expect(await call('collections.list', {})).toEqual([]);
+  });
+
   it('resumes properties an earlier run did not finish, when the host asks for it', async () => {
     const file = tmp.file('resume.sqlite');
     const db = openWorkspace(file);

@@ -13,6 +13,7 @@ import {
   deleteAbandonedImports,
   deleteCollection,
   deleteUnfinishedImports,
+  findCollection,
   getCollection,
   listCollections,
   renameCollection,
@@ -106,13 +107,15 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
       return c;
     },
     'collections.delete': async ({ id }) => {
+      const existed = findCollection(db, id) !== null;
+      // jobs still writing to it stop first: deleting under a running import would fail it instead
       const importing = db.prepare('SELECT importing_job_id AS job FROM collections WHERE id = ?').get(id) as { job: number | null } | undefined;
-      if (importing?.job) jobs.cancel(importing.job);
-      const pj = propertiesJobs.get(id);
-      if (pj) jobs.cancel(pj);
-      const deleted = deleteCollection(db, id);
-      if (deleted) emit('collections.changed', { collectionId: id });
-      return { deleted };
+      for (const jobId of [importing?.job, propertiesJobs.get(id)]) {
+        if (jobId && jobs.cancel(jobId)) await jobs.whenFinished(jobId);
+      }
+      deleteCollection(db, id);
+      if (existed) emit('collections.changed', { collectionId: id });
+      return { deleted: existed };
     },
     'collections.molecules': async ({ collectionId, offset, limit, sort }) => {
       getCollection(db, collectionId);
