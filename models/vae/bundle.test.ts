@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { greedyDecode } from '../runtime/decode.ts';
 import { TEST_SMILES, tinyTrainedModel } from '../runtime/test-model.ts';
-import { BundleError, loadBundle, verifyBundle, writeBundle } from './bundle.ts';
+import { BundleError, loadBundle, predictProperties, verifyBundle, writeBundle } from './bundle.ts';
 import { pca } from './pca.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vae-bundle-'));
@@ -44,6 +44,11 @@ describe('model bundle', () => {
     const fromBundle = await greedyDecode(b.runtime, enc.mu, TEST_SMILES.length);
     const original = await greedyDecode(m.runtime, (await m.runtime.encode(TEST_SMILES)).mu, TEST_SMILES.length);
     expect(fromBundle.map((d) => d.smiles)).toEqual(original.map((d) => d.smiles));
+    // Predictions come back in the units of the manifest's normalization (len: ·10 + 2).
+    const real = await predictProperties(b, enc.mu, 2);
+    const raw = await b.runtime.properties(enc.mu, 2);
+    expect(real.len[1]).toBeCloseTo(raw[2] * 10 + 2, 4);
+    expect(real.mod3[0]).toBeCloseTo(raw[1], 5);
     await b.runtime.release();
   });
 

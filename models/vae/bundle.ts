@@ -144,3 +144,12 @@ export async function loadBundle(dir: string, o: RuntimeOptions = {}): Promise<L
   }, o);
   return { manifest, vocabulary, latentStats, runtime };
 }
+
+/** Property-head predictions in real units (prediction · std + mean), one array per property; {} without a head. */
+export async function predictProperties(b: LoadedBundle, z: Float32Array, rows: number): Promise<Record<string, Float32Array>> {
+  const norm = b.manifest.propertyNormalization;
+  if (!norm || norm.names.length === 0) return {};
+  const raw = await b.runtime.properties(z, rows);
+  const p = norm.names.length;
+  return Object.fromEntries(norm.names.map((name, k) => [name, Float32Array.from({ length: rows }, (_, r) => raw[r * p + k] * norm.std[k] + norm.mean[k])]));
+}
