@@ -219,7 +219,7 @@ export async function trainVae(dir: string, config: VaeTrainConfig, o: TrainVaeO
       const res = await train(model, {
         data: () => train0.examples, batchSize: cfg.batchSize, epochs: cfg.epochs, buckets: cfg.buckets, lr,
         optimizer: { type: 'adam', clipNorm: cfg.clipNorm }, seed: cfg.seed, threads: cfg.threads,
-        checkpoint: { path: files.checkpoint }, resume: true, signal: ctl.signal, maxSteps: target,
+        checkpoint: { path: files.checkpoint, everySteps: 100 }, resume: true, signal: ctl.signal, maxSteps: target,
         onProgress: (p) => {
           epoch = p.epoch;
           if (p.applied) {
