@@ -201,6 +201,8 @@ export interface ValidFirstOptions extends DecodeOptions {
   maxTries?: number;
   temperature?: number;
   seed?: number;
+  /** After greedy, try the decodes of a constrained beam search of this width, most probable first (0: skip). */
+  beamWidth?: number;
 }
 
 export interface ValidFirstResult {
@@ -210,28 +212,60 @@ export interface ValidFirstResult {
   tries: number;
 }
 
-/** Greedy (constrained) first, then constrained samples for the rows still invalid, batched per round. */
+/**
+ * Greedy (constrained) first; then, with beamWidth, the other decodes of a constrained beam search, most
+ * probable first; then constrained samples, batched per round over the rows still without a valid decode.
+ */
 export async function validFirstDecode(
   rt: VaeRuntime, z: Float32Array, rows: number, isValid: (smiles: string) => boolean | Promise<boolean>, o: ValidFirstOptions = {},
 ): Promise<ValidFirstResult[]> {
   const L = rt.latent;
   const maxTries = o.maxTries ?? 10;
   const out: ValidFirstResult[] = Array.from({ length: rows }, () => ({ smiles: null, tries: 0 }));
+  const tried: Set<string>[] = Array.from({ length: rows }, () => new Set());
+  const subset = (rs: number[]) => {
+    const zP = new Float32Array(rs.length * L);
+    rs.forEach((r, j) => zP.set(z.subarray(r * L, (r + 1) * L), j * L));
+    return zP;
+  };
+  /** One try for row r; true when it found the row's decode. */
+  const judge = async (r: number, d: Decoded) => {
+    out[r].tries++;
+    tried[r].add(d.smiles);
+    if (d.ended && d.smiles && (await isValid(d.smiles))) {
+      out[r].smiles = d.smiles;
+      return true;
+    }
+    return false;
+  };
   let pending = [...Array(rows).keys()];
-  for (let attempt = 0; attempt < maxTries && pending.length > 0; attempt++) {
-    const zP = new Float32Array(pending.length * L);
-    pending.forEach((r, j) => zP.set(z.subarray(r * L, (r + 1) * L), j * L));
-    const decoded = attempt === 0
-      ? await greedyDecode(rt, zP, pending.length, { ...o, constrained: true })
-      : await sampleDecode(rt, zP, pending.length, { ...o, constrained: true, temperature: o.temperature ?? 1, seed: (o.seed ?? 0) * 1009 + attempt });
+  if (maxTries > 0 && pending.length > 0) {
+    const greedy = await greedyDecode(rt, subset(pending), pending.length, { ...o, constrained: true });
+    const next: number[] = [];
+    for (let j = 0; j < pending.length; j++) if (!(await judge(pending[j], greedy[j]))) next.push(pending[j]);
+    pending = next;
+  }
+  if ((o.beamWidth ?? 0) > 1 && pending.length > 0) {
+    const beams = await beamDecode(rt, subset(pending), pending.length, { ...o, constrained: true, width: o.beamWidth! });
     const next: number[] = [];
     for (let j = 0; j < pending.length; j++) {
       const r = pending[j];
-      out[r].tries = attempt + 1;
-      const d = decoded[j];
-      if (d.ended && d.smiles && (await isValid(d.smiles))) out[r].smiles = d.smiles;
-      else next.push(r);
+      let found = false;
+      for (const d of beams[j]) {
+        if (out[r].tries >= maxTries) break;
+        if (tried[r].has(d.smiles)) continue; // the greedy decode again: not a new try
+        if ((found = await judge(r, d))) break;
+      }
+      if (!found) next.push(r);
     }
+    pending = next;
+  }
+  for (let round = 1; pending.length > 0; round++) {
+    pending = pending.filter((r) => out[r].tries < maxTries);
+    if (pending.length === 0) break;
+    const samples = await sampleDecode(rt, subset(pending), pending.length, { ...o, constrained: true, temperature: o.temperature ?? 1, seed: (o.seed ?? 0) * 1009 + round });
+    const next: number[] = [];
+    for (let j = 0; j < pending.length; j++) if (!(await judge(pending[j], samples[j]))) next.push(pending[j]);
     pending = next;
   }
   return out;

@@ -154,5 +154,20 @@ describe('decoding', () => {
       else expect(r.tries).toBeGreaterThan(1);
     });
     expect(judged.length).toBe(res.reduce((s, r) => s + r.tries, 0));
+
+    // With a beam, the runner-up decodes come right after greedy, most probable first, then samples.
+    const z0 = enc.mu.subarray(0, m.config.latent);
+    const beams = await beamDecode(m.runtime, z0, 1, { width: 4, constrained: true });
+    const seen: string[] = [];
+    const none = await validFirstDecode(m.runtime, z0, 1, (s) => {
+      seen.push(s);
+      return false;
+    }, { maxTries: 6, beamWidth: 4, seed: 3 });
+    expect(none).toEqual([{ smiles: null, tries: 6 }]);
+    expect(seen).toHaveLength(6);
+    expect(seen[0]).toBe(greedy[0].smiles);
+    const runnersUp = beams[0].map((d) => d.smiles).filter((x) => x !== greedy[0].smiles);
+    expect(runnersUp.length).toBeGreaterThan(0);
+    expect(seen.slice(1, 1 + runnersUp.length)).toEqual(runnersUp);
   });
 });
