@@ -49,21 +49,20 @@ type Picker = (logp: Float64Array, row: number) => number;
 
 /** The shared step loop of greedy and sampling: pick chooses a token from (masked) log-probabilities. */
 async function stepLoop(rt: VaeRuntime, z: Float32Array, rows: number, pick: Picker, o: DecodeOptions): Promise<Decoded[]> {
-  const L = rt.latent, H = rt.model.decoderHidden, V = rt.vocabulary.size;
+  const H = rt.model.decoderHidden, V = rt.vocabulary.size;
   const maxLength = o.maxLength ?? rt.model.maxLength;
   const syntax = o.constrained ? syntaxFor(rt, maxLength) : null;
   const out: Decoded[] = Array.from({ length: rows }, () => ({ smiles: '', ids: [], logProb: 0, ended: false }));
   if (rows === 0) return out;
   const states: (SyntaxState | null)[] = Array.from({ length: rows }, () => (syntax ? initialSyntaxState() : null));
   let active = [...Array(rows).keys()];
-  let h = await rt.initialState(z, rows);
+  const init = await rt.initialState(z, rows);
+  let h = init.h, zp = init.zproj; // both compacted to the running rows
   let tokens = new BigInt64Array(rows).fill(BigInt(BOS_ID));
   const mask = new Uint8Array(V), plain = new Float64Array(V), masked = new Float64Array(V);
   for (let t = 0; t < maxLength && active.length > 0; t++) {
     const n = active.length;
-    const zA = n === rows ? z : new Float32Array(n * L);
-    if (n !== rows) active.forEach((r, j) => zA.set(z.subarray(r * L, (r + 1) * L), j * L));
-    const res = await rt.step(zA, tokens, h, n);
+    const res = await rt.step(zp, tokens, h, n);
     const still: number[] = [], keep: number[] = [];
     active.forEach((r, j) => {
       logSoftmax(res.logits, j * V, V, null, plain);
@@ -87,13 +86,18 @@ async function stepLoop(rt: VaeRuntime, z: Float32Array, rows: number, pick: Pic
       }
     });
     if (still.length === 0) break;
-    const hN = new Float32Array(still.length * H);
     tokens = new BigInt64Array(still.length);
-    keep.forEach((j, k) => {
-      hN.set(res.h.subarray(j * H, (j + 1) * H), k * H);
-      tokens[k] = BigInt(out[still[k]].ids[out[still[k]].ids.length - 1]);
-    });
-    h = hN;
+    keep.forEach((j, k) => (tokens[k] = BigInt(out[still[k]].ids[out[still[k]].ids.length - 1])));
+    if (still.length === n) h = res.h;
+    else {
+      const hN = new Float32Array(still.length * H), zN = new Float32Array(still.length * 3 * H);
+      keep.forEach((j, k) => {
+        hN.set(res.h.subarray(j * H, (j + 1) * H), k * H);
+        zN.set(zp.subarray(j * 3 * H, (j + 1) * 3 * H), k * 3 * H);
+      });
+      h = hN;
+      zp = zN;
+    }
     active = still;
   }
   for (const d of out) d.smiles = rt.vocabulary.decode(d.ids);
@@ -151,11 +155,12 @@ interface Beam {
 
 /** Beam search: per row, up to `width` decodes sorted by log-probability (best first). */
 export async function beamDecode(rt: VaeRuntime, z: Float32Array, rows: number, o: BeamOptions): Promise<Decoded[][]> {
-  const L = rt.latent, H = rt.model.decoderHidden, V = rt.vocabulary.size, k = Math.max(1, o.width);
+  const H = rt.model.decoderHidden, V = rt.vocabulary.size, k = Math.max(1, o.width);
   const maxLength = o.maxLength ?? rt.model.maxLength;
   const syntax = o.constrained ? syntaxFor(rt, maxLength) : null;
   if (rows === 0) return [];
-  const h0 = await rt.initialState(z, rows);
+  const { h: h0, zproj } = await rt.initialState(z, rows);
+  const Z = 3 * H;
   let beams: Beam[][] = Array.from({ length: rows }, (_, r) => [{ ids: [], logProb: 0, done: false, ended: false, state: syntax ? initialSyntaxState() : null, h: h0.slice(r * H, (r + 1) * H) }]);
   const mask = new Uint8Array(V), logp = new Float64Array(V), plain = new Float64Array(V);
   for (let t = 0; t < maxLength; t++) {
@@ -163,9 +168,9 @@ export async function beamDecode(rt: VaeRuntime, z: Float32Array, rows: number, 
     beams.forEach((bs, r) => bs.forEach((b) => !b.done && alive.push({ r, b })));
     if (alive.length === 0) break;
     const n = alive.length;
-    const zA = new Float32Array(n * L), hA = new Float32Array(n * H), tok = new BigInt64Array(n);
+    const zA = new Float32Array(n * Z), hA = new Float32Array(n * H), tok = new BigInt64Array(n);
     alive.forEach(({ r, b }, j) => {
-      zA.set(z.subarray(r * L, (r + 1) * L), j * L);
+      zA.set(zproj.subarray(r * Z, (r + 1) * Z), j * Z);
       hA.set(b.h, j * H);
       tok[j] = BigInt(b.ids.length ? b.ids[b.ids.length - 1] : BOS_ID);
     });

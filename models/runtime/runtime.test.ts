@@ -29,11 +29,12 @@ describe('exported graphs', () => {
     await sess.release();
 
     const { mu } = await rt.encodeIds(examples.map((e) => e.ids));
-    let h = await rt.initialState(mu, b);
+    const init = await rt.initialState(mu, b);
+    let h = init.h;
     let nll = 0, count = 0;
     for (let k = 0; k < t - 1; k++) {
       const tok = BigInt64Array.from(examples, (e) => BigInt(e.ids[Math.min(k, e.ids.length - 1)]));
-      const res = await rt.step(mu, tok, h, b);
+      const res = await rt.step(init.zproj, tok, h, b);
       examples.forEach((e, j) => {
         if (k + 1 >= e.ids.length) return;
         const row = Array.from(res.logits.subarray(j * c.vocab, (j + 1) * c.vocab));

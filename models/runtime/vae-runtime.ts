@@ -91,15 +91,17 @@ export class VaeRuntime {
     return { mu, logvar, rows: encoded.map((e) => e.index), problems };
   }
 
-  async initialState(z: Float32Array, rows: number): Promise<Float32Array> {
+  /** The decoder's initial state h [rows × H] and z's share of every step's input projection zproj [rows × 3H]. */
+  async initialState(z: Float32Array, rows: number): Promise<{ h: Float32Array; zproj: Float32Array }> {
     const out = await this.s.initialState.run({ z: tensor('float32', z, [rows, this.latent]) });
-    return out.h.data as Float32Array;
+    return { h: out.h.data as Float32Array, zproj: out.zproj.data as Float32Array };
   }
 
   /** One decoder step for `rows` rows: logits [rows × vocab] and the next state [rows × hidden]. */
-  async step(z: Float32Array, tokens: BigInt64Array, h: Float32Array, rows: number): Promise<{ logits: Float32Array; h: Float32Array }> {
+  async step(zproj: Float32Array, tokens: BigInt64Array, h: Float32Array, rows: number): Promise<{ logits: Float32Array; h: Float32Array }> {
+    const H = this.model.decoderHidden;
     const out = await this.s.decoderStep.run({
-      z: tensor('float32', z, [rows, this.latent]), token: tensor('int64', tokens, [rows]), h: tensor('float32', h, [rows, this.model.decoderHidden]),
+      zproj: tensor('float32', zproj, [rows, 3 * H]), token: tensor('int64', tokens, [rows]), h: tensor('float32', h, [rows, H]),
     });
     return { logits: out.logits.data as Float32Array, h: out.h_next.data as Float32Array };
   }

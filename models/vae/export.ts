@@ -2,10 +2,14 @@
 // step (model.ts), with parameters bound to constants instead of graph inputs and ONNX's native GRU op, then
 // written with the batch (and length) dimensions left free, so one file serves any batch size:
 //   encoder.onnx         tokens, tokens_rev [T, B] int64, last [T, B]  →  mu, logvar [B, latent]
-//   initial_state.onnx   z [B, latent]                                 →  h [B, H]
-//   decoder_step.onnx    z [B, latent], token [B] int64, h [B, H]      →  logits [B, vocab], h_next [B, H]
+//   initial_state.onnx   z [B, latent]                                 →  h [B, H], zproj [B, 3H]
+//   decoder_step.onnx    zproj [B, 3H], token [B] int64, h [B, H]      →  logits [B, vocab], h_next [B, H]
 //   property.onnx        z [B, latent]                                 →  props [B, P] (normalized units)
 //   property_grad.onnx   z [B, latent], weights [B, P]                 →  grad [B, latent] = ∂(Σ_p w_p·prop_p)/∂z
+// The decoder step is the GRU cell written out (PyTorch's equations, linear_before_reset) with its input
+// projection split in two: W·[embedding(token), z] + b = table[token] + zproj, where table = emb·W_eᵀ + b is
+// folded into a [vocab, 3H] constant at export and zproj = z·W_zᵀ comes once per decode from initial_state.
+// Per step only the recurrent GEMM and the output layer remain.
 // The property gradient is written out by hand (W1ᵀ((1 − a²) ⊙ W2ᵀw) for the tanh MLP) rather than by the
 // autodiff, whose reductions bake static batch shapes; property-grad tests check it against finite differences.
 import { Graph } from '../graph/builder.ts';
@@ -14,7 +18,7 @@ import { onnxTypes } from '../graph/onnx-proto.ts';
 import { toOnnx } from '../graph/writer.ts';
 import { Params } from '../train/params.ts';
 import type { Init } from '../train/params.ts';
-import { decoderStates, embeddingTable, encoder, initialState, outputLogits, propertyHead } from './model.ts';
+import { embeddingTable, encoder, initialState, outputLogits, propertyHead } from './model.ts';
 import type { VaeConfig } from './model.ts';
 
 /** Parameters bound to trained values: add() returns the constant instead of declaring an input. */
@@ -95,19 +99,46 @@ export function exportInferenceGraphs(c: VaeConfig, weights: ReadonlyMap<string,
     g.output('logvar', logvar);
   }, { tokens: TB, tokens_rev: TB, last: TB, mu: B, logvar: B });
 
+  const H = c.decoderHidden, E = c.embedding, I = E + c.latent;
+  const need = (name: string, size: number) => {
+    const w = weights.get(name);
+    if (!w || w.length !== size) throw new Error(`export: weight '${name}' is ${w ? `of size ${w.length}, expected ${size}` : 'missing'}`);
+    return w;
+  };
+  const W = need('dec.W', 3 * H * I), bias = need('dec.B', 6 * H), emb = need('emb.weight', c.vocab * E);
+  // table[v] = W_e · emb[v] + Wb (input bias folded in).
+  const table = new Float32Array(c.vocab * 3 * H);
+  for (let v = 0; v < c.vocab; v++)
+    for (let j = 0; j < 3 * H; j++) {
+      let acc = bias[j];
+      for (let e = 0; e < E; e++) acc += W[j * I + e] * emb[v * E + e];
+      table[v * 3 * H + j] = acc;
+    }
+  const wz = new Float32Array(3 * H * c.latent);
+  for (let j = 0; j < 3 * H; j++) wz.set(W.subarray(j * I + E, (j + 1) * I), j * c.latent);
+
   const init = graph('initial_state', (g, ps) => {
-    g.output('h', initialState(ps, c, g.input('z', 'float32', [B0, c.latent])));
-  }, { z: B, h: B });
+    const z = g.input('z', 'float32', [B0, c.latent]);
+    g.output('h', initialState(ps, c, z));
+    g.output('zproj', g.gemm(z, g.constant(wz, 'float32', [3 * H, c.latent], 'dec.W_z'), null, { transB: true }));
+  }, { z: B, h: B, zproj: B });
 
   const step = graph('decoder_step', (g, ps) => {
-    const z = g.input('z', 'float32', [B0, c.latent]);
+    const zproj = g.input('zproj', 'float32', [B0, 3 * H]);
     const token = g.input('token', 'int64', [B0]);
-    const h = g.input('h', 'float32', [B0, c.decoderHidden]);
-    const prev = g.unsqueeze(g.gather(embeddingTable(ps, c), token, 0), [0]);
-    const dec = decoderStates(ps, c, prev, z, h, true);
-    g.output('logits', outputLogits(ps, c, dec.last));
-    g.output('h_next', dec.last);
-  }, { z: B, token: B, h: B, logits: B, h_next: B });
+    const h = g.input('h', 'float32', [B0, H]);
+    const gi = g.add(g.gather(g.constant(table, 'float32', [c.vocab, 3 * H], 'dec.input_table'), token, 0), zproj);
+    const R = g.constant(need('dec.R', 3 * H * H), 'float32', [3 * H, H], 'dec.R2');
+    const gh = g.gemm(h, R, g.constant(bias.slice(3 * H), 'float32', [3 * H], 'dec.Rb'), { transB: true });
+    const [iz, ir, inn] = g.split(gi, [H, H, H], 1);
+    const [hz, hr, hn] = g.split(gh, [H, H, H], 1);
+    const zt = g.sigmoid(g.add(iz, hz));
+    const rt = g.sigmoid(g.add(ir, hr));
+    const n = g.tanh(g.add(inn, g.mul(rt, hn)));
+    const hNext = g.add(n, g.mul(zt, g.sub(h, n)));
+    g.output('logits', outputLogits(ps, c, hNext));
+    g.output('h_next', hNext);
+  }, { zproj: B, token: B, h: B, logits: B, h_next: B });
 
   const prop = graph('property', (g, ps) => {
     g.output('props', propertyHead(ps, c, g.input('z', 'float32', [B0, c.latent])));
