@@ -115,6 +115,11 @@ describe('training loop', () => {
     expect(res.skipped.find((x) => x.index !== 0)?.reason).toMatch(/^length \d+ exceeds the largest bucket \(30\)$/);
   });
 
+  it('refuses bad options with a clear message', async () => {
+    await expect(train(model, options({ batchSize: 0 }))).rejects.toThrow(/batchSize must be a positive integer, got 0/);
+    await expect(train(model, options({ buckets: [] }))).rejects.toThrow(/buckets must be integer lengths/);
+  });
+
   it('refuses damaged checkpoints with the file and the reason', () => {
     const f = path.join(tmp, 'x.ckpt');
     writeCheckpoint(f, { step: 1, updates: 1, epoch: 0, batchInEpoch: 1, lrScale: 1, rng: [1, 2, 3, 4], params: new Map([['w', Float32Array.from([1, 2])]]), m: new Map(), v: new Map() });

@@ -100,6 +100,10 @@ export interface TrainResult {
 }
 
 export async function train<E>(model: TrainModel<E>, o: TrainOptions<E>): Promise<TrainResult> {
+  if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new Error(`train: batchSize must be a positive integer, got ${o.batchSize}`);
+  if (!Number.isInteger(o.epochs) || o.epochs < 0) throw new Error(`train: epochs must be a non-negative integer, got ${o.epochs}`);
+  if (o.buckets.length === 0 || o.buckets.some((b) => !Number.isInteger(b) || b < 2))
+    throw new Error(`train: buckets must be integer lengths of at least 2, got [${o.buckets}]`);
   const ckPath = o.checkpoint?.path;
   const ck = o.resume && ckPath && fs.existsSync(ckPath) ? readCheckpoint(ckPath) : null;
   const shapes = new Map(model.params.map((p) => [p.name, p.shape]));
