@@ -1,10 +1,22 @@
 // Inference speed of a model bundle: encode molecules/s (batch 256), greedy-decode molecules/s (batch 256,
 // from the encoded means) and single-molecule greedy decode latency p50/p95 (what a slider needs). Prints one
 // JSON line. Usage: node --import tsx models/runtime/bench.ts --bundle DIR [--threads 2] [--n 1024]
+// With --reference instead of --bundle: the architecture of ../shared/bench/reference-config.json with
+// freshly initialized weights, measured exactly as pytorch_reference.py measures it (encode 256 molecules
+// padded to pad_to; 256 greedy decodes of pad_to − 1 steps each, no early stop), for a like-for-like ratio.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readSmiles } from '../train/smiles-data.ts';
+import fs from 'node:fs';
+import { Rng } from '../graph/rng.ts';
+import { initialValues } from '../train/params.ts';
+import { encodeSmiles } from '../train/smiles-data.ts';
 import { loadBundle } from '../vae/bundle.ts';
+import { exportInferenceGraphs } from '../vae/export.ts';
+import { vaeParams } from '../vae/model.ts';
+import type { VaeConfig } from '../vae/model.ts';
+import { Vocabulary } from '../vae/tokenizer.ts';
+import { VaeRuntime } from './vae-runtime.ts';
 import { greedyDecode } from './decode.ts';
 
 const { values: a } = parseArgs({
@@ -13,10 +25,15 @@ const { values: a } = parseArgs({
     threads: { type: 'string', default: '2' },
     n: { type: 'string', default: '1024' },
     data: { type: 'string', default: path.resolve(import.meta.dirname, '../../../shared/data/zinc250k/test.smi.gz') },
+    reference: { type: 'boolean', default: false },
   },
 });
+if (a.reference) {
+  console.log(JSON.stringify(await referenceBench(Number(a.threads))));
+  process.exit(0);
+}
 if (!a.bundle) {
-  console.error('bench: --bundle DIR is required');
+  console.error('bench: --bundle DIR (or --reference) is required');
   process.exit(2);
 }
 const b = await loadBundle(a.bundle, { threads: Number(a.threads) });
@@ -53,3 +70,48 @@ console.log(JSON.stringify({
   single_decode_ms_p95: Number(pct(single, 0.95).toFixed(2)),
 }));
 await rt.release();
+
+async function referenceBench(threads: number) {
+  const refPath = path.resolve(import.meta.dirname, '../../../shared/bench/reference-config.json');
+  const ref = JSON.parse(fs.readFileSync(refPath, 'utf8'));
+  const T = ref.pad_to as number, BI = ref.inference_batch as number;
+  const enc0 = encodeSmiles(readSmiles(path.resolve(path.dirname(refPath), ref.data), ref.molecules), T);
+  // Same token list as the reference (its three specials, then <unk> added by ours: one more row, no effect).
+  const vocabulary = Vocabulary.fromJSON({ tokens: ['<pad>', '<bos>', '<eos>', '<unk>', ...enc0.vocab.slice(3)] });
+  const c: VaeConfig = { vocab: vocabulary.size, embedding: ref.embedding, encoderHidden: ref.encoder.hidden, latent: ref.latent, decoderHidden: ref.decoder.hidden, propertyHidden: 8, properties: [], freeBits: 0 };
+  const weights = initialValues(vaeParams(c).specs, new Rng(0));
+  const rt = await VaeRuntime.create({ vocabulary, latent: c.latent, decoderHidden: c.decoderHidden, properties: [], maxLength: T, graphs: exportInferenceGraphs(c, weights) }, { threads });
+  // Pad every molecule to T like the reference: the encoder then runs T steps for all.
+  const seqs = enc0.sequences.slice(0, BI).map((s) => Int32Array.from({ length: T }, (_, i) => (i < s.length ? (s[i] > 2 ? s[i] + 1 : s[i]) : 0)));
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  const encT: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    await rt.encodeIds(seqs, BI);
+    encT.push((performance.now() - t0) / 1000);
+  }
+  const decT: number[] = [];
+  const V = vocabulary.size, rng = new Rng(1);
+  for (let i = 0; i < 3; i++) {
+    const z = Float32Array.from(rng.normals(BI * c.latent));
+    const t0 = performance.now();
+    const init = await rt.initialState(z, BI);
+    let h = init.h;
+    let tok = new BigInt64Array(BI).fill(1n);
+    for (let s = 0; s < T - 1; s++) {
+      const res = await rt.step(init.zproj, tok, h, BI);
+      h = res.h;
+      tok = BigInt64Array.from({ length: BI }, (_, r) => {
+        let best = 0;
+        for (let v = 1; v < V; v++) if (res.logits[r * V + v] > res.logits[r * V + best]) best = v;
+        return BigInt(best);
+      });
+    }
+    decT.push((performance.now() - t0) / 1000);
+  }
+  await rt.release();
+  return {
+    engine: `onnxruntime-node, ${threads} threads`, config: 'reference', decode_steps: T - 1,
+    encode_molecules_per_s: Math.round(BI / median(encT)), greedy_decode_molecules_per_s: Math.round(BI / median(decT)),
+  };
+}
