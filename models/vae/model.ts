@@ -85,12 +85,15 @@ export function initialState(ps: Params, c: VaeConfig, z: Value): Value {
   return linear(ps, 'z2h', z, c.decoderHidden);
 }
 
-/** Decoder over previous-token embeddings prev [T, B, E] with z [B, latent] at every step: states [T, B, H]. */
-export function decoderStates(ps: Params, c: VaeConfig, prev: Value, z: Value, h0: Value, inference = false): { y: Value; last: Value } {
+/**
+ * Decoder over previous-token embeddings prev [T, B, E] with z [B, latent] at every step: states [T, B, H].
+ * (Training only; export.ts writes the same cell out for one step at a time.)
+ */
+export function decoderStates(ps: Params, c: VaeConfig, prev: Value, z: Value, h0: Value): { y: Value; last: Value } {
   const g = ps.g;
   const [t, b] = prev.shape;
-  const zs = inference && t === 1 ? g.unsqueeze(z, [0]) : g.expand(g.unsqueeze(z, [0]), [t, b, c.latent]);
-  return gruDirection(ps, 'dec', g.concat([prev, zs], 2), c.decoderHidden, { h0, inference });
+  const zs = g.expand(g.unsqueeze(z, [0]), [t, b, c.latent]);
+  return gruDirection(ps, 'dec', g.concat([prev, zs], 2), c.decoderHidden, { h0 });
 }
 
 /** Token logits [N, vocab] from decoder states [N, H]. */
