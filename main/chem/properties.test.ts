@@ -8,12 +8,12 @@ import { goldenRows } from './test-data.ts';
 import type { GoldenRow } from './test-data.ts';
 
 /**
- * Where the two RDKit versions really differ. RDKit 2022.09's FindMolChiralCenters(includeUnassigned=True)
- * (the legacy stereo perception sascorer.py calls) flags possible stereocentres at the bridgeheads of small
- * bridged bicycles (the C3CC(C3) bicyclo[1.1.1]-like unit, the bicyclo[3.2.1] diazabicyclooctanones) and on
- * the ring of the triazole macrocycle; RDKit 2026.09's NumAtomStereoCenters does not, so the SA stereo
- * penalty log10(n + 1) is smaller here. Checked with Debian's python3-rdkit 2022.09.3: it gives 4/4/4/3/3/1/
- * 1/2/3/1/2/2/2/2 centres for these, the WASM 2/3/3/2/2/0/0/1/2/0/1/1/1/1.
+ * Where the two RDKit versions really differ. sascorer.py's stereo penalty counts
+ * FindMolChiralCenters(includeUnassigned=True); RDKit 2022.09's legacy perception flags three-connected
+ * ring nitrogens as possible stereocentres (the aromatic N of the triazoles in the macrocycle, the N of the
+ * fused bridged imidazole, the bridgehead N of the bicyclic ureas), and RDKit 2026.09's NumAtomStereoCenters
+ * does not, so log10(n + 1) is smaller here. Checked with Debian's python3-rdkit 2022.09.3, which lists
+ * those N atoms with '?'.
  */
 const SA_STEREO_VERSION_DIFFERENCES = new Set([
   'NC(=N)c1ccc(CNC(=O)[C@@H]2Cc3cn(Cc4ccc(Cn5cc(C[C@@H](NS(=O)(=O)Cc6ccccc6)C(=O)N2)nn5)cc4)nn3)cc1',

@@ -5,7 +5,7 @@
 import { noteRDKitFault } from './rdkit.ts';
 import type { JSMol } from './rdkit.ts';
 import { atomCounts, largestRingSize, molGraph } from './mol-graph.ts';
-import type { MolGraph } from './mol-graph.ts';
+import type { AtomCounts, MolGraph } from './mol-graph.ts';
 import { PROPERTY_KEYS } from './property-defs.ts';
 import { qedFromProperties, qedProperties } from './qed.ts';
 import { saScore } from './sa-score.ts';
@@ -66,15 +66,16 @@ export function computeProperties(mol: JSMol): Properties {
     const graph: MolGraph = g;
     out.largest_ring = largestRingSize(graph);
     const target = matchTarget(mol, graph);
+    const counts = atomCounts(graph);
     attempt(() => {
       // RDKit's NumHBA as it was up to 2023 (the definition behind the reference data and published
       // ZINC/QED numbers): 2024+ no longer counts an aromatic o/s next to a ring n (a thiazole S)
-      out.hba = hbaCount(graph, atomCounts(graph));
+      out.hba = hbaCount(graph, counts);
       if (d) out.lipinski_violations = lipinskiViolations(d, out.hba);
     });
     if (d) {
       const desc: RDKitDescriptors = d;
-      attempt(() => qedPart(out, desc, graph, target));
+      attempt(() => qedPart(out, desc, graph, target, counts));
       attempt(() => saPart(out, desc, graph));
       attempt(() => {
         const names = painsMatches(target);
@@ -106,14 +107,20 @@ function descriptorPart(out: Properties, d: RDKitDescriptors): void {
   out.veber_pass = d.NumRotatableBonds <= 10 && d.tpsa <= 140;
 }
 
-function qedPart(out: Properties, d: RDKitDescriptors, g: MolGraph, target: ReturnType<typeof matchTarget>): void {
+function qedPart(
+  out: Properties,
+  d: RDKitDescriptors,
+  g: MolGraph,
+  target: ReturnType<typeof matchTarget>,
+  counts: AtomCounts,
+): void {
   const q = qedProperties(target, g, {
     mw: d.amw,
     alogp: d.CrippenClogP,
     hbd: d.NumHBD,
     psa: d.tpsa,
     rotb: d.NumRotatableBonds,
-  });
+  }, counts);
   out.qed = qedFromProperties(q);
   out.qed_mw = q.MW;
   out.qed_alogp = q.ALOGP;

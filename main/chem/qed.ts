@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { chemDataPath } from './resources.ts';
 import { BondType, atomCounts } from './mol-graph.ts';
-import type { MolGraph } from './mol-graph.ts';
+import type { AtomCounts, MolGraph } from './mol-graph.ts';
 import { compileSmarts, hasMatch } from './queries.ts';
 import { qedAcceptorCount } from './acceptors.ts';
 import type { MatchTarget } from './queries.ts';
@@ -111,14 +111,14 @@ export interface QedInputs {
   rotb: number;
 }
 
-export function qedProperties(target: MatchTarget, g: MolGraph, d: QedInputs): QedProperties {
+export function qedProperties(target: MatchTarget, g: MolGraph, d: QedInputs, counts: AtomCounts = atomCounts(g)): QedProperties {
   const p = qedParameters();
   let alerts = 0;
   for (const s of p.structural_alert_smarts) if (hasMatch(target, compileSmarts(s))) alerts++;
   return {
     MW: d.mw,
     ALOGP: d.alogp,
-    HBA: qedAcceptorCount(g, atomCounts(g)),
+    HBA: qedAcceptorCount(g, counts),
     HBD: d.hbd,
     PSA: d.psa,
     ROTB: d.rotb,
