@@ -7,7 +7,7 @@ import { molGraph } from './mol-graph.ts';
 import { compileSmarts, hasMatch, matchTarget } from './queries.ts';
 import { atomRequirements, bracketChargeSign, screenFor } from './smarts-screen.ts';
 import { chemDataPath } from './resources.ts';
-import { goldenRows, zincSmiles } from './test-data.ts';
+import { goldenRows, sharedPath, zincSmiles } from './test-data.ts';
 
 beforeAll(async () => {
   await loadRDKit();
@@ -43,6 +43,9 @@ describe('reading requirements from SMARTS', () => {
     expect(bracketChargeSign('!+')).toBe(0);
     expect(screenFor('[#7+](=O)[O-]').charged).toHaveLength(2);
     expect(screenFor('c:1:c:c:c:2:c(:c:1):c:c:c:2').aromaticDegree).toBe(3);
+    const local = screenFor('[S,C](=[O,S])[F,Br,Cl,I]').local[0];
+    expect(local.degree).toBe(2);
+    expect(local.neighbours).toHaveLength(2);
   });
 
   it('sees three-membered rings and typed bonds', () => {
@@ -80,7 +83,17 @@ describe('the screen against RDKit', () => {
     ];
     const queries = [...qed.structural_alert_smarts, ...qed.acceptor_smarts, ...pains, ...extra].map(compileSmarts);
     const rows = goldenRows();
-    const smiles = [...zincSmiles(150), ...rows.filter((r) => r.pains.length > 0).map((r) => r.smiles), ...rows.slice(0, 150).map((r) => r.smiles)];
+    // BBBP brings salts, charges, metals and odd valences
+    const bbbp = readFileSync(sharedPath('data/samples/bbbp.csv'), 'utf8')
+      .split('\n')
+      .slice(1, 151)
+      .map((line) => line.split(',').at(-1) ?? '');
+    const smiles = [
+      ...zincSmiles(150),
+      ...rows.filter((r) => r.pains.length > 0).map((r) => r.smiles),
+      ...rows.slice(0, 150).map((r) => r.smiles),
+      ...bbbp,
+    ];
     const missed: string[] = [];
     let matches = 0;
     let skipped = 0;

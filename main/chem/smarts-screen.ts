@@ -2,7 +2,8 @@
 // demand, read from the SMARTS text, checked against element counts of the molecule before RDKit's matcher
 // runs. Most PAINS and QED alert patterns need an element or an explicit [#1] the molecule does not have,
 // so most of the ~600 searches per molecule end here. Bonds between known elements with a known type
-// (C=S, C-Cl, N=N...), charged atoms, three-membered rings and fused aromatic atoms are checked too. Whatever the reader is not sure about (negations,
+// (C=S, C-Cl, N=N...), charged atoms, three-membered rings, fused aromatic atoms and, for a few atoms
+// per query, the first shell (element, charge, degree, typed bonds to known neighbours) are checked too. Whatever the reader is not sure about (negations,
 // 'A', '*', ring or degree primitives, unusual symbols) constrains nothing, so the screen never rejects a
 // real match; main/chem/smarts-screen.test.ts checks that against RDKit itself.
 import { atomicNumber } from './elements.ts';
@@ -247,6 +248,37 @@ export interface Screen {
   charged: { sign: -1 | 1; elements: number[] | null }[];
   /** most bonds typed exactly aromatic (':') on one query atom: a fused aromatic atom has three */
   aromaticDegree: number;
+  /** query atoms whose immediate surroundings are known: some molecule atom must offer them */
+  local: LocalRequirement[];
+}
+
+/**
+ * One query atom and its first shell: its elements, charge sign, number of query neighbours (a lower bound
+ * on the molecule atom's degree) and the typed bonds to neighbours of known element.
+ */
+export interface LocalRequirement {
+  alternatives: AtomAlternative[];
+  charge: -1 | 0 | 1;
+  degree: number;
+  neighbours: { types: number[]; elements: number[] }[];
+}
+
+function localRequirements(graph: ReturnType<typeof queryGraph>): LocalRequirement[] {
+  const out: LocalRequirement[] = [];
+  graph.atoms.forEach((alternatives, i) => {
+    if (!alternatives) return;
+    let degree = 0;
+    const neighbours: LocalRequirement['neighbours'] = [];
+    for (const { a, b, types } of graph.bonds) {
+      if (a !== i && b !== i) continue;
+      degree++;
+      const other = graph.atoms[a === i ? b : a];
+      if (types && other) neighbours.push({ types, elements: [...new Set(other.map((x) => x.z))] });
+    }
+    if (neighbours.length > 0 || degree >= 3) out.push({ alternatives, charge: graph.charges[i], degree, neighbours });
+  });
+  // the most demanding first, and a few are enough: this runs for every molecule
+  return out.sort((x, y) => y.neighbours.length + y.degree - (x.neighbours.length + x.degree)).slice(0, 4);
 }
 
 function hasTriangle(atomCount: number, bonds: BondRequirement[]): boolean {
@@ -306,6 +338,7 @@ export function screenFor(smarts: string): Screen {
     needsThreeRing: hasTriangle(graph.atoms.length, graph.bonds),
     charged,
     aromaticDegree: Math.max(0, ...aromaticBonds),
+    local: localRequirements(graph),
   };
 }
 
@@ -320,6 +353,11 @@ export interface ElementCounts {
   negative: Int32Array;
   /** most aromatic bonds on one atom */
   aromaticDegree: number;
+  /** per atom: its bonds as (bond type * 128 + neighbour element) */
+  neighbourKeys: number[][];
+  graph: MolGraph;
+  /** atom indices per element */
+  byElement: Map<number, number[]>;
 }
 
 export function elementCounts(g: MolGraph): ElementCounts {
@@ -347,7 +385,21 @@ export function elementCounts(g: MolGraph): ElementCounts {
   }
   let aromaticDegree = 0;
   for (const n of aromaticBonds) if (n > aromaticDegree) aromaticDegree = n;
+  const neighbourKeys: number[][] = Array.from({ length: g.numAtoms }, () => []);
+  const byElement = new Map<number, number[]>();
+  for (let i = 0; i < g.numAtoms; i++) {
+    const list = byElement.get(g.z[i]);
+    if (list) list.push(i);
+    else byElement.set(g.z[i], [i]);
+    for (const b of g.atomBonds[i]) {
+      const o = g.bondBegin[b] === i ? g.bondEnd[b] : g.bondBegin[b];
+      neighbourKeys[i].push(g.bondType[b] * 128 + (g.z[o] & 127));
+    }
+  }
   return {
+    neighbourKeys,
+    graph: g,
+    byElement,
     aliphatic,
     aromatic,
     bondKeys,
@@ -384,5 +436,22 @@ export function mayMatch(screen: Screen, c: ElementCounts): boolean {
     if (!alternatives.some((a) => available(c, a.z, a.aromatic) > 0)) return false;
   }
   for (const keys of screen.bondKeys) if (!keys.some((k) => c.bondKeys.has(k))) return false;
+  for (const req of screen.local) if (!someAtomOffers(req, c)) return false;
   return true;
+}
+
+function someAtomOffers(req: LocalRequirement, c: ElementCounts): boolean {
+  const g = c.graph;
+  for (const alt of req.alternatives) {
+    for (const i of c.byElement.get(alt.z) ?? []) {
+      if (alt.aromatic !== 2 && g.aromatic[i] !== alt.aromatic) continue;
+      if (req.charge !== 0 && Math.sign(g.charge[i]) !== req.charge) continue;
+      const keys = c.neighbourKeys[i];
+      if (keys.length < req.degree) continue;
+      if (req.neighbours.every((n) => keys.some((k) => n.types.includes(k >> 7) && n.elements.includes(k & 127)))) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
