@@ -47,6 +47,34 @@ describe('molscape import', () => {
     expect(r.out).toMatch(/imported: +2/);
   });
 
+  it('stops on SIGTERM: the import is cancelled, its collection removed, exit code 130', async () => {
+    const path = new URL('../../../shared/data/zinc250k/valid.smi.gz', import.meta.url).pathname;
+    const child = spawn(process.execPath, [new URL('./bin.mjs', import.meta.url).pathname, 'import', path, '-w', 'term.sqlite'], { cwd: tmp.dir });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    // wait until the collection is there, then ask the CLI to stop
+    const { openWorkspace } = await import('../../main/store/db.ts');
+    const { existsSync } = await import('node:fs');
+    for (const end = Date.now() + 60_000; ; ) {
+      if (Date.now() > end) throw new Error('the import never started');
+      if (existsSync(tmp.file('term.sqlite'))) {
+        const db = openWorkspace(tmp.file('term.sqlite'));
+        const n = (db.prepare('SELECT count(*) AS n FROM molecules').get() as { n: number }).n;
+        db.close();
+        if (n > 0) break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGTERM');
+    expect(await code).toBe(130);
+    expect(stderr).toMatch(/Interrupted/);
+    const db = openWorkspace(tmp.file('term.sqlite'));
+    expect(db.prepare('SELECT count(*) AS n FROM collections').get()).toEqual({ n: 0 });
+    expect(db.prepare("SELECT status FROM jobs WHERE kind = 'import'").get()).toEqual({ status: 'cancelled' });
+    db.close();
+  });
+
   it('exits 1 when nothing was imported: every line bad, or no such file', async () => {
     writeFileSync(tmp.file('bad.smi'), 'C1CC\nc1cccc1\n');
     const [bad, missing] = await Promise.all([molscape('import', 'bad.smi', '-w', 'ws2.sqlite', '--no-properties'), molscape('import', 'nowhere.smi', '-w', 'ws3.sqlite')]);

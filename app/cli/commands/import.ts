@@ -57,7 +57,9 @@ async function runImport(file: string, opts: ImportOptions): Promise<number> {
     process.stderr.write('Interrupted: stopping the import...\n');
     void core.close();
   };
+  // Ctrl-C or a polite kill: cancel the jobs (the half-written collection is removed) and exit 130
   process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
   try {
     let jobId: number;
     try {
@@ -95,6 +97,7 @@ async function runImport(file: string, opts: ImportOptions): Promise<number> {
     return result.imported > 0 ? EXIT_OK : EXIT_NOTHING;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
     await core.close();
   }
 }
