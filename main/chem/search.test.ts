@@ -90,5 +90,6 @@ describe('substructure search', () => {
     expect(() => index.substructure('C(((')).toThrow(QueryError);
     expect(() => index.substructure('C(((')).toThrow(/C\(\(\(/);
     expect(() => index.similar('  ', 3)).toThrow(QueryError);
+    expect(() => index.similar('[C;R]', 3)).toThrow(/Not a valid SMILES/);
   });
 });

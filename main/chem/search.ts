@@ -2,7 +2,7 @@
 // (radius 2, 2048 bits), and substructure search with a SMARTS or SMILES query through RDKit's
 // SubstructLibrary, which screens with pattern fingerprints before matching. Build a MoleculeIndex once per
 // set and query it many times; dispose() frees the RDKit side.
-import { parseMol, rdkit, rdkitGeneration } from './rdkit.ts';
+import { parseMol, parseMolFast, rdkit, rdkitGeneration } from './rdkit.ts';
 import type { JSMol } from './rdkit.ts';
 import { FP_WORDS, morganFingerprint, popcount, popcount32 } from './fingerprint.ts';
 
@@ -66,7 +66,7 @@ export class MoleculeIndex {
     const index = new MoleculeIndex([...smiles]);
     if (options.substructure !== false) index.lib = new (rdkit().SubstructLibrary)();
     for (let i = 0; i < smiles.length; i++) {
-      const mol = parseMol(smiles[i]);
+      const mol = parseMolFast(smiles[i]);
       if (!mol) {
         index.invalid.push(i);
         continue;
@@ -88,7 +88,9 @@ export class MoleculeIndex {
 
   /** The k most similar molecules to the query SMILES, best first (ties by position). */
   similar(query: string, k: number, minSimilarity = 0): SimilarityHit[] {
-    const mol = parseQuery(query);
+    // a fingerprint needs a molecule: SMARTS makes no sense here
+    const mol = query.trim() === '' ? null : parseMol(query.trim());
+    if (!mol) throw new QueryError(`Not a valid SMILES: ${query.trim().slice(0, 200) || '(empty)'}`);
     let q: Uint32Array;
     try {
       q = morganFingerprint(mol);
