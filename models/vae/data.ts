@@ -2,6 +2,7 @@
 // (CSV or TSV with a header; first column the SMILES, then one column per property) joined by SMILES string.
 // Properties are normalized to mean 0, standard deviation 1 over the training set; the normalization goes into
 // the bundle so predictions can be turned back into real units.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import type { VaeExample } from './model.ts';
@@ -94,7 +95,6 @@ export function buildExamples(
 }
 
 /** SHA-256 of a file's bytes, hex. */
-export async function sha256File(file: string): Promise<string> {
-  const { createHash } = await import('node:crypto');
+export function sha256File(file: string): string {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }

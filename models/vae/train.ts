@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Graph } from '../graph/builder.ts';
-import { createSession, tensor } from '../graph/ort.ts';
+import { createSession } from '../graph/ort.ts';
 import type { ort } from '../graph/ort.ts';
 import { toOnnx } from '../graph/writer.ts';
 import { readCheckpoint } from '../train/checkpoint.ts';
@@ -112,7 +112,7 @@ async function startRun(cfg: VaeTrainConfig): Promise<RunInfo> {
   return {
     config: cfg, model, vocabulary: vocabulary.toJSON(), normalization,
     data: {
-      file: path.basename(cfg.data), sha256: await sha256File(cfg.data), molecules: data.smiles.length,
+      file: path.basename(cfg.data), sha256: sha256File(cfg.data), molecules: data.smiles.length,
       used: data.smiles.length - problems.length, problems: problems.length,
       firstProblems: problems.slice(0, 20).map((p) => `line ${data.lines[p.index ?? 0]}: ${p.message}`),
     },
@@ -252,9 +252,4 @@ export async function trainVae(dir: string, config: VaeTrainConfig, o: TrainVaeO
   }
   const weights = state ? state.snapshot().params : readCheckpoint(files.checkpoint).params;
   return { status, step, run, weights, curves: readCurves(dir) };
-}
-
-/** Trained weights as ORT tensors keyed by name (for a validation pass outside the driver). */
-export function weightTensors(weights: Map<string, Float32Array>, shapes: Map<string, number[]>): Map<string, ort.Tensor> {
-  return new Map([...weights].map(([k, v]) => [k, tensor('float32', v, shapes.get(k) ?? [v.length])]));
 }
