@@ -84,6 +84,9 @@ describe('substructure search', () => {
   it('stops at maxResults and works one-shot', () => {
     expect(index.substructure('c1ccccc1', { maxResults: 5 })).toHaveLength(5);
     expect(substructureSearch(['CCO', 'c1ccccc1O', 'nope'], 'O')).toEqual([0, 1]);
+    // as SMARTS 'O' is an aliphatic oxygen only... which both have; '[OH]c' tells them apart
+    expect(index.substructure('[OH]c', { kind: 'smarts' }).length).toBeGreaterThan(0);
+    expect(() => index.substructure('[OH]c', { kind: 'smiles' })).toThrow(QueryError);
   });
 
   it('says which query is bad instead of crashing', () => {

@@ -25,11 +25,16 @@ export class QueryError extends Error {}
  * Parse a search query: SMILES first (a molecule is matched by element, charge, aromaticity and bonds),
  * then SMARTS. Throws a QueryError naming the query when neither parses.
  */
-export function parseQuery(query: string): JSMol {
+export type QueryKind = 'auto' | 'smiles' | 'smarts';
+
+export function parseQuery(query: string, kind: QueryKind = 'auto'): JSMol {
   const text = query.trim();
   if (text === '') throw new QueryError('Empty query: give a SMILES or SMARTS.');
-  const asSmiles = parseMol(text);
-  if (asSmiles) return asSmiles;
+  if (kind !== 'smarts') {
+    const asSmiles = parseMol(text);
+    if (asSmiles) return asSmiles;
+    if (kind === 'smiles') throw new QueryError(`Not a valid SMILES: ${text.slice(0, 200)}`);
+  }
   let q: JSMol | null = null;
   try {
     q = rdkit().get_qmol(text);
@@ -38,7 +43,7 @@ export function parseQuery(query: string): JSMol {
   }
   if (q && q.is_valid()) return q;
   q?.delete();
-  throw new QueryError(`Not a valid SMILES or SMARTS: ${text.slice(0, 200)}`);
+  throw new QueryError(`Not a valid ${kind === 'smarts' ? 'SMARTS' : 'SMILES or SMARTS'}: ${text.slice(0, 200)}`);
 }
 
 export class MoleculeIndex {
@@ -128,12 +133,12 @@ export class MoleculeIndex {
   }
 
   /** Positions of the molecules containing the query (SMILES or SMARTS), in input order. */
-  substructure(query: string, options: { maxResults?: number; useChirality?: boolean } = {}): number[] {
+  substructure(query: string, options: { maxResults?: number; useChirality?: boolean; kind?: QueryKind } = {}): number[] {
     if (!this.lib) throw new Error('This index was built without substructure search.');
     if (this.generation !== rdkitGeneration()) throw new Error('RDKit was reloaded since this index was built: build it again.');
     const maxResults = options.maxResults ?? this.size;
     if (maxResults <= 0 || this.libToInput.length === 0) return [];
-    const q = parseQuery(query);
+    const q = parseQuery(query, options.kind);
     try {
       let found: number[];
       try {
