@@ -2,7 +2,7 @@
 // (../shared/fixtures/chem-golden.jsonl), computed with the RDKit WASM 2026.09 in this process.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRDKit, parseMol, withMol } from './rdkit.ts';
-import { PROPERTY_DEFS, PROPERTY_KEYS, computeProperties, emptyProperties } from './properties.ts';
+import { PROPERTY_DEFS, PROPERTY_KEYS, computeProperties, emptyProperties, propertiesOf } from './properties.ts';
 import type { Properties } from './properties.ts';
 import { goldenRows } from './test-data.ts';
 import type { GoldenRow } from './test-data.ts';
@@ -130,6 +130,14 @@ describe('the panel', () => {
       expect(Object.keys(p).sort()).toEqual([...PROPERTY_KEYS].sort());
       expect(Object.entries(p).filter(([, v]) => v === null)).toEqual([]);
     }
+  });
+
+  it('propertiesOf gives the panel for text, or the reason there is none', () => {
+    const ok = propertiesOf('CCO');
+    expect('properties' in ok && ok.properties.heavy_atoms).toBe(3);
+    expect(propertiesOf('')).toEqual({ error: 'empty structure' });
+    expect(propertiesOf('C'.repeat(900))).toEqual({ error: expect.stringMatching(/too large/) });
+    expect(propertiesOf('C1CC')).toEqual({ error: expect.stringMatching(/could not parse/) });
   });
 
   it('never throws on unusual molecules and keeps what it can compute', () => {

@@ -2,7 +2,7 @@
 // QED with its eight inputs, SA score, penalized logP, rule-of-five and Veber, PAINS. The import job calls
 // computeProperties on an already parsed molecule; the caller owns (and deletes) the molecule. A part that
 // fails leaves its keys null and the rest is still returned: one odd molecule never stops an import.
-import { noteRDKitFault } from './rdkit.ts';
+import { inputProblem, noteRDKitFault, parseMolFast } from './rdkit.ts';
 import type { JSMol } from './rdkit.ts';
 import { atomCounts, largestRingSize, molGraph } from './mol-graph.ts';
 import type { AtomCounts, MolGraph } from './mol-graph.ts';
@@ -140,4 +140,20 @@ function saPart(out: Properties, d: RDKitDescriptors, g: MolGraph): void {
   });
   out.sa = sa;
   out.penalized_logp = d.CrippenClogP - sa - Math.max(largestRingSize(g) - 6, 0);
+}
+
+/**
+ * The panel for a SMILES or molblock, or why there is none (empty, too large for the WASM, or refused by
+ * RDKit): for callers that hold text rather than a parsed molecule.
+ */
+export function propertiesOf(structure: string): { properties: Properties } | { error: string } {
+  const problem = inputProblem(structure);
+  if (problem) return { error: problem };
+  const mol = parseMolFast(structure);
+  if (!mol) return { error: 'RDKit could not parse the structure' };
+  try {
+    return { properties: computeProperties(mol) };
+  } finally {
+    mol.delete();
+  }
 }
