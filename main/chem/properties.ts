@@ -62,29 +62,32 @@ export function computeProperties(mol: JSMol): Properties {
     g = molGraph(mol);
   });
   if (d) descriptorPart(out, d);
-  if (g) {
-    const graph: MolGraph = g;
-    out.largest_ring = largestRingSize(graph);
-    const target = matchTarget(mol, graph);
-    const counts = atomCounts(graph);
-    attempt(() => {
-      // RDKit's NumHBA as it was up to 2023 (the definition behind the reference data and published
-      // ZINC/QED numbers): 2024+ no longer counts an aromatic o/s next to a ring n (a thiazole S)
-      out.hba = hbaCount(graph, counts);
-      if (d) out.lipinski_violations = lipinskiViolations(d, out.hba);
-    });
-    if (d) {
-      const desc: RDKitDescriptors = d;
-      attempt(() => qedPart(out, desc, graph, target, counts));
-      attempt(() => saPart(out, desc, graph));
-      attempt(() => {
-        const names = painsMatches(target);
-        out.pains_count = names.length;
-        out.pains = names.join(', ');
-      });
-    }
-  }
+  const graph: MolGraph | null = g;
+  if (graph) attempt(() => graphPart(out, mol, graph, d));
   return out;
+}
+
+/** Everything computed on the molecule graph; each part on its own, so one failure costs only its keys. */
+function graphPart(out: Properties, mol: JSMol, graph: MolGraph, d: RDKitDescriptors | null): void {
+  out.largest_ring = largestRingSize(graph);
+  const target = matchTarget(mol, graph);
+  const counts = atomCounts(graph);
+  attempt(() => {
+    // RDKit's NumHBA as it was up to 2023 (the definition behind the reference data and published
+    // ZINC/QED numbers): 2024+ no longer counts an aromatic o/s next to a ring n (a thiazole S)
+    out.hba = hbaCount(graph, counts);
+    if (d) out.lipinski_violations = lipinskiViolations(d, out.hba);
+  });
+  if (d) {
+    const desc: RDKitDescriptors = d;
+    attempt(() => qedPart(out, desc, graph, target, counts));
+    attempt(() => saPart(out, desc, graph));
+    attempt(() => {
+      const names = painsMatches(target);
+      out.pains_count = names.length;
+      out.pains = names.join(', ');
+    });
+  }
 }
 
 /** Rule-of-five violations: MW > 500, cLogP > 5, HBD > 5, HBA > 10. */
