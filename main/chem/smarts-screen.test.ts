@@ -28,7 +28,13 @@ describe('reading requirements from SMARTS', () => {
     expect(atomRequirements('[$([N;+0;X3]);!$(NC=O)]')[0]).toEqual([{ z: 7, aromatic: 0 }]);
     expect(atomRequirements('[!#6]')[0]).toBeNull();
     expect(atomRequirements('[H]')[0]).toBeNull();
-    expect(atomRequirements('[CH2]')[0]).toEqual([{ z: 6, aromatic: 0 }]);
+    expect(atomRequirements('[CH2]')[0]).toEqual([{ z: 6, aromatic: 0, h: 2 }]);
+    expect(atomRequirements('[C;H1]')[0]).toEqual([{ z: 6, aromatic: 0, h: 1 }]);
+    expect(atomRequirements('[#6&H0]')[0]).toEqual([{ z: 6, aromatic: 2, h: 0 }]);
+    expect(atomRequirements('[NH3+]')[0]).toEqual([{ z: 7, aromatic: 0, h: 3 }]);
+    expect(atomRequirements('[#7;!H0]')[0]).toEqual([{ z: 7, aromatic: 2 }]);
+    expect(atomRequirements('[CX4H2]')[0]).toEqual([{ z: 6, aromatic: 0 }]);
+    expect(atomRequirements('[15N]')[0]).toEqual([{ z: 7, aromatic: 0, isotope: 15 }]);
     expect(atomRequirements('[R0;D2]')[0]).toBeNull();
     expect(atomRequirements('*')[0]).toBeNull();
   });
@@ -54,6 +60,8 @@ describe('reading requirements from SMARTS', () => {
     expect(screenFor('[#6]=S').bondKeys).toHaveLength(1);
     expect(screenFor('C~S').bondKeys).toHaveLength(0);
     expect(screenFor('C=,:N').bondKeys[0]).toHaveLength(2);
+    expect(screenFor('C=!@N').bondKeys[0]).toHaveLength(1);
+    expect(screenFor('C!=N').bondKeys).toHaveLength(0);
   });
 });
 

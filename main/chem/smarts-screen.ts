@@ -9,10 +9,12 @@
 import { atomicNumber } from './elements.ts';
 import type { MolGraph } from './mol-graph.ts';
 
-/** aromatic: 0 aliphatic only, 1 aromatic only, 2 either */
+/** aromatic: 0 aliphatic only, 1 aromatic only, 2 either; h: total H count, isotope: mass number, when given */
 export interface AtomAlternative {
   z: number;
   aromatic: 0 | 1 | 2;
+  h?: number;
+  isotope?: number;
 }
 /** One query atom: it must be one of these alternatives; null when the SMARTS does not say. */
 export type AtomRequirement = AtomAlternative[] | null;
@@ -63,11 +65,34 @@ function termRequirement(term: string): AtomRequirement {
     // a recursive SMARTS describes the atom itself through its first atom
     return atomRequirements(term.slice(2, -1))[0] ?? null;
   }
-  const number = /^#(\d+)/.exec(term);
-  if (number) return [{ z: Number(number[1]), aromatic: 2 }];
-  const symbol = leadingElement(term);
-  if (symbol) return [symbolAlternative(symbol)];
-  return null;
+  const iso = /^(\d+)/.exec(term);
+  const isotope = iso ? Number(iso[1]) : undefined;
+  const rest = iso ? term.slice(iso[1].length) : term;
+  let alt: AtomAlternative | null = null;
+  let after = '';
+  const number = /^#(\d+)/.exec(rest);
+  if (number) {
+    alt = { z: Number(number[1]), aromatic: 2 };
+    after = rest.slice(number[0].length);
+  } else {
+    const symbol = leadingElement(rest);
+    if (symbol) {
+      alt = symbolAlternative(symbol);
+      after = rest.slice(symbol.length);
+    }
+  }
+  if (!alt) return null;
+  if (isotope !== undefined) alt.isotope = isotope;
+  // 'CH1', 'NH3+': an H count right after the element (anything fancier is left open)
+  const h = /^H(\d*)(?:[+-]\d*)?$/.exec(after);
+  if (h) alt.h = h[1] === '' ? 1 : Number(h[1]);
+  return [alt];
+}
+
+/** The H count a term states on its own ('H', 'H2'), else undefined. */
+function hCountTerm(term: string): number | undefined {
+  const h = /^H(\d*)$/.exec(term);
+  return h ? (h[1] === '' ? 1 : Number(h[1])) : undefined;
 }
 
 /** The text without its recursive $(...) parts. */
@@ -115,25 +140,34 @@ export function bracketChargeSign(content: string): -1 | 0 | 1 {
 
 function bracketRequirement(content: string): AtomRequirement {
   let best: AtomRequirement = null;
+  let partH: number | undefined;
+  const parts = splitTop(content, ';');
   // ';' is a low-precedence AND: any one part that constrains the element is a necessary condition
-  for (const part of splitTop(content, ';')) {
+  for (let p = 0; p < parts.length; p++) {
+    const part = parts[p];
+    // a part that is only an H count ('[C;H1]'); a lone first 'H' would be the element hydrogen
+    if (p > 0 && hCountTerm(part) !== undefined) partH = hCountTerm(part);
     const alternatives: AtomAlternative[] = [];
     let known = true;
     for (const alt of splitTop(part, ',')) {
       let altReq: AtomRequirement = null;
-      for (const term of splitTop(alt, '&')) {
-        altReq = termRequirement(term);
-        if (altReq) break;
-      }
+      let termH: number | undefined;
+      splitTop(alt, '&').forEach((term, t) => {
+        if (!altReq) altReq = termRequirement(term);
+        if (t > 0 && hCountTerm(term) !== undefined) termH = hCountTerm(term);
+      });
       if (!altReq) {
         known = false;
         break;
       }
-      alternatives.push(...altReq);
+      const reqs: AtomAlternative[] = altReq;
+      alternatives.push(...reqs.map((a) => (termH !== undefined && a.h === undefined ? { ...a, h: termH } : a)));
     }
     if (known && alternatives.length > 0 && (!best || alternatives.length < best.length)) best = alternatives;
   }
-  return best;
+  const chosen: AtomRequirement = best;
+  if (chosen && partH !== undefined) return chosen.map((a) => (a.h === undefined ? { ...a, h: partH } : a));
+  return chosen;
 }
 
 /** A query bond: its two atoms (indices into the atom list) and the bond types it accepts (null: any). */
@@ -147,8 +181,12 @@ const BOND_CHARS = '-=#:~@!/\\,;&';
 const BOND_TYPE: Record<string, number[]> = { '-': [1], '=': [2], '#': [3], ':': [12] };
 
 /** The bond types a SMARTS bond expression accepts; implicit means single or aromatic. */
-function bondTypes(expr: string): number[] | null {
-  if (expr === '') return [1, 12];
+function bondTypes(raw: string): number[] | null {
+  if (raw === '') return [1, 12];
+  // ring / chain conditions ('@', '!@') do not change which types are accepted
+  const expr = raw.replace(/!?@/g, '').replace(/^[;&]+|[;&]+$/g, '');
+  if (expr === '') return null;
+  if (expr.includes('!')) return null;
   if (expr.includes(',')) {
     // '=,:' and the like: the union of plain types, anything fancier accepts any bond
     const alts = expr.split(',');
@@ -275,7 +313,10 @@ function localRequirements(graph: ReturnType<typeof queryGraph>): LocalRequireme
       const other = graph.atoms[a === i ? b : a];
       if (types && other) neighbours.push({ types, elements: [...new Set(other.map((x) => x.z))] });
     }
-    if (neighbours.length > 0 || degree >= 3) out.push({ alternatives, charge: graph.charges[i], degree, neighbours });
+    const specific = alternatives.every((a) => a.h !== undefined || a.isotope !== undefined);
+    if (neighbours.length > 0 || degree >= 3 || specific) {
+      out.push({ alternatives, charge: graph.charges[i], degree, neighbours });
+    }
   });
   // the most demanding first, and a few are enough: this runs for every molecule
   return out.sort((x, y) => y.neighbours.length + y.degree - (x.neighbours.length + x.degree)).slice(0, 4);
@@ -355,6 +396,8 @@ export interface ElementCounts {
   aromaticDegree: number;
   /** per atom: its bonds as (bond type * 128 + neighbour element) */
   neighbourKeys: number[][];
+  /** per atom: total H count, H atoms in the graph included (what SMARTS H<n> tests) */
+  h: Int32Array;
   graph: MolGraph;
   /** atom indices per element */
   byElement: Map<number, number[]>;
@@ -396,8 +439,14 @@ export function elementCounts(g: MolGraph): ElementCounts {
       neighbourKeys[i].push(g.bondType[b] * 128 + (g.z[o] & 127));
     }
   }
+  const h = new Int32Array(g.numAtoms);
+  for (let i = 0; i < g.numAtoms; i++) {
+    h[i] = g.hs[i];
+    for (const k of neighbourKeys[i]) if ((k & 127) === 1) h[i]++;
+  }
   return {
     neighbourKeys,
+    h,
     graph: g,
     byElement,
     aliphatic,
@@ -445,6 +494,8 @@ function someAtomOffers(req: LocalRequirement, c: ElementCounts): boolean {
   for (const alt of req.alternatives) {
     for (const i of c.byElement.get(alt.z) ?? []) {
       if (alt.aromatic !== 2 && g.aromatic[i] !== alt.aromatic) continue;
+      if (alt.h !== undefined && c.h[i] !== alt.h) continue;
+      if (alt.isotope !== undefined && g.isotope[i] !== alt.isotope) continue;
       if (req.charge !== 0 && Math.sign(g.charge[i]) !== req.charge) continue;
       const keys = c.neighbourKeys[i];
       if (keys.length < req.degree) continue;
