@@ -43,6 +43,13 @@ describe('ChemPool', () => {
     expect(r.canonical[0]).toBe('CO');
   });
 
+  it('refuses a structure too large for RDKit\'s WebAssembly with the reason, and goes on', async () => {
+    const r = await pool.canonicalize(['C'.repeat(2000), '', 'CCO']);
+    expect(r.errors[0]).toMatch(/too large: 2000 atoms/);
+    expect(r.errors[1]).toMatch(/empty/);
+    expect(r.canonical).toEqual([null, null, 'CCO']);
+  });
+
   it('computes properties, null where the SMILES does not parse', async () => {
     const r = await pool.properties(['CCO', 'C1CC']);
     expect(r.props[0]?.mol_wt).toBeCloseTo(46.07, 1);

@@ -32,7 +32,8 @@ export class ChemPool {
     worker.on('message', (r: ChemTaskResult) => {
       const p = slot.pending.get(r.seq);
       slot.pending.delete(r.seq);
-      p?.resolve(r);
+      if (r.op === 'error') p?.reject(new Error(`A chemistry thread failed on a batch: ${r.message}`));
+      else p?.resolve(r);
     });
     const failAll = (err: Error) => {
       for (const p of slot.pending.values()) p.reject(err);

@@ -3,4 +3,5 @@ export type ChemTask = { op: 'canonicalize'; seq: number; structures: string[] }
 
 export type ChemTaskResult =
   | { op: 'canonicalize'; seq: number; canonical: (string | null)[]; errors: (string | null)[] }
-  | { op: 'properties'; seq: number; props: (Record<string, number | string | boolean | null> | null)[] };
+  | { op: 'properties'; seq: number; props: (Record<string, number | string | boolean | null> | null)[] }
+  | { op: 'error'; seq: number; message: string };

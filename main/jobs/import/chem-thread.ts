@@ -2,44 +2,53 @@
 // for the properties job, one batch per message. Two of these keep both cores busy while the job's main
 // thread reads the file and writes SQLite.
 import { parentPort } from 'node:worker_threads';
-import { loadRDKit, parseMol, type JSMol } from '../../chem/rdkit.ts';
+import { loadRDKit, noteRDKitFault, parseMol, parseMolFast, rdkitGeneration, type JSMol } from '../../chem/rdkit.ts';
 import { rdkitFailureReason } from './failure-reason.ts';
 import type { ChemTask, ChemTaskResult } from './chem-tasks.ts';
 
-const ready = loadRDKit();
+let generation = -1;
 
 /**
- * RDKit's parser ends by removing explicit hydrogen atoms, which sanitizes the molecule a second time: about
- * a third of the import's time. A SMILES without a hydrogen atom of its own ([H], [2H]; not the H count of
- * [nH] or [C@H]) has nothing to remove, so it is parsed without that step; the canonical SMILES is the same
- * (checked on 30k ZINC and MoleculeNet structures). Anything else, molblocks included, takes the full path.
+ * Waits for RDKit when it is not there: at start, and after a WebAssembly trap made main/chem drop the
+ * instance and load a fresh one (the molecule that trapped is reported; the batch goes on).
  */
-const EXPLICIT_H_ATOM = /\[\d*H(?![a-z])/;
-const NO_REMOVE_HS = { removeHs: false };
-
-function parseForCanonical(structure: string) {
-  return structure.includes('\n') || EXPLICIT_H_ATOM.test(structure) ? parseMol(structure) : parseMol(structure, NO_REMOVE_HS);
+async function rdkitReady(): Promise<void> {
+  if (generation === rdkitGeneration()) return;
+  await loadRDKit();
+  generation = rdkitGeneration();
 }
 
-function canonicalize(structures: string[]): { canonical: (string | null)[]; errors: (string | null)[] } {
+function release(mol: JSMol): void {
+  try {
+    mol.delete();
+  } catch (err) {
+    noteRDKitFault(err);
+  }
+}
+
+async function canonicalize(structures: string[]): Promise<{ canonical: (string | null)[]; errors: (string | null)[] }> {
   const canonical: (string | null)[] = new Array(structures.length).fill(null);
   const errors: (string | null)[] = new Array(structures.length).fill(null);
-  structures.forEach((s, i) => {
-    const mol = parseForCanonical(s);
+  for (let i = 0; i < structures.length; i++) {
+    await rdkitReady();
+    const s = structures[i];
+    // no second sanitization where there is no explicit H atom to remove: the same canonical SMILES, sooner
+    const mol = parseMolFast(s);
     if (!mol) {
-      errors[i] = rdkitFailureReason(s);
-      return;
+      errors[i] = generation === rdkitGeneration() ? rdkitFailureReason(s) : 'RDKit failed on this structure (the toolkit was restarted)';
+      continue;
     }
     try {
       const smiles = mol.get_smiles();
       if (smiles) canonical[i] = smiles;
       else errors[i] = 'empty structure (no atoms)';
     } catch (err) {
+      noteRDKitFault(err);
       errors[i] = `RDKit could not write a canonical SMILES: ${(err as Error).message}`;
     } finally {
-      mol.delete();
+      release(mol);
     }
-  });
+  }
   return { canonical, errors };
 }
 
@@ -49,24 +58,34 @@ let computeProperties: ComputeProperties | null = null;
 
 async function properties(smiles: string[]): Promise<(Record<string, number | string | boolean | null> | null)[]> {
   computeProperties ??= (await import('../../chem/properties.ts')).computeProperties;
-  const compute = computeProperties;
-  return smiles.map((s) => {
+  const out: (Record<string, number | string | boolean | null> | null)[] = [];
+  for (const s of smiles) {
+    await rdkitReady();
     const mol = parseMol(s);
-    if (!mol) return null;
-    try {
-      return compute(mol);
-    } catch {
-      return null;
-    } finally {
-      mol.delete();
+    if (!mol) {
+      out.push(null);
+      continue;
     }
-  });
+    try {
+      out.push(computeProperties(mol));
+    } catch (err) {
+      noteRDKitFault(err);
+      out.push(null);
+    } finally {
+      release(mol);
+    }
+  }
+  return out;
 }
 
 parentPort!.on('message', async (task: ChemTask) => {
-  await ready;
   let result: ChemTaskResult;
-  if (task.op === 'canonicalize') result = { op: 'canonicalize', seq: task.seq, ...canonicalize(task.structures) };
-  else result = { op: 'properties', seq: task.seq, props: await properties(task.smiles) };
+  try {
+    if (task.op === 'canonicalize') result = { op: 'canonicalize', seq: task.seq, ...(await canonicalize(task.structures)) };
+    else result = { op: 'properties', seq: task.seq, props: await properties(task.smiles) };
+  } catch (err) {
+    // a bug or a toolkit that cannot load: this batch fails with the reason, the thread stays up
+    result = { op: 'error', seq: task.seq, message: (err as Error)?.message ?? String(err) };
+  }
   parentPort!.postMessage(result);
 });
