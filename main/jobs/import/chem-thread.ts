@@ -30,7 +30,7 @@ async function canonicalize(structures: string[]): Promise<{ canonical: (string 
   const canonical: (string | null)[] = new Array(structures.length).fill(null);
   const errors: (string | null)[] = new Array(structures.length).fill(null);
   for (let i = 0; i < structures.length; i++) {
-    await rdkitReady();
+    if (generation !== rdkitGeneration()) await rdkitReady();
     const s = structures[i];
     // no second sanitization where there is no explicit H atom to remove: the same canonical SMILES, sooner
     const mol = parseMolFast(s);
@@ -60,7 +60,7 @@ async function properties(smiles: string[]): Promise<(Record<string, number | st
   computeProperties ??= (await import('../../chem/properties.ts')).computeProperties;
   const out: (Record<string, number | string | boolean | null> | null)[] = [];
   for (const s of smiles) {
-    await rdkitReady();
+    if (generation !== rdkitGeneration()) await rdkitReady();
     const mol = parseMol(s);
     if (!mol) {
       out.push(null);
