@@ -276,6 +276,10 @@ export function atomRequirements(smarts: string): AtomRequirement[] {
 export interface Screen {
   /** [z, aromatic (0|1|2), count] for atoms with a single alternative */
   needs: [number, 0 | 1 | 2, number][];
+  /** bit z set for every element the query needs for sure: one AND rejects most queries */
+  elementMask: Uint32Array;
+  /** needs summed per element, whatever the aromaticity: [z, count] */
+  elementTotals: [number, number][];
   /** atoms with several alternatives: at least one of each list must be present */
   anyOf: AtomAlternative[][];
   /** per query bond with known ends and type: the molecule must have a bond with one of these keys */
@@ -352,6 +356,8 @@ export function screenFor(smarts: string): Screen {
     }
   }
   const needs: Screen['needs'] = [...tally].map(([key, count]) => [key >> 2, (key & 3) as 0 | 1 | 2, count]);
+  const totals = new Map<number, number>();
+  for (const [z, , count] of needs) totals.set(z, (totals.get(z) ?? 0) + count);
   const bondKeys: number[][] = [];
   for (const { a, b, types } of graph.bonds) {
     const ra = graph.atoms[a];
@@ -372,8 +378,12 @@ export function screenFor(smarts: string): Screen {
       aromaticBonds[b]++;
     }
   }
+  const elementMask = new Uint32Array(4);
+  for (const z of totals.keys()) if (z < 128) elementMask[z >> 5] |= 1 << (z & 31);
   return {
     needs,
+    elementMask,
+    elementTotals: [...totals],
     anyOf,
     bondKeys,
     needsThreeRing: hasTriangle(graph.atoms.length, graph.bonds),
@@ -396,6 +406,8 @@ export interface ElementCounts {
   aromaticDegree: number;
   /** per atom: its bonds as (bond type * 128 + neighbour element) */
   neighbourKeys: number[][];
+  /** bit z set for every element present */
+  elementMask: Uint32Array;
   /** per atom: total H count, H atoms in the graph included (what SMARTS H<n> tests) */
   h: Int32Array;
   graph: MolGraph;
@@ -444,7 +456,10 @@ export function elementCounts(g: MolGraph): ElementCounts {
     h[i] = g.hs[i];
     for (const k of neighbourKeys[i]) if ((k & 127) === 1) h[i]++;
   }
+  const elementMask = new Uint32Array(4);
+  for (let z = 0; z < 128; z++) if (aliphatic[z] + aromatic[z] > 0) elementMask[z >> 5] |= 1 << (z & 31);
   return {
+    elementMask,
     neighbourKeys,
     h,
     graph: g,
@@ -468,19 +483,18 @@ function available(c: ElementCounts, z: number, aromatic: 0 | 1 | 2): number {
 
 /** False only when the molecule cannot contain the query. */
 export function mayMatch(screen: Screen, c: ElementCounts): boolean {
+  const need = screen.elementMask;
+  const have = c.elementMask;
+  if ((need[0] & ~have[0]) | (need[1] & ~have[1]) | (need[2] & ~have[2]) | (need[3] & ~have[3])) return false;
   if (screen.needsThreeRing && !c.hasThreeRing) return false;
   if (screen.aromaticDegree > c.aromaticDegree) return false;
   for (const { sign, elements } of screen.charged) {
     const counts = sign > 0 ? c.positive : c.negative;
     if (elements ? !elements.some((z) => z < 128 && counts[z] > 0) : !counts.some((n) => n > 0)) return false;
   }
-  const perElement = new Map<number, number>();
-  for (const [z, aromatic, count] of screen.needs) {
-    if (available(c, z, aromatic) < count) return false;
-    perElement.set(z, (perElement.get(z) ?? 0) + count);
-  }
+  for (const [z, aromatic, count] of screen.needs) if (available(c, z, aromatic) < count) return false;
   // distinct query atoms map to distinct molecule atoms: aliphatic + aromatic + either, together
-  for (const [z, count] of perElement) if (available(c, z, 2) < count) return false;
+  for (const [z, count] of screen.elementTotals) if (available(c, z, 2) < count) return false;
   for (const alternatives of screen.anyOf) {
     if (!alternatives.some((a) => available(c, a.z, a.aromatic) > 0)) return false;
   }
