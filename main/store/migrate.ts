@@ -21,18 +21,24 @@ export function schemaVersion(db: Database.Database): number {
 /** Applies the pending migrations; returns the versions applied (empty when already current). */
 export function migrate(db: Database.Database, file: string, migrations: readonly Migration[] = allMigrations): number[] {
   const target = migrations.length ? migrations[migrations.length - 1].version : 0;
-  const current = schemaVersion(db);
-  if (current > target) throw new NewerWorkspaceError(file, current, target);
-  const pending = migrations.filter((m) => m.version > current);
-  if (!pending.length) return [];
-  db.transaction(() => {
-    for (const m of pending) {
-      db.exec(m.sql);
-      // user_version is set inside the transaction, so it rolls back with the schema if a later step fails.
-      db.pragma(`user_version = ${m.version}`);
-    }
-  }).immediate();
-  return pending.map((m) => m.version);
+  const check = (current: number) => {
+    if (current > target) throw new NewerWorkspaceError(file, current, target);
+    return migrations.filter((m) => m.version > current);
+  };
+  if (!check(schemaVersion(db)).length) return [];
+  // The version is read again under the write lock: another process (a job worker, a second window, the CLI)
+  // may have migrated the same new file between our first look and the lock, and must not be migrated twice.
+  return db
+    .transaction(() => {
+      const pending = check(schemaVersion(db));
+      for (const m of pending) {
+        db.exec(m.sql);
+        // user_version is set inside the transaction, so it rolls back with the schema if a later step fails.
+        db.pragma(`user_version = ${m.version}`);
+      }
+      return pending.map((m) => m.version);
+    })
+    .immediate();
 }
 
 export { SCHEMA_VERSION };
