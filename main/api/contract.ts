@@ -87,6 +87,37 @@ export const ImportSource = z.discriminatedUnion('kind', [
 ]);
 export type ImportSource = z.infer<typeof ImportSource>;
 
+/** One property's allowed range; either end may be left open. key: a property name or 'user:<column>'. */
+export const RangeFilter = z.object({
+  key: z.string().min(1).max(200),
+  min: z.number().optional(),
+  max: z.number().optional(),
+});
+/** Which molecules of a collection to show: all ranges hold (rows without a value fail) and the substructure matches. */
+export const MoleculeFilter = z.object({
+  ranges: z.array(RangeFilter).max(100).default([]),
+  /** SMARTS or SMILES */
+  substructure: z.string().min(1).max(2000).optional(),
+});
+export type MoleculeFilter = z.infer<typeof MoleculeFilter>;
+
+export const PropertyStat = z.object({
+  /** a property name or 'user:<column>' */
+  key: z.string(),
+  min: z.number(),
+  max: z.number(),
+  /** molecules with a numeric value for it */
+  count: z.number().int().nonnegative(),
+});
+export type PropertyStat = z.infer<typeof PropertyStat>;
+
+/** A search hit: the molecule and its Tanimoto similarity to the query (null for a substructure search). */
+export const SearchHit = MoleculeRow.extend({ similarity: z.number().nullable() });
+export type SearchHit = z.infer<typeof SearchHit>;
+
+export const ExportFormat = z.enum(['csv', 'sdf', 'smi']);
+export type ExportFormat = z.infer<typeof ExportFormat>;
+
 // ---- calls -----------------------------------------------------------------------------------------------
 
 const call = <A extends z.ZodType, R extends z.ZodType>(args: A, result: R, doc: string) => ({ args, result, doc });
@@ -105,6 +136,12 @@ export const calls = {
       name: z.string().min(1).max(200).optional(),
       /** Follow the import with the properties job (default true). */
       properties: z.boolean().optional(),
+      /** Keep only the largest fragment, stripping salts and solvents (default true; the stripped are counted). */
+      largestFragment: z.boolean().optional(),
+      /** Neutralize charges (default false). */
+      neutralize: z.boolean().optional(),
+      /** Drop molecules whose canonical SMILES is already in the collection (default true; counted). */
+      dropDuplicates: z.boolean().optional(),
     }),
     z.object({ jobId: Id }),
     'Start an import job: parse, canonicalize and store a collection; its properties follow in a second job.',
@@ -117,9 +154,44 @@ export const calls = {
       offset: z.number().int().nonnegative(),
       limit: z.number().int().positive().max(2000),
       sort: SortSpec.optional(),
+      /** only the molecules that pass; total counts those */
+      filter: MoleculeFilter.optional(),
     }),
     z.object({ total: z.number().int().nonnegative(), rows: z.array(MoleculeRow) }),
-    'A window of a collection, for the virtualized table.',
+    'A window of a collection, for the virtualized table (optionally filtered).',
+  ),
+  'collections.propertyStats': call(
+    z.object({ collectionId: Id }),
+    z.object({ stats: z.array(PropertyStat) }),
+    'Min, max and count of every numeric property and user column of a collection (bounds for the filter sliders).',
+  ),
+  'collections.createFromFilter': call(
+    z.object({ collectionId: Id, filter: MoleculeFilter, name: z.string().min(1).max(200) }),
+    Collection,
+    "A new collection (kind 'filtered') of the molecules that pass the filter, copied with their properties.",
+  ),
+  'collections.export': call(
+    z.object({
+      collectionId: Id,
+      format: ExportFormat,
+      /** where to write (desktop, CLI); left out in browser mode, where the content comes back instead */
+      path: z.string().min(1).max(4096).optional(),
+      filter: MoleculeFilter.optional(),
+    }),
+    z.object({
+      /** the file written, or null when the content is returned */
+      path: z.string().nullable(),
+      fileName: z.string(),
+      /** base64 of the file, when no path was given */
+      base64: z.string().nullable(),
+      count: z.number().int().nonnegative(),
+    }),
+    'Write a collection as CSV (SMILES, name, every property), SD file (2D coordinates, data fields) or SMILES.',
+  ),
+  'collections.joinValues': call(
+    z.object({ collectionId: Id, source: ImportSource }),
+    z.object({ matched: z.number().int().nonnegative(), unmatched: z.number().int().nonnegative(), columns: z.array(z.string()) }),
+    'Add the columns of a values file (CSV/TSV) to a collection as user columns, joined by name or id.',
   ),
   'collections.problems': call(
     z.object({ collectionId: Id, offset: z.number().int().nonnegative(), limit: z.number().int().positive().max(5000) }),
@@ -134,6 +206,18 @@ export const calls = {
     }),
     z.object({ svgs: z.array(z.string().nullable()) }),
     'RDKit SVG drawings, one per SMILES (null where RDKit cannot parse it).',
+  ),
+  'chem.search': call(
+    z.object({
+      collectionId: Id,
+      /** top-k similarity (Morgan r2, 2048 bits, Tanimoto) to this SMILES */
+      similar: z.string().min(1).max(2000).optional(),
+      top: z.number().int().positive().max(5000).default(50),
+      /** SMARTS or SMILES; with `similar`, only matching molecules are ranked */
+      substructure: z.string().min(1).max(2000).optional(),
+    }),
+    z.object({ rows: z.array(SearchHit), total: z.number().int().nonnegative() }),
+    'Similarity and/or substructure search over a collection: best first for similarity, file order otherwise (at most `top` rows).',
   ),
   'jobs.list': call(z.object({ limit: z.number().int().positive().max(500).default(50) }), z.array(Job), 'Recent jobs, newest first.'),
   'jobs.get': call(z.object({ id: Id }), Job, 'One job.'),

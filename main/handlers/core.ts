@@ -23,6 +23,7 @@ import { getJob, jobArgs, listJobs } from '../store/jobs.ts';
 import { countMolecules, listMolecules } from '../store/molecules.ts';
 import { countProblems, listProblems } from '../store/problems.ts';
 import { depict } from './depict.ts';
+import { chemHandlers } from './filter-handlers.ts';
 import { removeStaleUploads, resolveImportSource } from './import-source.ts';
 import type { CoreOptions, EventListener, LocalCore } from './types.ts';
 
@@ -127,6 +128,7 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
     },
 
     'chem.depict': async ({ smiles, width, height }) => ({ svgs: await depict(smiles, width, height) }),
+    ...chemHandlers(db, workspace),
 
     'jobs.list': async ({ limit }) => listJobs(db, limit),
     'jobs.get': async ({ id }) => getJob(db, id),
