@@ -5,6 +5,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { importCommand } from './commands/import.ts';
 import { decodeCommand } from './commands/decode.ts';
 import { encodeCommand } from './commands/encode.ts';
+import { evaluateCommand } from './commands/evaluate.ts';
 import { reconstructCommand } from './commands/reconstruct.ts';
 import { sampleCommand } from './commands/sample.ts';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
@@ -16,7 +17,7 @@ export function program(setExit: (code: number) => void): Command {
     .showHelpAfterError('(run molscape --help for usage)')
     .exitOverride();
   // addCommand does not pass settings down: the subcommand must also throw (not exit) on usage errors
-  for (const c of [importCommand(setExit), encodeCommand(setExit), decodeCommand(setExit), sampleCommand(setExit), reconstructCommand(setExit)]) p.addCommand(c.copyInheritedSettings(p));
+  for (const c of [importCommand(setExit), encodeCommand(setExit), decodeCommand(setExit), sampleCommand(setExit), reconstructCommand(setExit), evaluateCommand(setExit)]) p.addCommand(c.copyInheritedSettings(p));
   return p;
 }
 
