@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import { importCommand } from './commands/import.ts';
 import { decodeCommand } from './commands/decode.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { encodeCommand } from './commands/encode.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { reconstructCommand } from './commands/reconstruct.ts';
@@ -17,7 +18,7 @@ export function program(setExit: (code: number) => void): Command {
     .showHelpAfterError('(run molscape --help for usage)')
     .exitOverride();
   // addCommand does not pass settings down: the subcommand must also throw (not exit) on usage errors
-  for (const c of [importCommand(setExit), encodeCommand(setExit), decodeCommand(setExit), sampleCommand(setExit), reconstructCommand(setExit), evaluateCommand(setExit)]) p.addCommand(c.copyInheritedSettings(p));
+  for (const c of [importCommand(setExit), encodeCommand(setExit), decodeCommand(setExit), sampleCommand(setExit), reconstructCommand(setExit), evaluateCommand(setExit), doctorCommand(setExit)]) p.addCommand(c.copyInheritedSettings(p));
   return p;
 }
 
