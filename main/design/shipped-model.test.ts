@@ -1,0 +1,63 @@
+// The shipped model: every file matches the manifest's sha256, it loads on ONNX Runtime with RDKit, encodes
+// and decodes, samples reproducibly, and a damaged copy is refused with the file named.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BundleError, verifyBundle } from '../../models/vae/bundle.ts';
+import { tempDir } from '../store/test-util.ts';
+import { canonicalSmiles } from './canonical.ts';
+import { defaultModelDir } from './model-path.ts';
+import { ModelService } from './model-service.ts';
+
+const dir = defaultModelDir();
+let model: ModelService;
+const tmp = tempDir('molscape-model-');
+
+beforeAll(async () => {
+  model = await ModelService.open();
+});
+afterAll(async () => {
+  await model?.close();
+  tmp.remove();
+});
+
+describe('the shipped zinc250k bundle', () => {
+  it('lists every file with its sha256, and every file matches', () => {
+    const { manifest, files } = verifyBundle(dir);
+    const onDisk = fs.readdirSync(dir).filter((f) => f !== 'manifest.json').sort();
+    expect(Object.keys(manifest.files).sort()).toEqual(onDisk);
+    expect(files.size).toBe(onDisk.length);
+    expect(manifest.name).toBe('zinc250k');
+    expect(manifest.training.steps).toBeGreaterThan(0);
+  });
+
+  it('a copy with one byte changed is refused, naming the file', () => {
+    const copy = path.join(tmp.dir, 'copy');
+    fs.cpSync(dir, copy, { recursive: true });
+    const f = path.join(copy, 'decoder_step.onnx');
+    const b = fs.readFileSync(f);
+    b[b.length >> 1] ^= 0xff;
+    fs.writeFileSync(f, b);
+    expect(() => verifyBundle(copy)).toThrow(BundleError);
+    expect(() => verifyBundle(copy)).toThrow(/decoder_step\.onnx is corrupt/);
+  });
+
+  it('encodes, reports molecules it cannot express, and decodes rows in order', async () => {
+    const input = ['CCOC(=O)c1ccccc1', 'C[Xe]C', 'c1ccc2[nH]ccc2c1'];
+    const enc = await model.encode(input);
+    expect(enc.rows).toEqual([0, 2]);
+    expect(enc.problems).toHaveLength(1);
+    expect(enc.problems[0].token).toBe('[Xe]');
+    expect(enc.mu.length).toBe(2 * model.latent);
+    const dec = await model.decode(enc.mu, 2);
+    expect(dec).toHaveLength(2);
+    for (const d of dec) expect(d.valid).toBe(d.smiles !== null && canonicalSmiles(d.raw) === d.smiles);
+  });
+
+  it('samples the same molecules for the same seed, and valid-first decodes only valid ones', async () => {
+    const a = await model.sample(8, 11), b = await model.sample(8, 11);
+    expect(a.map((m) => m.raw)).toEqual(b.map((m) => m.raw));
+    const vf = await model.decode(model.priorSample(4, 5), 4, { strategy: 'valid-first', maxTries: 20, seed: 5 });
+    for (const m of vf) if (m.raw) expect(m.valid).toBe(true);
+  });
+});
