@@ -1,12 +1,17 @@
 // The molecules table's columns, in order: which value each shows, how it is written, and its sort key
-// (the contract's SortSpec keys: 'position', 'name', 'canonicalSmiles' or a property name).
+// (the contract's SortSpec keys: 'position', 'name', 'canonicalSmiles', a property name or 'user:<column>').
+// The computed ones come from the property panel's definitions (main/api/properties.ts); which of them show is
+// the chemist's choice (the column chooser), the five basics by default.
 import type { MoleculeRow } from '../../../main/api/contract.ts';
+import { PROPERTY_DEFS, type PropertyDef } from '../../../main/api/properties.ts';
 import { decimal, integer } from '../lib/format.ts';
 
 export interface Column {
   id: string;
   /** The CSS grid track for this column. */
   width: string;
+  /** Room the column needs at least, in px (for the table's minimum width). */
+  minWidth: number;
   label: string;
   title?: string;
   sortKey: string | null;
@@ -16,40 +21,75 @@ export interface Column {
   prop?: string;
 }
 
-const prop = (id: string, label: string, title: string, width: string, format: (v: unknown) => string): Column => ({
-  id,
-  width,
-  label,
-  title,
-  sortKey: id,
-  numeric: true,
-  prop: id,
-  value: (row) => format(row.props[id]),
-});
+/** The property columns shown until the chemist picks others. */
+export const DEFAULT_PROPERTIES: readonly string[] = ['mol_wt', 'clogp', 'tpsa', 'hbd', 'hba'];
 
-export const columns: Column[] = [
-  { id: 'position', width: '64px', label: '#', sortKey: 'position', numeric: true, value: (row) => String(row.position) },
-  { id: 'structure', width: '170px', label: 'Structure', sortKey: null, numeric: false },
-  { id: 'name', width: 'minmax(110px, 1fr)', label: 'Name', sortKey: 'name', numeric: false, value: (row) => row.name ?? '' },
-  { id: 'smiles', width: 'minmax(160px, 2.2fr)', label: 'Canonical SMILES', sortKey: 'canonicalSmiles', numeric: false, value: (row) => row.canonicalSmiles },
-  prop('mol_wt', 'MW', 'Molecular weight (g/mol)', '84px', decimal),
-  prop('clogp', 'cLogP', 'Crippen logP', '76px', decimal),
-  prop('tpsa', 'TPSA', 'Topological polar surface area (Å²)', '76px', decimal),
-  prop('hbd', 'HBD', 'Hydrogen-bond donors', '56px', integer),
-  prop('hba', 'HBA', 'Hydrogen-bond acceptors', '56px', integer),
+const fixedColumns: Column[] = [
+  { id: 'position', width: '64px', minWidth: 64, label: '#', sortKey: 'position', numeric: true, value: (row) => String(row.position) },
+  { id: 'structure', width: '170px', minWidth: 170, label: 'Structure', sortKey: null, numeric: false },
+  { id: 'name', width: 'minmax(110px, 1fr)', minWidth: 110, label: 'Name', sortKey: 'name', numeric: false, value: (row) => row.name ?? '' },
+  {
+    id: 'smiles',
+    width: 'minmax(160px, 2.2fr)',
+    minWidth: 160,
+    label: 'Canonical SMILES',
+    sortKey: 'canonicalSmiles',
+    numeric: false,
+    value: (row) => row.canonicalSmiles,
+  },
 ];
+
+/** A computed property as it reads in a cell: numbers to their definition's digits (at least 2), flags as yes/no. */
+export function formatProperty(def: PropertyDef, value: unknown): string {
+  switch (def.kind) {
+    case 'integer':
+      return integer(value);
+    case 'number':
+      return decimal(value, Math.max(2, def.digits ?? 2));
+    case 'boolean':
+      return typeof value === 'boolean' ? (value ? 'yes' : 'no') : '';
+    default:
+      return value == null ? '' : String(value);
+  }
+}
+
+/** A header's tooltip: what the property is, and its unit. */
+export const propertyTitle = (def: PropertyDef) => (def.unit ? `${def.description} (${def.unit})` : def.description);
+
+export function propertyColumn(def: PropertyDef): Column {
+  const text = def.kind === 'string';
+  const width = text ? 160 : def.kind === 'number' ? 84 : Math.max(60, 9 * def.label.length + 24);
+  return {
+    id: def.key,
+    width: text ? 'minmax(160px, 1.2fr)' : `${width}px`,
+    minWidth: width,
+    label: def.label,
+    title: propertyTitle(def),
+    sortKey: def.key,
+    numeric: def.kind === 'number' || def.kind === 'integer',
+    prop: def.key,
+    value: (row) => formatProperty(def, row.props[def.key]),
+  };
+}
 
 /** A column the file brought along (a CSV column, an SD data field), after the computed ones. */
 export function userColumn(name: string): Column {
   return {
     id: `user:${name}`,
     width: 'minmax(90px, 1fr)',
+    minWidth: 100,
     label: name,
     title: `${name} (from the file)`,
     sortKey: `user:${name}`,
     numeric: false,
     value: (row) => userValue(row.userProps[name]),
   };
+}
+
+/** The table's columns: the fixed ones, the chosen properties in the panel's order, then the file's columns. */
+export function columnsFor(visibleProperties: readonly string[], userColumns: readonly string[]): Column[] {
+  const chosen = new Set(visibleProperties);
+  return [...fixedColumns, ...PROPERTY_DEFS.filter((d) => chosen.has(d.key)).map(propertyColumn), ...userColumns.map(userColumn)];
 }
 
 /** Values as the file had them; numbers to at most 2 decimals so a column of measurements lines up. */
@@ -59,5 +99,5 @@ export function userValue(value: unknown): string {
   return value == null ? '' : String(value);
 }
 
-/** Room the fixed columns need; each user column adds its minimum. */
-export const minTableWidth = (userColumns: number) => 900 + 100 * userColumns;
+/** Room the columns need; on a narrower window the table scrolls sideways instead of squeezing them. */
+export const minTableWidth = (columns: readonly Column[]) => columns.reduce((sum, c) => sum + c.minWidth, 0);

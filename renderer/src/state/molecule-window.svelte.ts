@@ -1,8 +1,9 @@
 // The rows of one collection, fetched in pages of PAGE rows as the table scrolls, so a 250,000-row collection
 // costs only the pages near the viewport. Pages far from the viewport are dropped (MAX_PAGES kept). When the
 // core says the collection changed (properties filling in), the pages in view are fetched again in place.
+// A filter (set by the filter panel) narrows the rows; total then counts the molecules that pass.
 import type { ApiClient } from '../../../main/api/client.ts';
-import type { MoleculeRow } from '../../../main/api/contract.ts';
+import type { MoleculeFilter, MoleculeRow } from '../../../main/api/contract.ts';
 import { coalesce } from '../lib/coalesce.ts';
 
 export const PAGE = 100;
@@ -17,6 +18,8 @@ export interface Sort {
 export class MoleculeWindow {
   total = $state(0);
   sort = $state<Sort>({ key: 'position', descending: false });
+  /** The filter the rows pass; undefined shows the whole collection. */
+  filter = $state.raw<MoleculeFilter | undefined>(undefined);
   loaded = $state(false);
   error = $state<string | null>(null);
   /** Bumped whenever a page lands, so rows read through row() re-render. */
@@ -81,6 +84,17 @@ export class MoleculeWindow {
   sortBy(key: string) {
     const descending = this.sort.key === key ? !this.sort.descending : false;
     this.sort = { key, descending };
+    this.#restart();
+  }
+
+  /** Show only the molecules that pass (undefined: all of them), from the top. */
+  setFilter(filter: MoleculeFilter | undefined) {
+    this.filter = filter;
+    this.#restart();
+  }
+
+  /** The order or the filter changed: every page held is stale, and answers still on their way are dropped. */
+  #restart() {
     this.#generation++;
     this.#pages.clear();
     this.#pending.clear();
@@ -106,6 +120,7 @@ export class MoleculeWindow {
         offset: page * PAGE,
         limit: PAGE,
         sort: this.sort.key === 'position' && !this.sort.descending ? undefined : { ...this.sort },
+        filter: this.filter,
       });
       if (generation !== this.#generation) return;
       this.#pages.set(page, rows);

@@ -3,7 +3,7 @@
 // here too; events are emitted by the test, as the job process would.
 import type { Transport } from '../../../main/api/client.ts';
 import { ApiError } from '../../../main/api/client.ts';
-import type { Collection, EventName, EventPayload, MoleculeRow, ParsedArgs, Problem } from '../../../main/api/contract.ts';
+import type { Collection, EventName, EventPayload, MoleculeFilter, MoleculeRow, ParsedArgs, Problem, PropertyStat } from '../../../main/api/contract.ts';
 import { checkCall } from '../../../main/api/validate.ts';
 
 export interface LoggedCall {
@@ -36,6 +36,28 @@ export class MemoryCore implements Transport {
         return this.#collection((args as ParsedArgs<'collections.get'>).id);
       case 'collections.molecules':
         return this.#window(args);
+      case 'collections.propertyStats':
+        return { stats: this.#stats((args as ParsedArgs<'collections.propertyStats'>).collectionId) };
+      case 'collections.createFromFilter': {
+        const a = args as ParsedArgs<'collections.createFromFilter'>;
+        const source = this.#collection(a.collectionId);
+        const rows = this.#passing(a.collectionId, a.filter);
+        const c = this.addCollection(0, { name: a.name });
+        c.kind = 'filtered';
+        c.userColumns = [...source.userColumns];
+        const copies = rows.map((r, i) => ({ ...structuredClone(r), id: c.id * 1_000_000 + i + 1, collectionId: c.id, position: i + 1 }));
+        this.molecules.set(c.id, copies);
+        c.moleculeCount = c.propertiesDone = copies.length;
+        this.emit('collections.changed', { collectionId: null });
+        return c;
+      }
+      case 'collections.export': {
+        const a = args as ParsedArgs<'collections.export'>;
+        const c = this.#collection(a.collectionId);
+        const rows = this.#passing(a.collectionId, a.filter);
+        const text = a.format === 'csv' ? ['smiles,name', ...rows.map((r) => `${r.canonicalSmiles},${r.name ?? ''}`)].join('\n') + '\n' : rows.map((r) => `${r.canonicalSmiles} ${r.name ?? ''}\n`).join('');
+        return { path: null, fileName: `${c.name}.${a.format}`, base64: btoa(text), count: rows.length };
+      }
       case 'collections.problems': {
         const a = args as ParsedArgs<'collections.problems'>;
         this.#collection(a.collectionId);
@@ -122,7 +144,7 @@ export class MemoryCore implements Transport {
 
   #window(a: ParsedArgs<'collections.molecules'>) {
     this.#collection(a.collectionId);
-    let rows = this.molecules.get(a.collectionId) ?? [];
+    let rows = this.#passing(a.collectionId, a.filter);
     if (a.sort) {
       const { key, descending } = a.sort;
       const value = (r: MoleculeRow) =>
@@ -138,6 +160,40 @@ export class MemoryCore implements Transport {
       });
     }
     return { total: rows.length, rows: structuredClone(rows.slice(a.offset, a.offset + a.limit)) };
+  }
+
+  /**
+   * The rows that pass a filter. Ranges are checked as the core does (a row without a number fails); the
+   * substructure stands in as "the canonical SMILES contains the query", and a query with '!' does not parse.
+   */
+  #passing(collectionId: number, filter: MoleculeFilter | undefined): MoleculeRow[] {
+    const rows = this.molecules.get(collectionId) ?? [];
+    if (!filter) return rows;
+    const query = filter.substructure;
+    if (query?.includes('!')) throw new ApiError(`The substructure query '${query}' is neither valid SMARTS nor SMILES.`, 400);
+    return rows.filter(
+      (r) =>
+        (!query || r.canonicalSmiles.includes(query)) &&
+        filter.ranges.every(({ key, min, max }) => {
+          const v = key.startsWith('user:') ? r.userProps[key.slice(5)] : r.props[key];
+          return typeof v === 'number' && (min === undefined || v >= min) && (max === undefined || v <= max);
+        }),
+    );
+  }
+
+  #stats(collectionId: number): PropertyStat[] {
+    this.#collection(collectionId);
+    const byKey = new Map<string, PropertyStat>();
+    for (const r of this.molecules.get(collectionId) ?? []) {
+      const values = [...Object.entries(r.props), ...Object.entries(r.userProps).map(([k, v]) => [`user:${k}`, v] as const)];
+      for (const [key, v] of values) {
+        if (typeof v !== 'number') continue;
+        const s = byKey.get(key);
+        if (!s) byKey.set(key, { key, min: v, max: v, count: 1 });
+        else Object.assign(s, { min: Math.min(s.min, v), max: Math.max(s.max, v), count: s.count + 1 });
+      }
+    }
+    return [...byKey.values()];
   }
 }
 
