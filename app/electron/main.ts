@@ -83,7 +83,7 @@ function start(): void {
         if (!existsSync(requested)) throw new Error(`The job worker is missing (${requested}): run npm run build.`);
         return requested;
       });
-      const started = await createCore({ workspace: paths.workspace, host: 'electron', launcher, workerModule: paths.jobWorker });
+      const started = await createCore({ workspace: paths.workspace, host: 'electron', launcher, workerModule: paths.jobWorker, resumeProperties: true });
       core = started;
       bindIpc(ipcMain, started, () => window?.webContents ?? null);
       const importFiles = () =>

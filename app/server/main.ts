@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     console.error(`molscape: the user interface is not built (${staticDir}): run npm run serve, which builds it first.`);
   }
   mkdirSync(path.dirname(options.workspace), { recursive: true });
-  const core = await createCore({ workspace: options.workspace, host: 'browser' });
+  const core = await createCore({ workspace: options.workspace, host: 'browser', resumeProperties: true });
   let server;
   try {
     server = await startServer({ core, port: options.port, staticDir });

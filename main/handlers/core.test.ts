@@ -77,10 +77,10 @@ describe('createCore', () => {
 
   it('answers what a user can get wrong with clear errors', async () => {
     core = await createCore({ workspace: tmp.file('w.sqlite'), host: 'test' });
-    await expect(call('collections.import', { source: { kind: 'path', path: tmp.file('missing.smi') } })).rejects.toThrow(/missing.smi: there is no such file/);
+    await expect(call('collections.import', { source: { kind: 'path', path: tmp.file('missing.smi') } })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/missing.smi: there is no such file/) });
     await expect(call('collections.import', { source: { kind: 'upload', fileName: 'x.smi', base64: '' } })).rejects.toThrow(/x.smi: it is empty/);
-    await expect(call('collections.get', { id: 999 })).rejects.toThrow('There is no collection with id 999');
-    await expect(call('jobs.get', { id: 42 })).rejects.toThrow('There is no job with id 42');
+    await expect(call('collections.get', { id: 999 })).rejects.toMatchObject({ status: 404, message: expect.stringContaining('There is no collection with id 999') });
+    await expect(call('jobs.get', { id: 42 })).rejects.toMatchObject({ status: 404, message: expect.stringContaining('There is no job with id 42') });
     await expect(call('jobs.cancel', { id: 42 })).rejects.toThrow('There is no job with id 42');
     await expect(call('collections.get', { id: -1 })).rejects.toThrow(/Invalid arguments/);
   });

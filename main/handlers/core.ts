@@ -14,15 +14,14 @@ import {
   deleteCollection,
   deleteUnfinishedImports,
   findCollection,
-  getCollection,
   listCollections,
   renameCollection,
 } from '../store/collections.ts';
 import { openWorkspace } from '../store/db.ts';
-import { getJob, jobArgs, listJobs } from '../store/jobs.ts';
-import { countMolecules, listMolecules } from '../store/molecules.ts';
+import { jobArgs, listJobs } from '../store/jobs.ts';
 import { countProblems, listProblems } from '../store/problems.ts';
 import { depict } from './depict.ts';
+import { requireCollection, requireJob } from './errors.ts';
 import { chemHandlers } from './filter-handlers.ts';
 import { removeStaleUploads, resolveImportSource } from './import-source.ts';
 import type { CoreOptions, EventListener, LocalCore } from './types.ts';
@@ -84,11 +83,13 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
     }
   }
 
+  const chem = chemHandlers(db, workspace, (collectionId) => emit('collections.changed', { collectionId }));
+
   const handlers: Handlers = {
     'app.info': async () => ({ name: 'Molscape', version: pkg.version, workspace, host: options.host }),
 
     'collections.list': async () => listCollections(db),
-    'collections.get': async ({ id }) => getCollection(db, id),
+    'collections.get': async ({ id }) => requireCollection(db, id),
     'collections.import': async ({ source, name, properties }) => {
       const resolved = resolveImportSource(source, workspace);
       const collectionName = name ?? collectionNameFor(resolved.fileName);
@@ -103,6 +104,7 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
       return { jobId: jobs.start('import', `Import ${resolved.fileName}`, args) };
     },
     'collections.rename': async ({ id, name }) => {
+      requireCollection(db, id);
       const c = renameCollection(db, id, name);
       emit('collections.changed', { collectionId: id });
       return c;
@@ -118,22 +120,18 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
       if (existed) emit('collections.changed', { collectionId: id });
       return { deleted: existed };
     },
-    'collections.molecules': async ({ collectionId, offset, limit, sort }) => {
-      getCollection(db, collectionId);
-      return { total: countMolecules(db, collectionId), rows: listMolecules(db, collectionId, offset, limit, sort) };
-    },
     'collections.problems': async ({ collectionId, offset, limit }) => {
-      getCollection(db, collectionId);
+      requireCollection(db, collectionId);
       return { total: countProblems(db, collectionId), rows: listProblems(db, collectionId, offset, limit) };
     },
 
     'chem.depict': async ({ smiles, width, height }) => ({ svgs: await depict(smiles, width, height) }),
-    ...chemHandlers(db, workspace),
+    ...chem.handlers,
 
     'jobs.list': async ({ limit }) => listJobs(db, limit),
-    'jobs.get': async ({ id }) => getJob(db, id),
+    'jobs.get': async ({ id }) => requireJob(db, id),
     'jobs.cancel': async ({ id }) => {
-      getJob(db, id);
+      requireJob(db, id);
       return { cancelled: jobs.cancel(id) };
     },
   };
@@ -150,6 +148,7 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
       closed ??= (async () => {
         closing = true;
         await jobs.close();
+        chem.close();
         listeners.clear();
         db.close();
       })();

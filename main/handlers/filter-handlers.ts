@@ -1,18 +1,188 @@
-// Filter, statistics, search, export and join: the chemistry calls over a stored collection.
-import type { Handlers } from '../api/contract.ts';
+// The chemistry calls over a stored collection: filtered windows, slider bounds, a filtered copy as a new
+// collection, similarity/substructure search, export to CSV/SD/SMILES, and joining a values file by name.
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { Handlers, MoleculeFilter, PropertyStat } from '../api/contract.ts';
+import { PROPERTY_DEFS, PROPERTY_KEYS } from '../api/properties.ts';
+import { createMoleculeWriter, type WriteFormat } from '../files/writers.ts';
+import { readValuesTable } from '../files/values-table.ts';
+import { createCollection, updateCollectionCounts } from '../store/collections.ts';
 import type { Db } from '../store/db.ts';
+import { countMolecules, listMolecules } from '../store/molecules.ts';
+import { badRequest, requireCollection } from './errors.ts';
+import { resolveImportSource } from './import-source.ts';
+import { countWhere, iterateWhere, keyExpression, listWhere, moleculesByIds, whereClause, type Where } from './molecule-query.ts';
+import { SearchIndexes } from './search-index.ts';
 
-type ChemCalls = 'collections.propertyStats' | 'collections.createFromFilter' | 'collections.export' | 'collections.joinValues' | 'chem.search';
+type ChemCalls =
+  | 'collections.molecules'
+  | 'collections.propertyStats'
+  | 'collections.createFromFilter'
+  | 'collections.export'
+  | 'collections.joinValues'
+  | 'chem.search';
 
-export function chemHandlers(_db: Db, _workspace: string): Pick<Handlers, ChemCalls> {
-  const todo = async (): Promise<never> => {
-    throw new Error('Not implemented yet.');
+export interface ChemHandlers {
+  handlers: Pick<Handlers, ChemCalls>;
+  close(): void;
+}
+
+const NUMERIC_KEYS = PROPERTY_DEFS.filter((d) => d.kind === 'number' || d.kind === 'integer').map((d) => d.key);
+const EXTENSION: Record<'csv' | 'sdf' | 'smi', string> = { csv: 'csv', sdf: 'sdf', smi: 'smi' };
+const WRITE_FORMAT: Record<'csv' | 'sdf' | 'smi', WriteFormat> = { csv: 'csv', sdf: 'sdf', smi: 'smiles' };
+
+export function chemHandlers(db: Db, workspace: string, onChanged: (collectionId: number) => void): ChemHandlers {
+  const indexes = new SearchIndexes(db);
+
+  /** The WHERE clause of a filter, the substructure's matches looked up first. */
+  const whereFor = async (collectionId: number, filter: MoleculeFilter | undefined): Promise<Where> => {
+    const ids = filter?.substructure ? await indexes.substructureIds(collectionId, filter.substructure) : undefined;
+    return whereClause(collectionId, filter, ids);
   };
-  return {
-    'collections.propertyStats': todo,
-    'collections.createFromFilter': todo,
-    'collections.export': todo,
-    'collections.joinValues': todo,
-    'chem.search': todo,
+  const isEmpty = (f: MoleculeFilter | undefined) => !f || (!f.substructure && !f.ranges.some((r) => r.min !== undefined || r.max !== undefined));
+
+  const handlers: Pick<Handlers, ChemCalls> = {
+    'collections.molecules': async ({ collectionId, offset, limit, sort, filter }) => {
+      requireCollection(db, collectionId);
+      // unfiltered: the store's index-walking window
+      if (isEmpty(filter)) {
+        keyExpression(sort?.key ?? 'position'); // a bad key is a 400, not a 500
+        return { total: countMolecules(db, collectionId), rows: listMolecules(db, collectionId, offset, limit, sort) };
+      }
+      const where = await whereFor(collectionId, filter);
+      return { total: countWhere(db, where), rows: listWhere(db, where, offset, limit, sort) };
+    },
+
+    'collections.propertyStats': async ({ collectionId }) => {
+      const c = requireCollection(db, collectionId);
+      const keys = [...NUMERIC_KEYS, ...c.userColumns.map((u) => `user:${u}`)].filter((k) => {
+        try {
+          keyExpression(k);
+          return true;
+        } catch {
+          return false; // a user column whose name cannot be a JSON path is left out
+        }
+      });
+      if (!keys.length) return { stats: [] };
+      // one pass over the collection for every key
+      const inner = keys.map((k, i) => `${keyExpression(k)} AS e${i}`).join(', ');
+      const num = (i: number) => `CASE WHEN typeof(e${i}) IN ('integer', 'real') THEN e${i} END`;
+      const outer = keys.map((_, i) => `min(${num(i)}) AS min${i}, max(${num(i)}) AS max${i}, count(${num(i)}) AS n${i}`).join(', ');
+      const r = db.prepare(`SELECT ${outer} FROM (SELECT ${inner} FROM molecules WHERE collection_id = ?)`).get(collectionId) as Record<string, number | null>;
+      const stats: PropertyStat[] = [];
+      keys.forEach((key, i) => {
+        const n = r[`n${i}`] ?? 0;
+        if (n > 0) stats.push({ key, min: r[`min${i}`] as number, max: r[`max${i}`] as number, count: n });
+      });
+      return { stats };
+    },
+
+    'collections.createFromFilter': async ({ collectionId, filter, name }) => {
+      const source = requireCollection(db, collectionId);
+      const where = await whereFor(collectionId, filter);
+      const id = db.transaction(() => {
+        const id = createCollection(db, { name, kind: 'filtered', sourcePath: source.sourcePath });
+        const copied = db
+          .prepare(
+            `INSERT INTO molecules (collection_id, position, name, smiles, canonical_smiles, source_line, props, mol_wt, clogp, tpsa, hbd, hba, user_props)
+             SELECT ?, row_number() OVER (ORDER BY position), name, smiles, canonical_smiles, source_line, props, mol_wt, clogp, tpsa, hbd, hba, user_props
+             FROM molecules WHERE ${where.sql} ORDER BY position`,
+          )
+          .run(id, ...where.params).changes;
+        const done = (db.prepare('SELECT count(*) AS n FROM molecules WHERE collection_id = ? AND props IS NOT NULL').get(id) as { n: number }).n;
+        updateCollectionCounts(db, id, { moleculeCount: copied, propertiesDone: done, problemCount: 0, duplicateCount: 0, userColumns: source.userColumns });
+        return id;
+      })();
+      onChanged(id);
+      return requireCollection(db, id);
+    },
+
+    'chem.search': async ({ collectionId, similar, top, substructure }) => {
+      requireCollection(db, collectionId);
+      if (!similar && !substructure) throw badRequest('Give a SMILES to rank by similarity, a substructure, or both.');
+      const matches = substructure ? await indexes.substructureIds(collectionId, substructure) : undefined;
+      if (similar) {
+        const hits = await indexes.similarIds(collectionId, similar, top, matches);
+        const sims = new Map(hits.map((h) => [h.id, h.similarity]));
+        const rows = moleculesByIds(db, hits.map((h) => h.id)).map((r) => ({ ...r, similarity: sims.get(r.id) ?? null }));
+        return { rows, total: matches ? matches.length : rows.length };
+      }
+      const ids = matches ?? [];
+      return { rows: moleculesByIds(db, ids.slice(0, top)).map((r) => ({ ...r, similarity: null })), total: ids.length };
+    },
+
+    'collections.export': async ({ collectionId, format, path, filter }) => {
+      const c = requireCollection(db, collectionId);
+      const fileName = `${c.name.replace(/[^\w.+-]+/g, '_') || 'molecules'}.${EXTENSION[format]}`;
+      let target: string;
+      let scratch: string | null = null;
+      if (path) {
+        target = resolve(path);
+        let dir;
+        try {
+          dir = statSync(dirname(target));
+        } catch {
+          throw badRequest(`Cannot write ${path}: its folder does not exist.`);
+        }
+        if (!dir.isDirectory()) throw badRequest(`Cannot write ${path}: ${dirname(target)} is not a folder.`);
+      } else {
+        scratch = mkdtempSync(join(tmpdir(), 'molscape-export-'));
+        target = join(scratch, fileName);
+      }
+      try {
+        const where = isEmpty(filter) ? whereClause(collectionId, undefined) : await whereFor(collectionId, filter);
+        const writer = createMoleculeWriter(target, { format: WRITE_FORMAT[format], props: [...PROPERTY_KEYS], userProps: c.userColumns });
+        for (const row of iterateWhere(db, where)) await writer.write({ smiles: row.smiles, name: row.name, props: row.props, userProps: row.userProps });
+        await writer.close();
+        if (!scratch) return { path: target, fileName, base64: null, count: writer.written };
+        return { path: null, fileName, base64: readFileSync(target).toString('base64'), count: writer.written };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EACCES' || (err as NodeJS.ErrnoException).code === 'EISDIR') {
+          throw badRequest(`Cannot write ${path}: ${(err as Error).message}`);
+        }
+        throw err;
+      } finally {
+        if (scratch) rmSync(scratch, { recursive: true, force: true });
+      }
+    },
+
+    'collections.joinValues': async ({ collectionId, source }) => {
+      const c = requireCollection(db, collectionId);
+      const resolved = resolveImportSource(source, workspace);
+      try {
+        const update = db.prepare(
+          "UPDATE molecules SET user_props = json_patch(coalesce(user_props, '{}'), ?) WHERE collection_id = ? AND name = ?",
+        );
+        const columns = new Set<string>();
+        let matched = 0;
+        let unmatched = 0;
+        const problems: string[] = [];
+        const rows: { key: string; values: Record<string, unknown> }[] = [];
+        for await (const item of readValuesTable(resolved.path, { fileName: resolved.fileName })) {
+          if (item.kind === 'values') rows.push({ key: item.key, values: item.values });
+          else problems.push(`${item.file}:${item.line}: ${item.reason}`);
+        }
+        if (!rows.length) throw badRequest(`Nothing to join from ${resolved.fileName}${problems.length ? `: ${problems.slice(0, 3).join('; ')}` : ': no rows'}.`);
+        db.transaction(() => {
+          for (const r of rows) {
+            // json_patch deletes a key patched with null: an empty cell simply adds nothing
+            const values = Object.fromEntries(Object.entries(r.values).filter(([, v]) => v !== null));
+            const changed = update.run(JSON.stringify(values), collectionId, r.key).changes;
+            if (changed > 0) {
+              matched++;
+              for (const k of Object.keys(values)) columns.add(k);
+            } else unmatched++;
+          }
+          const userColumns = [...c.userColumns, ...[...columns].filter((k) => !c.userColumns.includes(k))];
+          updateCollectionCounts(db, collectionId, { userColumns });
+        })();
+        onChanged(collectionId);
+        return { matched, unmatched, columns: [...columns] };
+      } finally {
+        if (resolved.temporary) rmSync(resolved.path, { force: true });
+      }
+    },
   };
+  return { handlers, close: () => indexes.close() };
 }

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ImportSource } from '../api/contract.ts';
+import { badRequest } from './errors.ts';
 
 export interface ResolvedSource {
   path: string;
@@ -26,15 +27,15 @@ export function resolveImportSource(source: ImportSource, workspace: string): Re
     try {
       stat = statSync(path);
     } catch {
-      throw new Error(`Cannot import ${source.path}: there is no such file.`);
+      throw badRequest(`Cannot import ${source.path}: there is no such file.`);
     }
-    if (!stat.isFile()) throw new Error(`Cannot import ${source.path}: it is not a file.`);
+    if (!stat.isFile()) throw badRequest(`Cannot import ${source.path}: it is not a file.`);
     return { path, fileName: basename(path), sourcePath: path, temporary: false };
   }
   const fileName = basename(source.fileName.replace(/\\/g, '/')) || 'upload';
-  if (!BASE64.test(source.base64)) throw new Error(`Cannot import the upload ${fileName}: its content is not valid base64.`);
+  if (!BASE64.test(source.base64)) throw badRequest(`Cannot import the upload ${fileName}: its content is not valid base64.`);
   const bytes = Buffer.from(source.base64, 'base64');
-  if (!bytes.length) throw new Error(`Cannot import the upload ${fileName}: it is empty.`);
+  if (!bytes.length) throw badRequest(`Cannot import the upload ${fileName}: it is empty.`);
   const folder = uploadsFolder(workspace);
   mkdirSync(folder, { recursive: true });
   // a random prefix keeps two uploads of the same name apart; the name keeps the extension for the reader

@@ -1,0 +1,109 @@
+// Filtered windows of a collection, in SQL: each property range becomes a comparison on the typed column
+// (mol_wt, clogp, tpsa, hbd, hba) or on json_extract of the props / user_props JSON; a substructure becomes
+// the list of matching molecule ids from the collection's MoleculeIndex (see search-index.ts).
+import type { MoleculeFilter, MoleculeProps, MoleculeRow } from '../api/contract.ts';
+import type { Db } from '../store/db.ts';
+import { parseJson } from '../store/json.ts';
+import { TYPED_PROPERTIES } from '../store/molecules.ts';
+import { badRequest } from './errors.ts';
+
+/** Anything but quotes, backslash and control characters: safe inside a quoted JSON path literal. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+const JSON_KEY = /^[^"'\\\u0000-\u001f]{1,200}$/;
+
+/** The SQL expression for a property key: 'mol_wt', 'qed', 'user:pIC50', or one of the row's own columns. */
+export function keyExpression(key: string): string {
+  if (key === 'position') return 'position';
+  if (key === 'name') return 'name';
+  if (key === 'smiles') return 'smiles';
+  if (key === 'canonicalSmiles') return 'canonical_smiles';
+  if ((TYPED_PROPERTIES as readonly string[]).includes(key)) return key;
+  const user = key.startsWith('user:');
+  const name = user ? key.slice(5) : key;
+  if (!JSON_KEY.test(name)) throw badRequest(`'${key}' is not a property or column name.`);
+  return `json_extract(${user ? 'user_props' : 'props'}, '$."${name}"')`;
+}
+
+export interface Where {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * The WHERE clause for a collection and a filter. `matchingIds` is the substructure's matches (already
+ * computed by the caller, since that needs RDKit); rows without a value for a ranged key do not pass.
+ */
+export function whereClause(collectionId: number, filter: MoleculeFilter | undefined, matchingIds?: readonly number[]): Where {
+  const parts = ['collection_id = ?'];
+  const params: unknown[] = [collectionId];
+  for (const r of filter?.ranges ?? []) {
+    const expr = keyExpression(r.key);
+    if (r.min === undefined && r.max === undefined) continue;
+    // a number only: text values ('n/a', '>10') are not in any numeric range
+    parts.push(`typeof(${expr}) IN ('integer', 'real')`);
+    if (r.min !== undefined) {
+      parts.push(`${expr} >= ?`);
+      params.push(r.min);
+    }
+    if (r.max !== undefined) {
+      parts.push(`${expr} <= ?`);
+      params.push(r.max);
+    }
+  }
+  if (matchingIds) {
+    parts.push('id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(matchingIds));
+  }
+  return { sql: parts.join(' AND '), params };
+}
+
+export interface Row {
+  id: number;
+  collection_id: number;
+  position: number;
+  name: string | null;
+  smiles: string;
+  canonical_smiles: string;
+  source_line: number | null;
+  props: string | null;
+  user_props: string | null;
+}
+
+export const toMoleculeRow = (r: Row): MoleculeRow => ({
+  id: r.id,
+  collectionId: r.collection_id,
+  position: r.position,
+  name: r.name,
+  smiles: r.smiles,
+  canonicalSmiles: r.canonical_smiles,
+  sourceLine: r.source_line,
+  props: parseJson<MoleculeProps>(r.props, {}),
+  userProps: parseJson<MoleculeProps>(r.user_props, {}),
+});
+
+export function countWhere(db: Db, where: Where): number {
+  return (db.prepare(`SELECT count(*) AS n FROM molecules WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
+}
+
+/** A window of the filtered rows; rows without a value for the sort key come last either way. */
+export function listWhere(db: Db, where: Where, offset: number, limit: number, sort?: { key: string; descending: boolean }): MoleculeRow[] {
+  const expr = keyExpression(sort?.key ?? 'position');
+  const dir = sort?.descending ? 'DESC' : 'ASC';
+  const rows = db
+    .prepare(`SELECT * FROM molecules WHERE ${where.sql} ORDER BY (${expr}) IS NULL, ${expr} ${dir}, id ${dir} LIMIT ? OFFSET ?`)
+    .all(...where.params, limit, offset) as Row[];
+  return rows.map(toMoleculeRow);
+}
+
+/** Every filtered row in file order, one at a time (export). */
+export function* iterateWhere(db: Db, where: Where): Generator<MoleculeRow> {
+  for (const r of db.prepare(`SELECT * FROM molecules WHERE ${where.sql} ORDER BY position`).iterate(...where.params)) yield toMoleculeRow(r as Row);
+}
+
+/** The molecules with these ids, in the order given. */
+export function moleculesByIds(db: Db, ids: readonly number[]): MoleculeRow[] {
+  if (!ids.length) return [];
+  const rows = db.prepare('SELECT * FROM molecules WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as Row[];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => (byId.has(id) ? [toMoleculeRow(byId.get(id)!)] : []));
+}
