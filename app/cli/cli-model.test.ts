@@ -1,0 +1,107 @@
+// The model commands run as real processes on the shipped model: encode → decode, sample (order, seed,
+// empty lines for invalid decodes), reconstruct, doctor and evaluate, and bad input reported, never a crash.
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadRDKit } from '../../main/chem/rdkit.ts';
+import { canonicalSmiles } from '../../main/design/canonical.ts';
+import { cliRunner } from './test-support.ts';
+
+const { tmp, molscape } = cliRunner('molscape-cli-model-');
+const MOLS = ['CCOC(=O)c1ccccc1 ester', 'C[Xe]C xenon', 'c1ccc2[nH]ccc2c1 indole', 'CC(C)Cc1ccc(C(C)C(=O)O)cc1 ibuprofen', 'CCO', 'CCO dup'];
+
+beforeAll(async () => {
+  await loadRDKit();
+  fs.writeFileSync(tmp.file('in.smi'), MOLS.join('\n') + '\n');
+});
+afterAll(() => tmp.remove());
+
+const csv = (file: string) => fs.readFileSync(tmp.file(file), 'utf8').trim().split('\n').map((l) => l.split(','));
+
+describe('molscape model commands', () => {
+  it('encode writes name, smiles, z0..zN for the molecules it can encode and names the line of the others', async () => {
+    const r = await molscape('encode', 'in.smi', '--out', 'z.csv');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/in\.smi:2 \(xenon\): the token '\[Xe\]' at position 2 is not in the model's vocabulary/);
+    const rows = csv('z.csv');
+    expect(rows[0].slice(0, 3)).toEqual(['name', 'smiles', 'z0']);
+    expect(rows.slice(1).map((r) => r[0])).toEqual(['ester', 'indole', 'ibuprofen', 'line 5', 'dup']);
+    const L = rows[0].length - 2;
+    for (const r of rows.slice(1)) expect(r.slice(2).every((v) => Number.isFinite(Number(v)))).toBe(true);
+    // same molecule, same mean
+    expect(rows[4].slice(2)).toEqual(rows[5].slice(2));
+    expect(L).toBeGreaterThan(1);
+
+    const d = await molscape('decode', 'z.csv', '--out', 'dec.csv');
+    expect(d.code).toBe(0);
+    const dec = csv('dec.csv');
+    expect(dec[0]).toEqual(['name', 'smiles', 'raw', 'valid']);
+    expect(dec.slice(1).map((r) => r[0])).toEqual(['ester', 'indole', 'ibuprofen', 'line 5', 'dup']);
+    for (const r of dec.slice(1)) expect(r[3]).toBe(String(r[1] !== '' && canonicalSmiles(r[1]) === r[1]));
+  });
+
+  it('decode reports a row with a bad number and decodes the rest', async () => {
+    const rows = csv('z.csv');
+    rows[2][3] = 'oops';
+    fs.writeFileSync(tmp.file('bad-z.csv'), rows.map((r) => r.join(',')).join('\n') + '\n');
+    const d = await molscape('decode', 'bad-z.csv', '--out', 'dec2.csv', '--strategy', 'valid-first');
+    expect(d.code).toBe(0);
+    expect(d.stderr).toMatch(/bad-z\.csv:3: z1 is "oops", not a number/);
+    const dec = csv('dec2.csv');
+    expect(dec).toHaveLength(6);
+    expect(dec[2][1]).toBe('');
+  });
+
+  it('sample writes one line per draw in order, the same for the same seed; --valid-only keeps the valid ones', async () => {
+    const a = await molscape('sample', '--n', '24', '--seed', '7', '--out', 'a.smi');
+    const b = await molscape('sample', '--n', '24', '--seed', '7', '--out', 'b.smi');
+    const v = await molscape('sample', '--n', '24', '--seed', '7', '--valid-only', '--out', 'v.smi');
+    expect([a.code, b.code, v.code]).toEqual([0, 0, 0]);
+    const la = fs.readFileSync(tmp.file('a.smi'), 'utf8').split('\n').slice(0, -1);
+    expect(la).toHaveLength(24);
+    expect(fs.readFileSync(tmp.file('b.smi'), 'utf8')).toBe(fs.readFileSync(tmp.file('a.smi'), 'utf8'));
+    for (const s of la) if (s) expect(canonicalSmiles(s)).toBe(s);
+    const lv = fs.readFileSync(tmp.file('v.smi'), 'utf8').split('\n').filter(Boolean);
+    expect(lv).toEqual(la.filter(Boolean));
+  });
+
+  it('reconstruct reports exact = canonical SMILES equal, and why a molecule was not encoded', async () => {
+    const r = await molscape('reconstruct', 'in.smi', '--out', 'rec.csv');
+    expect(r.code).toBe(0);
+    const rows = csv('rec.csv');
+    expect(rows[0]).toEqual(['name', 'input', 'decoded', 'exact', 'problem']);
+    expect(rows).toHaveLength(MOLS.length + 1);
+    for (const row of rows.slice(1)) {
+      if (row[0] === 'xenon') expect(row[4]).toMatch(/\[Xe\]/);
+      else expect(row[3]).toBe(String(canonicalSmiles(row[1]) === row[2]));
+    }
+  });
+
+  it('doctor lists the unknown token, the duplicate and the line of each', async () => {
+    const r = await molscape('doctor', 'in.smi', '--json');
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(r.stdout);
+    expect(rep.outOfVocabulary.examples[0]).toMatchObject({ line: 2, token: '[Xe]' });
+    expect(rep.duplicates.examples[0]).toMatchObject({ line: 6, firstLine: 5 });
+    const text = await molscape('doctor', 'in.smi');
+    expect(text.stdout).toMatch(/training estimate: .* h for 30 epochs/);
+  });
+
+  it('evaluate writes the metrics', async () => {
+    fs.writeFileSync(tmp.file('train.smi'), 'CCO\nc1ccccc1\n');
+    const r = await molscape('evaluate', '--test', 'in.smi', '--train', 'train.smi', '--n', '20', '--out', 'm.json');
+    expect(r.code).toBe(0);
+    const m = JSON.parse(fs.readFileSync(tmp.file('m.json'), 'utf8'));
+    expect(m.reconstruction.molecules).toBe(5);
+    expect(m.reconstruction.notEncodable).toBe(1);
+    expect(m.prior.samples).toBe(20);
+    for (const k of ['validity', 'uniqueness', 'novelty']) expect(m.prior[k]).toBeGreaterThanOrEqual(0);
+    expect(Object.keys(m.wasserstein1)).toEqual(['MW', 'logP', 'QED', 'SA']);
+    expect(m.activeUnits.of).toBeGreaterThan(0);
+  });
+
+  it('a missing model bundle is a clear error', async () => {
+    const r = await molscape('sample', '--model', 'nowhere', '--n', '2');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/model bundle nowhere: manifest\.json is missing/);
+  });
+});
