@@ -118,6 +118,53 @@ export type SearchHit = z.infer<typeof SearchHit>;
 export const ExportFormat = z.enum(['csv', 'sdf', 'smi']);
 export type ExportFormat = z.infer<typeof ExportFormat>;
 
+// ---- the SMILES VAE ---------------------------------------------------------------------------------------
+
+/** A model bundle: a name under resources/models, or a bundle folder path; the shipped model when left out. */
+export const ModelRef = z.string().min(1).max(1000).optional();
+
+export const ModelInfo = z.object({
+  name: z.string(),
+  dir: z.string(),
+  version: z.string().nullable(),
+  trainingSteps: z.number().int().nullable(),
+  latent: z.number().int().nullable(),
+  properties: z.array(z.string()),
+  createdAt: z.string().nullable(),
+  isDefault: z.boolean(),
+  /** Why the bundle cannot be used (missing or corrupt file), or null. */
+  problem: z.string().nullable(),
+});
+export type ModelInfo = z.infer<typeof ModelInfo>;
+
+export const DecodeSettings = z.object({
+  strategy: z.enum(['greedy', 'sample', 'beam', 'valid-first']).default('greedy'),
+  temperature: z.number().positive().max(10).optional(),
+  seed: z.number().int().nonnegative().optional(),
+  beamWidth: z.number().int().positive().max(50).optional(),
+  maxTries: z.number().int().positive().max(100).optional(),
+});
+
+export const DecodedMolecule = z.object({ raw: z.string(), smiles: z.string().nullable(), valid: z.boolean() });
+
+const DoctorWhere = z.object({ line: z.number().int(), name: z.string(), smiles: z.string() });
+const TokenCount = z.object({ token: z.string(), count: z.number().int() });
+export const DoctorReport = z.object({
+  molecules: z.number().int(),
+  vocabulary: z.object({ size: z.number().int(), tokens: z.array(TokenCount) }),
+  outOfVocabulary: z.object({ model: z.string(), molecules: z.number().int(), tokens: z.array(TokenCount), examples: z.array(DoctorWhere.extend({ token: z.string(), reason: z.string() })) }).nullable(),
+  lengths: z.object({
+    min: z.number(), max: z.number(), mean: z.number(), p50: z.number(), p95: z.number(), p99: z.number(),
+    histogram: z.array(z.object({ from: z.number(), to: z.number(), count: z.number().int() })),
+    modelMaxLength: z.number().int().nullable(), tooLong: z.array(DoctorWhere), outliers: z.array(DoctorWhere),
+  }),
+  mixtures: z.object({ count: z.number().int(), examples: z.array(DoctorWhere) }),
+  duplicates: z.object({ count: z.number().int(), examples: z.array(DoctorWhere.extend({ firstLine: z.number().int() })) }),
+  invalid: z.object({ count: z.number().int(), examples: z.array(DoctorWhere.extend({ reason: z.string() })) }),
+  trainingEstimate: z.object({ tokens: z.number(), epochs: z.number().int(), secondsPerEpoch: z.number(), seconds: z.number(), basis: z.string() }),
+});
+export type DoctorReport = z.infer<typeof DoctorReport>;
+
 // ---- calls -----------------------------------------------------------------------------------------------
 
 const call = <A extends z.ZodType, R extends z.ZodType>(args: A, result: R, doc: string) => ({ args, result, doc });
@@ -218,6 +265,28 @@ export const calls = {
     }),
     z.object({ rows: z.array(SearchHit), total: z.number().int().nonnegative() }),
     'Similarity and/or substructure search over a collection: best first for similarity, file order otherwise (at most `top` rows).',
+  ),
+  // ---- the SMILES VAE (main/design): `model` is a bundle name under resources/models or a bundle folder path
+  'models.list': call(z.object({}), z.array(ModelInfo), 'The model bundles the app ships (resources/models), each checked against its manifest.'),
+  'models.doctor': call(
+    z.object({ path: z.string().min(1), model: ModelRef, epochs: z.number().int().positive().max(10_000).default(30) }),
+    DoctorReport,
+    'Check a SMILES file before training or encoding: vocabulary, unknown tokens, lengths, mixtures, duplicates, invalid SMILES, training time.',
+  ),
+  'latent.encode': call(
+    z.object({ smiles: z.array(z.string().max(2000)).max(5000), model: ModelRef }),
+    z.object({ latent: z.number().int().positive(), rows: z.array(z.object({ index: z.number().int().nonnegative(), z: z.array(z.number()) })), problems: z.array(z.object({ index: z.number().int().nonnegative(), token: z.string(), reason: z.string() })) }),
+    'Latent means of SMILES; a molecule the model cannot express is a problem (which token), not an error.',
+  ),
+  'latent.decode': call(
+    z.object({ z: z.array(z.array(z.number())).max(5000), model: ModelRef, ...DecodeSettings.shape }),
+    z.object({ molecules: z.array(DecodedMolecule) }),
+    'SMILES for latent vectors, one per row, RDKit deciding validity.',
+  ),
+  'latent.sample': call(
+    z.object({ n: z.number().int().nonnegative().max(5000), seed: z.number().int().nonnegative().default(0), model: ModelRef, ...DecodeSettings.omit({ seed: true }).shape }),
+    z.object({ molecules: z.array(DecodedMolecule) }),
+    'Molecules decoded from draws of the prior N(0, I), the same for the same seed.',
   ),
   'jobs.list': call(z.object({ limit: z.number().int().positive().max(500).default(50) }), z.array(Job), 'Recent jobs, newest first.'),
   'jobs.get': call(z.object({ id: Id }), Job, 'One job.'),

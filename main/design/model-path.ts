@@ -12,3 +12,10 @@ export function modelsDir(): string {
 export function defaultModelDir(): string {
   return join(modelsDir(), DEFAULT_MODEL_NAME);
 }
+
+/** A model reference: a bundle name under resources/models, a folder path, or nothing (the shipped model). */
+export function resolveModelRef(ref?: string): string {
+  if (!ref) return defaultModelDir();
+  if (ref.includes('/') || ref.includes('\\') || ref.startsWith('.')) return ref;
+  return join(modelsDir(), ref);
+}

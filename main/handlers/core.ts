@@ -20,6 +20,7 @@ import {
 import { openWorkspace } from '../store/db.ts';
 import { jobArgs, listJobs } from '../store/jobs.ts';
 import { countProblems, listProblems } from '../store/problems.ts';
+import { designHandlers } from '../design/handlers.ts';
 import { depict } from './depict.ts';
 import { requireCollection, requireJob } from './errors.ts';
 import { chemHandlers } from './filter-handlers.ts';
@@ -83,6 +84,7 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
     }
   }
 
+  const design = designHandlers();
   const chem = chemHandlers(db, workspace, (collectionId) => emit('collections.changed', { collectionId }));
 
   const handlers: Handlers = {
@@ -127,6 +129,7 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
 
     'chem.depict': async ({ smiles, width, height }) => ({ svgs: await depict(smiles, width, height) }),
     ...chem.handlers,
+    ...design.handlers,
 
     'jobs.list': async ({ limit }) => listJobs(db, limit),
     'jobs.get': async ({ id }) => requireJob(db, id),
@@ -149,6 +152,7 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
         closing = true;
         await jobs.close();
         chem.close();
+        await design.close();
         listeners.clear();
         db.close();
       })();

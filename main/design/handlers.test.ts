@@ -1,0 +1,61 @@
+// The model calls through the real core (a temp workspace): models.list, latent.encode → latent.decode,
+// latent.sample by seed, models.doctor, and bad input as a 400 with the reason.
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calls } from '../api/contract.ts';
+import { createCore } from '../handlers/core.ts';
+import type { LocalCore } from '../handlers/types.ts';
+import { tempDir } from '../store/test-util.ts';
+import { canonicalSmiles } from './canonical.ts';
+
+const tmp = tempDir('molscape-design-api-');
+let core: LocalCore;
+
+beforeAll(async () => {
+  core = await createCore({ workspace: tmp.file('ws.sqlite'), host: 'test' });
+});
+afterAll(async () => {
+  await core?.close();
+  tmp.remove();
+});
+
+describe('model calls', () => {
+  it('models.list shows the shipped model as the default, checked', async () => {
+    const list = await core.handlers['models.list']({});
+    const zinc = list.find((m) => m.isDefault);
+    expect(zinc).toMatchObject({ name: 'zinc250k', problem: null });
+    expect(zinc!.latent).toBeGreaterThan(0);
+  });
+
+  it('latent.encode then latent.decode, with the unknown token reported', async () => {
+    const enc = await core.handlers['latent.encode'](calls['latent.encode'].args.parse({ smiles: ['c1ccccc1CCN', 'C[Xe]'] }));
+    expect(enc.rows.map((r) => r.index)).toEqual([0]);
+    expect(enc.rows[0].z).toHaveLength(enc.latent);
+    expect(enc.problems).toEqual([expect.objectContaining({ index: 1, token: '[Xe]' })]);
+    const dec = await core.handlers['latent.decode'](calls['latent.decode'].args.parse({ z: enc.rows.map((r) => r.z) }));
+    expect(dec.molecules).toHaveLength(1);
+    const m = dec.molecules[0];
+    expect(m.valid).toBe(canonicalSmiles(m.raw) !== null);
+  });
+
+  it('latent.sample gives the same molecules for the same seed', async () => {
+    const args = calls['latent.sample'].args.parse({ n: 6, seed: 3 });
+    const a = await core.handlers['latent.sample'](args), b = await core.handlers['latent.sample'](args);
+    expect(a.molecules).toHaveLength(6);
+    expect(b.molecules).toEqual(a.molecules);
+  });
+
+  it('bad requests are errors that say what is wrong', async () => {
+    await expect(core.handlers['latent.decode'](calls['latent.decode'].args.parse({ z: [[1, 2]] }))).rejects.toThrow(/z row 1 has 2 values/);
+    await expect(core.handlers['latent.sample'](calls['latent.sample'].args.parse({ n: 1, model: 'no-such-model' }))).rejects.toThrow(/manifest\.json is missing/);
+    await expect(core.handlers['models.doctor'](calls['models.doctor'].args.parse({ path: tmp.file('missing.smi') }))).rejects.toThrow(/There is no file/);
+  });
+
+  it('models.doctor reports on a file', async () => {
+    fs.writeFileSync(tmp.file('d.smi'), 'CCO\nOCC\nC[Xe]C\n');
+    const r = await core.handlers['models.doctor'](calls['models.doctor'].args.parse({ path: tmp.file('d.smi') }));
+    expect(calls['models.doctor'].result.safeParse(r).success).toBe(true);
+    expect(r.duplicates.count).toBe(1);
+    expect(r.outOfVocabulary!.examples[0]).toMatchObject({ line: 3, token: '[Xe]' });
+  });
+});

@@ -1,0 +1,98 @@
+// The contract's model calls (models.*, latent.*) over main/design. Bundles are loaded once per folder and
+// kept until close(); a bad model reference or a bundle that fails its checks is a 400 with the reason.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Handlers, ModelInfo } from '../api/contract.ts';
+import { verifyBundle } from '../../models/vae/bundle.ts';
+import { Vocabulary } from '../../models/vae/tokenizer.ts';
+import { loadRDKit } from '../chem/rdkit.ts';
+import { badRequest } from '../handlers/errors.ts';
+import { doctor } from './doctor.ts';
+import { DEFAULT_MODEL_NAME, modelsDir, resolveModelRef } from './model-path.ts';
+import { ModelService } from './model-service.ts';
+import { problemReason, readMoleculeFile } from './molecule-input.ts';
+
+type DesignCalls = 'models.list' | 'models.doctor' | 'latent.encode' | 'latent.decode' | 'latent.sample';
+
+export function listModels(): ModelInfo[] {
+  const root = modelsDir();
+  if (!fs.existsSync(root)) return [];
+  return fs.readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.includes('.tmp-') && !d.name.includes('.old-')).map((d) => {
+    const dir = path.join(root, d.name);
+    const base = { name: d.name, dir, version: null, trainingSteps: null, latent: null, properties: [], createdAt: null, isDefault: d.name === DEFAULT_MODEL_NAME };
+    try {
+      const { manifest } = verifyBundle(dir);
+      return {
+        ...base, name: manifest.name, version: manifest.version, trainingSteps: manifest.training.steps, latent: manifest.architecture.latent,
+        properties: manifest.propertyNormalization?.names ?? [], createdAt: manifest.createdAt, problem: null,
+      };
+    } catch (e) {
+      return { ...base, problem: (e as Error).message };
+    }
+  });
+}
+
+export function designHandlers(): { handlers: Pick<Handlers, DesignCalls>; close: () => Promise<void> } {
+  const open = new Map<string, Promise<ModelService>>();
+  const model = (ref?: string): Promise<ModelService> => {
+    const dir = path.resolve(resolveModelRef(ref));
+    let m = open.get(dir);
+    if (!m) {
+      m = ModelService.open(dir).catch((e: Error) => {
+        open.delete(dir);
+        throw badRequest(e.message);
+      });
+      open.set(dir, m);
+    }
+    return m;
+  };
+  const rowsOf = (z: number[][], latent: number) => {
+    const flat = new Float32Array(z.length * latent);
+    z.forEach((row, i) => {
+      if (row.length !== latent) throw badRequest(`z row ${i + 1} has ${row.length} values, the model's latent space has ${latent}`);
+      if (!row.every(Number.isFinite)) throw badRequest(`z row ${i + 1} holds a value that is not a finite number`);
+      flat.set(row, i * latent);
+    });
+    return flat;
+  };
+  const handlers: Pick<Handlers, DesignCalls> = {
+    'models.list': async () => listModels(),
+    'models.doctor': async ({ path: file, model: ref, epochs }) => {
+      if (!fs.existsSync(file)) throw badRequest(`There is no file ${file}.`);
+      await loadRDKit();
+      let manifest;
+      try {
+        ({ manifest } = verifyBundle(resolveModelRef(ref)));
+      } catch (e) {
+        throw badRequest((e as Error).message);
+      }
+      return doctor(readMoleculeFile(file), { vocabulary: Vocabulary.fromJSON(manifest.vocabulary), modelName: manifest.name, maxLength: manifest.architecture.maxLength, epochs });
+    },
+    'latent.encode': async ({ smiles, model: ref }) => {
+      const m = await model(ref);
+      const { mu, rows, problems } = await m.encode(smiles);
+      const L = m.latent;
+      return {
+        latent: L,
+        rows: rows.map((index, r) => ({ index, z: Array.from(mu.subarray(r * L, (r + 1) * L)) })),
+        problems: problems.map((p) => ({ index: p.index!, token: p.token, reason: problemReason(p.message) })),
+      };
+    },
+    'latent.decode': async ({ z, model: ref, ...settings }) => {
+      const m = await model(ref);
+      return { molecules: await m.decode(rowsOf(z, m.latent), z.length, settings) };
+    },
+    'latent.sample': async ({ n, seed, model: ref, ...settings }) => {
+      const m = await model(ref);
+      return { molecules: await m.sample(n, seed, settings) };
+    },
+  };
+  return {
+    handlers,
+    close: async () => {
+      const all = [...open.values()];
+      open.clear();
+      for (const m of all) await (await m.catch(() => null))?.close();
+    },
+  };
+}
