@@ -92,7 +92,7 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
 
     'collections.list': async () => listCollections(db),
     'collections.get': async ({ id }) => requireCollection(db, id),
-    'collections.import': async ({ source, name, properties }) => {
+    'collections.import': async ({ source, name, properties, largestFragment, neutralize, dropDuplicates }) => {
       const resolved = resolveImportSource(source, workspace);
       const collectionName = name ?? collectionNameFor(resolved.fileName);
       const args: ImportJobArgs = {
@@ -102,6 +102,9 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
         sourcePath: resolved.sourcePath,
         properties: properties ?? true,
         temporary: resolved.temporary,
+        largestFragment: largestFragment ?? true,
+        neutralize: neutralize ?? false,
+        dropDuplicates: dropDuplicates ?? true,
       };
       return { jobId: jobs.start('import', `Import ${resolved.fileName}`, args) };
     },

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { siblingModule } from '../worker-path.ts';
 import { tsThread } from '../ts-thread.ts';
-import type { ChemTask, ChemTaskResult } from './chem-tasks.ts';
+import type { ChemTask, ChemTaskResult, StandardizeFlags } from './chem-tasks.ts';
 
 type Pending = { resolve: (r: ChemTaskResult) => void; reject: (e: Error) => void };
 
@@ -52,8 +52,8 @@ export class ChemPool {
     return this.maxSize;
   }
 
-  canonicalize(structures: string[]): Promise<Extract<ChemTaskResult, { op: 'canonicalize' }>> {
-    return this.run({ op: 'canonicalize', seq: 0, structures }) as Promise<Extract<ChemTaskResult, { op: 'canonicalize' }>>;
+  canonicalize(structures: string[], standardize?: StandardizeFlags): Promise<Extract<ChemTaskResult, { op: 'canonicalize' }>> {
+    return this.run({ op: 'canonicalize', seq: 0, structures, standardize }) as Promise<Extract<ChemTaskResult, { op: 'canonicalize' }>>;
   }
 
   properties(smiles: string[]): Promise<Extract<ChemTaskResult, { op: 'properties' }>> {

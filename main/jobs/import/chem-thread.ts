@@ -4,7 +4,8 @@
 import { parentPort } from 'node:worker_threads';
 import { loadRDKit, noteRDKitFault, parseMol, parseMolFast, rdkitGeneration, type JSMol } from '../../chem/rdkit.ts';
 import { rdkitFailureReason } from './failure-reason.ts';
-import type { ChemTask, ChemTaskResult } from './chem-tasks.ts';
+import { neutralizeSmiles, standardize } from '../../files/standardize.ts';
+import type { ChemTask, ChemTaskResult, StandardizeFlags } from './chem-tasks.ts';
 
 let generation = -1;
 
@@ -26,9 +27,13 @@ function release(mol: JSMol): void {
   }
 }
 
-async function canonicalize(structures: string[]): Promise<{ canonical: (string | null)[]; errors: (string | null)[] }> {
+type Canonicalized = Omit<Extract<ChemTaskResult, { op: 'canonicalize' }>, 'op' | 'seq'>;
+
+async function canonicalize(structures: string[], flags: StandardizeFlags = { largestFragment: false, neutralize: false }): Promise<Canonicalized> {
   const canonical: (string | null)[] = new Array(structures.length).fill(null);
   const errors: (string | null)[] = new Array(structures.length).fill(null);
+  const stripped: boolean[] = new Array(structures.length).fill(false);
+  const neutralized: boolean[] = new Array(structures.length).fill(false);
   for (let i = 0; i < structures.length; i++) {
     if (generation !== rdkitGeneration()) await rdkitReady();
     const s = structures[i];
@@ -39,7 +44,22 @@ async function canonicalize(structures: string[]): Promise<{ canonical: (string 
       continue;
     }
     try {
-      const smiles = mol.get_smiles();
+      let smiles = mol.get_smiles();
+      // only structures that need it pay for a second parse: several fragments, or a charge
+      if (flags.largestFragment && smiles.includes('.')) {
+        const s = standardize(smiles, { largestFragment: true });
+        if (s && s.removedFragments.length) {
+          smiles = s.smiles;
+          stripped[i] = true;
+        }
+      }
+      if (flags.neutralize && /[+-]\d*\]/.test(smiles)) {
+        const n = neutralizeSmiles(smiles);
+        if (n.count > 0) {
+          smiles = n.smiles;
+          neutralized[i] = true;
+        }
+      }
       if (smiles) canonical[i] = smiles;
       else errors[i] = 'empty structure (no atoms)';
     } catch (err) {
@@ -49,7 +69,7 @@ async function canonicalize(structures: string[]): Promise<{ canonical: (string 
       release(mol);
     }
   }
-  return { canonical, errors };
+  return { canonical, errors, stripped, neutralized };
 }
 
 type ComputeProperties = (mol: JSMol) => Record<string, number | string | boolean | null>;
@@ -81,7 +101,7 @@ async function properties(smiles: string[]): Promise<(Record<string, number | st
 parentPort!.on('message', async (task: ChemTask) => {
   let result: ChemTaskResult;
   try {
-    if (task.op === 'canonicalize') result = { op: 'canonicalize', seq: task.seq, ...(await canonicalize(task.structures)) };
+    if (task.op === 'canonicalize') result = { op: 'canonicalize', seq: task.seq, ...(await canonicalize(task.structures, task.standardize)) };
     else result = { op: 'properties', seq: task.seq, props: await properties(task.smiles) };
   } catch (err) {
     // a bug or a toolkit that cannot load: this batch fails with the reason, the thread stays up

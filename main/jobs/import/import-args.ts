@@ -14,6 +14,12 @@ export const ImportJobArgs = z.object({
   properties: z.boolean().default(true),
   /** A temporary copy (an upload) the host deletes when the job has ended. */
   temporary: z.boolean().default(false),
+  /** Keep only the largest fragment of each structure (strip salts and solvents). */
+  largestFragment: z.boolean().default(true),
+  /** Neutralize charges where hydrogens can be added or removed. */
+  neutralize: z.boolean().default(false),
+  /** Drop a molecule whose canonical SMILES is already in the collection (the first is kept). */
+  dropDuplicates: z.boolean().default(true),
   /** Chemistry threads (default: one per core, at most 4). */
   threads: z.number().int().positive().max(16).optional(),
 });
@@ -26,6 +32,10 @@ export interface ImportResult {
   imported: number;
   duplicates: number;
   problems: number;
+  /** Molecules that had fragments (salts, solvents) stripped. */
+  fragmentsStripped: number;
+  /** Molecules whose charges were neutralized. */
+  neutralized: number;
   seconds: number;
   /** CPU time the job process used (all its threads): what the import costs, however busy the machine. */
   cpuSeconds: number;

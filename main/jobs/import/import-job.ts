@@ -41,14 +41,14 @@ export const importJob: JobRunner = async (ctx) => {
       () => {},
     );
 
-    const writer = new ImportWriter(db, cid, file);
+    const writer = new ImportWriter(db, cid, file, args.dropDuplicates);
     const inFlight: { records: SourceRecord[]; result: Promise<Canonicalized> }[] = [];
     let done = 0;
     let lastChanged = 0;
     const writeOldest = async () => {
       const { records, result } = inFlight.shift()!;
       const r = await result;
-      writer.writeBatch(records, r.canonical, r.errors);
+      writer.writeBatch(records, r.canonical, r.errors, r.stripped, r.neutralized);
       done += records.length;
       ctx.progress(done, total === null ? null : Math.max(total, done), `${writer.imported} imported`);
       if (Date.now() - lastChanged > 1000) {
@@ -60,7 +60,7 @@ export const importJob: JobRunner = async (ctx) => {
     const submit = () => {
       const records = batch;
       batch = [];
-      inFlight.push({ records, result: pool.canonicalize(records.map((r) => r.structure)) });
+      inFlight.push({ records, result: pool.canonicalize(records.map((r) => r.structure), { largestFragment: args.largestFragment, neutralize: args.neutralize }) });
     };
 
     for await (const item of readMoleculeFile(args.path, { fileName: file })) {
@@ -91,6 +91,8 @@ export const importJob: JobRunner = async (ctx) => {
       imported: writer.imported,
       duplicates: writer.duplicates,
       problems: writer.problems,
+      fragmentsStripped: writer.fragmentsStripped,
+      neutralized: writer.neutralized,
       seconds: (Date.now() - started) / 1000,
       cpuSeconds: cpuSecondsSince(cpuStart),
     };

@@ -14,6 +14,8 @@ export class ImportWriter {
   imported = 0;
   duplicates = 0;
   problems = 0;
+  fragmentsStripped = 0;
+  neutralized = 0;
   private readonly seen = new Set<string>();
   private readonly userColumns = new Set<string>();
   private pendingProblems: Problem[] = [];
@@ -22,6 +24,7 @@ export class ImportWriter {
     private readonly db: Db,
     private readonly collectionId: number,
     private readonly file: string,
+    private readonly dropDuplicates = true,
   ) {}
 
   /** A problem the reader found; written with the next batch. */
@@ -29,7 +32,14 @@ export class ImportWriter {
     this.pendingProblems.push({ file: p.file, line: p.line, record: p.record, reason: p.reason, text: p.text });
   }
 
-  writeBatch(records: readonly SourceRecord[], canonical: readonly (string | null)[], errors: readonly (string | null)[]): void {
+  /** `stripped` / `neutralized`: per record, whether standardizing changed it (the stored SMILES is then the canonical one). */
+  writeBatch(
+    records: readonly SourceRecord[],
+    canonical: readonly (string | null)[],
+    errors: readonly (string | null)[],
+    stripped: readonly boolean[] = [],
+    neutralized: readonly boolean[] = [],
+  ): void {
     const molecules: NewMolecule[] = [];
     const problems = this.pendingProblems;
     this.pendingProblems = [];
@@ -40,16 +50,21 @@ export class ImportWriter {
         problems.push({ file: this.file, line: r.line, record: r.record, reason: errors[i] ?? 'RDKit could not parse the structure', text: cut(r.structure.split('\n')[0]) });
         return;
       }
-      if (this.seen.has(c)) {
-        duplicates++;
-        return;
+      if (this.dropDuplicates) {
+        if (this.seen.has(c)) {
+          duplicates++;
+          return;
+        }
+        this.seen.add(c);
       }
-      this.seen.add(c);
+      const changed = stripped[i] || neutralized[i];
+      if (stripped[i]) this.fragmentsStripped++;
+      if (neutralized[i]) this.neutralized++;
       for (const k of Object.keys(r.userProps)) this.userColumns.add(k);
       molecules.push({
         position: this.imported + molecules.length + 1,
         name: r.name,
-        smiles: r.format === 'smiles' ? r.structure : c,
+        smiles: r.format === 'smiles' && !changed ? r.structure : c,
         canonicalSmiles: c,
         sourceLine: r.line,
         userProps: r.userProps,
