@@ -3,6 +3,10 @@
 import { Command, CommanderError } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import { importCommand } from './commands/import.ts';
+import { exportCommand } from './commands/export.ts';
+import { joinCommand } from './commands/join.ts';
+import { propsCommand } from './commands/props.ts';
+import { searchCommand } from './commands/search.ts';
 import { decodeCommand } from './commands/decode.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { encodeCommand } from './commands/encode.ts';
@@ -19,6 +23,7 @@ export function program(setExit: (code: number) => void): Command {
     .exitOverride();
   // addCommand does not pass settings down: the subcommand must also throw (not exit) on usage errors
   for (const c of [importCommand(setExit), encodeCommand(setExit), decodeCommand(setExit), sampleCommand(setExit), reconstructCommand(setExit), evaluateCommand(setExit), doctorCommand(setExit)]) p.addCommand(c.copyInheritedSettings(p));
+  for (const c of [propsCommand(setExit), searchCommand(setExit), exportCommand(setExit), joinCommand(setExit)]) p.addCommand(c.copyInheritedSettings(p));
   return p;
 }
 

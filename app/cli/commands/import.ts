@@ -13,6 +13,9 @@ interface ImportOptions {
   workspace: string;
   name?: string;
   properties: boolean;
+  largestFragment: boolean;
+  neutralize: boolean;
+  keepDuplicates: boolean;
   maxProblems: number;
   json: boolean;
 }
@@ -25,6 +28,9 @@ export function importCommand(setExit: (code: number) => void): Command {
     .addOption(new Option('-w, --workspace <db>', 'workspace SQLite file (created when missing)').env('MOLSCAPE_WORKSPACE').makeOptionMandatory())
     .option('-n, --name <name>', 'name of the new collection (default: the file name)')
     .option('--no-properties', 'do not compute properties after the import')
+    .option('--no-largest-fragment', 'keep every fragment (default: keep the largest, stripping salts and solvents)')
+    .option('--neutralize', 'neutralize charges', false)
+    .option('--keep-duplicates', 'keep molecules whose canonical SMILES came before', false)
     .addOption(new Option('--max-problems <n>', 'problems to list in the summary').default(20).argParser(positiveInt))
     .option('--json', 'print the summary as one JSON object', false)
     .action(async (file: string, opts: ImportOptions) => {
@@ -63,7 +69,12 @@ async function runImport(file: string, opts: ImportOptions): Promise<number> {
   try {
     let jobId: number;
     try {
-      ({ jobId } = await core.handlers['collections.import']({ source: { kind: 'path', path: file }, name: opts.name, properties: opts.properties }));
+      ({ jobId } = await core.handlers['collections.import']({ source: { kind: 'path', path: file }, name: opts.name,
+        properties: opts.properties,
+        largestFragment: opts.largestFragment,
+        neutralize: opts.neutralize,
+        dropDuplicates: !opts.keepDuplicates,
+      }));
     } catch (err) {
       process.stderr.write(`molscape import: ${(err as Error).message}\n`);
       return EXIT_NOTHING;
@@ -110,6 +121,8 @@ function summary(file: string, workspace: string, name: string, r: ImportResult,
     `  records read: ${r.records}`,
     `  imported:     ${r.imported}`,
     `  duplicates:   ${r.duplicates}`,
+    `  salts/fragments stripped: ${r.fragmentsStripped}`,
+    ...(r.neutralized ? [`  neutralized:  ${r.neutralized}`] : []),
     `  problems:     ${r.problems}`,
     `  time:         ${r.seconds.toFixed(1)} s${rate !== null ? ` (${rate} molecules/s)` : ''}`,
   ];
