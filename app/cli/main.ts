@@ -13,6 +13,7 @@ import { encodeCommand } from './commands/encode.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { reconstructCommand } from './commands/reconstruct.ts';
 import { sampleCommand } from './commands/sample.ts';
+import { trainCommand } from './commands/train.ts';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 
 export function program(setExit: (code: number) => void): Command {
@@ -22,7 +23,7 @@ export function program(setExit: (code: number) => void): Command {
     .showHelpAfterError('(run molscape --help for usage)')
     .exitOverride();
   // addCommand does not pass settings down: the subcommand must also throw (not exit) on usage errors
-  for (const c of [importCommand(setExit), encodeCommand(setExit), decodeCommand(setExit), sampleCommand(setExit), reconstructCommand(setExit), evaluateCommand(setExit), doctorCommand(setExit)]) p.addCommand(c.copyInheritedSettings(p));
+  for (const c of [importCommand(setExit), encodeCommand(setExit), decodeCommand(setExit), sampleCommand(setExit), reconstructCommand(setExit), evaluateCommand(setExit), doctorCommand(setExit), trainCommand(setExit)]) p.addCommand(c.copyInheritedSettings(p));
   for (const c of [propsCommand(setExit), searchCommand(setExit), exportCommand(setExit), joinCommand(setExit)]) p.addCommand(c.copyInheritedSettings(p));
   return p;
 }

@@ -273,6 +273,23 @@ export const calls = {
     DoctorReport,
     'Check a SMILES file before training or encoding: vocabulary, unknown tokens, lengths, mixtures, duplicates, invalid SMILES, training time.',
   ),
+  'models.train': call(
+    z.object({
+      data: z.string().min(1),
+      valid: z.string().min(1).optional(),
+      /** bundle folder to write */
+      out: z.string().min(1),
+      /** checkpoints and curves (default: out + '.run') */
+      runDir: z.string().min(1).optional(),
+      resume: z.boolean().default(false),
+      epochs: z.number().int().positive().max(10_000).default(30),
+      timeBudgetSeconds: z.number().positive().optional(),
+      size: z.enum(['zinc', 'small', 'tiny']).default('zinc'),
+      propertyMolecules: z.number().int().nonnegative().optional(),
+    }),
+    z.object({ jobId: Id }),
+    'Train a SMILES VAE on a SMILES file (a train job; cancel stops with a checkpoint and still writes the bundle; resume goes on).',
+  ),
   'latent.encode': call(
     z.object({ smiles: z.array(z.string().max(2000)).max(5000), model: ModelRef }),
     z.object({ latent: z.number().int().positive(), rows: z.array(z.object({ index: z.number().int().nonnegative(), z: z.array(z.number()) })), problems: z.array(z.object({ index: z.number().int().nonnegative(), token: z.string(), reason: z.string() })) }),

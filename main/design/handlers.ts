@@ -2,7 +2,7 @@
 // kept until close(); a bad model reference or a bundle that fails its checks is a 400 with the reason.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Handlers, ModelInfo } from '../api/contract.ts';
+import type { Handlers, Job, ModelInfo } from '../api/contract.ts';
 import { verifyBundle } from '../../models/vae/bundle.ts';
 import { Vocabulary } from '../../models/vae/tokenizer.ts';
 import { loadRDKit } from '../chem/rdkit.ts';
@@ -12,7 +12,7 @@ import { DEFAULT_MODEL_NAME, modelsDir, resolveModelRef } from './model-path.ts'
 import { ModelService } from './model-service.ts';
 import { problemReason, readMoleculeFile } from './molecule-input.ts';
 
-type DesignCalls = 'models.list' | 'models.doctor' | 'latent.encode' | 'latent.decode' | 'latent.sample';
+type DesignCalls = 'models.list' | 'models.doctor' | 'models.train' | 'latent.encode' | 'latent.decode' | 'latent.sample';
 
 export function listModels(): ModelInfo[] {
   const root = modelsDir();
@@ -32,7 +32,8 @@ export function listModels(): ModelInfo[] {
   });
 }
 
-export function designHandlers(): { handlers: Pick<Handlers, DesignCalls>; close: () => Promise<void> } {
+/** startJob: the core's JobManager.start (training runs as a job). */
+export function designHandlers(startJob: (kind: Job['kind'], title: string, args: unknown) => number): { handlers: Pick<Handlers, DesignCalls>; close: () => Promise<void> } {
   const open = new Map<string, Promise<ModelService>>();
   const model = (ref?: string): Promise<ModelService> => {
     const dir = path.resolve(resolveModelRef(ref));
@@ -67,6 +68,10 @@ export function designHandlers(): { handlers: Pick<Handlers, DesignCalls>; close
         throw badRequest((e as Error).message);
       }
       return doctor(readMoleculeFile(file), { vocabulary: Vocabulary.fromJSON(manifest.vocabulary), modelName: manifest.name, maxLength: manifest.architecture.maxLength, epochs });
+    },
+    'models.train': async (args) => {
+      for (const f of [args.data, args.valid]) if (f && !fs.existsSync(f)) throw badRequest(`There is no file ${f}.`);
+      return { jobId: startJob('train', `Train ${path.basename(args.out)}`, { ...args, data: path.resolve(args.data), valid: args.valid && path.resolve(args.valid), out: path.resolve(args.out), runDir: args.runDir && path.resolve(args.runDir) }) };
     },
     'latent.encode': async ({ smiles, model: ref }) => {
       const m = await model(ref);

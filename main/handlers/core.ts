@@ -84,7 +84,7 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
     }
   }
 
-  const design = designHandlers();
+  const design = designHandlers((kind, title, args) => jobs.start(kind, title, args));
   const chem = chemHandlers(db, workspace, (collectionId) => emit('collections.changed', { collectionId }));
 
   const handlers: Handlers = {

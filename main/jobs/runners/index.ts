@@ -4,9 +4,11 @@ import type { JobRunner } from '../runner.ts';
 import { testJob } from './test-job.ts';
 import { importJob } from '../import/import-job.ts';
 import { propertiesJob } from '../properties/properties-job.ts';
+import { trainJob } from '../train/train-job.ts';
 
 export const runners: Partial<Record<Job['kind'], JobRunner>> = {
   test: testJob,
   import: importJob,
   properties: propertiesJob,
+  train: trainJob,
 };

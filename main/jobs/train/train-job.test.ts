@@ -1,0 +1,50 @@
+// models.train through the real core: a job process computes the property table with main/chem, trains a
+// tiny VAE and writes a bundle that loads and verifies; a second start without resume is refused.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calls } from '../../api/contract.ts';
+import { createCore } from '../../handlers/core.ts';
+import type { LocalCore } from '../../handlers/types.ts';
+import { tempDir } from '../../store/test-util.ts';
+import { readSmilesFile } from '../../../models/vae/data.ts';
+import { verifyBundle } from '../../../models/vae/bundle.ts';
+
+const tmp = tempDir('molscape-train-job-');
+let core: LocalCore;
+const zinc = (f: string) => path.resolve(import.meta.dirname, '../../../../shared/data/zinc250k', f);
+
+beforeAll(async () => {
+  fs.writeFileSync(tmp.file('train.smi'), readSmilesFile(zinc('train.smi.gz'), 120).smiles.join('\n') + '\n');
+  fs.writeFileSync(tmp.file('valid.smi'), readSmilesFile(zinc('valid.smi.gz'), 30).smiles.join('\n') + '\n');
+  core = await createCore({ workspace: tmp.file('ws.sqlite'), host: 'test' });
+});
+afterAll(async () => {
+  await core?.close();
+  tmp.remove();
+});
+
+describe('models.train', () => {
+  it('trains a tiny model in a job and writes a verified bundle; the run folder holds the property table', async () => {
+    const args = calls['models.train'].args.parse({ data: tmp.file('train.smi'), valid: tmp.file('valid.smi'), out: tmp.file('tiny'), size: 'tiny', epochs: 2 });
+    const { jobId } = await core.handlers['models.train'](args);
+    const job = await core.whenJobFinished(jobId);
+    expect(job.error).toBeNull();
+    expect(job.status).toBe('done');
+    const { manifest } = verifyBundle(tmp.file('tiny'));
+    expect(manifest.training.steps).toBeGreaterThan(0);
+    expect(manifest.propertyNormalization?.names).toEqual(['clogp', 'qed', 'sa']);
+    const table = fs.readFileSync(path.join(tmp.file('tiny.run'), 'properties.tsv'), 'utf8').trim().split('\n');
+    expect(table[0]).toBe('smiles\tclogp\tqed\tsa');
+    expect(table).toHaveLength(1 + 120 + 30);
+
+    const again = await core.handlers['models.train'](args);
+    const failed = await core.whenJobFinished(again.jobId);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/already holds a training run/);
+  });
+
+  it('a missing data file is refused before a job starts', async () => {
+    await expect(core.handlers['models.train'](calls['models.train'].args.parse({ data: tmp.file('nope.smi'), out: tmp.file('x') }))).rejects.toThrow(/There is no file/);
+  });
+});
