@@ -24,6 +24,7 @@ async function fromRdkit(): Promise<Expected[]> {
   const rdkit = await loadRDKit();
   const rows = parse(readFileSync(esolPath), { columns: true }) as Record<string, string>[];
   const query = rdkit.get_qmol(BENZENE);
+  if (!query) throw new Error(`RDKit cannot read the query ${BENZENE}`);
   const seen = new Map<string, Expected>();
   try {
     for (const row of rows) {
@@ -173,6 +174,7 @@ describe('filter, save and export in browser mode', () => {
         return a >= b && b >= c && a <= 1 && c > 0;
       })
       .toBe(true);
+    await expect.poll(() => bodyRows().nth(2).locator('img').count(), { timeout: 30_000 }).toBe(1);
     await shot('05-columns');
   });
 
