@@ -99,6 +99,12 @@ describe('molscape model commands', () => {
     expect(m.activeUnits.of).toBeGreaterThan(0);
   });
 
+  it('a missing input file is a clear error', async () => {
+    const r = await molscape('encode', 'missing.smi', '--out', 'z.csv');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/There is no file missing\.smi/);
+  });
+
   it('a missing model bundle is a clear error', async () => {
     const r = await molscape('sample', '--model', 'nowhere', '--n', '2');
     expect(r.code).toBe(1);

@@ -12,6 +12,8 @@ export interface InputMolecule {
 }
 
 export function readMoleculeFile(file: string): InputMolecule[] {
+  if (!fs.existsSync(file)) throw new Error(`There is no file ${file}.`);
+  if (fs.statSync(file).isDirectory()) throw new Error(`${file} is a folder, not a SMILES file.`);
   const raw = fs.readFileSync(file);
   const text = file.endsWith('.gz') ? zlib.gunzipSync(raw).toString('utf8') : raw.toString('utf8');
   const out: InputMolecule[] = [];
