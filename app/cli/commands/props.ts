@@ -40,7 +40,17 @@ async function runProps(file: string, outPath: string | undefined): Promise<numb
   let failed: Error | null = null;
   out.on('error', (err) => (failed ??= err));
   const write = async (text: string) => {
-    if (!out.write(text)) await Promise.race([once(out, 'drain'), once(out, 'error')]);
+    if (out.write(text) || failed) return;
+    // wait for drain, or for an error (then the listeners go, so long files do not pile them up)
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        out.off('drain', done);
+        out.off('error', done);
+        resolve();
+      };
+      out.on('drain', done);
+      out.on('error', done);
+    });
   };
   const fileName = basename(file);
   const problem = (line: number, reason: string) => process.stderr.write(`${fileName}:${line}: ${reason}\n`);
@@ -82,6 +92,7 @@ async function runProps(file: string, outPath: string | undefined): Promise<numb
     await write(`${PROPS_COLUMNS.join(',')}\n`);
     let batch: SourceRecord[] = [];
     for await (const item of readMoleculeFile(file, { fileName })) {
+      if (failed) break; // the output is gone (a full disk, or `| head` closed the pipe)
       if (item.kind === 'problem') {
         problem(item.line, item.reason);
         continue;
@@ -102,6 +113,8 @@ async function runProps(file: string, outPath: string | undefined): Promise<numb
       await once(out, 'close').catch(() => {});
     }
   }
+  // a reader that stopped early (`| head`) is not an error
+  if (failed && !outPath && (failed as NodeJS.ErrnoException).code === 'EPIPE') return EXIT_OK;
   if (failed) {
     process.stderr.write(`molscape props: cannot write ${outPath ?? 'stdout'}: ${(failed as Error).message}\n`);
     return EXIT_NOTHING;
