@@ -97,6 +97,18 @@ describe('chemistry calls', () => {
     await expect(call('chem.search', { collectionId: cid })).rejects.toMatchObject({ status: 400 });
   });
 
+  it('does not answer from the index of a deleted collection whose id was given again', async () => {
+    const acids = await call('collections.createFromFilter', { collectionId: cid, name: 'acids-2', filter: { substructure: 'C(=O)[OH]' } });
+    expect((await call('chem.search', { collectionId: acids.id, substructure: 'c1ccccc1' })).total).toBe(3);
+    await call('collections.delete', { id: acids.id });
+    // three molecules again, only one of them an acid
+    const mid = await call('collections.createFromFilter', { collectionId: cid, name: 'mid', filter: { ranges: [{ key: 'mol_wt', min: 120, max: 160 }] } });
+    expect(mid.moleculeCount).toBe(3);
+    const hits = await call('chem.search', { collectionId: mid.id, substructure: 'C(=O)[OH]' });
+    expect(hits.rows.map((r) => [r.name, r.collectionId])).toEqual([['salicylic-acid', mid.id]]);
+    await call('collections.delete', { id: mid.id });
+  });
+
   it('exports CSV, SD and SMILES that import back with the same structures and values', async () => {
     const source = await all(cid);
     for (const format of ['csv', 'sdf', 'smi'] as const) {

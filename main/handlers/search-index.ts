@@ -1,6 +1,7 @@
 // One MoleculeIndex (Morgan fingerprints + RDKit SubstructLibrary) per collection, built on first search and
 // kept for the next ones: a collection's molecules do not change after its import, so the index stays
-// right until the collection is deleted (its id and size then no longer match). Two at most are kept.
+// right until the collection is deleted. SQLite may give a later collection the same id, so an entry is
+// known by the collection's creation time and its molecules' count and id range too. Two at most are kept.
 import { loadRDKit, rdkitGeneration } from '../chem/rdkit.ts';
 import { MoleculeIndex, QueryError } from '../chem/search.ts';
 import type { Db } from '../store/db.ts';
@@ -8,7 +9,8 @@ import { badRequest } from './errors.ts';
 
 interface Entry {
   collectionId: number;
-  size: number;
+  /** what the collection looked like when the index was built */
+  stamp: string;
   generation: number;
   index: MoleculeIndex;
   /** index position -> molecule id */
@@ -24,14 +26,17 @@ export class SearchIndexes {
 
   async get(collectionId: number): Promise<Entry> {
     await loadRDKit();
-    const { n } = this.db.prepare('SELECT count(*) AS n FROM molecules WHERE collection_id = ?').get(collectionId) as { n: number };
+    const s = this.db
+      .prepare('SELECT c.created_at AS t, count(m.id) AS n, min(m.id) AS lo, max(m.id) AS hi FROM collections c LEFT JOIN molecules m ON m.collection_id = c.id WHERE c.id = ?')
+      .get(collectionId) as { t: string | null; n: number; lo: number | null; hi: number | null };
+    const stamp = `${s.t}|${s.n}|${s.lo}|${s.hi}`;
     const hit = this.entries.find((e) => e.collectionId === collectionId);
-    if (hit && hit.size === n && hit.generation === rdkitGeneration()) return hit;
+    if (hit && hit.stamp === stamp && hit.generation === rdkitGeneration()) return hit;
     if (hit) this.drop(hit);
     const rows = this.db.prepare('SELECT id, canonical_smiles AS s FROM molecules WHERE collection_id = ? ORDER BY id').all(collectionId) as { id: number; s: string }[];
     const entry: Entry = {
       collectionId,
-      size: n,
+      stamp,
       generation: rdkitGeneration(),
       index: MoleculeIndex.build(rows.map((r) => r.s)),
       ids: rows.map((r) => r.id),
