@@ -7,7 +7,7 @@ import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
-import { parseMol } from '../chem/rdkit.ts';
+import { loadRDKit, parseMol } from '../chem/rdkit.ts';
 import type { UserValue } from './types.ts';
 
 export interface WritableMolecule {
@@ -70,6 +70,8 @@ export function createMoleculeWriter(path: string, options: WriterOptions = {}):
       return written;
     },
     async write(row) {
+      // SD records are drawn by RDKit (2D coordinates): load it here rather than trusting every caller to have.
+      if (format === 'sdf') await loadRDKit();
       const text = encode(row);
       if (text === null) return false;
       await put(text);

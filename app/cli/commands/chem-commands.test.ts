@@ -112,6 +112,13 @@ describe('molscape props, search, export, join', () => {
     expect(a.filter((x) => x.Act !== '').length).toBe(matched);
     expect(Number(a[0].Act)).toBe(values.get(a[0].name));
 
+    // An SD file from a fresh process that has not drawn anything yet (RDKit loads on demand for coordinates).
+    const sdf = await molscape('export', '-w', 'w.sqlite', '-c', 'series', '--format', 'sdf', '--out', 'series.sdf');
+    expect(sdf.code, sdf.stderr).toBe(0);
+    const sdRecords = readFileSync(tmp.file('series.sdf'), 'utf8').split('$$$$\n').filter((r) => r.trim());
+    expect(sdRecords.length).toBe(a.length);
+    expect(sdRecords[0]).toContain('V2000');
+
     const missing = await molscape('export', '-w', 'w.sqlite', '-c', 'nope', '--out', 'x.csv');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no collection "nope"/);
