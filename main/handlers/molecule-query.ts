@@ -1,10 +1,9 @@
 // Filtered windows of a collection, in SQL: each property range becomes a comparison on the typed column
 // (mol_wt, clogp, tpsa, hbd, hba) or on json_extract of the props / user_props JSON; a substructure becomes
 // the list of matching molecule ids from the collection's MoleculeIndex (see search-index.ts).
-import type { MoleculeFilter, MoleculeProps, MoleculeRow } from '../api/contract.ts';
+import type { MoleculeFilter, MoleculeRow } from '../api/contract.ts';
 import type { Db } from '../store/db.ts';
-import { parseJson } from '../store/json.ts';
-import { TYPED_PROPERTIES } from '../store/molecules.ts';
+import { TYPED_PROPERTIES, toMolecule, type MoleculeDbRow } from '../store/molecules.ts';
 import { badRequest } from './errors.ts';
 
 /** Anything but quotes, backslash and control characters: safe inside a quoted JSON path literal. */
@@ -57,30 +56,6 @@ export function whereClause(collectionId: number, filter: MoleculeFilter | undef
   return { sql: parts.join(' AND '), params };
 }
 
-export interface Row {
-  id: number;
-  collection_id: number;
-  position: number;
-  name: string | null;
-  smiles: string;
-  canonical_smiles: string;
-  source_line: number | null;
-  props: string | null;
-  user_props: string | null;
-}
-
-export const toMoleculeRow = (r: Row): MoleculeRow => ({
-  id: r.id,
-  collectionId: r.collection_id,
-  position: r.position,
-  name: r.name,
-  smiles: r.smiles,
-  canonicalSmiles: r.canonical_smiles,
-  sourceLine: r.source_line,
-  props: parseJson<MoleculeProps>(r.props, {}),
-  userProps: parseJson<MoleculeProps>(r.user_props, {}),
-});
-
 export function countWhere(db: Db, where: Where): number {
   return (db.prepare(`SELECT count(*) AS n FROM molecules WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
 }
@@ -91,19 +66,19 @@ export function listWhere(db: Db, where: Where, offset: number, limit: number, s
   const dir = sort?.descending ? 'DESC' : 'ASC';
   const rows = db
     .prepare(`SELECT * FROM molecules WHERE ${where.sql} ORDER BY (${expr}) IS NULL, ${expr} ${dir}, id ${dir} LIMIT ? OFFSET ?`)
-    .all(...where.params, limit, offset) as Row[];
-  return rows.map(toMoleculeRow);
+    .all(...where.params, limit, offset) as MoleculeDbRow[];
+  return rows.map(toMolecule);
 }
 
 /** Every filtered row in file order, one at a time (export). */
 export function* iterateWhere(db: Db, where: Where): Generator<MoleculeRow> {
-  for (const r of db.prepare(`SELECT * FROM molecules WHERE ${where.sql} ORDER BY position`).iterate(...where.params)) yield toMoleculeRow(r as Row);
+  for (const r of db.prepare(`SELECT * FROM molecules WHERE ${where.sql} ORDER BY position`).iterate(...where.params)) yield toMolecule(r as MoleculeDbRow);
 }
 
 /** The molecules with these ids, in the order given. */
 export function moleculesByIds(db: Db, ids: readonly number[]): MoleculeRow[] {
   if (!ids.length) return [];
-  const rows = db.prepare('SELECT * FROM molecules WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as Row[];
+  const rows = db.prepare('SELECT * FROM molecules WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as MoleculeDbRow[];
   const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.flatMap((id) => (byId.has(id) ? [toMoleculeRow(byId.get(id)!)] : []));
+  return ids.flatMap((id) => (byId.has(id) ? [toMolecule(byId.get(id)!)] : []));
 }

@@ -54,7 +54,8 @@ export function countWithProperties(db: Db, collectionId: number): number {
   return (db.prepare('SELECT count(*) AS n FROM molecules WHERE collection_id = ? AND props IS NOT NULL').get(collectionId) as { n: number }).n;
 }
 
-interface Row {
+/** A molecules row as SQLite returns it (`SELECT *`). */
+export interface MoleculeDbRow {
   id: number;
   collection_id: number;
   position: number;
@@ -66,7 +67,7 @@ interface Row {
   user_props: string | null;
 }
 
-const toMolecule = (r: Row): MoleculeRow => ({
+export const toMolecule = (r: MoleculeDbRow): MoleculeRow => ({
   id: r.id,
   collectionId: r.collection_id,
   position: r.position,
@@ -129,12 +130,12 @@ export function listMolecules(db: Db, collectionId: number, offset: number, limi
   const expr = sortExpression(db, sort?.key ?? 'position');
   const dir = sort?.descending ? 'DESC' : 'ASC';
   const valued = (db.prepare(`SELECT count(*) AS n FROM molecules WHERE collection_id = ? AND ${expr} IS NOT NULL`).get(collectionId) as { n: number }).n;
-  const rows: Row[] = [];
+  const rows: MoleculeDbRow[] = [];
   if (offset < valued) {
     rows.push(
       ...(db
         .prepare(`SELECT * FROM molecules WHERE collection_id = ? AND ${expr} IS NOT NULL ORDER BY ${expr} ${dir}, id ${dir} LIMIT ? OFFSET ?`)
-        .all(collectionId, limit, offset) as Row[]),
+        .all(collectionId, limit, offset) as MoleculeDbRow[]),
     );
   }
   if (rows.length < limit) {
@@ -143,7 +144,7 @@ export function listMolecules(db: Db, collectionId: number, offset: number, limi
     rows.push(
       ...(db
         .prepare(`SELECT * FROM molecules WHERE collection_id = ? AND ${expr} IS NULL ORDER BY id LIMIT ? OFFSET ?`)
-        .all(collectionId, limit - rows.length, Math.max(0, offset - valued)) as Row[]),
+        .all(collectionId, limit - rows.length, Math.max(0, offset - valued)) as MoleculeDbRow[]),
     );
   }
   return rows.map(toMolecule);
