@@ -1,16 +1,19 @@
-// Inference speed of a model bundle: encode molecules/s (batch 256), greedy-decode molecules/s (batch 256,
-// from the encoded means) and single-molecule greedy decode latency p50/p95 (what a slider needs). Prints one
-// JSON line. Usage: node --import tsx models/runtime/bench.ts --bundle DIR [--threads 2] [--n 1024]
-// With --reference instead of --bundle: the architecture of ../shared/bench/reference-config.json with
+// Inference speed: encode molecules/s (batch 256), greedy-decode molecules/s (batch 256, from the encoded
+// means) and single-molecule greedy decode latency p50/p95 (what a slider needs). Prints one JSON line.
+// Usage: node --import tsx models/runtime/bench.ts [--bundle DIR] [--reference] [--threads 2] [--n 1024] [--no-pytorch]
+// --bundle DIR: that bundle only. --reference: the architecture of ../shared/bench/reference-config.json with
 // freshly initialized weights, measured exactly as pytorch_reference.py measures it (encode 256 molecules
-// padded to pad_to; 256 greedy decodes of pad_to − 1 steps each, no early stop), for a like-for-like ratio.
+// padded to pad_to; 256 greedy decodes of pad_to − 1 steps each, no early stop), then (when /usr/bin/python3
+// can import torch, and unless --no-pytorch) that script in the same run, with the ratios ours/PyTorch.
+// With neither: both, the bundle being resources/models/zinc250k.
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { readSmiles } from '../train/smiles-data.ts';
-import fs from 'node:fs';
 import { Rng } from '../graph/rng.ts';
 import { initialValues } from '../train/params.ts';
-import { encodeSmiles } from '../train/smiles-data.ts';
+import { referenceConfigPath, runPytorchReference } from '../train/pytorch-reference.ts';
+import { encodeSmiles, readSmiles } from '../train/smiles-data.ts';
 import { loadBundle } from '../vae/bundle.ts';
 import { exportInferenceGraphs } from '../vae/export.ts';
 import { vaeParams } from '../vae/model.ts';
@@ -26,53 +29,79 @@ const { values: a } = parseArgs({
     n: { type: 'string', default: '1024' },
     data: { type: 'string', default: path.resolve(import.meta.dirname, '../../../shared/data/zinc250k/test.smi.gz') },
     reference: { type: 'boolean', default: false },
+    'no-pytorch': { type: 'boolean', default: false },
   },
 });
-if (a.reference) {
-  console.log(JSON.stringify(await referenceBench(Number(a.threads))));
-  process.exit(0);
-}
-if (!a.bundle) {
-  console.error('bench: --bundle DIR (or --reference) is required');
-  process.exit(2);
-}
-const b = await loadBundle(a.bundle, { threads: Number(a.threads) });
-const rt = b.runtime, L = rt.latent;
-const smiles = readSmiles(a.data!, Number(a.n));
-const pct = (xs: number[], p: number) => [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+const threads = Number(a.threads);
+const all = !a.bundle && !a.reference;
+// The CPU may be shared (other builds and tests): record how busy it was, since every engine suffers from it.
+const loadBefore = os.loadavg()[0];
+const bundle = a.bundle || all ? await bundleBench(a.bundle ?? path.resolve(import.meta.dirname, '../../resources/models/zinc250k')) : null;
+const reference = a.reference || all ? await referenceWithPytorch() : null;
+const load = { load_average_1m: { before: loadBefore, after: os.loadavg()[0] } };
+console.log(JSON.stringify(all ? { threads, bundle, reference, ...load } : { ...(bundle ?? reference), ...load }));
 
-await rt.encode(smiles.slice(0, 256)); // warm-up
-let t = performance.now();
-const enc = await rt.encode(smiles, 256);
-const encodeSec = (performance.now() - t) / 1000;
+async function bundleBench(dir: string) {
+  const b = await loadBundle(dir, { threads });
+  const rt = b.runtime, L = rt.latent;
+  const smiles = readSmiles(a.data!, Number(a.n));
+  const pct = (xs: number[], p: number) => [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 
-t = performance.now();
-let ended = 0;
-for (let s = 0; s < enc.rows.length; s += 256) {
-  const rows = Math.min(256, enc.rows.length - s);
-  const out = await greedyDecode(rt, enc.mu.subarray(s * L, (s + rows) * L), rows);
-  ended += out.filter((d) => d.ended).length;
+  await rt.encode(smiles.slice(0, 256)); // warm-up
+  let t = performance.now();
+  const enc = await rt.encode(smiles, 256);
+  const encodeSec = (performance.now() - t) / 1000;
+
+  t = performance.now();
+  let ended = 0;
+  for (let s = 0; s < enc.rows.length; s += 256) {
+    const rows = Math.min(256, enc.rows.length - s);
+    const out = await greedyDecode(rt, enc.mu.subarray(s * L, (s + rows) * L), rows);
+    ended += out.filter((d) => d.ended).length;
+  }
+  const decodeSec = (performance.now() - t) / 1000;
+
+  const single: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const t0 = performance.now();
+    await greedyDecode(rt, enc.mu.subarray(i * L, (i + 1) * L), 1);
+    single.push(performance.now() - t0);
+  }
+  await rt.release();
+  return {
+    bundle: b.manifest.name, version: b.manifest.version, threads, molecules: enc.rows.length,
+    encode_molecules_per_s: Math.round(enc.rows.length / encodeSec),
+    greedy_decode_molecules_per_s: Math.round(enc.rows.length / decodeSec),
+    greedy_decodes_ended: ended,
+    single_decode_ms_p50: Number(pct(single, 0.5).toFixed(2)),
+    single_decode_ms_p95: Number(pct(single, 0.95).toFixed(2)),
+  };
 }
-const decodeSec = (performance.now() - t) / 1000;
 
-const single: number[] = [];
-for (let i = 0; i < 100; i++) {
-  const t0 = performance.now();
-  await greedyDecode(rt, enc.mu.subarray(i * L, (i + 1) * L), 1);
-  single.push(performance.now() - t0);
+// Ours on the reference config, then PyTorch's figures on the same config and threads, and the ratios.
+async function referenceWithPytorch() {
+  const ours = await referenceBench();
+  if (a['no-pytorch']) return ours;
+  const ref = JSON.parse(fs.readFileSync(referenceConfigPath, 'utf8'));
+  let configPath = referenceConfigPath;
+  if (ref.threads !== threads) {
+    // pytorch_reference.py resolves the data next to itself, so a copy with other threads may live anywhere.
+    configPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-infer-')), 'reference-config.json');
+    fs.writeFileSync(configPath, JSON.stringify({ ...ref, threads }));
+  }
+  const torch = runPytorchReference(configPath);
+  if (!torch) return ours;
+  return {
+    ...ours, pytorch: torch,
+    ratio_vs_pytorch: {
+      encode: ours.encode_molecules_per_s / (torch.encode_molecules_per_s as number),
+      greedy_decode: ours.greedy_decode_molecules_per_s / (torch.greedy_decode_molecules_per_s as number),
+    },
+  };
 }
-console.log(JSON.stringify({
-  bundle: b.manifest.name, version: b.manifest.version, threads: Number(a.threads), molecules: enc.rows.length,
-  encode_molecules_per_s: Math.round(enc.rows.length / encodeSec),
-  greedy_decode_molecules_per_s: Math.round(enc.rows.length / decodeSec),
-  greedy_decodes_ended: ended,
-  single_decode_ms_p50: Number(pct(single, 0.5).toFixed(2)),
-  single_decode_ms_p95: Number(pct(single, 0.95).toFixed(2)),
-}));
-await rt.release();
 
-async function referenceBench(threads: number) {
-  const refPath = path.resolve(import.meta.dirname, '../../../shared/bench/reference-config.json');
+async function referenceBench() {
+  const refPath = referenceConfigPath;
   const ref = JSON.parse(fs.readFileSync(refPath, 'utf8'));
   const T = ref.pad_to as number, BI = ref.inference_batch as number;
   const enc0 = encodeSmiles(readSmiles(path.resolve(path.dirname(refPath), ref.data), ref.molecules), T);

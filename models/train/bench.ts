@@ -3,7 +3,6 @@
 // the same ZINC molecules and batches as pytorch_reference.py, then (when /usr/bin/python3 can import torch)
 // runs that script in the same run, and prints one JSON line: train_molecules_per_s, train_step_s_median,
 // compile_s, session_create_s, peak_rss_mb, and PyTorch's figures with the ratio.
-import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +10,7 @@ import { tensor } from '../graph/ort.ts';
 import { Rng } from '../graph/rng.ts';
 import { compileTrainStep } from './compile-step.ts';
 import { initialValues } from './params.ts';
+import { referenceConfigPath, runPytorchReference } from './pytorch-reference.ts';
 import { referenceVaeLossGraph, referenceVaeParams } from './reference-vae.ts';
 import { encodeSmiles, readSmiles } from './smiles-data.ts';
 import { StepRunner, TrainState } from './train-step.ts';
@@ -32,7 +32,7 @@ interface BenchConfig {
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--config');
-const configPath = path.resolve(at >= 0 ? args[at + 1] : path.resolve(import.meta.dirname, '../../../shared/bench/reference-config.json'));
+const configPath = path.resolve(at >= 0 ? args[at + 1] : referenceConfigPath);
 const cfg = JSON.parse(fs.readFileSync(configPath, 'utf8')) as BenchConfig;
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -92,12 +92,7 @@ async function engine() {
 }
 
 function pytorch(): Record<string, unknown> | null {
-  if (args.includes('--no-pytorch')) return null;
-  const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
-  if (probe.status !== 0) return null;
-  const script = path.resolve(import.meta.dirname, '../../../shared/bench/pytorch_reference.py');
-  const out = execFileSync('/usr/bin/python3', [script, configPath], { env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' }, encoding: 'utf8', maxBuffer: 1 << 20 });
-  return JSON.parse(out.trim().split('\n').pop()!);
+  return args.includes('--no-pytorch') ? null : runPytorchReference(configPath);
 }
 
 // The CPU may be shared (other builds and tests): record how busy it was, since both engines suffer from it.
