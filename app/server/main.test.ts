@@ -116,7 +116,7 @@ describe('app/server/main.ts', () => {
     const run = serve(['--workspace', folder]);
     expect(await run.exit).toBe(1);
     expect(run.stdout).toEqual([]);
-    expect(run.stderr.join('')).toMatch(/^molscape: could not start: /);
+    expect(run.stderr.join('')).toMatch(/^molscape: could not start: /m);
   });
 
   it('says what is wrong with its options, on stderr, and exits non-zero', async () => {
