@@ -3,24 +3,14 @@
 // the list of matching molecule ids from the collection's MoleculeIndex (see search-index.ts).
 import type { MoleculeFilter, MoleculeRow } from '../api/contract.ts';
 import type { Db } from '../store/db.ts';
-import { TYPED_PROPERTIES, toMolecule, type MoleculeDbRow } from '../store/molecules.ts';
+import { columnExpression, toMolecule, type MoleculeDbRow } from '../store/molecules.ts';
 import { badRequest } from './errors.ts';
-
-/** Anything but quotes, backslash and control characters: safe inside a quoted JSON path literal. */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-const JSON_KEY = /^[^"'\\\u0000-\u001f]{1,200}$/;
 
 /** The SQL expression for a property key: 'mol_wt', 'qed', 'user:pIC50', or one of the row's own columns. */
 export function keyExpression(key: string): string {
-  if (key === 'position') return 'position';
-  if (key === 'name') return 'name';
-  if (key === 'smiles') return 'smiles';
-  if (key === 'canonicalSmiles') return 'canonical_smiles';
-  if ((TYPED_PROPERTIES as readonly string[]).includes(key)) return key;
-  const user = key.startsWith('user:');
-  const name = user ? key.slice(5) : key;
-  if (!JSON_KEY.test(name)) throw badRequest(`'${key}' is not a property or column name.`);
-  return `json_extract(${user ? 'user_props' : 'props'}, '$."${name}"')`;
+  const expr = columnExpression(key);
+  if (expr === null) throw badRequest(`'${key}' is not a property or column name.`);
+  return expr;
 }
 
 export interface Where {

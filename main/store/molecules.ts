@@ -88,8 +88,12 @@ export interface SortKey {
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const JSON_KEY = /^[^"'\\\u0000-\u001f]{1,200}$/;
 
-/** The SQL expression a sort key orders by; for JSON keys, an expression index is made on first use. */
-function sortExpression(db: Db, key: string): string {
+/**
+ * The SQL expression for a key: one of the row's own columns, a typed property ('mol_wt'), a computed property
+ * kept in JSON ('qed') or a user column ('user:pIC50'); null when the name cannot go into SQL. JSON paths are
+ * literals (never bound parameters) so that SQLite can match a query to its expression index.
+ */
+export function columnExpression(key: string): string | null {
   if (key === 'position') return 'position';
   if (key === 'name') return 'name';
   if (key === 'smiles') return 'smiles';
@@ -97,10 +101,15 @@ function sortExpression(db: Db, key: string): string {
   if ((TYPED_PROPERTIES as readonly string[]).includes(key)) return key;
   const user = key.startsWith('user:');
   const name = user ? key.slice(5) : key;
-  if (!JSON_KEY.test(name)) throw new Error(`Cannot sort by '${key}': not a column name.`);
-  // The path is a literal (never a bound parameter) so that SQLite can match the query to the index.
-  const expr = `json_extract(${user ? 'user_props' : 'props'}, '$."${name}"')`;
-  ensureJsonIndex(db, expr);
+  if (!JSON_KEY.test(name)) return null;
+  return `json_extract(${user ? 'user_props' : 'props'}, '$."${name}"')`;
+}
+
+/** The SQL expression a sort key orders by; for JSON keys, an expression index is made on first use. */
+function sortExpression(db: Db, key: string): string {
+  const expr = columnExpression(key);
+  if (expr === null) throw new Error(`Cannot sort by '${key}': not a column name.`);
+  if (expr.startsWith('json_extract(')) ensureJsonIndex(db, expr);
   return expr;
 }
 
