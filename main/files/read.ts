@@ -1,8 +1,7 @@
 // The one entry point for reading a molecule file: opens it (gzip by content), picks the reader by
 // extension or, failing that, by content, and yields records and problems in file order.
 // Never throws on bad content; I/O errors (a missing file, a corrupt gzip) become a problem too.
-import { basename } from 'node:path';
-import { openSource } from './source.ts';
+import { openForReading } from './source.ts';
 import { sniffFormat } from './sniff.ts';
 import type { Sniffed } from './sniff.ts';
 import { problem } from './problem.ts';
@@ -14,17 +13,10 @@ import type { ReadItem, ReadOptions } from './types.ts';
 export const DEFAULT_MAX_LENGTH = 1000;
 
 export async function* readMoleculeFile(source: string | Uint8Array, options: ReadOptions = {}): AsyncGenerator<ReadItem> {
-  const file = options.fileName ?? (typeof source === 'string' ? basename(source) : 'upload');
   const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
-  let opened;
-  try {
-    opened = await openSource(source);
-  } catch (err) {
-    yield problem(file, 1, null, `cannot open the file: ${(err as Error).message}`);
-    return;
-  }
-  if (opened.head.length === 0) {
-    yield problem(file, 1, null, 'the file is empty');
+  const { file, opened, problem: unreadable } = await openForReading(source, options.fileName);
+  if (!opened) {
+    yield unreadable;
     return;
   }
   let sniffed = sniffFormat(options.fileName ?? (typeof source === 'string' ? source : ''), opened.head);

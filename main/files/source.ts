@@ -5,6 +5,9 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { basename } from 'node:path';
+import { problem } from './problem.ts';
+import type { SourceProblem } from './types.ts';
 
 export interface OpenedSource {
   /** Decompressed bytes, from the first one (the peeked head included). */
@@ -99,4 +102,23 @@ async function peek(stream: AsyncIterable<Buffer>, size: number, gzip: boolean):
     }
   }
   return { chunks: chunks(), head, gzip };
+}
+
+/**
+ * What every reader does first: name the source for messages, open it, and turn a file that cannot be opened or
+ * is empty into the one problem to report (line 1) instead of an exception.
+ */
+export async function openForReading(
+  source: string | Uint8Array,
+  fileName?: string,
+): Promise<{ file: string; opened: OpenedSource; problem: null } | { file: string; opened: null; problem: SourceProblem }> {
+  const file = fileName ?? (typeof source === 'string' ? basename(source) : 'upload');
+  let opened: OpenedSource;
+  try {
+    opened = await openSource(source);
+  } catch (err) {
+    return { file, opened: null, problem: problem(file, 1, null, `cannot open the file: ${(err as Error).message}`) };
+  }
+  if (opened.head.length === 0) return { file, opened: null, problem: problem(file, 1, null, 'the file is empty') };
+  return { file, opened, problem: null };
 }

@@ -1,8 +1,7 @@
 // A table of values without structures (e.g. "Name,Act" activities exported from ChEMBL): rows keyed by
 // the name/id column, for joining onto an existing collection by name. The SMILES reader says "no SMILES
 // column found" for such a file; this reader is what a caller uses instead.
-import { basename } from 'node:path';
-import { openSource } from './source.ts';
+import { openForReading } from './source.ts';
 import { detectDelimiter, formatExtension, looksBinary } from './sniff.ts';
 import { splitLines } from './lines.ts';
 import { problem, typedValue } from './problem.ts';
@@ -28,15 +27,8 @@ export interface ValuesTableOptions {
 }
 
 export async function* readValuesTable(source: string | Uint8Array, options: ValuesTableOptions = {}): AsyncGenerator<ValueRow | SourceProblem> {
-  const file = options.fileName ?? (typeof source === 'string' ? basename(source) : 'upload');
-  let opened;
-  try {
-    opened = await openSource(source);
-  } catch (err) {
-    yield problem(file, 1, null, `cannot open the file: ${(err as Error).message}`);
-    return;
-  }
-  if (opened.head.length === 0) return yield problem(file, 1, null, 'the file is empty');
+  const { file, opened, problem: unreadable } = await openForReading(source, options.fileName);
+  if (!opened) return yield unreadable;
   if (looksBinary(opened.head)) return yield problem(file, 1, null, 'binary content: not a CSV or TSV text file');
   const ext = formatExtension(options.fileName ?? (typeof source === 'string' ? source : ''));
   const headText = new TextDecoder().decode(opened.head).split(/\r\n|\r|\n/);
