@@ -165,6 +165,66 @@ export const DoctorReport = z.object({
 });
 export type DoctorReport = z.infer<typeof DoctorReport>;
 
+
+// ---- designing in latent space (main/design) --------------------------------------------------------------
+
+/** Where a designed molecule came from: enough to make it again (same model, operation, parameters, seed). */
+export const Provenance = z.object({
+  operation: z.enum(['walk', 'interpolate', 'neighbours', 'sample', 'decode', 'manual']),
+  /** canonical SMILES of the seed (interpolation: the start), or null */
+  seed: z.string().nullable(),
+  /** the operation's parameters (directions and amounts, steps, method, radius, temperature, …) */
+  params: z.record(z.string(), z.unknown()),
+  model: z.string().nullable(),
+  /** sha256 of the bundle's manifest.json (which holds the sha256 of every bundle file) */
+  modelSha256: z.string().nullable(),
+  /** the random seed of a stochastic operation, else null */
+  randomSeed: z.number().int().nullable(),
+  createdAt: z.string(),
+});
+export type Provenance = z.infer<typeof Provenance>;
+
+/** A molecule made in latent space, with what a chemist wants to see next to its drawing. */
+export const DesignedMolecule = z.object({
+  /** what the decoder wrote */
+  raw: z.string(),
+  /** RDKit canonical SMILES, null when the decode is not a valid molecule */
+  smiles: z.string().nullable(),
+  valid: z.boolean(),
+  /** main/chem's property panel (empty when invalid) */
+  props: MoleculeProps,
+  /** Tanimoto (Morgan r2, 2048 bits) to the seed; null without a seed or when invalid */
+  similarity: z.number().nullable(),
+  /** in the model's training set / anywhere in this workspace (null when invalid) */
+  inTraining: z.boolean().nullable(),
+  inWorkspace: z.boolean().nullable(),
+  /** atoms (indices in `smiles`) whose surroundings differ from the seed's, for highlighting */
+  changedAtoms: z.array(z.number().int().nonnegative()),
+  /** RDKit SVG drawing with changedAtoms highlighted (when the call asked for drawings) */
+  svg: z.string().nullable(),
+  /** the latent point it was decoded from, and that point on the latent map (PCA plane) */
+  z: z.array(z.number()),
+  map: z.tuple([z.number(), z.number()]),
+  /** how many decodes valid-first tried */
+  tries: z.number().int().nonnegative(),
+  provenance: Provenance,
+});
+export type DesignedMolecule = z.infer<typeof DesignedMolecule>;
+
+/** A direction to walk along: a principal axis of the training latents, or a property's gradient. */
+export const LatentDirection = z.object({
+  /** 'pc1' … 'pcN', or '<property>+' / '<property>-' (e.g. 'clogp+', 'sa-') */
+  name: z.string(),
+  label: z.string(),
+  kind: z.enum(['axis', 'property']),
+  /** latent distance of one slider unit: the training set's standard deviation along it */
+  unit: z.number().positive(),
+});
+export type LatentDirection = z.infer<typeof LatentDirection>;
+
+const SeedSmiles = z.string().min(1).max(2000);
+const DrawSize = z.object({ width: z.number().int().min(40).max(1200), height: z.number().int().min(40).max(1200) });
+
 // ---- calls -----------------------------------------------------------------------------------------------
 
 const call = <A extends z.ZodType, R extends z.ZodType>(args: A, result: R, doc: string) => ({ args, result, doc });
@@ -304,6 +364,125 @@ export const calls = {
     z.object({ n: z.number().int().nonnegative().max(5000), seed: z.number().int().nonnegative().default(0), model: ModelRef, ...DecodeSettings.omit({ seed: true }).shape }),
     z.object({ molecules: z.array(DecodedMolecule) }),
     'Molecules decoded from draws of the prior N(0, I), the same for the same seed.',
+  ),
+
+  'latent.directions': call(
+    z.object({ model: ModelRef, axes: z.number().int().positive().max(64).default(8) }),
+    z.object({ directions: z.array(LatentDirection) }),
+    'The walk directions of a model: its first principal axes, then more/less of each property the head predicts.',
+  ),
+  'latent.walk': call(
+    z.object({
+      seed: SeedSmiles,
+      /** slider positions, in units of each direction (see latent.directions) */
+      offsets: z.array(z.object({ direction: z.string().min(1).max(100), amount: z.number().min(-100).max(100) })).max(64),
+      model: ModelRef,
+      /** random seed of valid-first's sampled tries */
+      randomSeed: z.number().int().nonnegative().default(0),
+      draw: DrawSize.optional(),
+    }),
+    z.object({ seed: DesignedMolecule, molecule: DesignedMolecule }),
+    "The molecule at seed + Σ amount·unit·direction, decoded valid-first; property directions are the property head's gradient at the seed.",
+  ),
+  'latent.interpolate': call(
+    z.object({
+      from: SeedSmiles,
+      to: SeedSmiles,
+      steps: z.number().int().min(2).max(200).default(10),
+      method: z.enum(['linear', 'slerp']).default('linear'),
+      model: ModelRef,
+      randomSeed: z.number().int().nonnegative().default(0),
+      draw: DrawSize.optional(),
+    }),
+    z.object({
+      /** consecutive identical decodes collapsed into one entry; `repeats` counts them, `t` is the first one's */
+      path: z.array(z.object({ t: z.number(), repeats: z.number().int().positive(), molecule: DesignedMolecule })),
+    }),
+    'Decodes N evenly spaced points between two molecules in latent space (linear or spherical).',
+  ),
+  'latent.neighbours': call(
+    z.object({
+      seed: SeedSmiles,
+      n: z.number().int().positive().max(2000).default(100),
+      /** the latent offset's standard deviation per dimension: z = seed + radius·ε, ε ~ N(0, I) */
+      radius: z.number().positive().max(10).default(0.5),
+      /** sampling temperature of the decoder; greedy decoding when left out */
+      temperature: z.number().positive().max(10).optional(),
+      model: ModelRef,
+      randomSeed: z.number().int().nonnegative().default(0),
+      draw: DrawSize.optional(),
+    }),
+    z.object({
+      /** unique valid molecules, seed excluded, most similar to the seed first */
+      molecules: z.array(DesignedMolecule),
+      counts: z.object({ tries: z.number().int(), valid: z.number().int(), unique: z.number().int(), new: z.number().int() }),
+      seed: DesignedMolecule,
+    }),
+    'Samples around a seed: n latent points within a radius, decoded, the unique valid ones with their counts.',
+  ),
+  'latent.encodeCollection': call(
+    z.object({ collectionId: Id, model: ModelRef }),
+    z.object({ jobId: Id }),
+    'An encode job: latent vectors of a collection for a model, stored in the workspace (only what is missing).',
+  ),
+  'latent.map': call(
+    z.object({
+      collectionId: Id,
+      model: ModelRef,
+      /** a property name or 'user:<column>' to colour by */
+      colorBy: z.string().min(1).max(200).optional(),
+      /** training-set points drawn faintly behind (0: none) */
+      background: z.number().int().nonnegative().max(50_000).default(5000),
+    }),
+    z.object({
+      /** parallel arrays, one entry per encoded molecule */
+      ids: z.array(Id),
+      x: z.array(z.number()),
+      y: z.array(z.number()),
+      /** colorBy's value per point (null where missing) */
+      values: z.array(z.number().nullable()).nullable(),
+      /** molecules of the collection without a vector yet, and those the model cannot express */
+      missing: z.number().int().nonnegative(),
+      unencodable: z.number().int().nonnegative(),
+      background: z.object({ x: z.array(z.number()), y: z.array(z.number()) }),
+      axes: z.tuple([z.string(), z.string()]),
+    }),
+    "A collection on the model's latent map: the plane of the training latents' first two principal axes.",
+  ),
+  'candidates.keep': call(
+    z.object({
+      /** the candidate list (a collection of kind 'candidates'); or listName to find or create one by name */
+      listId: Id.optional(),
+      listName: z.string().min(1).max(200).optional(),
+      smiles: SeedSmiles,
+      name: z.string().max(200).optional(),
+      provenance: Provenance,
+      rating: z.number().int().min(0).max(5).default(0),
+      note: z.string().max(5000).default(''),
+    }),
+    z.object({ list: Collection, molecule: MoleculeRow }),
+    'Keep a molecule in a candidate list with its provenance, a star rating and a note (properties computed at once).',
+  ),
+  'candidates.update': call(
+    z.object({ moleculeId: Id, rating: z.number().int().min(0).max(5).optional(), note: z.string().max(5000).optional() }),
+    MoleculeRow,
+    "Change a candidate's rating or note.",
+  ),
+  'candidates.remove': call(z.object({ moleculeId: Id }), z.object({ removed: z.boolean() }), 'Take a molecule out of its candidate list.'),
+  'collections.grid': call(
+    z.object({
+      collectionId: Id,
+      filter: MoleculeFilter.optional(),
+      sort: SortSpec.optional(),
+      /** at most this many molecules, in table order */
+      limit: z.number().int().positive().max(500).default(48),
+      columns: z.number().int().min(1).max(12).default(6),
+      cellWidth: z.number().int().min(80).max(600).default(220),
+      /** what to write under each structure: name, SMILES, and/or property values ('user:<column>' allowed) */
+      legend: z.array(z.string().min(1).max(200)).max(6).default(['name']),
+    }),
+    z.object({ svg: z.string(), count: z.number().int().nonnegative() }),
+    'One SVG of a collection\'s structures in a grid with legends, for a meeting (the UI can rasterize it to PNG).',
   ),
   'jobs.list': call(z.object({ limit: z.number().int().positive().max(500).default(50) }), z.array(Job), 'Recent jobs, newest first.'),
   'jobs.get': call(z.object({ id: Id }), Job, 'One job.'),
