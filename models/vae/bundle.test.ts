@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { greedyDecode } from '../runtime/decode.ts';
 import { TEST_SMILES, tinyTrainedModel } from '../runtime/test-model.ts';
-import { BundleError, loadBundle, predictProperties, verifyBundle, writeBundle } from './bundle.ts';
+import { TRAINING_SET_FILE, encodeTrainingSet } from './training-set.ts';
+import { BundleError, addBundleFile, loadBundle, predictProperties, verifyBundle, writeBundle } from './bundle.ts';
 import { pca } from './pca.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vae-bundle-'));
@@ -78,7 +79,26 @@ describe('model bundle', () => {
     fs.writeFileSync(path.join(unlisted, 'manifest.json'), JSON.stringify(mf));
     expect(() => verifyBundle(unlisted)).toThrow(/does not list property_grad\.onnx/);
   });
+
+  it('takes an added file into the manifest: a training-set index loads, a damaged one is refused', async () => {
+    const withSet = copy('with-set');
+    expect((await loadBundleAndRelease(withSet)).trainingSet).toBeNull();
+    addBundleFile(withSet, TRAINING_SET_FILE, encodeTrainingSet(['CCO', 'c1ccccc1']));
+    const b = await loadBundleAndRelease(withSet);
+    expect(b.trainingSet?.has('CCO')).toBe(true);
+    expect(b.trainingSet?.has('CCN')).toBe(false);
+    expect(Object.keys(b.manifest.files)).toContain(TRAINING_SET_FILE);
+    expect(() => addBundleFile(withSet, '../escape.bin', new Uint8Array(1))).toThrow(/odd file name/);
+    fs.appendFileSync(path.join(withSet, TRAINING_SET_FILE), 'x');
+    expect(() => verifyBundle(withSet)).toThrow(/training_set\.bin has/);
+  });
 });
+
+async function loadBundleAndRelease(d: string) {
+  const b = await loadBundle(d);
+  await b.runtime.release();
+  return b;
+}
 
 describe('pca', () => {
   it('finds the axes and variances of correlated data', () => {

@@ -16,6 +16,7 @@ import type { VaeConfig } from './model.ts';
 import type { Pca } from './pca.ts';
 import { Vocabulary } from './tokenizer.ts';
 import type { VocabularyJson } from './tokenizer.ts';
+import { TRAINING_SET_FILE, TrainingSetIndex } from './training-set.ts';
 
 export const BUNDLE_FORMAT = 'molscape-vae-bundle';
 export const BUNDLE_FORMAT_VERSION = 1;
@@ -42,7 +43,8 @@ export interface BundleManifest {
   files: Record<string, { sha256: string; bytes: number }>;
 }
 
-export type LatentStats = Pca;
+/** The PCA of the training latents, and (newer bundles) training molecules projected on its first two axes. */
+export type LatentStats = Pca & { background?: { x: number[]; y: number[] } };
 
 export interface BundleContent {
   name: string;
@@ -86,6 +88,22 @@ export function writeBundle(dir: string, c: BundleContent): BundleManifest {
   return manifest;
 }
 
+/**
+ * Adds (or replaces) one file of an existing bundle and lists it in the manifest; the manifest is replaced
+ * atomically, after the file is in place, so a crash leaves either the old bundle or the new one valid.
+ */
+export function addBundleFile(dir: string, name: string, bytes: Uint8Array): BundleManifest {
+  if (name.includes('/') || name.includes('\\') || name.startsWith('.') || name === 'manifest.json') throw new BundleError(`addBundleFile: odd file name ${JSON.stringify(name)}`);
+  const { manifest } = verifyBundle(dir);
+  const tmp = (f: string) => path.join(dir, `.${f}.tmp-${process.pid}`);
+  fs.writeFileSync(tmp(name), bytes);
+  fs.renameSync(tmp(name), path.join(dir, name));
+  const next: BundleManifest = { ...manifest, files: { ...manifest.files, [name]: { sha256: sha256(bytes), bytes: bytes.length } } };
+  fs.writeFileSync(tmp('manifest.json'), JSON.stringify(next, null, 1));
+  fs.renameSync(tmp('manifest.json'), path.join(dir, 'manifest.json'));
+  return next;
+}
+
 export class BundleError extends Error {}
 
 /** Reads the manifest and checks every file against it; throws BundleError naming what is wrong. */
@@ -122,6 +140,8 @@ export interface LoadedBundle {
   manifest: BundleManifest;
   vocabulary: Vocabulary;
   latentStats: LatentStats;
+  /** Membership of the training molecules (canonical SMILES), when the bundle ships training_set.bin. */
+  trainingSet: TrainingSetIndex | null;
   runtime: VaeRuntime;
 }
 
@@ -137,12 +157,21 @@ export async function loadBundle(dir: string, o: RuntimeOptions = {}): Promise<L
   const a = manifest.architecture;
   if (a?.vocab !== vocabulary.size) throw new BundleError(`model bundle ${dir}: manifest.json: architecture.vocab ${a?.vocab} does not match the vocabulary (${vocabulary.size} tokens)`);
   const latentStats = JSON.parse(new TextDecoder().decode(files.get(LATENT_STATS_FILE))) as LatentStats;
+  let trainingSet: TrainingSetIndex | null = null;
+  const ts = files.get(TRAINING_SET_FILE);
+  if (ts) {
+    try {
+      trainingSet = TrainingSetIndex.fromBytes(ts);
+    } catch (e) {
+      throw new BundleError(`model bundle ${dir}: ${(e as Error).message}`);
+    }
+  }
   const graph = (k: keyof InferenceGraphs) => files.get(GRAPH_FILES[k])!;
   const runtime = await VaeRuntime.create({
     vocabulary, latent: a.latent, decoderHidden: a.decoderHidden, properties: a.properties, maxLength: a.maxLength,
     graphs: { encoder: graph('encoder'), initialState: graph('initialState'), decoderStep: graph('decoderStep'), property: graph('property'), propertyGrad: graph('propertyGrad') },
   }, o);
-  return { manifest, vocabulary, latentStats, runtime };
+  return { manifest, vocabulary, latentStats, trainingSet, runtime };
 }
 
 /** Property-head predictions in real units (prediction · std + mean), one array per property; {} without a head. */

@@ -10,10 +10,11 @@ import { SmilesSyntax } from '../runtime/syntax.ts';
 import { VaeRuntime } from '../runtime/vae-runtime.ts';
 import { readCheckpoint } from '../train/checkpoint.ts';
 import { writeBundle } from './bundle.ts';
-import type { BundleManifest } from './bundle.ts';
+import type { BundleManifest, LatentStats } from './bundle.ts';
 import { readSmilesFile } from './data.ts';
 import { exportInferenceGraphs } from './export.ts';
 import { pca } from './pca.ts';
+import type { Pca } from './pca.ts';
 import { Vocabulary } from './tokenizer.ts';
 import { readCurves, runFiles } from './train.ts';
 import type { RunInfo } from './train.ts';
@@ -28,7 +29,26 @@ export interface FinishOptions {
   /** Validation molecules / prior samples for the quick metrics. */
   evalMolecules?: number;
   threads?: number;
+  /** Training molecules projected on the first two principal axes, drawn faintly behind the latent map. */
+  backgroundMolecules?: number;
   log?: (line: string) => void;
+}
+
+/** The first `n` rows projected on the PCA plane p, rounded to 4 decimals (the JSON stays small). */
+function projectBackground(p: Pca, mu: Float32Array, rows: number, dim: number, n: number): { x: number[]; y: number[] } {
+  const x: number[] = [], y: number[] = [];
+  const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
+  for (let r = 0; r < Math.min(n, rows); r++) {
+    let a = 0, b = 0;
+    for (let i = 0; i < dim; i++) {
+      const d = mu[r * dim + i] - p.mean[i];
+      a += d * p.axes[0][i];
+      b += d * p.axes[1][i];
+    }
+    x.push(r4(a));
+    y.push(r4(b));
+  }
+  return { x, y };
 }
 
 export async function bundleFromRun(runDir: string, bundleDir: string, o: FinishOptions): Promise<BundleManifest> {
@@ -47,7 +67,8 @@ export async function bundleFromRun(runDir: string, bundleDir: string, o: Finish
     const stats = readSmilesFile(run.config.data, o.statsMolecules ?? 20000);
     const enc = await runtime.encode(stats.smiles);
     log(`latent statistics from ${enc.rows.length} training molecules`);
-    const latentStats = pca(enc.mu, enc.rows.length, c.latent);
+    const plane = pca(enc.mu, enc.rows.length, c.latent);
+    const latentStats: LatentStats = { ...plane, background: projectBackground(plane, enc.mu, enc.rows.length, c.latent, o.backgroundMolecules ?? 5000) };
 
     const metrics: Record<string, unknown> = {};
     const n = o.evalMolecules ?? 500;

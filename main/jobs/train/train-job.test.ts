@@ -8,7 +8,9 @@ import { createCore } from '../../handlers/core.ts';
 import type { LocalCore } from '../../handlers/types.ts';
 import { tempDir } from '../../store/test-util.ts';
 import { readSmilesFile } from '../../../models/vae/data.ts';
-import { verifyBundle } from '../../../models/vae/bundle.ts';
+import { loadBundle, verifyBundle } from '../../../models/vae/bundle.ts';
+import { canonicalSmiles } from '../../design/canonical.ts';
+import { loadRDKit } from '../../chem/rdkit.ts';
 
 const tmp = tempDir('molscape-train-job-');
 let core: LocalCore;
@@ -18,6 +20,7 @@ beforeAll(async () => {
   fs.writeFileSync(tmp.file('train.smi'), readSmilesFile(zinc('train.smi.gz'), 120).smiles.join('\n') + '\n');
   fs.writeFileSync(tmp.file('valid.smi'), readSmilesFile(zinc('valid.smi.gz'), 30).smiles.join('\n') + '\n');
   core = await createCore({ workspace: tmp.file('ws.sqlite'), host: 'test' });
+  await loadRDKit();
 });
 afterAll(async () => {
   await core?.close();
@@ -37,6 +40,13 @@ describe('models.train', () => {
     const table = fs.readFileSync(path.join(tmp.file('tiny.run'), 'properties.tsv'), 'utf8').trim().split('\n');
     expect(table[0]).toBe('smiles\tclogp\tqed\tsa');
     expect(table).toHaveLength(1 + 120 + 30);
+    // the training molecules are indexed by their RDKit canonical SMILES ("is a designed molecule new?")
+    const bundle = await loadBundle(tmp.file('tiny'));
+    await bundle.runtime.release();
+    const first = readSmilesFile(tmp.file('train.smi'), 1).smiles[0];
+    expect(bundle.trainingSet?.size).toBe(120);
+    expect(bundle.trainingSet?.has(canonicalSmiles(first)!)).toBe(true);
+    expect(bundle.trainingSet?.has('CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC')).toBe(false);
 
     const again = await core.handlers['models.train'](args);
     const failed = await core.whenJobFinished(again.jobId);

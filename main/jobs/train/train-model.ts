@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleFromRun } from '../../../models/vae/finish.ts';
+import { addTrainingSet } from './training-set.ts';
 import { readSmilesFile } from '../../../models/vae/data.ts';
 import { runFiles, trainVae } from '../../../models/vae/train.ts';
 import type { VaeTrainConfig } from '../../../models/vae/train.ts';
@@ -89,5 +90,7 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult
   progress('bundle', 0, null, 'writing the model bundle');
   // the bundle's quick metrics decode prior samples: fewer for a tiny test model, whose decodes run long
   await bundleFromRun(runDir, o.out, { name: o.name ?? path.basename(path.resolve(o.out)), version: '0.1.0', threads: config.threads, evalMolecules: size === 'tiny' ? 50 : 500 });
+  progress('bundle', 0, null, 'indexing the training molecules (is a designed molecule new?)');
+  await addTrainingSet(o.out, o.data);
   return { status: res.status, step: res.step, bundle: path.resolve(o.out), runDir };
 }
