@@ -1,0 +1,104 @@
+// Latent vectors repository: which molecules of a collection still need encoding for a model, writing a
+// batch of vectors (or the reason a molecule cannot be encoded), and reading a whole collection's vectors
+// for the latent map in one statement, as one flat Float32Array (no per-row objects or JSON).
+import type { Db } from './db.ts';
+import { columnExpression } from './molecules.ts';
+
+export interface LatentWrite {
+  moleculeId: number;
+  /** the encoder's mean; null with a problem when the model cannot express the molecule */
+  z: Float32Array | null;
+  problem?: string | null;
+}
+
+/** Molecules of a collection with no row for this model yet, in id order after `afterId`. */
+export function moleculesWithoutLatent(db: Db, collectionId: number, modelSha256: string, afterId: number, limit: number): { id: number; canonicalSmiles: string }[] {
+  return db
+    .prepare(
+      `SELECT id, canonical_smiles AS canonicalSmiles FROM molecules m
+       WHERE collection_id = ? AND id > ?
+         AND NOT EXISTS (SELECT 1 FROM latent_vectors v WHERE v.model_sha256 = ? AND v.molecule_id = m.id)
+       ORDER BY id LIMIT ?`,
+    )
+    .all(collectionId, afterId, modelSha256, limit) as { id: number; canonicalSmiles: string }[];
+}
+
+export interface LatentCounts {
+  molecules: number;
+  /** molecules with a vector */
+  encoded: number;
+  /** molecules the model cannot express (not retried) */
+  unencodable: number;
+  /** molecules with no row yet */
+  missing: number;
+}
+
+export function latentCounts(db: Db, collectionId: number, modelSha256: string): LatentCounts {
+  const r = db
+    .prepare(
+      `SELECT count(*) AS molecules, count(v.z) AS encoded, count(v.problem) AS unencodable
+       FROM molecules m LEFT JOIN latent_vectors v ON v.model_sha256 = ? AND v.molecule_id = m.id
+       WHERE m.collection_id = ?`,
+    )
+    .get(modelSha256, collectionId) as { molecules: number; encoded: number; unencodable: number };
+  return { ...r, missing: r.molecules - r.encoded - r.unencodable };
+}
+
+/** Writes vectors (float32 little-endian bytes) or problems; the caller wraps a batch in a transaction. */
+export function writeLatents(db: Db, modelSha256: string, rows: readonly LatentWrite[]): void {
+  const stmt = db.prepare('INSERT OR REPLACE INTO latent_vectors (molecule_id, model_sha256, z, problem) VALUES (?, ?, ?, ?)');
+  for (const r of rows) {
+    if (r.z) stmt.run(r.moleculeId, modelSha256, Buffer.from(r.z.buffer, r.z.byteOffset, r.z.byteLength), null);
+    else stmt.run(r.moleculeId, modelSha256, null, r.problem || 'The model cannot encode this molecule.');
+  }
+}
+
+export interface CollectionLatents {
+  /** molecule ids, in id (file) order */
+  ids: number[];
+  /** the vectors, row-major [ids.length × latent] */
+  z: Float32Array;
+  latent: number;
+  /** the value of `valueKey` per row (null when missing or not a number), when a key was asked for */
+  values: (number | null)[] | null;
+}
+
+/**
+ * Every vector of a collection for a model, optionally with one property or user column per row (the
+ * store's column expression, so 'qed' and 'user:pIC50' work like they do for sorting and filtering).
+ * `latent` is the model's latent size: a blob of any other length is skipped rather than misread.
+ */
+export function readCollectionLatents(db: Db, collectionId: number, modelSha256: string, latent: number, valueKey?: string): CollectionLatents {
+  let valueSql = 'NULL';
+  if (valueKey !== undefined) {
+    const expr = columnExpression(valueKey);
+    if (expr === null) throw new Error(`'${valueKey}' is not a property or column name.`);
+    valueSql = `CASE WHEN typeof(${expr}) IN ('integer', 'real') THEN ${expr} END`;
+  }
+  const rows = db
+    .prepare(
+      `SELECT m.id, v.z, ${valueSql} FROM molecules m JOIN latent_vectors v ON v.model_sha256 = ? AND v.molecule_id = m.id
+       WHERE m.collection_id = ? AND v.z IS NOT NULL ORDER BY m.id`,
+    )
+    .raw()
+    .all(modelSha256, collectionId) as [number, Buffer, number | null][];
+  const bytes = latent * 4;
+  const z = new Float32Array(rows.length * latent);
+  const zBytes = new Uint8Array(z.buffer);
+  const ids: number[] = [];
+  const values: (number | null)[] | null = valueKey !== undefined ? [] : null;
+  for (const [id, blob, value] of rows) {
+    if (blob.length !== bytes) continue;
+    // a byte copy: the blob's offset in its Buffer pool need not be 4-aligned for a Float32Array view
+    zBytes.set(blob, ids.length * bytes);
+    ids.push(id);
+    values?.push(value);
+  }
+  return { ids, z: ids.length === rows.length ? z : z.subarray(0, ids.length * latent), latent, values };
+}
+
+/** "Is this structure anywhere in the workspace?" for many canonical SMILES, over one prepared statement. */
+export function workspaceLookup(db: Db): (canonical: readonly string[]) => boolean[] {
+  const stmt = db.prepare('SELECT 1 FROM molecules WHERE canonical_smiles = ? LIMIT 1').pluck();
+  return (canonical) => canonical.map((s) => stmt.get(s) !== undefined);
+}
