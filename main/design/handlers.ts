@@ -7,12 +7,35 @@ import { verifyBundle } from '../../models/vae/bundle.ts';
 import { Vocabulary } from '../../models/vae/tokenizer.ts';
 import { loadRDKit } from '../chem/rdkit.ts';
 import { badRequest } from '../handlers/errors.ts';
+import { designContext } from './design-context.ts';
+import type { DesignContext, InWorkspace } from './design-context.ts';
+import { listDirections } from './directions.ts';
 import { doctor } from './doctor.ts';
+import { interpolate } from './interpolate.ts';
 import { DEFAULT_MODEL_NAME, modelsDir, resolveModelRef } from './model-path.ts';
 import { ModelService } from './model-service.ts';
 import { problemReason, readMoleculeFile } from './molecule-input.ts';
+import { neighbours } from './neighbours.ts';
+import { walk } from './walk.ts';
 
-type DesignCalls = 'models.list' | 'models.doctor' | 'models.train' | 'latent.encode' | 'latent.decode' | 'latent.sample';
+type DesignCalls =
+  | 'models.list' | 'models.doctor' | 'models.train' | 'latent.encode' | 'latent.decode' | 'latent.sample'
+  | 'latent.directions' | 'latent.walk' | 'latent.interpolate' | 'latent.neighbours';
+
+export interface DesignOptions {
+  /**
+   * Whether canonical SMILES are anywhere in the workspace (the core passes one over the store). Without it
+   * (the CLI with no workspace) workspace membership is unknown: null in every result.
+   */
+  inWorkspace?: InWorkspace;
+}
+
+export interface Design {
+  handlers: Pick<Handlers, DesignCalls>;
+  /** The loaded model of a reference (a 400 for a bad one), shared with the other handlers (map, encode job). */
+  model: (ref?: string) => Promise<ModelService>;
+  close: () => Promise<void>;
+}
 
 export function listModels(): ModelInfo[] {
   const root = modelsDir();
@@ -33,8 +56,9 @@ export function listModels(): ModelInfo[] {
 }
 
 /** startJob: the core's JobManager.start (training runs as a job). */
-export function designHandlers(startJob: (kind: Job['kind'], title: string, args: unknown) => number): { handlers: Pick<Handlers, DesignCalls>; close: () => Promise<void> } {
+export function designHandlers(startJob: (kind: Job['kind'], title: string, args: unknown) => number, options: DesignOptions = {}): Design {
   const open = new Map<string, Promise<ModelService>>();
+  const contexts = new WeakMap<ModelService, DesignContext>();
   const model = (ref?: string): Promise<ModelService> => {
     const dir = path.resolve(resolveModelRef(ref));
     let m = open.get(dir);
@@ -46,6 +70,13 @@ export function designHandlers(startJob: (kind: Job['kind'], title: string, args
       open.set(dir, m);
     }
     return m;
+  };
+  /** The model with its seed cache; one per loaded model. */
+  const context = async (ref?: string): Promise<DesignContext> => {
+    const m = await model(ref);
+    let c = contexts.get(m);
+    if (!c) contexts.set(m, (c = designContext(m, options.inWorkspace ?? null)));
+    return c;
   };
   const rowsOf = (z: number[][], latent: number) => {
     const flat = new Float32Array(z.length * latent);
@@ -91,9 +122,14 @@ export function designHandlers(startJob: (kind: Job['kind'], title: string, args
       const m = await model(ref);
       return { molecules: await m.sample(n, seed, settings) };
     },
+    'latent.directions': async ({ model: ref, axes }) => ({ directions: listDirections(await model(ref), axes) }),
+    'latent.walk': async ({ model: ref, ...args }) => walk(await context(ref), args),
+    'latent.interpolate': async ({ model: ref, ...args }) => interpolate(await context(ref), args),
+    'latent.neighbours': async ({ model: ref, ...args }) => neighbours(await context(ref), args),
   };
   return {
     handlers,
+    model,
     close: async () => {
       const all = [...open.values()];
       open.clear();

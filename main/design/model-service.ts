@@ -1,10 +1,14 @@
 // The model service: a verified bundle on ONNX Runtime plus RDKit, for the app and the CLI. Encodes SMILES
 // (molecules the vocabulary cannot express come back as problems, never as a throw), decodes latent vectors
 // with a choice of strategy, RDKit deciding validity, and samples the prior N(0, I) reproducibly by seed.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { Rng } from '../../models/graph/rng.ts';
 import { beamDecode, greedyDecode, sampleDecode, validFirstDecode } from '../../models/runtime/decode.ts';
 import { loadBundle, predictProperties } from '../../models/vae/bundle.ts';
-import type { LoadedBundle } from '../../models/vae/bundle.ts';
+import type { LatentStats, LoadedBundle } from '../../models/vae/bundle.ts';
+import type { TrainingSetIndex } from '../../models/vae/training-set.ts';
 import type { Problem } from '../../models/vae/tokenizer.ts';
 import { loadRDKit } from '../chem/rdkit.ts';
 import { canonicalSmiles } from './canonical.ts';
@@ -41,14 +45,79 @@ export interface EncodeResult {
   problems: Problem[];
 }
 
+/** Bundles written before the training-set index and the projected background existed lack them. */
+type BundleWithExtras = LoadedBundle & { trainingSet?: TrainingSetIndex | null };
+type StatsWithBackground = LatentStats & { background?: { x: number[]; y: number[] } };
+
 export class ModelService {
-  private constructor(readonly dir: string, readonly bundle: LoadedBundle) {}
+  private constructor(
+    readonly dir: string,
+    readonly bundle: LoadedBundle,
+    /** sha256 (hex) of manifest.json, which holds the sha256 of every other file: the model's identity. */
+    readonly manifestSha256: string,
+  ) {}
 
   /** Verifies (sha256 of every file) and loads a bundle; default: the shipped model. */
   static async open(dir: string = defaultModelDir(), o: { threads?: number } = {}): Promise<ModelService> {
     await loadRDKit();
     const bundle = await loadBundle(dir, { threads: o.threads });
-    return new ModelService(dir, bundle);
+    const sha = createHash('sha256').update(fs.readFileSync(path.join(dir, 'manifest.json'))).digest('hex');
+    return new ModelService(dir, bundle, sha);
+  }
+
+  /** Mean, principal axes and variances of the training set's latent means (and its projected points, when shipped). */
+  get latentStats(): StatsWithBackground {
+    return this.bundle.latentStats;
+  }
+
+  /**
+   * Rows of z on the latent map: the plane of the training latents' first two principal axes,
+   * x = (z − mean)·axes[0], y = (z − mean)·axes[1].
+   */
+  project(z: ArrayLike<number>, rows: number): { x: number[]; y: number[] } {
+    const { mean, axes } = this.latentStats;
+    const L = this.latent;
+    const x: number[] = [], y: number[] = [];
+    for (let r = 0; r < rows; r++) {
+      let a = 0, b = 0;
+      for (let i = 0; i < L; i++) {
+        const d = z[r * L + i] - mean[i];
+        a += d * axes[0][i];
+        b += d * (axes[1]?.[i] ?? 0);
+      }
+      x.push(a);
+      y.push(b);
+    }
+    return { x, y };
+  }
+
+  /** Whether each canonical SMILES is in the training set; null for all when the bundle has no index of it. */
+  inTraining(canonical: readonly string[]): (boolean | null)[] {
+    const index = (this.bundle as BundleWithExtras).trainingSet;
+    return canonical.map((c) => (index ? index.has(c) : null));
+  }
+
+  /**
+   * Unit vectors along the property head's gradient at one latent point, one per property (flat
+   * [properties × latent], in propertyNames order): the direction in which the predicted property grows
+   * fastest there. A property whose gradient vanishes gets a zero row.
+   */
+  async propertyDirections(z: Float32Array): Promise<Float32Array> {
+    const P = this.propertyNames.length, L = this.latent;
+    if (P === 0) return new Float32Array(0);
+    const zs = new Float32Array(P * L), weights = new Float32Array(P * P);
+    for (let p = 0; p < P; p++) {
+      zs.set(z.subarray(0, L), p * L);
+      weights[p * P + p] = 1; // one-hot: row p differentiates property p alone
+    }
+    const grad = (await this.bundle.runtime.propertyGrad(zs, weights, P)).slice(0, P * L);
+    for (let p = 0; p < P; p++) {
+      const row = grad.subarray(p * L, (p + 1) * L);
+      const norm = Math.hypot(...row);
+      if (norm > 0) for (let i = 0; i < L; i++) row[i] /= norm;
+      else row.fill(0);
+    }
+    return grad;
   }
 
   get latent(): number {
@@ -69,9 +138,15 @@ export class ModelService {
 
   /** Decodes rows of z; one result per row, in order. */
   async decode(z: Float32Array, rows: number, s: DecodeSettings = {}): Promise<DecodedMolecule[]> {
+    return (await this.decodeCounted(z, rows, s)).map(({ raw, smiles, valid }) => ({ raw, smiles, valid }));
+  }
+
+  /** decode, with how many decodes each row took (valid-first may try several; the others one). */
+  async decodeCounted(z: Float32Array, rows: number, s: DecodeSettings = {}): Promise<(DecodedMolecule & { tries: number })[]> {
     const rt = this.bundle.runtime;
     const strategy = s.strategy ?? 'greedy';
     let raw: string[];
+    let tries: number[] | null = null;
     if (strategy === 'greedy') raw = (await greedyDecode(rt, z, rows)).map((d) => d.smiles);
     else if (strategy === 'sample') raw = (await sampleDecode(rt, z, rows, { temperature: s.temperature ?? 1, seed: s.seed ?? 0 })).map((d) => d.smiles);
     else if (strategy === 'beam') {
@@ -83,10 +158,11 @@ export class ModelService {
         temperature: s.temperature, seed: s.seed, beamWidth: s.beamWidth, maxTries: s.maxTries,
       });
       raw = res.map((r) => r.smiles ?? '');
+      tries = res.map((r) => r.tries);
     }
-    return raw.map((r) => {
+    return raw.map((r, i) => {
       const smiles = canonicalSmiles(r);
-      return { raw: r, smiles, valid: smiles !== null };
+      return { raw: r, smiles, valid: smiles !== null, tries: tries?.[i] ?? 1 };
     });
   }
 

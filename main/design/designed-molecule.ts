@@ -1,0 +1,63 @@
+// A decode made into what a chemist sees next to its drawing (the contract's DesignedMolecule): the property
+// panel, Tanimoto similarity to the seed, the atoms whose surroundings changed against the seed (highlighted
+// in the drawing), training/workspace membership, the point on the latent map and its provenance. One RDKit
+// parse per molecule serves the panel, the fingerprint, the atom graph and the drawing.
+import type { DesignedMolecule, Provenance } from '../api/contract.ts';
+import { morganFingerprint, tanimoto } from '../chem/fingerprint.ts';
+import { molGraph } from '../chem/mol-graph.ts';
+import { computeProperties } from '../chem/properties.ts';
+import { withMol } from '../chem/rdkit.ts';
+import { atomEnvironments, bondsWithin, changedAtoms } from './changed-atoms.ts';
+
+/** What a seed contributes to the comparison: its fingerprint and the set of its atoms' radius-1 environments. */
+export interface SeedChem {
+  canonical: string;
+  fingerprint: Uint32Array;
+  environments: ReadonlySet<number>;
+}
+
+export interface DrawSize {
+  width: number;
+  height: number;
+}
+
+export interface DecodeOutcome {
+  raw: string;
+  /** canonical SMILES, null when invalid */
+  smiles: string | null;
+  z: ArrayLike<number>;
+  map: [number, number];
+  tries: number;
+  inTraining: boolean | null;
+  inWorkspace: boolean | null;
+  provenance: Provenance;
+}
+
+/** The seed's fingerprint and environments; null when RDKit cannot parse it. */
+export function seedChem(canonical: string): SeedChem | null {
+  return withMol(canonical, (mol) => ({ canonical, fingerprint: morganFingerprint(mol), environments: new Set(atomEnvironments(molGraph(mol))) })) ?? null;
+}
+
+export function designedMolecule(d: DecodeOutcome, seed: SeedChem | null, draw?: DrawSize): DesignedMolecule {
+  const base: DesignedMolecule = {
+    raw: d.raw, smiles: null, valid: false, props: {}, similarity: null, inTraining: null, inWorkspace: null,
+    changedAtoms: [], svg: null, z: Array.from(d.z), map: d.map, tries: d.tries, provenance: d.provenance,
+  };
+  if (d.smiles === null) return base;
+  const made = withMol(d.smiles, (mol) => {
+    const g = molGraph(mol);
+    const changed = seed ? changedAtoms(g, seed.environments) : [];
+    const svg = draw
+      ? mol.get_svg_with_highlights(JSON.stringify({ width: draw.width, height: draw.height, atoms: changed, bonds: bondsWithin(g, changed) }))
+      : null;
+    return {
+      props: computeProperties(mol),
+      similarity: seed ? tanimoto(morganFingerprint(mol), seed.fingerprint) : null,
+      changedAtoms: changed,
+      svg,
+    };
+  });
+  // a canonical SMILES RDKit cannot read back (should not happen) is shown as what it is: not a molecule
+  if (!made) return base;
+  return { ...base, ...made, smiles: d.smiles, valid: true, inTraining: d.inTraining, inWorkspace: d.inWorkspace };
+}

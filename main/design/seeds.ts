@@ -1,0 +1,56 @@
+// Seeds of design operations: a SMILES canonicalized by RDKit, encoded once (the mean of q(z|x)), with its
+// fingerprint, atom environments and the property head's directions at its point kept in a small LRU, so a
+// slider move on the same seed costs one decode. A seed RDKit cannot read, or one with a token the model's
+// vocabulary lacks, is a 400 that says so.
+import { badRequest } from '../handlers/errors.ts';
+import { canonicalSmiles } from './canonical.ts';
+import { seedChem } from './designed-molecule.ts';
+import type { SeedChem } from './designed-molecule.ts';
+import { Lru } from './lru.ts';
+import type { ModelService } from './model-service.ts';
+import { problemReason } from './molecule-input.ts';
+
+export interface Seed {
+  canonical: string;
+  z: Float32Array;
+  map: [number, number];
+  chem: SeedChem;
+  /** the property head's unit directions at z, flat [properties × latent] (computed on first use) */
+  propertyDirections(): Promise<Float32Array>;
+}
+
+const SEEDS_KEPT = 64;
+
+export class SeedCache {
+  private readonly lru = new Lru<string, Promise<Seed>>(SEEDS_KEPT);
+
+  constructor(private readonly model: ModelService) {}
+
+  /** The seed for a SMILES, from the cache when it was seen recently. `what` names it in messages ('seed', 'from'). */
+  async get(smiles: string, what = 'seed'): Promise<Seed> {
+    const canonical = canonicalSmiles(smiles.trim());
+    if (canonical === null) throw badRequest(`The ${what} '${smiles}' is not a molecule RDKit can read.`);
+    let s = this.lru.get(canonical);
+    if (!s) {
+      s = this.load(canonical, smiles, what);
+      this.lru.set(canonical, s);
+      s.catch(() => this.lru.delete(canonical));
+    }
+    return s;
+  }
+
+  private async load(canonical: string, input: string, what: string): Promise<Seed> {
+    const m = this.model;
+    const { mu, problems } = await m.encode([canonical]);
+    if (problems.length) {
+      const p = problems[0];
+      throw badRequest(`The ${what} '${input}' cannot be encoded by the model ${m.name}: ${problemReason(p.message)}.`);
+    }
+    const z = mu.slice(0, m.latent);
+    const { x, y } = m.project(z, 1);
+    const chem = seedChem(canonical);
+    if (!chem) throw badRequest(`The ${what} '${input}' is not a molecule RDKit can read.`);
+    let dirs: Promise<Float32Array> | null = null;
+    return { canonical, z, map: [x[0], y[0]], chem, propertyDirections: () => (dirs ??= m.propertyDirections(z)) };
+  }
+}
