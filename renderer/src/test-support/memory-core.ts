@@ -3,7 +3,7 @@
 // here too; events are emitted by the test, as the job process would.
 import type { Transport } from '../../../main/api/client.ts';
 import { ApiError } from '../../../main/api/client.ts';
-import type { Collection, EventName, EventPayload, MoleculeFilter, MoleculeRow, ParsedArgs, Problem, PropertyStat } from '../../../main/api/contract.ts';
+import type { Collection, DesignedMolecule, EventName, EventPayload, MoleculeFilter, MoleculeRow, ParsedArgs, Problem, PropertyStat } from '../../../main/api/contract.ts';
 import { checkCall } from '../../../main/api/validate.ts';
 
 export interface LoggedCall {
@@ -21,6 +21,8 @@ export class MemoryCore implements Transport {
   nextJobId = 1;
   /** Jobs the core knows by id (title only: what jobs.get answers with). */
   jobs = new Map<number, { title: string }>();
+  /** molecule ids latent.map leaves out (not encoded yet) */
+  unencoded = new Set<number>();
   #listeners = new Map<string, Set<(payload: unknown) => void>>();
 
   async call(name: string, raw: unknown): Promise<unknown> {
@@ -79,6 +81,100 @@ export class MemoryCore implements Transport {
       }
       case 'jobs.cancel':
         return { cancelled: true };
+      case 'collections.grid': {
+        const a = args as ParsedArgs<'collections.grid'>;
+        const rows = this.#passing(a.collectionId, a.filter).slice(0, a.limit);
+        return { svg: drawing(rows.map((r) => r.canonicalSmiles).join(' '), a.columns * a.cellWidth, 200), count: rows.length };
+      }
+      default:
+        if (checked.name.startsWith('latent.') || checked.name.startsWith('candidates.')) return this.#design(checked.name, args);
+        throw new ApiError(`MemoryCore does not implement ${name}`, 501);
+    }
+  }
+
+  /** Stand-ins for the design calls: deterministic molecules made from the arguments, nothing chemical. */
+  #design(name: string, args: never): unknown {
+    switch (name) {
+      case 'latent.directions':
+        return { directions: DIRECTIONS };
+      case 'latent.walk': {
+        const a = args as ParsedArgs<'latent.walk'>;
+        if (a.seed.includes('!')) throw new ApiError(`The model cannot read '!' in ${a.seed}.`, 400);
+        const total = a.offsets.reduce((sum, o) => sum + o.amount, 0);
+        const seed = designed(a.seed, a.seed, 'walk', { offsets: [] });
+        const smiles = `${a.seed}${'C'.repeat(Math.round(Math.abs(total) * 2))}`;
+        return { seed, molecule: designed(smiles, a.seed, 'walk', { offsets: a.offsets }) };
+      }
+      case 'latent.interpolate': {
+        const a = args as ParsedArgs<'latent.interpolate'>;
+        const path: { t: number; repeats: number; molecule: DesignedMolecule }[] = [];
+        for (let i = 0; i < a.steps; i++) {
+          const t = i / (a.steps - 1);
+          const smiles = t < 0.5 ? a.from : a.to;
+          const last = path.at(-1);
+          if (last?.molecule.smiles === smiles) last.repeats++;
+          else path.push({ t, repeats: 1, molecule: designed(smiles, a.from, 'interpolate', { to: a.to, steps: a.steps, method: a.method }) });
+        }
+        return { path };
+      }
+      case 'latent.neighbours': {
+        const a = args as ParsedArgs<'latent.neighbours'>;
+        const unique = Math.min(a.n, 5);
+        const molecules = Array.from({ length: unique }, (_, i) => designed(`${a.seed}${'N'.repeat(i + 1)}`, a.seed, 'neighbours', { n: a.n, radius: a.radius }, 1 - (i + 1) / 10, i));
+        return { molecules, counts: { tries: a.n, valid: a.n - 1, unique, new: unique - 1 }, seed: designed(a.seed, a.seed, 'neighbours', {}) };
+      }
+      case 'latent.encodeCollection':
+        this.#collection((args as ParsedArgs<'latent.encodeCollection'>).collectionId);
+        return { jobId: this.nextJobId++ };
+      case 'latent.map': {
+        const a = args as ParsedArgs<'latent.map'>;
+        this.#collection(a.collectionId);
+        const rows = (this.molecules.get(a.collectionId) ?? []).filter((r) => !this.unencoded.has(r.id));
+        const value = (r: MoleculeRow) => {
+          const v = a.colorBy?.startsWith('user:') ? r.userProps[a.colorBy.slice(5)] : r.props[a.colorBy ?? ''];
+          return typeof v === 'number' ? v : null;
+        };
+        return {
+          ids: rows.map((r) => r.id),
+          x: rows.map((r) => r.position % 10),
+          y: rows.map((r) => Math.floor(r.position / 10)),
+          values: a.colorBy ? rows.map(value) : null,
+          missing: (this.molecules.get(a.collectionId)?.length ?? 0) - rows.length,
+          unencodable: 0,
+          background: { x: [-1, 11], y: [-1, 5] },
+          axes: ['PC1 (12 % of variance)', 'PC2 (8 % of variance)'],
+        };
+      }
+      case 'candidates.keep': {
+        const a = args as ParsedArgs<'candidates.keep'>;
+        let list = a.listId ? this.#collection(a.listId) : this.collections.find((c) => c.kind === 'candidates' && c.name === a.listName);
+        if (!list) {
+          list = this.addCollection(0, { name: a.listName ?? 'Candidates' });
+          list.kind = 'candidates';
+          list.userColumns = [...CANDIDATE_COLUMNS];
+        }
+        const rows = this.molecules.get(list.id)!;
+        const p = a.provenance;
+        const row: MoleculeRow = {
+          ...molecule(list.id, rows.length + 1, true),
+          smiles: a.smiles,
+          canonicalSmiles: a.smiles,
+          name: a.name ?? null,
+          userProps: { rating: a.rating, note: a.note, operation: p.operation, seed: p.seed, parameters: JSON.stringify(p.params), model: p.model, model_sha256: p.modelSha256, random_seed: p.randomSeed, kept_at: p.createdAt },
+        };
+        rows.push(row);
+        list.moleculeCount = list.propertiesDone = rows.length;
+        this.emit('collections.changed', { collectionId: list.id });
+        return { list: structuredClone(list), molecule: structuredClone(row) };
+      }
+      case 'candidates.update': {
+        const a = args as ParsedArgs<'candidates.update'>;
+        const row = [...this.molecules.values()].flat().find((r) => r.id === a.moleculeId);
+        if (!row) throw new ApiError(`There is no molecule ${a.moleculeId}.`, 404);
+        if (a.rating !== undefined) row.userProps.rating = a.rating;
+        if (a.note !== undefined) row.userProps.note = a.note;
+        return structuredClone(row);
+      }
       default:
         throw new ApiError(`MemoryCore does not implement ${name}`, 501);
     }
@@ -221,3 +317,32 @@ const drawing = (smiles: string, width: number, height: number) =>
 
 /** Let pending promises and the depiction batch timer run. */
 export const settle = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const DIRECTIONS = [
+  { name: 'pc1', label: 'PC1', kind: 'axis', unit: 1.5 },
+  { name: 'pc2', label: 'PC2', kind: 'axis', unit: 1.2 },
+  { name: 'clogp+', label: 'more cLogP', kind: 'property', unit: 1 },
+  { name: 'qed+', label: 'more QED', kind: 'property', unit: 1 },
+  { name: 'sa-', label: 'lower SA', kind: 'property', unit: 1 },
+] as const;
+
+const CANDIDATE_COLUMNS = ['rating', 'note', 'operation', 'seed', 'parameters', 'model', 'model_sha256', 'random_seed', 'kept_at'];
+
+/** A designed molecule whose properties follow from its length (so deltas against the seed are checkable). */
+export function designed(smiles: string, seed: string, operation: DesignedMolecule['provenance']['operation'], params: Record<string, unknown>, similarity = smiles === seed ? 1 : 0.5, randomSeed: number | null = null): DesignedMolecule {
+  return {
+    raw: smiles,
+    smiles,
+    valid: true,
+    props: { mol_wt: 12 * smiles.length, clogp: smiles.length / 4, qed: 0.5, sa: 2, tpsa: 20 },
+    similarity,
+    inTraining: smiles === seed,
+    inWorkspace: false,
+    changedAtoms: [],
+    svg: drawing(smiles, 300, 220),
+    z: [0, 0],
+    map: [smiles.length % 10, 2],
+    tries: 1,
+    provenance: { operation, seed, params, model: 'zinc250k', modelSha256: 'ab'.repeat(32), randomSeed, createdAt: new Date(0).toISOString() },
+  };
+}

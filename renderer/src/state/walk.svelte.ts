@@ -1,0 +1,125 @@
+// The latent walk: a seed, one slider per direction (principal axes, property gradients), and the molecule at
+// seed + Σ amount·direction, decoded on every move. At most one walk call is in flight; moves made meanwhile
+// fold into one follow-up call with the latest positions (coalesce), so the drawing keeps up with the hand
+// instead of replaying every intermediate position. `requested` / `shown` number the moves and the move
+// whose answer is drawn (the slider benchmark waits on them).
+import type { ApiClient } from '../../../main/api/client.ts';
+import type { DesignedMolecule, LatentDirection } from '../../../main/api/contract.ts';
+import { coalesce } from '../lib/coalesce.ts';
+
+export const DRAW = { width: 340, height: 250 };
+export const STEP_SIZES = [0.1, 0.25, 0.5, 1] as const;
+/** slider range, in units of each direction (the training set's standard deviation along it) */
+export const RANGE = 4;
+
+export class WalkState {
+  directions = $state.raw<LatentDirection[]>([]);
+  seedSmiles = $state<string | null>(null);
+  /** the seed as the model sees it (its own decode, properties, drawing) */
+  seed = $state.raw<DesignedMolecule | null>(null);
+  current = $state.raw<DesignedMolecule | null>(null);
+  amounts = $state<Record<string, number>>({});
+  stepSize = $state<number>(0.25);
+  /** every distinct molecule visited since the seed was set, in order */
+  history = $state.raw<DesignedMolecule[]>([]);
+  error = $state<string | null>(null);
+  busy = $state(false);
+  requested = $state(0);
+  shown = $state(0);
+
+  atSeed = $derived(Object.values(this.amounts).every((a) => a === 0));
+
+  readonly #client: ApiClient;
+  readonly #update: () => Promise<void>;
+
+  constructor(client: ApiClient) {
+    this.#client = client;
+    this.#update = coalesce(() => this.#walk());
+  }
+
+  async loadDirections(): Promise<void> {
+    try {
+      const { directions } = await this.#client.call('latent.directions', { axes: 4 });
+      this.directions = directions;
+      this.amounts = Object.fromEntries(directions.map((d) => [d.name, this.amounts[d.name] ?? 0]));
+    } catch (error) {
+      this.error = `Could not read the walk directions: ${(error as Error).message}`;
+    }
+  }
+
+  /** A new seed: sliders back to zero, a fresh history. */
+  setSeed(smiles: string): Promise<void> {
+    const s = smiles.trim();
+    if (!s) return Promise.resolve();
+    this.seedSmiles = s;
+    this.seed = null;
+    this.current = null;
+    this.history = [];
+    this.error = null;
+    for (const name of Object.keys(this.amounts)) this.amounts[name] = 0;
+    return this.#move();
+  }
+
+  setAmount(direction: string, amount: number): Promise<void> {
+    this.amounts[direction] = Math.max(-RANGE, Math.min(RANGE, Math.round(amount * 1000) / 1000));
+    return this.#move();
+  }
+
+  /** One step of the step size along a direction (sign: +1 or -1). */
+  step(direction: string, sign: 1 | -1): Promise<void> {
+    return this.setAmount(direction, (this.amounts[direction] ?? 0) + sign * this.stepSize);
+  }
+
+  snapBack(): Promise<void> {
+    for (const name of Object.keys(this.amounts)) this.amounts[name] = 0;
+    return this.#move();
+  }
+
+  #move(): Promise<void> {
+    if (!this.seedSmiles) return Promise.resolve();
+    this.requested++;
+    return this.#update();
+  }
+
+  async #walk() {
+    const seed = this.seedSmiles;
+    if (!seed) return;
+    const move = this.requested;
+    const offsets = Object.entries(this.amounts)
+      .filter(([, amount]) => amount !== 0)
+      .map(([direction, amount]) => ({ direction, amount }));
+    this.busy = true;
+    try {
+      const result = await this.#client.call('latent.walk', { seed, offsets, draw: DRAW });
+      if (seed !== this.seedSmiles) return;
+      this.seed = result.seed;
+      this.current = result.molecule;
+      this.shown = move;
+      this.error = null;
+      this.#remember(result.molecule);
+    } catch (error) {
+      if (seed === this.seedSmiles) {
+        this.error = (error as Error).message;
+        this.shown = move;
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  #remember(m: DesignedMolecule) {
+    const key = m.smiles ?? m.raw;
+    if (!this.history.some((h) => (h.smiles ?? h.raw) === key)) this.history = [...this.history, m];
+  }
+}
+
+/** Numeric property differences, molecule minus seed. */
+export function deltas(molecule: DesignedMolecule, seed: DesignedMolecule | null): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (!seed) return out;
+  for (const [key, value] of Object.entries(molecule.props)) {
+    const base = seed.props[key];
+    if (typeof value === 'number' && typeof base === 'number') out[key] = value - base;
+  }
+  return out;
+}

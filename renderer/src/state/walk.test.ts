@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { createClient } from '../../../main/api/client.ts';
+import { MemoryCore } from '../test-support/memory-core.ts';
+import { WalkState, deltas } from './walk.svelte.ts';
+
+async function setup() {
+  const core = new MemoryCore();
+  const walk = new WalkState(createClient(core));
+  await walk.loadDirections();
+  return { core, walk };
+}
+
+describe('WalkState', () => {
+  it('reads the directions and starts every slider at zero', async () => {
+    const { core, walk } = await setup();
+    expect(walk.directions.map((d) => d.name)).toEqual(['pc1', 'pc2', 'clogp+', 'qed+', 'sa-']);
+    expect(Object.values(walk.amounts)).toEqual([0, 0, 0, 0, 0]);
+    expect(core.calls('latent.walk')).toHaveLength(0);
+  });
+
+  it('decodes the seed at once, then the molecule at each slider position, with drawings', async () => {
+    const { core, walk } = await setup();
+    await walk.setSeed(' CCO ');
+    expect(walk.seedSmiles).toBe('CCO');
+    expect(walk.current?.smiles).toBe('CCO');
+    await walk.setAmount('pc1', 1.5);
+    const last = core.calls('latent.walk').at(-1)!.args;
+    expect(last).toMatchObject({ seed: 'CCO', offsets: [{ direction: 'pc1', amount: 1.5 }], draw: { width: 340, height: 250 } });
+    expect(walk.current?.smiles).toBe('CCOCCC');
+    expect(walk.atSeed).toBe(false);
+    expect(deltas(walk.current!, walk.seed).mol_wt).toBe(36);
+  });
+
+  it('keeps at most one call in flight: moves made meanwhile become one call with the latest positions', async () => {
+    const { core, walk } = await setup();
+    await walk.setSeed('CCO');
+    let open!: () => void;
+    core.gate = new Promise((resolve) => (open = resolve));
+    const moves = [0.25, 0.5, 0.75, 1].map((a) => walk.setAmount('clogp+', a));
+    const before = core.calls('latent.walk').length;
+    core.gate = null;
+    open();
+    await Promise.all(moves);
+    const made = core.calls('latent.walk').slice(before - 1);
+    expect(made).toHaveLength(2);
+    expect(made.at(-1)!.args.offsets).toEqual([{ direction: 'clogp+', amount: 1 }]);
+    expect(walk.shown).toBe(walk.requested);
+  });
+
+  it('steps by the step size within the slider range, and snaps back to the seed', async () => {
+    const { walk } = await setup();
+    await walk.setSeed('CCO');
+    walk.stepSize = 0.5;
+    await walk.step('pc2', 1);
+    await walk.step('pc2', 1);
+    expect(walk.amounts.pc2).toBe(1);
+    await walk.setAmount('pc2', 99);
+    expect(walk.amounts.pc2).toBe(4);
+    await walk.snapBack();
+    expect(walk.atSeed).toBe(true);
+    expect(walk.current?.smiles).toBe('CCO');
+  });
+
+  it('remembers every distinct molecule visited, once, and starts afresh with a new seed', async () => {
+    const { walk } = await setup();
+    await walk.setSeed('CCO');
+    await walk.setAmount('pc1', 1);
+    await walk.setAmount('pc1', 1.1); // the same decode again
+    await walk.setAmount('pc1', 0);
+    expect(walk.history.map((m) => m.smiles)).toEqual(['CCO', 'CCOCC']);
+    await walk.setSeed('c1ccccc1');
+    expect(walk.history.map((m) => m.smiles)).toEqual(['c1ccccc1']);
+    expect(walk.amounts.pc1).toBe(0);
+  });
+
+  it("shows the core's reason when the model cannot read the seed", async () => {
+    const { walk } = await setup();
+    await walk.setSeed('C!C');
+    expect(walk.error).toMatch(/cannot read '!'/);
+    expect(walk.current).toBeNull();
+  });
+});
