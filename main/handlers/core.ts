@@ -18,13 +18,17 @@ import {
   renameCollection,
 } from '../store/collections.ts';
 import { openWorkspace } from '../store/db.ts';
+import { workspaceLookup } from '../store/latent.ts';
 import { jobArgs, listJobs } from '../store/jobs.ts';
 import { countProblems, listProblems } from '../store/problems.ts';
 import { designHandlers } from '../design/handlers.ts';
+import { candidateHandlers } from './candidate-handlers.ts';
 import { depict } from './depict.ts';
 import { requireCollection, requireJob } from './errors.ts';
 import { chemHandlers } from './filter-handlers.ts';
+import { gridSvg } from './grid.ts';
 import { removeStaleUploads, resolveImportSource } from './import-source.ts';
+import { latentHandlers } from './latent-handlers.ts';
 import type { CoreOptions, EventListener, LocalCore } from './types.ts';
 
 export async function createCore(options: CoreOptions): Promise<LocalCore> {
@@ -84,8 +88,11 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
     }
   }
 
-  const design = designHandlers((kind, title, args) => jobs.start(kind, title, args));
-  const chem = chemHandlers(db, workspace, (collectionId) => emit('collections.changed', { collectionId }));
+  const changed = (collectionId: number) => emit('collections.changed', { collectionId });
+  const design = designHandlers((kind, title, args) => jobs.start(kind, title, args), { inWorkspace: workspaceLookup(db) });
+  const chem = chemHandlers(db, workspace, changed);
+  const latent = latentHandlers(db, jobs, design.model, changed);
+  const candidates = candidateHandlers(db, changed);
 
   const handlers: Handlers = {
     'app.info': async () => ({ name: 'Molscape', version: pkg.version, workspace, host: options.host }),
@@ -118,7 +125,7 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
       const existed = findCollection(db, id) !== null;
       // jobs still writing to it stop first: deleting under a running import would fail it instead
       const importing = db.prepare('SELECT importing_job_id AS job FROM collections WHERE id = ?').get(id) as { job: number | null } | undefined;
-      for (const jobId of [importing?.job, propertiesJobs.get(id)]) {
+      for (const jobId of [importing?.job, propertiesJobs.get(id), ...latent.jobsFor(id)]) {
         if (jobId && jobs.cancel(jobId)) await jobs.whenFinished(jobId);
       }
       deleteCollection(db, id);
@@ -131,8 +138,15 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
     },
 
     'chem.depict': async ({ smiles, width, height }) => ({ svgs: await depict(smiles, width, height) }),
+    'collections.grid': async ({ collectionId, filter, sort, limit, columns, cellWidth, legend }) => {
+      // the rows in table order, through the same filtered window the table uses
+      const { rows } = await chem.handlers['collections.molecules']({ collectionId, offset: 0, limit, sort, filter });
+      return { svg: await gridSvg(rows, { columns, cellWidth, legend }), count: rows.length };
+    },
     ...chem.handlers,
     ...design.handlers,
+    ...latent.handlers,
+    ...candidates.handlers,
 
     'jobs.list': async ({ limit }) => listJobs(db, limit),
     'jobs.get': async ({ id }) => requireJob(db, id),

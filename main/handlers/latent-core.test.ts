@@ -1,0 +1,134 @@
+// The latent side of the core with a real workspace, real job processes and the shipped model on ONNX
+// Runtime: encode a collection (only what is missing), cancel mid-way, molecules the model cannot express,
+// and the collection on the latent map.
+import { writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readSmilesFile } from '../../models/vae/data.ts';
+import { checkCall } from '../api/validate.ts';
+import type { CallName, CallResult } from '../api/contract.ts';
+import { openWorkspace } from '../store/db.ts';
+import { tempDir } from '../store/test-util.ts';
+import { createCore } from './core.ts';
+import type { LocalCore } from './types.ts';
+
+const zinc = (n: number) => readSmilesFile(new URL('../../../shared/data/zinc250k/valid.smi.gz', import.meta.url).pathname, n).smiles;
+/** silicon: not a token of the shipped model's vocabulary */
+const UNENCODABLE = 'C[Si](C)(C)Oc1ccccc1';
+
+describe('latent vectors in the workspace', () => {
+  const tmp = tempDir();
+  let core: LocalCore | null = null;
+  afterEach(async () => {
+    await core?.close();
+    core = null;
+    tmp.remove();
+  });
+
+  async function call<N extends CallName>(name: N, args: unknown): Promise<CallResult<N>> {
+    const checked = checkCall(name, args);
+    if (!checked.ok) throw new Error(checked.message);
+    return (core!.handlers[checked.name] as (a: unknown) => Promise<CallResult<N>>)(checked.args);
+  }
+
+  async function importSmiles(smiles: string[], properties: boolean): Promise<number> {
+    const path = tmp.file(`set-${smiles.length}.smi`);
+    writeFileSync(path, smiles.map((s, i) => `${s} m${i + 1}`).join('\n') + '\n');
+    const { jobId } = await call('collections.import', { source: { kind: 'path', path }, properties });
+    const job = await core!.whenJobFinished(jobId);
+    expect(job.status).toBe('done');
+    const { collectionId, propertiesJobId } = job.result as { collectionId: number; propertiesJobId?: number };
+    if (propertiesJobId) expect((await core!.whenJobFinished(propertiesJobId)).status).toBe('done');
+    return collectionId;
+  }
+
+  it('encodes a collection once, counts what the model cannot express without retrying it, and maps every encoded molecule', async () => {
+    core = await createCore({ workspace: tmp.file('w.sqlite'), host: 'test' });
+    const smiles = [...zinc(24), UNENCODABLE];
+    const cid = await importSmiles(smiles, true);
+    const changed: (number | null)[] = [];
+    core.onEvent((event, payload) => {
+      if (event === 'collections.changed') changed.push((payload as { collectionId: number | null }).collectionId);
+    });
+
+    const before = await call('latent.map', { collectionId: cid });
+    expect(before).toMatchObject({ ids: [], x: [], y: [], missing: smiles.length, unencodable: 0 });
+
+    const { jobId } = await call('latent.encodeCollection', { collectionId: cid });
+    const job = await core.whenJobFinished(jobId);
+    expect(job).toMatchObject({ status: 'done', kind: 'encode', total: smiles.length, done: smiles.length });
+    expect(job.result).toMatchObject({ collectionId: cid, encoded: smiles.length - 1, unencodable: 1, totalEncoded: smiles.length - 1, totalUnencodable: 1 });
+    expect((job.result as { modelSha256: string }).modelSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(changed).toContain(cid);
+
+    // the reason is stored with the molecule: the token the vocabulary lacks
+    const db = openWorkspace(tmp.file('w.sqlite'));
+    const problem = db.prepare('SELECT problem FROM latent_vectors WHERE z IS NULL').pluck().all() as string[];
+    db.close();
+    expect(problem).toHaveLength(1);
+    expect(problem[0]).toContain('[Si]');
+
+    const map = await call('latent.map', { collectionId: cid, colorBy: 'qed', background: 100 });
+    expect(map.ids).toHaveLength(smiles.length - 1);
+    expect(new Set(map.ids).size).toBe(map.ids.length);
+    expect(map.x).toHaveLength(map.ids.length);
+    expect(map.y).toHaveLength(map.ids.length);
+    expect([...map.x, ...map.y].every(Number.isFinite)).toBe(true);
+    // not all on one point: the molecules differ, so do their projections
+    expect(new Set(map.x).size).toBeGreaterThan(1);
+    expect(map.values).toHaveLength(map.ids.length);
+    expect(map.values!.every((v) => typeof v === 'number' && v > 0 && v < 1)).toBe(true);
+    expect(map).toMatchObject({ missing: 0, unencodable: 1 });
+    expect(map.axes[0]).toMatch(/^PC1 \([\d.]+ % of variance\)$/);
+    expect(map.axes[1]).toMatch(/^PC2 /);
+    expect(map.background.x.length).toBe(map.background.y.length);
+    expect(map.background.x.length).toBeLessThanOrEqual(100);
+    const rows = await call('collections.molecules', { collectionId: cid, offset: 0, limit: 100 });
+    expect(new Set(map.ids)).toEqual(new Set(rows.rows.filter((r) => r.canonicalSmiles !== rows.rows.at(-1)!.canonicalSmiles).map((r) => r.id)));
+
+    // a second run has nothing left to do: encoded molecules and the unencodable one are not redone
+    const again = await core.whenJobFinished((await call('latent.encodeCollection', { collectionId: cid })).jobId);
+    expect(again.result).toMatchObject({ encoded: 0, unencodable: 0, totalEncoded: smiles.length - 1, totalUnencodable: 1 });
+
+    await expect(call('latent.map', { collectionId: cid, colorBy: "it's" })).rejects.toMatchObject({ status: 400 });
+    await expect(call('latent.map', { collectionId: 999 })).rejects.toMatchObject({ status: 404 });
+    await expect(call('latent.encodeCollection', { collectionId: cid, model: tmp.file('no-such-bundle') })).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('keeps what a cancelled encode wrote and continues from there', async () => {
+    core = await createCore({ workspace: tmp.file('w.sqlite'), host: 'test' });
+    const smiles = zinc(1200);
+    const cid = await importSmiles(smiles, false);
+    const n = (await call('collections.get', { id: cid })).moleculeCount;
+
+    const { jobId } = await call('latent.encodeCollection', { collectionId: cid });
+    await new Promise<void>((resolve) => {
+      const off = core!.onEvent((event, payload) => {
+        const p = payload as { jobId: number; done: number };
+        if (event === 'job.progress' && p.jobId === jobId && p.done > 0) {
+          off();
+          resolve();
+        }
+      });
+    });
+    expect(await call('jobs.cancel', { id: jobId })).toEqual({ cancelled: true });
+    const cancelled = await core.whenJobFinished(jobId);
+    expect(cancelled.status).toBe('cancelled');
+
+    const partial = await call('latent.map', { collectionId: cid });
+    expect(partial.ids.length).toBeGreaterThan(0);
+    expect(partial.ids.length + partial.missing + partial.unencodable).toBe(n);
+    expect(partial.missing).toBeGreaterThan(0);
+
+    const rest = await core.whenJobFinished((await call('latent.encodeCollection', { collectionId: cid })).jobId);
+    expect(rest.status).toBe('done');
+    const r = rest.result as { encoded: number; unencodable: number; totalEncoded: number; totalUnencodable: number };
+    expect(r.encoded + r.unencodable).toBe(partial.missing);
+    expect(r.totalEncoded + r.totalUnencodable).toBe(n);
+    const full = await call('latent.map', { collectionId: cid });
+    expect(full.missing).toBe(0);
+    expect(full.ids.length).toBe(r.totalEncoded);
+    // the first run's points are unchanged by the second
+    const byId = new Map(full.ids.map((id, i) => [id, [full.x[i], full.y[i]]]));
+    partial.ids.forEach((id, i) => expect(byId.get(id)).toEqual([partial.x[i], partial.y[i]]));
+  });
+});

@@ -1,0 +1,110 @@
+// The workspace side of the latent space: an encode job per collection and model (only what is missing), and
+// a collection on the model's latent map (the PCA plane of the training latents) with a colour value per
+// point and the training set as a faint background. Models come loaded from the design handlers (one copy
+// per bundle in the host); the projection is the model service's.
+import type { Handlers, Job } from '../api/contract.ts';
+import type { ModelService } from '../design/model-service.ts';
+import type { EncodeJobArgs } from '../jobs/encode/encode-job.ts';
+import type { Db } from '../store/db.ts';
+import { latentCounts, readCollectionLatents } from '../store/latent.ts';
+import { badRequest, requireCollection } from './errors.ts';
+import { keyExpression } from './molecule-query.ts';
+
+type LatentCalls = 'latent.encodeCollection' | 'latent.map';
+
+export interface LatentJobs {
+  start(kind: Job['kind'], title: string, args: unknown): number;
+  onFinished(listener: (job: Job) => Record<string, unknown> | void): void;
+}
+
+export interface LatentHandlers {
+  handlers: Pick<Handlers, LatentCalls>;
+  /** encode jobs running for a collection (to cancel them before the collection is deleted) */
+  jobsFor(collectionId: number): number[];
+}
+
+/** Coordinates to 1e-4: a map point needs no more, and 250k points go over IPC/HTTP as JSON. */
+const round = (v: number) => Math.round(v * 1e4) / 1e4;
+
+/** "PC1 (12.3 % of variance)" */
+export function axisLabel(variances: readonly number[], k: number): string {
+  const total = variances.reduce((a, b) => a + b, 0);
+  const share = total > 0 ? (100 * (variances[k] ?? 0)) / total : 0;
+  return `PC${k + 1} (${share.toFixed(share < 10 ? 1 : 0)} % of variance)`;
+}
+
+/** At most n points of the training background, evenly strided so the subset keeps the cloud's shape. */
+export function backgroundPoints(bg: { x: number[]; y: number[] } | undefined, n: number): { x: number[]; y: number[] } {
+  if (!bg || n <= 0 || !Array.isArray(bg.x) || !Array.isArray(bg.y)) return { x: [], y: [] };
+  const size = Math.min(bg.x.length, bg.y.length);
+  const count = Math.min(size, n);
+  const x: number[] = [], y: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const j = Math.floor((i * size) / count);
+    x.push(round(bg.x[j]));
+    y.push(round(bg.y[j]));
+  }
+  return { x, y };
+}
+
+export function latentHandlers(
+  db: Db,
+  jobs: LatentJobs,
+  model: (ref?: string) => Promise<ModelService>,
+  onChanged: (collectionId: number) => void,
+): LatentHandlers {
+  /** `${collectionId} ${modelSha256}` -> the encode job running for it */
+  const running = new Map<string, number>();
+  const keyOf = (collectionId: number, sha: string) => `${collectionId} ${sha}`;
+
+  jobs.onFinished((job) => {
+    if (job.kind !== 'encode') return;
+    for (const [k, id] of running) {
+      if (id !== job.id) continue;
+      running.delete(k);
+      onChanged(Number(k.split(' ')[0]));
+    }
+  });
+
+  const handlers: Pick<Handlers, LatentCalls> = {
+    'latent.encodeCollection': async ({ collectionId, model: ref }) => {
+      const c = requireCollection(db, collectionId);
+      // loading the model here makes a bad reference a 400 now rather than a failed job later
+      const m = await model(ref);
+      const key = keyOf(collectionId, m.manifestSha256);
+      const already = running.get(key);
+      if (already !== undefined) return { jobId: already };
+      const args: EncodeJobArgs = { collectionId, modelDir: m.dir };
+      const jobId = jobs.start('encode', `Encode ${c.name} with ${m.name}`, args);
+      running.set(key, jobId);
+      return { jobId };
+    },
+
+    'latent.map': async ({ collectionId, model: ref, colorBy, background }) => {
+      requireCollection(db, collectionId);
+      if (colorBy !== undefined) keyExpression(colorBy); // a bad key is a 400
+      const m = await model(ref);
+      const sha = m.manifestSha256;
+      const lat = readCollectionLatents(db, collectionId, sha, m.latent, colorBy);
+      const { x, y } = m.project(lat.z, lat.ids.length);
+      const counts = latentCounts(db, collectionId, sha);
+      const stats = m.latentStats;
+      if (!Array.isArray(stats.variances) || stats.variances.length < 2) throw badRequest(`The model ${m.name} has no latent statistics to draw a map with.`);
+      return {
+        ids: lat.ids,
+        x: x.map(round),
+        y: y.map(round),
+        values: lat.values,
+        missing: counts.missing,
+        unencodable: counts.unencodable,
+        background: backgroundPoints(stats.background, background),
+        axes: [axisLabel(stats.variances, 0), axisLabel(stats.variances, 1)],
+      };
+    },
+  };
+
+  return {
+    handlers,
+    jobsFor: (collectionId) => [...running].filter(([k]) => Number(k.split(' ')[0]) === collectionId).map(([, id]) => id),
+  };
+}
