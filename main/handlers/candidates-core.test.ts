@@ -2,7 +2,6 @@
 // real workspace file and real RDKit: keep, update, remove, the same table with filters and sorting, export
 // read back with the project's readers with the provenance intact, and the SVG grid parsed as XML.
 import { readFileSync } from 'node:fs';
-import { JSDOM } from 'jsdom';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallName, CallResult, Provenance } from '../api/contract.ts';
 import { checkCall } from '../api/validate.ts';
@@ -13,6 +12,20 @@ import { tempDir } from '../store/test-util.ts';
 import { CANDIDATE_COLUMNS } from './candidate-handlers.ts';
 import { createCore } from './core.ts';
 import type { LocalCore } from './types.ts';
+
+/** The little of jsdom's XML DOM the grid test reads (the Node tsconfig has no DOM types, jsdom ships none). */
+interface XmlElement {
+  tagName: string;
+  textContent: string | null;
+  children: Iterable<XmlElement>;
+  getAttribute(name: string): string | null;
+  getElementsByTagName(name: string): XmlElement[] & { length: number };
+}
+/** jsdom's DOMParser: a real XML parser, which reports a document that is not well-formed as <parsererror>. */
+async function parseXml(text: string): Promise<{ documentElement: XmlElement; getElementsByTagName(name: string): { length: number } }> {
+  const { JSDOM } = (await import('jsdom' as string)) as { JSDOM: new (html: string) => { window: { DOMParser: new () => { parseFromString(s: string, type: string): never } } } };
+  return new new JSDOM('').window.DOMParser().parseFromString(text, 'image/svg+xml');
+}
 
 const provenance = (operation: Provenance['operation'], seed: string | null, params: Record<string, unknown>, randomSeed: number | null): Provenance => ({
   operation,
@@ -150,7 +163,7 @@ describe('candidate lists', () => {
       collectionId: a.list.id, columns: 3, cellWidth: 200, legend: ['name', 'smiles', 'mol_wt', 'user:rating'], sort: { key: 'user:rating', descending: true },
     });
     expect(grid.count).toBe(4);
-    const doc = new new JSDOM('').window.DOMParser().parseFromString(grid.svg, 'image/svg+xml');
+    const doc = await parseXml(grid.svg);
     expect(doc.getElementsByTagName('parsererror')).toHaveLength(0);
     const root = doc.documentElement;
     expect(root.tagName).toBe('svg');
