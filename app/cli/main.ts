@@ -14,6 +14,9 @@ import { evaluateCommand } from './commands/evaluate.ts';
 import { reconstructCommand } from './commands/reconstruct.ts';
 import { sampleCommand } from './commands/sample.ts';
 import { trainCommand } from './commands/train.ts';
+import { interpolateCommand } from './commands/interpolate.ts';
+import { neighboursCommand } from './commands/neighbours.ts';
+import { walkCommand } from './commands/walk.ts';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 
 export function program(setExit: (code: number) => void): Command {
@@ -25,6 +28,7 @@ export function program(setExit: (code: number) => void): Command {
   // addCommand does not pass settings down: the subcommand must also throw (not exit) on usage errors
   for (const c of [importCommand(setExit), encodeCommand(setExit), decodeCommand(setExit), sampleCommand(setExit), reconstructCommand(setExit), evaluateCommand(setExit), doctorCommand(setExit), trainCommand(setExit)]) p.addCommand(c.copyInheritedSettings(p));
   for (const c of [propsCommand(setExit), searchCommand(setExit), exportCommand(setExit), joinCommand(setExit)]) p.addCommand(c.copyInheritedSettings(p));
+  for (const c of [walkCommand(setExit), interpolateCommand(setExit), neighboursCommand(setExit)]) p.addCommand(c.copyInheritedSettings(p));
   return p;
 }
 
