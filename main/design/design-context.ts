@@ -2,7 +2,7 @@
 // molecules are already in the workspace (the core passes a function over the store; without one, e.g. the
 // CLI with no workspace, membership is unknown: null).
 import type { DesignedMolecule, Provenance } from '../api/contract.ts';
-import { designedMolecule } from './designed-molecule.ts';
+import { ChemCache, designedMolecule } from './designed-molecule.ts';
 import type { DrawSize } from './designed-molecule.ts';
 import type { ModelService } from './model-service.ts';
 import { SeedCache } from './seeds.ts';
@@ -13,11 +13,13 @@ export type InWorkspace = (canonical: string[]) => boolean[];
 export interface DesignContext {
   model: ModelService;
   seeds: SeedCache;
+  /** props, similarity, changed atoms and drawings already made (a drag decodes the same molecule again and again) */
+  chem: ChemCache;
   inWorkspace: InWorkspace | null;
 }
 
-export function designContext(model: ModelService, inWorkspace: InWorkspace | null, seeds = new SeedCache(model)): DesignContext {
-  return { model, seeds, inWorkspace };
+export function designContext(model: ModelService, inWorkspace: InWorkspace | null): DesignContext {
+  return { model, seeds: new SeedCache(model), chem: new ChemCache(), inWorkspace };
 }
 
 /** Training-set and workspace membership of canonical SMILES, in one pass each (null: unknown or invalid). */
@@ -54,5 +56,5 @@ export function seedMolecule(ctx: DesignContext, seed: Seed, draw?: DrawSize): D
   return designedMolecule({
     raw: seed.canonical, smiles: seed.canonical, z: seed.z, map: seed.map, tries: 0, inTraining: inTraining[0], inWorkspace: inWorkspace[0],
     provenance: provenance(ctx, 'manual', null, {}, null),
-  }, seed.chem, draw);
+  }, seed.chem, draw, ctx.chem);
 }

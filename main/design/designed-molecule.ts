@@ -8,6 +8,7 @@ import { molGraph } from '../chem/mol-graph.ts';
 import { computeProperties } from '../chem/properties.ts';
 import { withMol } from '../chem/rdkit.ts';
 import { atomEnvironments, bondsWithin, changedAtoms } from './changed-atoms.ts';
+import { Lru } from './lru.ts';
 
 /** What a seed contributes to the comparison: its fingerprint and the set of its atoms' radius-1 environments. */
 export interface SeedChem {
@@ -38,13 +39,36 @@ export function seedChem(canonical: string): SeedChem | null {
   return withMol(canonical, (mol) => ({ canonical, fingerprint: morganFingerprint(mol), environments: new Set(atomEnvironments(molGraph(mol))) })) ?? null;
 }
 
-export function designedMolecule(d: DecodeOutcome, seed: SeedChem | null, draw?: DrawSize): DesignedMolecule {
+/** The part of a DesignedMolecule that depends only on the molecule, the seed and the drawing size. */
+type ChemPart = Pick<DesignedMolecule, 'props' | 'similarity' | 'changedAtoms' | 'svg'>;
+
+/**
+ * Chemistry already worked out, by seed, molecule and drawing size: a slider drag decodes the same molecule
+ * many times over (neighbouring latent points), and then a move costs only its decode.
+ */
+export class ChemCache {
+  private readonly lru: Lru<string, ChemPart | null>;
+
+  constructor(capacity = 2000) {
+    this.lru = new Lru(capacity);
+  }
+
+  get(smiles: string, seed: SeedChem | null, draw: DrawSize | undefined, make: () => ChemPart | null): ChemPart | null {
+    const key = `${seed?.canonical ?? ''}\u0000${smiles}\u0000${draw ? `${draw.width}x${draw.height}` : ''}`;
+    let part = this.lru.get(key);
+    if (part === undefined) this.lru.set(key, (part = make()));
+    return part;
+  }
+}
+
+export function designedMolecule(d: DecodeOutcome, seed: SeedChem | null, draw?: DrawSize, cache?: ChemCache): DesignedMolecule {
   const base: DesignedMolecule = {
     raw: d.raw, smiles: null, valid: false, props: {}, similarity: null, inTraining: null, inWorkspace: null,
     changedAtoms: [], svg: null, z: Array.from(d.z), map: d.map, tries: d.tries, provenance: d.provenance,
   };
   if (d.smiles === null) return base;
-  const made = withMol(d.smiles, (mol) => {
+  const smiles = d.smiles;
+  const make = () => withMol(smiles, (mol): ChemPart => {
     const g = molGraph(mol);
     const changed = seed ? changedAtoms(g, seed.environments) : [];
     const svg = draw
@@ -56,7 +80,8 @@ export function designedMolecule(d: DecodeOutcome, seed: SeedChem | null, draw?:
       changedAtoms: changed,
       svg,
     };
-  });
+  }) ?? null;
+  const made = cache ? cache.get(smiles, seed, draw, make) : make();
   // a canonical SMILES RDKit cannot read back (should not happen) is shown as what it is: not a molecule
   if (!made) return base;
   return { ...base, ...made, smiles: d.smiles, valid: true, inTraining: d.inTraining, inWorkspace: d.inWorkspace };

@@ -36,7 +36,7 @@ export async function interpolate(ctx: DesignContext, a: InterpolateArgs): Promi
       molecule: designedMolecule({
         raw: decoded[i].raw, smiles: decoded[i].smiles, z: zs[i], map: [x[k], y[k]], tries: decoded[i].tries, inTraining: inTraining[k], inWorkspace: inWorkspace[k],
         provenance: provenance(ctx, 'interpolate', from.canonical, { to: to.canonical, steps: a.steps, method: a.method, t: ts[i] }, a.randomSeed),
-      }, from.chem, a.draw),
+      }, from.chem, a.draw, ctx.chem),
     })),
   };
 }

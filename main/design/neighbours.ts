@@ -35,7 +35,7 @@ export async function neighbours(ctx: DesignContext, a: NeighboursArgs): Promise
     inTraining: inTraining[k], inWorkspace: inWorkspace[k],
     // the draw's index makes it reproducible: the same seed, parameters and randomSeed give it again
     provenance: provenance(ctx, 'neighbours', seed.canonical, { ...params, draw: r }, a.randomSeed),
-  }, seed.chem, a.draw));
+  }, seed.chem, a.draw, ctx.chem));
   // most similar first; equal similarity keeps draw order (stable sort)
   molecules.sort((p, q) => (q.similarity ?? -1) - (p.similarity ?? -1));
   return {

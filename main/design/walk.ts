@@ -24,6 +24,6 @@ export async function walk(ctx: DesignContext, a: WalkArgs): Promise<CallResult<
   const molecule = designedMolecule({
     raw: d.raw, smiles: d.smiles, z, map: [x[0], y[0]], tries: d.tries, inTraining: inTraining[0], inWorkspace: inWorkspace[0],
     provenance: provenance(ctx, 'walk', seed.canonical, { offsets: a.offsets.filter((o) => o.amount !== 0) }, a.randomSeed),
-  }, seed.chem, a.draw);
+  }, seed.chem, a.draw, ctx.chem);
   return { seed: seedMolecule(ctx, seed, a.draw), molecule };
 }
