@@ -120,6 +120,20 @@ describe('latent.walk', () => {
     expectConsistent(a.molecule);
   });
 
+  it('a molecule drawn again (same seed and size) comes out as it did the first time, and as a fresh core makes it', async () => {
+    const args = { seed: SEED, offsets: [{ direction: 'pc3', amount: 0.7 }], draw: { width: 200, height: 160 } };
+    const a = await walk(args), b = await walk(args);
+    const fresh = designHandlers(() => 0, { inWorkspace });
+    try {
+      const c = await fresh.handlers['latent.walk'](calls['latent.walk'].args.parse(args));
+      for (const r of [b, c]) expect(withoutTime(r.molecule)).toEqual(withoutTime(a.molecule));
+      expect(withoutTime(c.seed)).toEqual(withoutTime(a.seed));
+    } finally {
+      await fresh.close();
+    }
+    expect(a.molecule.svg).toContain('width=\'200px\'');
+  });
+
   it('a property direction moves the head\'s prediction that way; its opposite the other way', async () => {
     expect(model.propertyNames.length).toBeGreaterThan(0);
     for (const p of model.propertyNames) {
