@@ -6,7 +6,7 @@ import type { Handlers, Job } from '../api/contract.ts';
 import type { ModelService } from '../design/model-service.ts';
 import type { EncodeJobArgs } from '../jobs/encode/encode-job.ts';
 import type { Db } from '../store/db.ts';
-import { latentCounts, readCollectionLatents } from '../store/latent.ts';
+import { readCollectionLatents } from '../store/latent.ts';
 import { badRequest, requireCollection } from './errors.ts';
 import { keyExpression } from './molecule-query.ts';
 
@@ -87,7 +87,7 @@ export function latentHandlers(
       const sha = m.manifestSha256;
       const lat = readCollectionLatents(db, collectionId, sha, m.latent, colorBy);
       const { x, y } = m.project(lat.z, lat.ids.length);
-      const counts = latentCounts(db, collectionId, sha);
+      const counts = lat.counts;
       const stats = m.latentStats;
       if (!Array.isArray(stats.variances) || stats.variances.length < 2) throw badRequest(`The model ${m.name} has no latent statistics to draw a map with.`);
       return {

@@ -42,12 +42,15 @@ describe('latent vectors repository', () => {
     expect(all.ids).toEqual([ids[0], ids[2]]);
     expect(Array.from(all.z)).toEqual([1, -2, 3, 4]);
     expect(all.values).toEqual([0, 0.2]);
+    expect(all.counts).toEqual(latentCounts(db, cid, 'm1'));
     expect(readCollectionLatents(db, cid, 'm1', 2).values).toBeNull();
     // a user column: text values are not numbers
     writeLatents(db, 'm1', [{ moleculeId: ids[1], z: Float32Array.from([0, 0]) }]);
     expect(readCollectionLatents(db, cid, 'm1', 2, 'user:pIC50').values).toEqual([null, 7.5, null]);
     // a vector of another size is skipped, never misread
-    expect(readCollectionLatents(db, cid, 'm1', 3).ids).toEqual([]);
+    const wrongSize = readCollectionLatents(db, cid, 'm1', 3);
+    expect(wrongSize.ids).toEqual([]);
+    expect(wrongSize.counts).toEqual({ molecules: 4, encoded: 0, unencodable: 0, missing: 4 });
     expect(() => readCollectionLatents(db, cid, 'm1', 2, "bad'key")).toThrow(/not a property/);
   });
 

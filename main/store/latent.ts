@@ -61,40 +61,48 @@ export interface CollectionLatents {
   latent: number;
   /** the value of `valueKey` per row (null when missing or not a number), when a key was asked for */
   values: (number | null)[] | null;
+  /** the collection's counts for this model, from the same read (a vector of another size counts as missing) */
+  counts: LatentCounts;
 }
 
 /**
  * Every vector of a collection for a model, optionally with one property or user column per row (the
  * store's column expression, so 'qed' and 'user:pIC50' work like they do for sorting and filtering).
  * `latent` is the model's latent size: a blob of any other length is skipped rather than misread.
+ *
+ * One statement with three aggregates over the same rows, so ids, vectors and values line up: the blobs
+ * concatenated by SQLite into one (group_concat keeps a blob's bytes; CAST makes the result a blob again),
+ * ids and values as text. Reading 250k rows one by one costs a JS Buffer per row, about three times longer.
  */
 export function readCollectionLatents(db: Db, collectionId: number, modelSha256: string, latent: number, valueKey?: string): CollectionLatents {
-  let valueSql = 'NULL';
+  let valueSql = "''";
   if (valueKey !== undefined) {
     const expr = columnExpression(valueKey);
     if (expr === null) throw new Error(`'${valueKey}' is not a property or column name.`);
-    valueSql = `CASE WHEN typeof(${expr}) IN ('integer', 'real') THEN ${expr} END`;
+    valueSql = `coalesce(CASE WHEN typeof(${expr}) IN ('integer', 'real') THEN ${expr} END, '')`;
   }
-  const rows = db
+  // ok: a vector of the model's size (another size is skipped rather than misread)
+  const row = db
     .prepare(
-      `SELECT m.id, v.z, ${valueSql} FROM molecules m JOIN latent_vectors v ON v.model_sha256 = ? AND v.molecule_id = m.id
-       WHERE m.collection_id = ? AND v.z IS NOT NULL ORDER BY m.id`,
+      `SELECT count(*) FILTER (WHERE ok) AS n, count(*) FILTER (WHERE z IS NULL) AS unencodable,
+              group_concat(id) FILTER (WHERE ok) AS ids, CAST(group_concat(z, '') FILTER (WHERE ok) AS BLOB) AS z,
+              group_concat(value) FILTER (WHERE ok) AS vals
+       FROM (
+         SELECT m.id AS id, v.z AS z, length(v.z) = ? AS ok, ${valueSql} AS value
+         FROM latent_vectors v JOIN molecules m ON m.id = v.molecule_id
+         WHERE v.model_sha256 = ? AND m.collection_id = ?
+         ORDER BY v.molecule_id)`,
     )
-    .raw()
-    .all(modelSha256, collectionId) as [number, Buffer, number | null][];
-  const bytes = latent * 4;
-  const z = new Float32Array(rows.length * latent);
-  const zBytes = new Uint8Array(z.buffer);
-  const ids: number[] = [];
-  const values: (number | null)[] | null = valueKey !== undefined ? [] : null;
-  for (const [id, blob, value] of rows) {
-    if (blob.length !== bytes) continue;
-    // a byte copy: the blob's offset in its Buffer pool need not be 4-aligned for a Float32Array view
-    zBytes.set(blob, ids.length * bytes);
-    ids.push(id);
-    values?.push(value);
-  }
-  return { ids, z: ids.length === rows.length ? z : z.subarray(0, ids.length * latent), latent, values };
+    .get(latent * 4, modelSha256, collectionId) as { n: number; unencodable: number; ids: string | null; z: Buffer | null; vals: string | null };
+  const molecules = (db.prepare('SELECT count(*) FROM molecules WHERE collection_id = ?').pluck().get(collectionId) as number) ?? 0;
+  const counts = { molecules, encoded: row.n, unencodable: row.unencodable, missing: molecules - row.n - row.unencodable };
+  if (!row.n || !row.ids || !row.z) return { ids: [], z: new Float32Array(0), latent, values: valueKey !== undefined ? [] : null, counts };
+  const ids = row.ids.split(',').map(Number);
+  // a copy: the Buffer's offset need not be 4-aligned for a Float32Array view
+  const z = new Float32Array(row.n * latent);
+  new Uint8Array(z.buffer).set(row.z.subarray(0, z.byteLength));
+  const values = valueKey !== undefined ? (row.vals ?? '').split(',').map((v) => (v === '' ? null : Number(v))) : null;
+  return { ids, z, latent, values, counts };
 }
 
 /** "Is this structure anywhere in the workspace?" for many canonical SMILES, over one prepared statement. */

@@ -1,0 +1,90 @@
+// Benchmark of latent.map on a large collection: a workspace with N molecules (default 250,000) and a latent
+// vector for each (random, for the shipped model), then latent.map through the core's handler, as a host
+// calls it: read every vector in one statement, project on the PCA plane, colour values, background. Also
+// the size of the result as JSON (what goes over IPC / HTTP) and the time to serialize it.
+// Usage: npm run bench:map [-- N] (BENCH_RUNS=5 by default). Prints one JSON object.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Rng } from '../../models/graph/rng.ts';
+import { ModelService } from '../design/model-service.ts';
+import { createCollection, updateCollectionCounts } from '../store/collections.ts';
+import { openWorkspace } from '../store/db.ts';
+import { writeLatents } from '../store/latent.ts';
+import { createCore } from './core.ts';
+
+const n = Number(process.argv[2] ?? 250_000);
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const dir = mkdtempSync(join(tmpdir(), 'molscape-bench-map-'));
+const file = join(dir, 'w.sqlite');
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+
+try {
+  const model = await ModelService.open();
+  const { manifestSha256: sha, latent, latentStats } = model;
+  await model.close();
+
+  // the workspace: molecules with a qed value to colour by, and one vector each around the training mean
+  let t = performance.now();
+  const db = openWorkspace(file);
+  const cid = createCollection(db, { name: 'bench', kind: 'imported' });
+  const rng = new Rng(1);
+  const insert = db.prepare('INSERT INTO molecules (collection_id, position, smiles, canonical_smiles, props) VALUES (?, ?, ?, ?, ?)');
+  const BATCH = 10_000;
+  for (let start = 0; start < n; start += BATCH) {
+    db.transaction(() => {
+      const writes = [];
+      for (let i = start; i < Math.min(n, start + BATCH); i++) {
+        const id = Number(insert.run(cid, i + 1, 'CCO', `C${i}`, JSON.stringify({ qed: rng.uniform() })).lastInsertRowid);
+        const z = Float32Array.from(rng.normals(latent), (v, k) => latentStats.mean[k] + v);
+        writes.push({ moleculeId: id, z });
+      }
+      writeLatents(db, sha, writes);
+    })();
+  }
+  updateCollectionCounts(db, cid, { moleculeCount: n });
+  db.close();
+  const setupSeconds = (performance.now() - t) / 1000;
+
+  const core = await createCore({ workspace: file, host: 'test' });
+  const map = core.handlers['latent.map'];
+  // the first call loads the model; it is timed apart
+  t = performance.now();
+  await map({ collectionId: cid, colorBy: 'qed', background: 5000 });
+  const firstMs = performance.now() - t;
+  const times: number[] = [];
+  const jsonTimes: number[] = [];
+  let bytes = 0;
+  let points = 0;
+  for (let r = 0; r < runs; r++) {
+    t = performance.now();
+    const res = await map({ collectionId: cid, colorBy: 'qed', background: 5000 });
+    times.push(performance.now() - t);
+    points = res.ids.length;
+    t = performance.now();
+    bytes = JSON.stringify(res).length;
+    jsonTimes.push(performance.now() - t);
+  }
+  await core.close();
+  console.log(
+    JSON.stringify(
+      {
+        bench: 'latent.map',
+        molecules: n,
+        points,
+        latent,
+        runs,
+        setupSeconds: +setupSeconds.toFixed(1),
+        firstCallMs: Math.round(firstMs),
+        mapMs: { p50: Math.round(pct(times, 50)), max: Math.round(Math.max(...times)) },
+        jsonMs: { p50: Math.round(pct(jsonTimes, 50)) },
+        jsonMegabytes: +(bytes / 1e6).toFixed(1),
+      },
+      null,
+      1,
+    ),
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
