@@ -1,0 +1,78 @@
+// From a slider move to the new structure drawn, in Debian's Chromium against the real browser-mode server
+// with the shipped model: a fresh workspace, a few seeds from a ChEMBL series typed into the walk panel, and
+// for each seed moves sweeping a slider out and back (pc1, then a property direction), one move at a time.
+// The page times each move (slider-timing.ts); a wrapper around fetch times the latent.walk calls themselves,
+// so the UI's share is the difference. Prints one JSON line.
+//   npm run bench:slider   (= vite build renderer && node --import tsx renderer/e2e/bench-slider.ts [moves])
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { launchChromium, watchedPage } from './browser.ts';
+import { serve } from './serve.ts';
+import { sharedData } from './session.ts';
+import { summarize, timeSliderMoves } from './slider-timing.ts';
+
+const MOVES = Number(process.argv[2] ?? 100);
+const SEEDS = 5;
+const seeds = readFileSync(path.join(sharedData, 'samples', 'chembl2321810-series.smi'), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((line) => line.split(/\s+/)[0])
+  .filter((_, i) => i % 37 === 0)
+  .slice(0, SEEDS);
+
+const [served, browser] = await Promise.all([serve(), launchChromium()]);
+try {
+  const { page, troubles } = await watchedPage(browser);
+  // tsx (esbuild keepNames) wraps named functions in __name(); functions sent into the page need it too.
+  await page.addInitScript('globalThis.__name = (fn) => fn');
+  await page.addInitScript(() => {
+    const w = window as unknown as { __walkCalls: number[] };
+    w.__walkCalls = [];
+    const original = window.fetch.bind(window);
+    window.fetch = async (input, init) => {
+      const t0 = performance.now();
+      const response = await original(input, init);
+      if (String(input instanceof Request ? input.url : input).includes('/api/latent.walk')) {
+        await response.clone().text();
+        w.__walkCalls.push(performance.now() - t0);
+      }
+      return response;
+    };
+  });
+  await page.goto(served.url);
+  // The design view sits beside a collection: import a small one.
+  await page.getByTestId('import-input').setInputFiles({ name: 'seeds.smi', mimeType: 'text/plain', buffer: Buffer.from(`${seeds.join('\n')}\n`) });
+  await page.getByRole('heading', { name: 'seeds' }).waitFor({ timeout: 60_000 });
+  await page.getByRole('tab', { name: 'Design' }).click();
+
+  const times: number[] = [];
+  const perSeed = Math.ceil(MOVES / seeds.length);
+  for (const [i, seed] of seeds.entries()) {
+    await page.locator('#walk-seed').fill(seed);
+    await page.getByRole('button', { name: 'Walk', exact: true }).last().click();
+    await page.getByTestId('walk-result').getByTestId('designed-molecule').waitFor({ timeout: 60_000 });
+    // Warm up this seed (the core encodes it once and caches it), then measure.
+    await page.getByRole('button', { name: 'Snap back to seed' }).isVisible();
+    const half = Math.ceil(perSeed / 2);
+    const a = await timeSliderMoves(page, half, 'pc1');
+    const b = await timeSliderMoves(page, perSeed - half, i % 2 ? 'qed+' : 'clogp+');
+    times.push(...a.times, ...b.times);
+  }
+  const calls = await page.evaluate(() => (window as unknown as { __walkCalls: number[] }).__walkCalls);
+  // The calls that decoded each seed first are not moves: drop one per seed from the front of each run.
+  const moveCalls = calls.slice(-times.length);
+  const result = {
+    bench: 'slider',
+    host: `browser mode, Chromium headless, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`,
+    seeds: seeds.length,
+    moveToDrawn: summarize(times),
+    walkCall: summarize(moveCalls),
+    target: { p95: 50, goal: 30 },
+    troubles,
+  };
+  console.log(JSON.stringify(result));
+} finally {
+  await browser.close();
+  await served.stop();
+}

@@ -1,0 +1,228 @@
+// Designing in latent space, for real: browser mode with the shipped model, Debian's Chromium. A ChEMBL series
+// is imported and encoded (the encode job's progress card), the latent map is opened and coloured, a point is
+// hovered (its structure) and clicked (the walk's seed), a slider moves the walk, the molecule is kept in a new
+// candidate list with a rating and a note, a box of points becomes a second list, and the first list is
+// exported as an SD file that the project's own reader reads back with the provenance fields. The model is
+// mediocre, so the checks are about properties of what comes back (valid SMILES, counts, provenance), never
+// about which molecule.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadRDKit, withMol } from '../../main/chem/rdkit.ts';
+import { readMoleculeFile } from '../../main/files/index.ts';
+import type { SourceRecord } from '../../main/files/index.ts';
+import { openSession, sharedData, type Session } from './session.ts';
+import { timeSliderMoves } from './slider-timing.ts';
+
+const MOLECULES = 80;
+
+let session: Session;
+let page: Page;
+const shot = (name: string) => session.shot(name);
+
+/** A point of the collection on the map canvas (a pixel in a point's colour), in page coordinates. */
+async function pointOnMap(): Promise<{ x: number; y: number }> {
+  const canvas = page.getByTestId('latent-map');
+  const found = await canvas.evaluate((el) => {
+    const c = el as HTMLCanvasElement;
+    const ctx = c.getContext('2d')!;
+    const { data, width, height } = ctx.getImageData(0, 0, c.width, c.height);
+    const scale = c.width / c.getBoundingClientRect().width;
+    // The uncoloured points are the accent blue (42, 111, 201); look for the pixel with the most of them around.
+    let best: [number, number, number] | null = null;
+    const isPoint = (x: number, y: number) => {
+      const k = 4 * (y * width + x);
+      return data[k + 3] > 150 && data[k] < 90 && data[k + 2] > 160;
+    };
+    for (let y = 2; y < height - 2; y += 2) {
+      for (let x = 2; x < width - 2; x += 2) {
+        if (!isPoint(x, y)) continue;
+        let n = 0;
+        for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) n += isPoint(x + dx, y + dy) ? 1 : 0;
+        if (!best || n > best[2]) best = [x, y, n];
+      }
+    }
+    return best && { x: best[0] / scale, y: best[1] / scale };
+  });
+  if (!found) throw new Error('no point of the collection is drawn on the map');
+  const box = (await canvas.boundingBox())!;
+  return { x: box.x + found.x, y: box.y + found.y };
+}
+
+beforeAll(async () => {
+  [session] = await Promise.all([openSession('design'), loadRDKit()]);
+  page = session.page;
+});
+
+afterAll(() => session?.close());
+
+describe('design in latent space, in browser mode', () => {
+  const lines = readFileSync(path.join(sharedData, 'samples', 'chembl2321810-series.smi'), 'utf8').split('\n').filter(Boolean).slice(0, MOLECULES);
+
+  it('imports a series and encodes it with the shipped model, with progress', async () => {
+    await page.goto(session.served.url);
+    await page.getByTestId('import-input').setInputFiles({ name: 'series.smi', mimeType: 'text/plain', buffer: Buffer.from(`${lines.join('\n')}\n`) });
+    await page.locator('[data-phase=done]').waitFor({ timeout: 60_000 });
+    await page.getByRole('heading', { name: 'series' }).waitFor();
+    await page.getByText(/Computing properties/).waitFor({ state: 'detached', timeout: 90_000 });
+    const total = Number((await page.getByTestId('molecule-count').innerText()).split(' ')[0]);
+    expect(total).toBeGreaterThan(MOLECULES * 0.9);
+
+    await page.getByRole('tab', { name: 'Design' }).click();
+    const status = page.getByTestId('encode-status');
+    await expect.poll(() => status.innerText()).toContain(`${total} not encoded`);
+    await shot('01-not-encoded');
+    await page.getByRole('button', { name: `Encode ${total} molecules` }).click();
+    const card = page.getByRole('region', { name: 'Encode' });
+    await card.waitFor();
+    await shot('02-encoding');
+    // The card goes once the job is done; the status line then counts what is on the map.
+    await card.waitFor({ state: 'detached', timeout: 120_000 });
+    // Every molecule is on the map now, or counted as one the model cannot read.
+    await expect.poll(() => status.innerText()).toMatch(/^\d+ on the map/);
+    const text = await status.innerText();
+    const onMap = Number(/^(\d+) on the map/.exec(text)![1]);
+    const unreadable = Number(/(\d+) the model cannot read/.exec(text)?.[1] ?? 0);
+    expect(onMap + unreadable).toBe(total);
+    expect(onMap).toBeGreaterThan(total / 2);
+    expect(text).not.toContain('not encoded');
+    await shot('03-encoded');
+  });
+
+  it('colours the map by a property with a legend, and shows a structure on hover', async () => {
+    const point = await pointOnMap();
+    await page.mouse.move(point.x, point.y);
+    const tip = page.getByTestId('map-tooltip');
+    await tip.waitFor();
+    const image = tip.locator('img');
+    await expect.poll(() => image.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth), { timeout: 15_000 }).toBeGreaterThan(0);
+    const smiles = (await tip.locator('.smiles').innerText()).trim();
+    expect(withMol(smiles, () => true)).toBe(true);
+    await shot('04-hover');
+
+    await page.getByRole('combobox', { name: 'Colour by' }).selectOption('clogp');
+    const legend = page.getByTestId('map-legend');
+    await legend.waitFor();
+    expect(await legend.innerText()).toMatch(/cLogP\s+-?\d+\.\d{2}\s+-?\d+\.\d{2}/);
+    await page.mouse.move(5, 5);
+    await shot('05-coloured');
+  });
+
+  it('picks a seed on the map and walks: a slider move draws a new molecule with its changes', async () => {
+    await page.getByRole('combobox', { name: 'Colour by' }).selectOption('');
+    await page.getByTestId('map-legend').waitFor({ state: 'detached' });
+    const point = await pointOnMap();
+    await page.mouse.click(point.x, point.y);
+    const seed = await page.locator('#walk-seed').inputValue();
+    expect(withMol(seed, () => true)).toBe(true);
+    const result = page.getByTestId('walk-result');
+    const card = result.getByTestId('designed-molecule');
+    await card.waitFor({ timeout: 30_000 });
+    const first = Number(await result.getAttribute('data-move'));
+
+    const slider = page.getByRole('slider', { name: 'PC1' });
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => result.getAttribute('data-move').then(Number), { timeout: 30_000 }).toBeGreaterThan(first);
+    await expect.poll(() => slider.inputValue()).toBe('0.5');
+    // What is shown is a molecule RDKit reads, drawn, with its properties and a similarity to the seed.
+    const smiles = await card.getAttribute('data-smiles');
+    expect(smiles && withMol(smiles, () => true)).toBe(true);
+    expect(await card.locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    expect(await card.innerText()).toMatch(/MW\s+\d+\.\d{2}/);
+    expect(await card.innerText()).toMatch(/sim \d\.\d{2}/);
+    expect(await page.getByRole('list', { name: 'Molecules visited' }).getByRole('listitem').count()).toBeGreaterThanOrEqual(1);
+    await shot('06-walk');
+
+    const { summary } = await timeSliderMoves(page, 20);
+    console.log(`slider move to structure drawn (browser mode, ${summary.moves} moves): p50 ${summary.p50} ms, p95 ${summary.p95} ms, max ${summary.max} ms`);
+    expect(summary.moves).toBe(20);
+  });
+
+  it('keeps the molecule in a new candidate list with a rating and a note', async () => {
+    const card = page.getByTestId('walk-result').getByTestId('designed-molecule');
+    const smiles = (await card.getAttribute('data-smiles'))!;
+    await card.getByRole('button', { name: 'Keep…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Keep as candidate' });
+    await dialog.waitFor();
+    await dialog.getByRole('textbox', { name: 'New list name' }).fill('e2e picks');
+    await dialog.getByRole('radio', { name: '4 stars' }).click();
+    await dialog.getByRole('textbox', { name: 'Note' }).fill('walked from the series');
+    await shot('07-keep');
+    await dialog.getByRole('button', { name: 'Keep' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('status').filter({ hasText: 'Kept 1 molecule in' }).waitFor();
+    const sidebar = page.getByRole('navigation', { name: 'Collections' });
+    await expect.poll(() => sidebar.innerText()).toMatch(/Candidate lists\s+e2e picks\s+1 molecules/i);
+    expect(smiles.length).toBeGreaterThan(0);
+  });
+
+  it('boxes points on the map and keeps them as a second list', async () => {
+    const canvas = page.getByTestId('latent-map');
+    const box = (await canvas.boundingBox())!;
+    await page.keyboard.down('Shift');
+    await page.mouse.move(box.x + 4, box.y + 4);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.move(box.x + box.width - 4, box.y + box.height - 4, { steps: 5 });
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    const boxed = Number((await page.getByTestId('boxed-count').innerText()).split(' ')[0]);
+    const onMap = Number(/^(\d+) on the map/.exec(await page.getByTestId('encode-status').innerText())![1]);
+    expect(boxed).toBeGreaterThan(onMap / 2);
+    expect(boxed).toBeLessThanOrEqual(onMap);
+    await shot('08-boxed');
+    await page.getByRole('button', { name: 'Keep as a list…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Keep as candidate' });
+    await dialog.getByRole('combobox', { name: 'Candidate list' }).selectOption({ label: 'New list…' });
+    await dialog.getByRole('textbox', { name: 'New list name' }).fill('boxed on the map');
+    await dialog.getByRole('button', { name: 'Keep' }).click();
+    await dialog.waitFor({ state: 'detached', timeout: 60_000 });
+    const sidebar = page.getByRole('navigation', { name: 'Collections' });
+    await expect.poll(() => sidebar.innerText()).toContain(`boxed on the map\n${boxed} molecules`);
+  });
+
+  it('opens the first list as a table and exports it as an SD file that reads back with its provenance', async () => {
+    const seed = await page.locator('#walk-seed').inputValue();
+    await page.getByRole('navigation', { name: 'Collections' }).getByText('e2e picks').click();
+    await page.getByRole('heading', { name: 'e2e picks' }).waitFor();
+    await page.getByRole('columnheader', { name: 'rating' }).waitFor();
+    await page.getByRole('columnheader', { name: 'note' }).waitFor();
+    await shot('09-list');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('group', { name: 'Export' }).getByRole('button', { name: 'SD' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/\.sdf$/);
+    const bytes = readFileSync(await download.path());
+    const items = [];
+    for await (const item of readMoleculeFile(bytes, { fileName: 'e2e picks.sdf' })) items.push(item);
+    const records = items.filter((i): i is SourceRecord => i.kind === 'record');
+    expect(items.filter((i) => i.kind === 'problem')).toEqual([]);
+    expect(records).toHaveLength(1);
+    const p = records[0].userProps;
+    expect(p.operation).toBe('walk');
+    expect(p.seed).toBe(withMol(seed, (m) => m.get_smiles()));
+    expect(Number(p.rating)).toBe(4);
+    expect(p.note).toBe('walked from the series');
+    expect(String(p.model_sha256)).toMatch(/^[0-9a-f]{64}$/);
+    expect(String(p.model)).toMatch(/zinc/);
+    const params = JSON.parse(String(p.parameters)) as { offsets?: { direction: string; amount: number }[] };
+    expect(params.offsets?.some((o) => o.direction === 'pc1' && o.amount !== 0)).toBe(true);
+    expect(Number.isNaN(Date.parse(String(p.kept_at)))).toBe(false);
+  });
+
+  it('downloads a grid of the list as SVG and PNG', async () => {
+    const grid = page.getByRole('group', { name: 'Structure grid' });
+    const [svg] = await Promise.all([page.waitForEvent('download'), grid.getByRole('button', { name: 'SVG' }).click()]);
+    expect(readFileSync(await svg.path(), 'utf8')).toMatch(/<svg[\s\S]*<\/svg>\s*$/);
+    const [png] = await Promise.all([page.waitForEvent('download'), grid.getByRole('button', { name: 'PNG' }).click()]);
+    const bytes = readFileSync(await png.path());
+    expect(bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(bytes.length).toBeGreaterThan(1000);
+  });
+
+  it('had no console error, page error or CSP violation', () => {
+    expect(session.troubles).toEqual([]);
+  });
+});

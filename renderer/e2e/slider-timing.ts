@@ -1,0 +1,70 @@
+// From a slider move to the new structure drawn, measured in the page: the clock starts just before the
+// slider's 'input' event is dispatched, and stops once the walk panel says it shows that move (data-move, set
+// in the same update as the new drawing), the drawing's image is decoded, and a frame has been painted. One
+// move at a time, sweeping the slider out and back (a chemist dragging it), so no move rides on another's call.
+import type { Page } from 'playwright-core';
+
+export interface SliderTimes {
+  moves: number;
+  p50: number;
+  p95: number;
+  max: number;
+  mean: number;
+}
+
+export async function timeSliderMoves(page: Page, moves: number, direction?: string): Promise<{ times: number[]; summary: SliderTimes }> {
+  const times = await page.evaluate(
+    async ({ moves, direction }) => {
+      const selector = direction ? `input[type=range][data-direction="${direction}"]` : 'input[type=range][data-direction]';
+      const slider = document.querySelector<HTMLInputElement>(selector);
+      const result = document.querySelector<HTMLElement>('[data-testid=walk-result]');
+      if (!slider || !result) throw new Error('no walk slider or result on the page');
+      const step = Number(slider.step) || 0.25;
+      const max = Number(slider.max);
+      const shown = () => Number(result.dataset.move);
+      const out: number[] = [];
+      let value = Number(slider.value);
+      let sign = 1;
+      for (let i = 0; i < moves; i++) {
+        if (Math.abs(value + sign * step) > max / 2) sign = -sign;
+        value = Math.round((value + sign * step) * 1000) / 1000;
+        const before = shown();
+        const t0 = performance.now();
+        slider.value = String(value);
+        slider.dispatchEvent(new Event('input', { bubbles: true }));
+        await new Promise<void>((resolve, reject) => {
+          if (shown() > before) return resolve();
+          const timer = setTimeout(() => reject(new Error(`move ${i + 1} was not drawn within 20 s`)), 20_000);
+          const observer = new MutationObserver(() => {
+            if (shown() > before) {
+              observer.disconnect();
+              clearTimeout(timer);
+              resolve();
+            }
+          });
+          observer.observe(result, { attributes: true, attributeFilter: ['data-move'] });
+        });
+        const img = result.querySelector('img');
+        if (img) await img.decode().catch(() => {});
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        out.push(performance.now() - t0);
+      }
+      return out;
+    },
+    { moves, direction },
+  );
+  return { times, summary: summarize(times) };
+}
+
+export function summarize(times: number[]): SliderTimes {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return {
+    moves: times.length,
+    p50: round(at(0.5)),
+    p95: round(at(0.95)),
+    max: round(sorted.at(-1) ?? 0),
+    mean: round(times.reduce((a, b) => a + b, 0) / Math.max(1, times.length)),
+  };
+}
