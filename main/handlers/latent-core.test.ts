@@ -89,9 +89,24 @@ describe('latent vectors in the workspace', () => {
     const again = await core.whenJobFinished((await call('latent.encodeCollection', { collectionId: cid })).jobId);
     expect(again.result).toMatchObject({ encoded: 0, unencodable: 0, totalEncoded: smiles.length - 1, totalUnencodable: 1 });
 
+    // deleting the collection stops its encode job first; its vectors go with its molecules
+    const third = await call('latent.encodeCollection', { collectionId: cid });
+    expect(await call('latent.encodeCollection', { collectionId: cid })).toEqual(third);
+    expect(await call('collections.delete', { id: cid })).toEqual({ deleted: true });
+    expect(['cancelled', 'done']).toContain((await core.whenJobFinished(third.jobId)).status);
+    const after = openWorkspace(tmp.file('w.sqlite'));
+    expect(after.prepare('SELECT count(*) FROM latent_vectors').pluck().get()).toBe(0);
+    after.close();
+    await expect(call('latent.map', { collectionId: cid })).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('refuses what a user can get wrong', async () => {
+    core = await createCore({ workspace: tmp.file('w.sqlite'), host: 'test' });
+    const cid = (await call('candidates.keep', { smiles: 'CCO', provenance: { operation: 'manual', seed: null, params: {}, model: null, modelSha256: null, randomSeed: null, createdAt: new Date().toISOString() } })).list.id;
     await expect(call('latent.map', { collectionId: cid, colorBy: "it's" })).rejects.toMatchObject({ status: 400 });
-    await expect(call('latent.map', { collectionId: 999 })).rejects.toMatchObject({ status: 404 });
+    await expect(call('latent.encodeCollection', { collectionId: 999 })).rejects.toMatchObject({ status: 404 });
     await expect(call('latent.encodeCollection', { collectionId: cid, model: tmp.file('no-such-bundle') })).rejects.toMatchObject({ status: 400 });
+    await expect(call('latent.map', { collectionId: cid, model: 'no-such-model' })).rejects.toMatchObject({ status: 400 });
   });
 
   it('keeps what a cancelled encode wrote and continues from there', async () => {
