@@ -17,7 +17,7 @@ export const EncodeJobArgs = z.object({
   /** the model bundle's folder (already resolved by the caller) */
   modelDir: z.string().min(1),
   /** molecules per encoder run and per transaction */
-  batch: z.number().int().positive().max(4096).default(256),
+  batch: z.number().int().positive().max(4096).default(512),
   threads: z.number().int().positive().max(16).optional(),
 });
 export type EncodeJobArgs = z.input<typeof EncodeJobArgs>;
