@@ -19,12 +19,22 @@ const MOLECULES = 80;
 
 let session: Session;
 let page: Page;
+/** the walk's seed, picked on the map */
+let seed = '';
 const shot = (name: string) => session.shot(name);
 
 /** A point of the collection on the map canvas (a pixel in a point's colour), in page coordinates. */
 async function pointOnMap(): Promise<{ x: number; y: number }> {
   const canvas = page.getByTestId('latent-map');
-  const found = await canvas.evaluate((el) => {
+  // The map redraws on the next frame after a change: look until a point is there.
+  let found: { x: number; y: number } | null = null;
+  await expect.poll(async () => (found = await findPoint()), { timeout: 10_000 }).not.toBeNull();
+  const box = (await canvas.boundingBox())!;
+  return { x: box.x + found!.x, y: box.y + found!.y };
+}
+
+function findPoint(): Promise<{ x: number; y: number } | null> {
+  return page.getByTestId('latent-map').evaluate((el) => {
     const c = el as HTMLCanvasElement;
     const ctx = c.getContext('2d')!;
     const { data, width, height } = ctx.getImageData(0, 0, c.width, c.height);
@@ -45,9 +55,6 @@ async function pointOnMap(): Promise<{ x: number; y: number }> {
     }
     return best && { x: best[0] / scale, y: best[1] / scale };
   });
-  if (!found) throw new Error('no point of the collection is drawn on the map');
-  const box = (await canvas.boundingBox())!;
-  return { x: box.x + found.x, y: box.y + found.y };
 }
 
 beforeAll(async () => {
@@ -114,7 +121,7 @@ describe('design in latent space, in browser mode', () => {
     await page.getByTestId('map-legend').waitFor({ state: 'detached' });
     const point = await pointOnMap();
     await page.mouse.click(point.x, point.y);
-    const seed = await page.locator('#walk-seed').inputValue();
+    seed = await page.locator('#walk-seed').inputValue();
     expect(withMol(seed, () => true)).toBe(true);
     const result = page.getByTestId('walk-result');
     const card = result.getByTestId('designed-molecule');
@@ -180,17 +187,61 @@ describe('design in latent space, in browser mode', () => {
     await dialog.getByRole('textbox', { name: 'New list name' }).fill('boxed on the map');
     await dialog.getByRole('button', { name: 'Keep' }).click();
     await dialog.waitFor({ state: 'detached', timeout: 60_000 });
+    await page.getByRole('status').filter({ hasText: `Kept ${boxed} molecules in boxed on the map` }).waitFor();
+    await page.getByTestId('boxed-count').waitFor({ state: 'detached' });
     const sidebar = page.getByRole('navigation', { name: 'Collections' });
     await expect.poll(() => sidebar.innerText()).toContain(`boxed on the map\n${boxed} molecules`);
   });
 
+  it('samples the neighbourhood of the seed: counts that add up, a grid of valid molecules sortable by a property', async () => {
+    await page.getByRole('tab', { name: 'Neighbours' }).click();
+    await page.getByRole('textbox', { name: 'Neighbourhood seed' }).fill(seed);
+    await page.getByRole('spinbutton', { name: 'Samples' }).fill('30');
+    await page.getByRole('button', { name: 'Sample', exact: true }).click();
+    const counts = page.getByTestId('neighbour-counts');
+    await counts.waitFor({ timeout: 60_000 });
+    const [tries, valid, unique, fresh] = (await counts.innerText()).match(/\d+/g)!.map(Number);
+    expect(tries).toBe(30);
+    expect(valid).toBeLessThanOrEqual(tries);
+    expect(unique).toBeLessThanOrEqual(valid);
+    expect(fresh).toBeLessThanOrEqual(unique);
+    const grid = page.getByRole('list', { name: 'Neighbours' }).getByTestId('designed-molecule');
+    const shown = await grid.count();
+    // The seed itself is left out of the grid.
+    expect(shown === unique || shown === unique - 1).toBe(true);
+    for (const s of await grid.evaluateAll((all) => all.map((el) => el.getAttribute('data-smiles') ?? ''))) expect(withMol(s, () => true)).toBe(true);
+    await page.getByRole('combobox', { name: 'Sort by' }).selectOption('mol_wt');
+    const weights = await grid.evaluateAll((all) => all.map((el) => Number(/MW\s+(\d+\.\d+)/.exec((el as HTMLElement).innerText)?.[1])));
+    expect(weights).toEqual([...weights].sort((a, b) => a - b));
+    await shot('09-neighbours');
+  });
+
+  it('interpolates between two molecules: a path whose steps and repeats add up', async () => {
+    const other = lines.map((l) => withMol(l.split(/\s+/)[0], (m) => m.get_smiles())!).find((s) => s !== withMol(seed, (m) => m.get_smiles()))!;
+    await page.getByRole('tab', { name: 'Interpolate' }).click();
+    await page.getByRole('textbox', { name: 'From SMILES' }).fill(seed);
+    await page.getByRole('textbox', { name: 'To SMILES' }).fill(other);
+    await page.getByRole('spinbutton', { name: 'Steps' }).fill('8');
+    await page.getByRole('combobox', { name: 'Interpolation' }).selectOption('slerp');
+    await page.getByRole('button', { name: 'Interpolate', exact: true }).last().click();
+    const summary = page.getByTestId('path-summary');
+    await summary.waitFor({ timeout: 60_000 });
+    const [distinct, valid, steps] = (await summary.innerText()).match(/\d+/g)!.map(Number);
+    expect(steps).toBe(8);
+    expect(valid).toBeLessThanOrEqual(8);
+    const path = page.getByRole('list', { name: 'Interpolation path' }).getByRole('listitem');
+    expect(await path.count()).toBe(distinct);
+    const repeats = await path.evaluateAll((all) => all.map((li) => Number(/×(\d+)/.exec((li as HTMLElement).innerText)?.[1] ?? 1)));
+    expect(repeats.reduce((a, b) => a + b, 0)).toBe(8);
+    await shot('10-interpolate');
+  });
+
   it('opens the first list as a table and exports it as an SD file that reads back with its provenance', async () => {
-    const seed = await page.locator('#walk-seed').inputValue();
     await page.getByRole('navigation', { name: 'Collections' }).getByText('e2e picks').click();
     await page.getByRole('heading', { name: 'e2e picks' }).waitFor();
     await page.getByRole('columnheader', { name: 'rating' }).waitFor();
     await page.getByRole('columnheader', { name: 'note' }).waitFor();
-    await shot('09-list');
+    await shot('11-list');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('group', { name: 'Export' }).getByRole('button', { name: 'SD' }).click()]);
     expect(download.suggestedFilename()).toMatch(/\.sdf$/);

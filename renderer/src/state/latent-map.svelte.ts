@@ -43,6 +43,8 @@ export class LatentMapState {
   error = $state<string | null>(null);
   colorBy = $state<string | null>(null);
   colorScale = $state.raw<ColorScale | null>(null);
+  /** what the map on show is coloured by (colorBy is the choice, which a load in flight has not drawn yet) */
+  shownColorBy = $state<string | null>(null);
   /** numeric properties and user columns one can colour by */
   colorKeys = $state.raw<PropertyStat[]>([]);
   selected = $state<number | null>(null);
@@ -86,6 +88,7 @@ export class LatentMapState {
         axes: map.axes,
       };
       this.colorScale = map.values ? ColorScale.over(map.values) : null;
+      this.shownColorBy = this.colorScale ? (colorBy ?? null) : null;
       this.missing = map.missing;
       this.unencodable = map.unencodable;
       this.error = null;

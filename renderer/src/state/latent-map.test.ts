@@ -28,9 +28,15 @@ describe('LatentMapState', () => {
     await map.loadColorKeys();
     expect(map.colorKeys.map((s) => s.key)).toContain('clogp');
     map.setColorBy('clogp');
+    // The legend follows the map on show, not the choice still loading.
+    expect(map.shownColorBy).toBeNull();
     await map.load();
+    expect(map.shownColorBy).toBe('clogp');
     expect(map.points!.values).toHaveLength(25);
     expect(map.colorScale!.min).toBe(Math.min(...(map.points!.values as number[])));
+    map.setColorBy(null);
+    await map.load();
+    expect([map.shownColorBy, map.colorScale, map.points!.values]).toEqual([null, null, null]);
   });
 
   it('reads SMILES and names in pages behind the map', async () => {
