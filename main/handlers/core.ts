@@ -35,7 +35,10 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
   const workspace = resolve(options.workspace);
   const db = openWorkspace(workspace);
   const listeners = new Set<EventListener>();
+  /** what the core itself must know of a change before the listeners hear of it (cached latent maps) */
+  let onCollectionChanged: ((collectionId: number | null) => void) | null = null;
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
+    if (event === 'collections.changed') onCollectionChanged?.((payload as EventPayload<'collections.changed'>).collectionId);
     for (const l of listeners) {
       try {
         l(event, payload);
@@ -92,6 +95,7 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
   const design = designHandlers((kind, title, args) => jobs.start(kind, title, args), { inWorkspace: workspaceLookup(db) });
   const chem = chemHandlers(db, workspace, changed);
   const latent = latentHandlers(db, jobs, design.model, changed);
+  onCollectionChanged = (collectionId) => latent.invalidate(collectionId);
   const candidates = candidateHandlers(db, changed);
 
   const handlers: Handlers = {

@@ -82,6 +82,14 @@ describe('latent vectors in the workspace', () => {
     expect(map.axes[1]).toMatch(/^PC2 /);
     expect(map.background.x.length).toBe(map.background.y.length);
     expect(map.background.x.length).toBeLessThanOrEqual(100);
+    // re-coloured (the points are kept): the same points, the values of the new key, then the first again
+    const byWeight = await call('latent.map', { collectionId: cid, colorBy: 'mol_wt' });
+    expect([byWeight.ids, byWeight.x, byWeight.y]).toEqual([map.ids, map.x, map.y]);
+    const weights = await call('collections.molecules', { collectionId: cid, offset: 0, limit: 100 });
+    const weightOf = new Map(weights.rows.map((r) => [r.id, r.props.mol_wt]));
+    expect(byWeight.values).toEqual(map.ids.map((id) => weightOf.get(id)));
+    expect((await call('latent.map', { collectionId: cid, colorBy: 'qed' })).values).toEqual(map.values);
+    expect((await call('latent.map', { collectionId: cid })).values).toBeNull();
     const rows = await call('collections.molecules', { collectionId: cid, offset: 0, limit: 100 });
     expect(new Set(map.ids)).toEqual(new Set(rows.rows.filter((r) => r.canonicalSmiles !== rows.rows.at(-1)!.canonicalSmiles).map((r) => r.id)));
 

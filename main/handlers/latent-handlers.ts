@@ -6,7 +6,7 @@ import type { Handlers, Job } from '../api/contract.ts';
 import type { ModelService } from '../design/model-service.ts';
 import type { EncodeJobArgs } from '../jobs/encode/encode-job.ts';
 import type { Db } from '../store/db.ts';
-import { readCollectionLatents } from '../store/latent.ts';
+import { latentValues, readCollectionLatents } from '../store/latent.ts';
 import { badRequest, requireCollection } from './errors.ts';
 import { keyExpression } from './molecule-query.ts';
 
@@ -21,7 +21,20 @@ export interface LatentHandlers {
   handlers: Pick<Handlers, LatentCalls>;
   /** encode jobs running for a collection (to cancel them before the collection is deleted) */
   jobsFor(collectionId: number): number[];
+  /** forget the map points of a collection (all with null): the core calls it on every collections.changed */
+  invalidate(collectionId: number | null): void;
 }
+
+interface MapPoints {
+  ids: number[];
+  x: number[];
+  y: number[];
+  missing: number;
+  unencodable: number;
+}
+
+/** Maps kept for re-colouring: 250k points cost about 6 MB and most of a map's reading time. */
+const CACHED_MAPS = 2;
 
 /** Coordinates to 1e-4: a map point needs no more, and 250k points go over IPC/HTTP as JSON. */
 const round = (v: number) => Math.round(v * 1e4) / 1e4;
@@ -66,6 +79,9 @@ export function latentHandlers(
     }
   });
 
+  /** map points by collection, its creation time and size, and model (oldest first) */
+  const maps = new Map<string, MapPoints>();
+
   const handlers: Pick<Handlers, LatentCalls> = {
     'latent.encodeCollection': async ({ collectionId, model: ref }) => {
       const c = requireCollection(db, collectionId);
@@ -81,22 +97,33 @@ export function latentHandlers(
     },
 
     'latent.map': async ({ collectionId, model: ref, colorBy, background }) => {
-      requireCollection(db, collectionId);
+      const c = requireCollection(db, collectionId);
       if (colorBy !== undefined) keyExpression(colorBy); // a bad key is a 400
       const m = await model(ref);
-      const sha = m.manifestSha256;
-      const lat = readCollectionLatents(db, collectionId, sha, m.latent, colorBy);
-      const { x, y } = m.project(lat.z, lat.ids.length);
-      const counts = lat.counts;
       const stats = m.latentStats;
       if (!Array.isArray(stats.variances) || stats.variances.length < 2) throw badRequest(`The model ${m.name} has no latent statistics to draw a map with.`);
+      // the collection's creation time and size in the key: SQLite reuses the ids of deleted collections, and
+      // a change made by another process (which sends this core no event) mostly changes the size
+      const key = `${collectionId}|${c.createdAt}|${c.moleculeCount}|${m.manifestSha256}`;
+      let points = maps.get(key);
+      let values: (number | null)[] | null = null;
+      if (points) {
+        if (colorBy !== undefined) values = latentValues(db, collectionId, m.manifestSha256, m.latent, colorBy);
+      } else {
+        const lat = readCollectionLatents(db, collectionId, m.manifestSha256, m.latent, colorBy);
+        const { x, y } = m.project(lat.z, lat.ids.length);
+        points = { ids: lat.ids, x: x.map(round), y: y.map(round), missing: lat.counts.missing, unencodable: lat.counts.unencodable };
+        values = lat.values;
+        maps.set(key, points);
+        while (maps.size > CACHED_MAPS) maps.delete(maps.keys().next().value!);
+      }
       return {
-        ids: lat.ids,
-        x: x.map(round),
-        y: y.map(round),
-        values: lat.values,
-        missing: counts.missing,
-        unencodable: counts.unencodable,
+        ids: points.ids,
+        x: points.x,
+        y: points.y,
+        values,
+        missing: points.missing,
+        unencodable: points.unencodable,
         background: backgroundPoints(stats.background, background),
         axes: [axisLabel(stats.variances, 0), axisLabel(stats.variances, 1)],
       };
@@ -106,5 +133,8 @@ export function latentHandlers(
   return {
     handlers,
     jobsFor: (collectionId) => [...running].filter(([k]) => Number(k.split(' ')[0]) === collectionId).map(([, id]) => id),
+    invalidate(collectionId) {
+      for (const k of [...maps.keys()]) if (collectionId === null || k.startsWith(`${collectionId}|`)) maps.delete(k);
+    },
   };
 }

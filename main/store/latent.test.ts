@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCollection } from './collections.ts';
 import { openWorkspace, type Db } from './db.ts';
-import { latentCounts, moleculesWithoutLatent, readCollectionLatents, workspaceLookup, writeLatents } from './latent.ts';
+import { latentCounts, latentValues, moleculesWithoutLatent, readCollectionLatents, workspaceLookup, writeLatents } from './latent.ts';
 import { insertMolecules, moleculesWithoutProperties, setProperties } from './molecules.ts';
 import { tempDir } from './test-util.ts';
 
@@ -52,6 +52,12 @@ describe('latent vectors repository', () => {
     expect(wrongSize.ids).toEqual([]);
     expect(wrongSize.counts).toEqual({ molecules: 4, encoded: 0, unencodable: 0, missing: 4 });
     expect(() => readCollectionLatents(db, cid, 'm1', 2, "bad'key")).toThrow(/not a property/);
+
+    // the same values without the vectors, in the same order (a map re-coloured)
+    const known = readCollectionLatents(db, cid, 'm1', 2, 'user:pIC50');
+    expect(latentValues(db, cid, 'm1', 2, 'user:pIC50')).toEqual(known.values);
+    expect(latentValues(db, cid, 'm1', 2, 'qed')).toEqual(readCollectionLatents(db, cid, 'm1', 2, 'qed').values);
+    expect(latentValues(db, cid, 'm2', 2, 'qed')).toEqual([]);
   });
 
   it('answers whether structures are anywhere in the workspace', () => {

@@ -105,6 +105,27 @@ export function readCollectionLatents(db: Db, collectionId: number, modelSha256:
   return { ids, z, latent, values, counts };
 }
 
+/**
+ * One property or user column per vector of a collection, in the order and with the filter of
+ * readCollectionLatents (so the values line up with the ids it returned while the vectors are unchanged):
+ * null where missing or not a number. For re-colouring a map whose points are already known.
+ */
+export function latentValues(db: Db, collectionId: number, modelSha256: string, latent: number, key: string): (number | null)[] {
+  const expr = columnExpression(key);
+  if (expr === null) throw new Error(`'${key}' is not a property or column name.`);
+  const row = db
+    .prepare(
+      `SELECT count(*) AS n, group_concat(value) AS vals FROM (
+         SELECT coalesce(CASE WHEN typeof(${expr}) IN ('integer', 'real') THEN ${expr} END, '') AS value
+         FROM latent_vectors v JOIN molecules m ON m.id = v.molecule_id
+         WHERE v.model_sha256 = ? AND m.collection_id = ? AND length(v.z) = ?
+         ORDER BY v.molecule_id)`,
+    )
+    .get(modelSha256, collectionId, latent * 4) as { n: number; vals: string | null };
+  if (!row.n) return [];
+  return (row.vals ?? '').split(',').map((v) => (v === '' ? null : Number(v)));
+}
+
 /** "Is this structure anywhere in the workspace?" for many canonical SMILES, over one prepared statement. */
 export function workspaceLookup(db: Db): (canonical: readonly string[]) => boolean[] {
   const stmt = db.prepare('SELECT 1 FROM molecules WHERE canonical_smiles = ? LIMIT 1').pluck();
