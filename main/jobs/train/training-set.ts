@@ -1,8 +1,6 @@
 // Adds the training molecules' membership index (models/vae/training-set.ts) to a bundle, canonicalized by the
 // same RDKit the app uses to canonicalize what it designs, so "in the training set" compares like with like.
-// Run after a bundle is written (the train job does), or by hand on a shipped bundle:
-//   node --import tsx main/jobs/train/training-set.ts BUNDLE_DIR TRAIN_FILE
-import { pathToFileURL } from 'node:url';
+// Run after a bundle is written (the train job does), or by hand on a shipped bundle with add-training-set.ts.
 import { addBundleFile } from '../../../models/vae/bundle.ts';
 import { readSmilesFile } from '../../../models/vae/data.ts';
 import { TRAINING_SET_FILE, encodeTrainingSet } from '../../../models/vae/training-set.ts';
@@ -20,14 +18,4 @@ export async function addTrainingSet(bundleDir: string, trainFile: string): Prom
   }
   addBundleFile(bundleDir, TRAINING_SET_FILE, encodeTrainingSet(canon));
   return { molecules: canon.length, unparsed: smiles.length - canon.length };
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const [bundle, data] = process.argv.slice(2);
-  if (!bundle || !data) {
-    console.error('usage: node --import tsx main/jobs/train/training-set.ts BUNDLE_DIR TRAIN_FILE');
-    process.exit(2);
-  }
-  const r = await addTrainingSet(bundle, data);
-  console.log(`${TRAINING_SET_FILE}: ${r.molecules} molecules${r.unparsed ? `, ${r.unparsed} RDKit could not parse (left out)` : ''}`);
 }
