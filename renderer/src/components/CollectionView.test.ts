@@ -4,7 +4,7 @@ import { createClient } from '../../../main/api/client.ts';
 import type { Problem } from '../../../main/api/contract.ts';
 import { decimal } from '../lib/format.ts';
 import { DepictionCache } from '../state/depictions.svelte.ts';
-import { MemoryCore } from '../test-support/memory-core.ts';
+import { MemoryCore, designed } from '../test-support/memory-core.ts';
 import { cleanupAfterEach, withLayout } from '../test-support/layout.ts';
 import CollectionView from './CollectionView.svelte';
 import { userValue } from './columns.ts';
@@ -115,5 +115,29 @@ describe('CollectionView', () => {
       problems.map((p) => [String(p.line), p.reason, p.text]),
     );
     expect(screen.getByText(/Showing 2 of 2 problems/)).toBeTruthy();
+  });
+});
+
+describe('CollectionView of a candidate list', () => {
+  it('edits a rating and a note in the table through candidates.update, and offers the structure grid', async () => {
+    const core = new MemoryCore();
+    const client = createClient(core);
+    const m = designed('CCOC', 'CCO', 'walk', { offsets: [] });
+    const { list } = await client.call('candidates.keep', { listName: 'picks', smiles: 'CCOC', provenance: m.provenance, rating: 2, note: 'first' });
+    render(CollectionView, { props: { client, collection: list, depictions: new DepictionCache(client, 150, 96) } });
+    const star = await screen.findByRole('button', { name: 'Rate CCOC 4 stars' });
+    expect(screen.getByRole('button', { name: 'Rate CCOC 2 stars' }).getAttribute('aria-pressed')).toBe('true');
+    await fireEvent.click(star);
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Rate CCOC 4 stars' }).getAttribute('aria-pressed')).toBe('true'));
+    const note = screen.getByRole('textbox', { name: 'Note on CCOC' }) as HTMLInputElement;
+    expect(note.value).toBe('first');
+    await fireEvent.change(note, { target: { value: 'make the amide' } });
+    await waitFor(() => expect(core.calls('candidates.update')).toHaveLength(2));
+    expect(core.calls('candidates.update').map((c) => c.args)).toEqual([
+      { moleculeId: expect.any(Number), rating: 4 },
+      { moleculeId: expect.any(Number), note: 'make the amide' },
+    ]);
+    expect(core.molecules.get(list.id)![0].userProps).toMatchObject({ rating: 4, note: 'make the amide' });
+    expect(screen.getByRole('group', { name: 'Structure grid' })).toBeTruthy();
   });
 });

@@ -39,7 +39,7 @@ export class CandidateKeeper {
   async keepPicked(molecules: { smiles: string; name: string | null }[], source: string, choice: KeepChoice): Promise<boolean> {
     // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp, never rendered
     const createdAt = new Date().toISOString();
-    const provenance: Provenance = { operation: 'manual', seed: null, params: { source, picked: 'latent map box' }, model: null, modelSha256: null, randomSeed: null, createdAt };
+    const provenance: Provenance = { operation: 'manual', seed: null, params: { source, picked: molecules.length === 1 ? 'latent map' : 'latent map box' }, model: null, modelSha256: null, randomSeed: null, createdAt };
     return this.#keepAll(molecules.map((m) => ({ smiles: m.smiles, name: m.name ?? undefined, provenance })), choice);
   }
 
