@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRDKit, withMol } from '../../main/chem/rdkit.ts';
 import { readMoleculeFile } from '../../main/files/index.ts';
 import type { SourceRecord } from '../../main/files/index.ts';
-import { openSession, sharedData, type Session } from './session.ts';
+import { openSession, repoRoot, sharedData, type Session } from './session.ts';
 import { timeSliderMoves } from './slider-timing.ts';
 
 const MOLECULES = 80;
@@ -141,7 +141,10 @@ describe('design in latent space, in browser mode', () => {
     expect(await card.innerText()).toMatch(/MW\s+\d+\.\d{2}/);
     expect(await card.innerText()).toMatch(/sim \d\.\d{2}/);
     expect(await page.getByRole('list', { name: 'Molecules visited' }).getByRole('listitem').count()).toBeGreaterThanOrEqual(1);
+    await page.mouse.move(5, 5);
     await shot('06-walk');
+    // The README's picture is refreshed on request only, so a test run leaves the tree clean.
+    if (process.env.UPDATE_README_SCREENSHOT) await page.screenshot({ path: path.join(repoRoot, 'resources', 'screenshots', 'molscape-design.png') });
 
     const { summary } = await timeSliderMoves(page, 20);
     console.log(`slider move to structure drawn (browser mode, ${summary.moves} moves): p50 ${summary.p50} ms, p95 ${summary.p95} ms, max ${summary.max} ms`);
