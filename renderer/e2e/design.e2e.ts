@@ -5,7 +5,7 @@
 // exported as an SD file that the project's own reader reads back with the provenance fields. The model is
 // mediocre, so the checks are about properties of what comes back (valid SMILES, counts, provenance), never
 // about which molecule.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -274,6 +274,8 @@ describe('design in latent space, in browser mode', () => {
     const bytes = readFileSync(await png.path());
     expect(bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
     expect(bytes.length).toBeGreaterThan(1000);
+    // Kept beside the screenshots, for a person to look at.
+    writeFileSync(path.join(repoRoot, 'test-results', 'design-12-grid.png'), bytes);
   });
 
   it('had no console error, page error or CSP violation', () => {
