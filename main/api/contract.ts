@@ -53,7 +53,7 @@ export const Problem = z.object({
 });
 export type Problem = z.infer<typeof Problem>;
 
-export const JobKind = z.enum(['import', 'properties', 'encode', 'train', 'optimize', 'test']);
+export const JobKind = z.enum(['import', 'properties', 'encode', 'train', 'optimize', 'test', 'layout']);
 export const JobStatus = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
 export const Job = z.object({
   id: Id,
@@ -433,6 +433,9 @@ export const calls = {
       colorBy: z.string().min(1).max(200).optional(),
       /** training-set points drawn faintly behind (0: none) */
       background: z.number().int().nonnegative().max(50_000).default(5000),
+      /** 'pca' (when left out): the training latents' principal plane; 'umap': the collection's stored UMAP layout (see
+       * latent.layout; a 409 until one is computed), with no training background and no place for designed molecules */
+      projection: z.enum(['pca', 'umap']).optional(),
     }),
     z.object({
       /** parallel arrays, one entry per encoded molecule */
@@ -448,6 +451,19 @@ export const calls = {
       axes: z.tuple([z.string(), z.string()]),
     }),
     "A collection on the model's latent map: the plane of the training latents' first two principal axes.",
+  ),
+  'latent.layout': call(
+    z.object({
+      collectionId: Id,
+      model: ModelRef,
+      /** UMAP's neighbourhood size: larger keeps more of the global structure */
+      nNeighbors: z.number().int().min(2).max(200).default(15),
+      /** how tightly UMAP packs neighbours together */
+      minDist: z.number().min(0).max(1).default(0.1),
+      randomSeed: z.number().int().nonnegative().default(0),
+    }),
+    z.object({ jobId: Id }),
+    "A layout job: a UMAP of the collection's latent vectors (encode first), stored for latent.map's 'umap' projection.",
   ),
   'candidates.keep': call(
     z.object({

@@ -1,16 +1,20 @@
 // The workspace side of the latent space: an encode job per collection and model (only what is missing), and
 // a collection on the model's latent map (the PCA plane of the training latents) with a colour value per
 // point and the training set as a faint background. Models come loaded from the design handlers (one copy
-// per bundle in the host); the projection is the model service's.
+// per bundle in the host); the projection is the model service's. A UMAP layout of a collection (a layout
+// job, umap-js) is the map's other projection: stored points, no training background.
 import type { Handlers, Job } from '../api/contract.ts';
 import type { ModelService } from '../design/model-service.ts';
 import type { EncodeJobArgs } from '../jobs/encode/encode-job.ts';
+import type { LayoutJobArgs } from '../jobs/layout/layout-job.ts';
+import { layoutRefusal } from '../jobs/layout/limits.ts';
 import type { Db } from '../store/db.ts';
-import { latentValues, readCollectionLatents } from '../store/latent.ts';
-import { badRequest, requireCollection } from './errors.ts';
+import { latentCounts, latentValues, readCollectionLatents } from '../store/latent.ts';
+import { findLayout, readLayout } from '../store/layouts.ts';
+import { UserError, badRequest, requireCollection } from './errors.ts';
 import { keyExpression } from './molecule-query.ts';
 
-type LatentCalls = 'latent.encodeCollection' | 'latent.map';
+type LatentCalls = 'latent.encodeCollection' | 'latent.map' | 'latent.layout';
 
 export interface LatentJobs {
   start(kind: Job['kind'], title: string, args: unknown): number;
@@ -19,7 +23,7 @@ export interface LatentJobs {
 
 export interface LatentHandlers {
   handlers: Pick<Handlers, LatentCalls>;
-  /** encode jobs running for a collection (to cancel them before the collection is deleted) */
+  /** encode and layout jobs running for a collection (to cancel them before the collection is deleted) */
   jobsFor(collectionId: number): number[];
   /** forget the map points of a collection (all with null): the core calls it on every collections.changed */
   invalidate(collectionId: number | null): void;
@@ -70,7 +74,14 @@ export function latentHandlers(
   const running = new Map<string, number>();
   const keyOf = (collectionId: number, sha: string) => `${collectionId} ${sha}`;
 
+  /** the same for layout jobs */
+  const layouts = new Map<string, number>();
+
   jobs.onFinished((job) => {
+    if (job.kind === 'layout') {
+      for (const [k, id] of layouts) if (id === job.id) layouts.delete(k);
+      return;
+    }
     if (job.kind !== 'encode') return;
     for (const [k, id] of running) {
       if (id !== job.id) continue;
@@ -96,10 +107,43 @@ export function latentHandlers(
       return { jobId };
     },
 
-    'latent.map': async ({ collectionId, model: ref, colorBy, background }) => {
+    'latent.layout': async ({ collectionId, model: ref, nNeighbors, minDist, randomSeed }) => {
+      const c = requireCollection(db, collectionId);
+      const m = await model(ref);
+      const refusal = layoutRefusal(latentCounts(db, collectionId, m.manifestSha256).encoded, c.name);
+      if (refusal) throw badRequest(refusal);
+      const key = keyOf(collectionId, m.manifestSha256);
+      const already = layouts.get(key);
+      if (already !== undefined) return { jobId: already };
+      const args: LayoutJobArgs = { collectionId, modelSha256: m.manifestSha256, latent: m.latent, model: m.name, nNeighbors, minDist, randomSeed };
+      const jobId = jobs.start('layout', `UMAP layout of ${c.name} (${m.name})`, args);
+      layouts.set(key, jobId);
+      return { jobId };
+    },
+
+    'latent.map': async ({ collectionId, model: ref, colorBy, background, projection }) => {
       const c = requireCollection(db, collectionId);
       if (colorBy !== undefined) keyExpression(colorBy); // a bad key is a 400
       const m = await model(ref);
+      if (projection === 'umap') {
+        // read each time, not cached: a layout has at most 50,000 points
+        if (!findLayout(db, collectionId, m.manifestSha256, 'umap')) {
+          throw new UserError(`${c.name} has no UMAP layout for the model ${m.name} yet: compute one first (Compute UMAP layout on the map, or latent.layout).`, 409);
+        }
+        const layout = readLayout(db, collectionId, m.manifestSha256, 'umap', colorBy);
+        const { unencodable } = latentCounts(db, collectionId, m.manifestSha256);
+        return {
+          ids: layout.ids,
+          x: layout.x.map(round),
+          y: layout.y.map(round),
+          values: layout.values,
+          // molecules without a point: not encoded when the layout was fitted, or added since
+          missing: Math.max(0, layout.molecules - layout.ids.length - unencodable),
+          unencodable,
+          background: { x: [], y: [] },
+          axes: ['UMAP 1', 'UMAP 2'],
+        };
+      }
       const stats = m.latentStats;
       if (!Array.isArray(stats.variances) || stats.variances.length < 2) throw badRequest(`The model ${m.name} has no latent statistics to draw a map with.`);
       // the collection's creation time and size in the key: SQLite reuses the ids of deleted collections, and
@@ -132,7 +176,7 @@ export function latentHandlers(
 
   return {
     handlers,
-    jobsFor: (collectionId) => [...running].filter(([k]) => Number(k.split(' ')[0]) === collectionId).map(([, id]) => id),
+    jobsFor: (collectionId) => [...running, ...layouts].filter(([k]) => Number(k.split(' ')[0]) === collectionId).map(([, id]) => id),
     invalidate(collectionId) {
       for (const k of [...maps.keys()]) if (collectionId === null || k.startsWith(`${collectionId}|`)) maps.delete(k);
     },

@@ -3,6 +3,7 @@ import type { Job } from '../../api/contract.ts';
 import type { JobRunner } from '../runner.ts';
 import { testJob } from './test-job.ts';
 import { encodeJob } from '../encode/encode-job.ts';
+import { layoutJob } from '../layout/layout-job.ts';
 import { importJob } from '../import/import-job.ts';
 import { propertiesJob } from '../properties/properties-job.ts';
 import { trainJob } from '../train/train-job.ts';
@@ -13,4 +14,5 @@ export const runners: Partial<Record<Job['kind'], JobRunner>> = {
   properties: propertiesJob,
   train: trainJob,
   encode: encodeJob,
+  layout: layoutJob,
 };
