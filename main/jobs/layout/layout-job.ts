@@ -10,11 +10,11 @@ import { z } from 'zod';
 import { Rng } from '../../../models/graph/rng.ts';
 import { getCollection } from '../../store/collections.ts';
 import { openWorkspace } from '../../store/db.ts';
-import { readCollectionLatents } from '../../store/latent.ts';
+import { latentCounts, readCollectionLatents } from '../../store/latent.ts';
 import { writeLayout } from '../../store/layouts.ts';
 import type { JobRunner } from '../runner.ts';
 import { JobCancelled, throwIfCancelled } from '../runner.ts';
-import { layoutRefusal } from './limits.ts';
+import { MAX_LAYOUT_MOLECULES, layoutRefusal } from './limits.ts';
 
 export const LayoutJobArgs = z.object({
   collectionId: z.number().int().positive(),
@@ -50,6 +50,9 @@ export const layoutJob: JobRunner = async (ctx): Promise<LayoutResult> => {
     const started = Date.now();
     const cid = args.collectionId;
     const collection = getCollection(db, cid);
+    // refused before reading 50,000+ vectors for nothing
+    const encoded = latentCounts(db, cid, args.modelSha256).encoded;
+    if (encoded > MAX_LAYOUT_MOLECULES) throw new Error(layoutRefusal(encoded, collection.name)!);
     ctx.progress(0, null, 'reading the latent vectors');
     const lat = readCollectionLatents(db, cid, args.modelSha256, args.latent);
     const n = lat.ids.length;
