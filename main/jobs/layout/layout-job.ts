@@ -25,7 +25,7 @@ export const LayoutJobArgs = z.object({
   nNeighbors: z.number().int().min(2).max(200).default(15),
   minDist: z.number().min(0).max(1).default(0.1),
   randomSeed: z.number().int().nonnegative().default(0),
-  /** optimisation epochs; umap-js's own choice (500 up to 10,000 points, 200 above) when left out */
+  /** optimisation epochs; umap-js's own choice (500 for small sets down to 200 above 7,500 points) when left out */
   nEpochs: z.number().int().positive().max(5000).optional(),
 });
 export type LayoutJobArgs = z.input<typeof LayoutJobArgs>;

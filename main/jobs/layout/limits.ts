@@ -2,8 +2,9 @@
 // loading either.
 
 /**
- * UMAP in JavaScript is slow: on this machine (2 cores) about 25 s for 5,000 molecules and 2 min for 20,000
- * (npm run bench:layout); beyond 50,000 a layout would take most of an hour, so the job refuses.
+ * UMAP in JavaScript is slow: on this machine (2 shared cores, 56-D latents) a layout took 16 s for 5,000
+ * molecules and 44 s for 20,000 (node --import tsx main/jobs/layout/bench-layout.ts N); the neighbour graph
+ * grows faster than linearly, so 50,000 is a few minutes and the job refuses more.
  */
 export const MAX_LAYOUT_MOLECULES = 50_000;
 /** UMAP needs a few neighbours per point to say anything. */
