@@ -465,6 +465,23 @@ export const calls = {
     z.object({ jobId: Id }),
     "A layout job: a UMAP of the collection's latent vectors (encode first), stored for latent.map's 'umap' projection.",
   ),
+  'latent.layoutInfo': call(
+    z.object({ collectionId: Id, model: ModelRef }),
+    z.object({
+      /** the collection's stored UMAP layout for the model, or null when none was computed */
+      umap: z
+        .object({
+          points: z.number().int().nonnegative(),
+          /** what the fit was asked for and did: nNeighbors, minDist, randomSeed, nEpochs, seconds */
+          params: z.record(z.string(), z.unknown()),
+          createdAt: z.string(),
+        })
+        .nullable(),
+      /** the layout job running for it, or null */
+      runningJobId: Id.nullable(),
+    }),
+    'Whether a collection has a UMAP layout for a model (and a layout job running), without reading its points.',
+  ),
   'candidates.keep': call(
     z.object({
       /** the candidate list (a collection of kind 'candidates'); or listName to find or create one by name */

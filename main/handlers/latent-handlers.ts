@@ -14,7 +14,7 @@ import { findLayout, readLayout } from '../store/layouts.ts';
 import { UserError, badRequest, requireCollection } from './errors.ts';
 import { keyExpression } from './molecule-query.ts';
 
-type LatentCalls = 'latent.encodeCollection' | 'latent.map' | 'latent.layout';
+type LatentCalls = 'latent.encodeCollection' | 'latent.map' | 'latent.layout' | 'latent.layoutInfo';
 
 export interface LatentJobs {
   start(kind: Job['kind'], title: string, args: unknown): number;
@@ -119,6 +119,12 @@ export function latentHandlers(
       const jobId = jobs.start('layout', `UMAP layout of ${c.name} (${m.name})`, args);
       layouts.set(key, jobId);
       return { jobId };
+    },
+
+    'latent.layoutInfo': async ({ collectionId, model: ref }) => {
+      requireCollection(db, collectionId);
+      const m = await model(ref);
+      return { umap: findLayout(db, collectionId, m.manifestSha256, 'umap'), runningJobId: layouts.get(keyOf(collectionId, m.manifestSha256)) ?? null };
     },
 
     'latent.map': async ({ collectionId, model: ref, colorBy, background, projection }) => {
