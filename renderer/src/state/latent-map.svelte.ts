@@ -61,6 +61,7 @@ export class LatentMapState {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- filled in pages; moleculesKnown says how far
   readonly #molecules = new Map<number, MapMolecule>();
   #reading: Promise<void> | null = null;
+  #disposed = false;
   #request = 0;
 
   constructor(client: ApiClient, collectionId: number) {
@@ -125,6 +126,8 @@ export class LatentMapState {
 
   /** The molecule at a point, once its page has been read (undefined before). */
   moleculeAt(index: number): MapMolecule | undefined {
+    // Read so that a caller in a reaction runs again as pages land.
+    void this.moleculesKnown;
     const id = this.points?.ids[index];
     return id === undefined ? undefined : this.#molecules.get(id);
   }
@@ -159,8 +162,13 @@ export class LatentMapState {
     return this.#reading;
   }
 
+  /** The view is gone: stop reading pages (a 250,000-molecule read would go on loading the core). */
+  dispose() {
+    this.#disposed = true;
+  }
+
   async #readPages() {
-    for (let offset = 0; ; offset += PAGE) {
+    for (let offset = 0; !this.#disposed; offset += PAGE) {
       const { total, rows } = await this.#client.call('collections.molecules', { collectionId: this.#collectionId, offset, limit: PAGE });
       for (const r of rows) this.#molecules.set(r.id, { id: r.id, smiles: r.canonicalSmiles, name: r.name });
       this.moleculesKnown = this.#molecules.size;

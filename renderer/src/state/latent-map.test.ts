@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../../main/api/client.ts';
-import { MemoryCore } from '../test-support/memory-core.ts';
+import { MemoryCore, settle } from '../test-support/memory-core.ts';
+import { track } from '../test-support/track.svelte.ts';
 import { LatentMapState } from './latent-map.svelte.ts';
 
 function setup(n = 25) {
@@ -48,6 +49,27 @@ describe('LatentMapState', () => {
     expect(map.moleculesKnown).toBe(4500);
     const row = core.molecules.get(c.id)![4321];
     expect(map.moleculeAt(map.indexOf(row.id)!)).toEqual({ id: row.id, smiles: row.canonicalSmiles, name: row.name });
+  });
+
+  it('lets a reaction reading a molecule run again once its page lands', async () => {
+    const { map } = setup(10);
+    await map.load();
+    const seen = track(() => map.moleculeAt(3)?.name);
+    await map.readMolecules();
+    await settle();
+    expect(seen.values[0]).toBeUndefined();
+    expect(seen.values.at(-1)).toBe(map.moleculeAt(3)!.name);
+    seen.stop();
+  });
+
+  it('stops reading pages once disposed', async () => {
+    const { core, map } = setup(9000);
+    await map.load();
+    const reading = map.readMolecules();
+    map.dispose();
+    await reading;
+    expect(core.calls('collections.molecules').length).toBeLessThan(5);
+    expect(map.moleculesKnown).toBeLessThan(9000);
   });
 
   it('boxes the points inside a rectangle and lists their molecules', async () => {
