@@ -12,8 +12,15 @@ export interface SliderTimes {
   mean: number;
 }
 
-export async function timeSliderMoves(page: Page, moves: number, direction?: string): Promise<{ times: number[]; summary: SliderTimes }> {
-  const times = await page.evaluate(
+export interface TimedMoves {
+  times: number[];
+  /** per move: whether it made no latent.walk request (a position seen before, answered from the page's cache) */
+  revisits: boolean[];
+  summary: SliderTimes;
+}
+
+export async function timeSliderMoves(page: Page, moves: number, direction?: string): Promise<TimedMoves> {
+  const { times, revisits } = await page.evaluate(
     async ({ moves, direction }) => {
       const selector = direction ? `input[type=range][data-direction="${direction}"]` : 'input[type=range][data-direction]';
       const slider = document.querySelector<HTMLInputElement>(selector);
@@ -22,7 +29,10 @@ export async function timeSliderMoves(page: Page, moves: number, direction?: str
       const step = Number(slider.step) || 0.25;
       const max = Number(slider.max);
       const shown = () => Number(result.dataset.move);
+      // A move that made no latent.walk request was answered from the page's cache (a position seen before).
+      const walkRequests = () => performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/latent.walk')).length;
       const out: number[] = [];
+      const again: boolean[] = [];
       let value = Number(slider.value);
       let sign = 1;
       for (let i = 0; i < moves; i++) {
@@ -30,6 +40,7 @@ export async function timeSliderMoves(page: Page, moves: number, direction?: str
         value = Math.round((value + sign * step) * 1000) / 1000;
         const before = shown();
         const t0 = performance.now();
+        performance.clearResourceTimings();
         slider.value = String(value);
         slider.dispatchEvent(new Event('input', { bubbles: true }));
         await new Promise<void>((resolve, reject) => {
@@ -48,12 +59,13 @@ export async function timeSliderMoves(page: Page, moves: number, direction?: str
         if (img) await img.decode().catch(() => {});
         await new Promise((resolve) => requestAnimationFrame(resolve));
         out.push(performance.now() - t0);
+        again.push(walkRequests() === 0);
       }
-      return out;
+      return { times: out, revisits: again };
     },
     { moves, direction },
   );
-  return { times, summary: summarize(times) };
+  return { times, revisits, summary: summarize(times) };
 }
 
 export function summarize(times: number[]): SliderTimes {

@@ -11,6 +11,8 @@ export const DRAW = { width: 340, height: 250 };
 export const STEP_SIZES = [0.1, 0.25, 0.5, 1] as const;
 /** slider range, in units of each direction (the training set's standard deviation along it) */
 export const RANGE = 4;
+/** walk answers kept (each about 40 kB with its drawings) */
+const CACHED = 300;
 
 export class WalkState {
   directions = $state.raw<LatentDirection[]>([]);
@@ -31,6 +33,10 @@ export class WalkState {
 
   readonly #client: ApiClient;
   readonly #update: () => Promise<void>;
+  /** answers by seed and slider positions: dragging back over a position shows it again without a call
+   * (the decode is the same for the same random seed) */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a cache, never rendered
+  readonly #answers = new Map<string, { seed: DesignedMolecule; molecule: DesignedMolecule }>();
 
   constructor(client: ApiClient) {
     this.#client = client;
@@ -88,9 +94,13 @@ export class WalkState {
     const offsets = Object.entries(this.amounts)
       .filter(([, amount]) => amount !== 0)
       .map(([direction, amount]) => ({ direction, amount }));
+    const key = `${seed}\n${JSON.stringify([...offsets].sort((a, b) => a.direction.localeCompare(b.direction)))}`;
     this.busy = true;
     try {
-      const result = await this.#client.call('latent.walk', { seed, offsets, draw: DRAW });
+      const result = this.#answers.get(key) ?? (await this.#client.call('latent.walk', { seed, offsets, draw: DRAW }));
+      this.#answers.delete(key);
+      this.#answers.set(key, result);
+      if (this.#answers.size > CACHED) this.#answers.delete(this.#answers.keys().next().value!);
       if (seed !== this.seedSmiles) return;
       this.seed = result.seed;
       this.current = result.molecule;

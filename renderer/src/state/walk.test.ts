@@ -73,6 +73,22 @@ describe('WalkState', () => {
     expect(walk.amounts.pc1).toBe(0);
   });
 
+  it('shows a position visited before again without a call', async () => {
+    const { core, walk } = await setup();
+    await walk.setSeed('CCO');
+    await walk.setAmount('pc1', 1);
+    await walk.setAmount('pc2', 0.5);
+    const calls = core.calls('latent.walk').length;
+    await walk.setAmount('pc2', 0);
+    await walk.setAmount('pc2', 0.5);
+    expect(core.calls('latent.walk')).toHaveLength(calls);
+    expect(walk.current?.smiles).toBe('CCOCCC');
+    expect(walk.shown).toBe(walk.requested);
+    // Another seed is another walk.
+    await walk.setSeed('CCN');
+    expect(core.calls('latent.walk')).toHaveLength(calls + 1);
+  });
+
   it("shows the core's reason when the model cannot read the seed", async () => {
     const { walk } = await setup();
     await walk.setSeed('C!C');
