@@ -42,6 +42,8 @@ export class LatentMapState {
   loading = $state(false);
   error = $state<string | null>(null);
   colorBy = $state<string | null>(null);
+  /** the plane shown: the model's PCA plane, or the collection's UMAP layout (see map-projection.svelte.ts) */
+  projection = $state<'pca' | 'umap'>('pca');
   colorScale = $state.raw<ColorScale | null>(null);
   /** what the map on show is coloured by (colorBy is the choice, which a load in flight has not drawn yet) */
   shownColorBy = $state<string | null>(null);
@@ -74,7 +76,7 @@ export class LatentMapState {
     this.loading = true;
     try {
       const colorBy = this.colorBy ?? undefined;
-      const map = await this.#client.call('latent.map', { collectionId: this.#collectionId, colorBy });
+      const map = await this.#client.call('latent.map', { collectionId: this.#collectionId, colorBy, projection: this.projection });
       if (request !== this.#request) return;
       const x = Float32Array.from(map.x);
       const y = Float32Array.from(map.y);
