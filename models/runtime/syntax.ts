@@ -65,33 +65,38 @@ export class SmilesSyntax {
     return needAtom + (prev === 'open' ? 1 : 0) + rings + extra + branches;
   }
 
+  /** Whether a string of len tokens, the last of kind prev, can still be finished within maxLength. */
+  private fits(len: number, prev: Prev, branches: number, rings: number, atCurrent: boolean, atNeighbour = false): boolean {
+    return len + SmilesSyntax.toFinish(prev, branches, rings, atCurrent, atNeighbour) <= this.maxLength;
+  }
+
   /** Whether token id may come next (no allocation: called for every token at every step). */
   can(s: SyntaxState, id: number, ringAtCurrent = SmilesSyntax.opened(s, s.current)): boolean {
     const p = s.prev;
     const afterAtom = p === 'atom' || p === 'ring' || p === 'close';
     const len = s.length + 1, nb = s.branches.length, nr = s.rings.size;
-    const fits = (prev: Prev, branches: number, rings: number, atCurrent: boolean, atNeighbour = false) =>
-      len + SmilesSyntax.toFinish(prev, branches, rings, atCurrent, atNeighbour) <= this.maxLength;
+    // fits is a method, not a closure made here: this runs for every token at every decode step, and a closure
+    // per call costs an allocation (and, under tsx's keepNames, a defineProperty) each time.
     switch (this.kinds[id]) {
       case 'atom':
-        return fits('atom', nb, nr, false, p !== 'dot' && p !== 'start' && ringAtCurrent);
+        return this.fits(len, 'atom', nb, nr, false, p !== 'dot' && p !== 'start' && ringAtCurrent);
       case 'bond':
-        return (afterAtom || p === 'open') && fits('bond', nb, nr, ringAtCurrent);
+        return (afterAtom || p === 'open') && this.fits(len, 'bond', nb, nr, ringAtCurrent);
       case 'open':
-        return afterAtom && fits('open', nb + 1, nr, ringAtCurrent);
+        return afterAtom && this.fits(len, 'open', nb + 1, nr, ringAtCurrent);
       case 'close':
-        return afterAtom && nb > 0 && fits('close', nb - 1, nr, SmilesSyntax.opened(s, s.branches[nb - 1]), true);
+        return afterAtom && nb > 0 && this.fits(len, 'close', nb - 1, nr, SmilesSyntax.opened(s, s.branches[nb - 1]), true);
       case 'ring': {
         const ringable = p === 'atom' || p === 'ring' || (p === 'bond' && (s.beforeBond === 'atom' || s.beforeBond === 'ring'));
         if (!ringable) return false;
         const token = this.tokens[id];
         const opener = s.rings.get(token);
-        if (opener === undefined) return fits('ring', nb, nr + 1, true);
+        if (opener === undefined) return this.fits(len, 'ring', nb, nr + 1, true);
         if (opener === s.current || opener === s.neighbour || s.closedWith.includes(opener)) return false;
-        return fits('ring', nb, nr - 1, SmilesSyntax.opened(s, s.current, token), SmilesSyntax.opened(s, s.neighbour, token));
+        return this.fits(len, 'ring', nb, nr - 1, SmilesSyntax.opened(s, s.current, token), SmilesSyntax.opened(s, s.neighbour, token));
       }
       case 'dot':
-        return afterAtom && nb === 0 && fits('dot', 0, nr, ringAtCurrent);
+        return afterAtom && nb === 0 && this.fits(len, 'dot', 0, nr, ringAtCurrent);
       default:
         return false;
     }
