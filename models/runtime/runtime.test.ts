@@ -175,24 +175,26 @@ describe('decoding', () => {
   it('valid-first on one row gives the same answer and judges the same decodes batched as one at a time', async () => {
     const enc = await m.runtime.encode(TEST_SMILES.slice(0, 6));
     const L = m.config.latent;
-    let speculated = 0;
+    const tries = new Set<number>();
     for (let r = 0; r < 6; r++) {
       const z = enc.mu.subarray(r * L, (r + 1) * L);
       const run = async (lookahead: number) => {
         const judged: string[] = [];
-        // strict: no '(' and at most 30 characters, so several rows need sampled tries
+        // an arbitrary judge passing about one decode in three, so rows need various numbers of tries
         const [res] = await validFirstDecode(m.runtime, z, 1, (s) => {
           judged.push(s);
-          return !s.includes('(') && s.length <= 30;
+          return s.length % 3 === 0;
         }, { maxTries: 12, temperature: 1.2, seed: 7 + r, lookahead });
         return { res, judged };
       };
-      const one = await run(0), batched = await run(3), wide = await run(5);
+      const one = await run(0), batched = await run(1), wide = await run(3);
       expect(batched).toEqual(one);
       expect(wide).toEqual(one);
       expect(one.judged).toHaveLength(one.res.tries);
-      if (one.res.tries > 1) speculated++;
+      tries.add(one.res.tries);
     }
-    expect(speculated).toBeGreaterThan(0); // the batched path was exercised beyond greedy
+    // answers found in the first batch and in later ones (the batched path stops mid-batch)
+    expect(Math.max(...tries)).toBeGreaterThan(2);
+    expect(tries.size).toBeGreaterThan(1);
   });
 });
