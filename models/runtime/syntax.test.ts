@@ -26,6 +26,21 @@ describe('SmilesSyntax', () => {
     }
   });
 
+  it('allowed() is can() token by token (decided once per kind, ring digits one by one)', () => {
+    const short = new SmilesSyntax(vocabulary.tokens, 40); // near the length limit too
+    for (const sx of [syntax, short]) {
+      for (const s of zinc.slice(0, 300)) {
+        let st: SyntaxState | null = initialSyntaxState();
+        for (const id of [...ids(s), -1]) {
+          const want = vocabulary.tokens.map((_, t) => (t === EOS_ID ? sx.canEnd(st!) : sx.can(st!, t)) ? 1 : 0);
+          expect([...sx.allowed(st!)], s).toEqual(want);
+          if (id < 0) break;
+          st = sx.next(st!, id) ?? st; // past the short limit: stay, still comparing masks
+        }
+      }
+    }
+  });
+
   it('accepts other valid forms: dots, %nn closures, a bond before a ring digit, bracket atoms', () => {
     for (const s of ['C.C', 'C%10CC%10', 'C=1CC1', '[Na+].c1ccccc1', 'CC(=O)O', 'C(C)(C)C', 'c1ccc2ccccc2c1']) expect(syntax.accepts(ids(s)), s).toBe(true);
   });

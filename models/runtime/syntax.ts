@@ -145,10 +145,23 @@ export class SmilesSyntax {
     return (s.prev === 'atom' || s.prev === 'ring' || s.prev === 'close') && s.branches.length === 0 && s.rings.size === 0 && s.atoms > 0;
   }
 
-  /** Allowed next token ids as a 0/1 mask over the vocabulary (<eos> included when the string may end). */
+  /**
+   * Allowed next token ids as a 0/1 mask over the vocabulary (<eos> included when the string may end). Only
+   * ring digits differ token by token; every other kind is decided once (this runs per row at every step).
+   */
   allowed(s: SyntaxState, into = new Uint8Array(this.tokens.length)): Uint8Array {
     const ringAtCurrent = SmilesSyntax.opened(s, s.current);
-    for (let id = 0; id < this.tokens.length; id++) into[id] = id === EOS_ID ? (this.canEnd(s) ? 1 : 0) : this.can(s, id, ringAtCurrent) ? 1 : 0;
+    const byKind = new Map<Kind, number>();
+    for (let id = 0; id < this.tokens.length; id++) {
+      const kind = this.kinds[id];
+      if (id === EOS_ID) into[id] = this.canEnd(s) ? 1 : 0;
+      else if (kind === 'ring') into[id] = this.can(s, id, ringAtCurrent) ? 1 : 0;
+      else {
+        let v = byKind.get(kind);
+        if (v === undefined) byKind.set(kind, (v = this.can(s, id, ringAtCurrent) ? 1 : 0));
+        into[id] = v;
+      }
+    }
     return into;
   }
 
