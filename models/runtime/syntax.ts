@@ -43,8 +43,14 @@ export function initialSyntaxState(): SyntaxState {
   return { prev: 'start', beforeBond: 'start', branches: [], rings: new Map(), atoms: 0, current: -1, neighbour: -1, closedWith: [], length: 0 };
 }
 
+const KINDS: readonly Kind[] = ['atom', 'bond', 'open', 'close', 'ring', 'dot', 'never'];
+const RING = KINDS.indexOf('ring');
+
 export class SmilesSyntax {
   private readonly kinds: Kind[];
+  /** kinds as indices into KINDS, and allowed()'s scratch: one decision per kind. */
+  private readonly kindCodes: Uint8Array;
+  private readonly byKind = new Int8Array(KINDS.length);
 
   /** tokens: the vocabulary in id order; maxLength: most tokens before <eos> is forced (<eos> excluded). */
   constructor(
@@ -52,6 +58,7 @@ export class SmilesSyntax {
     readonly maxLength: number,
   ) {
     this.kinds = tokens.map(kindOf);
+    this.kindCodes = Uint8Array.from(this.kinds, (k) => KINDS.indexOf(k));
   }
 
   /**
@@ -151,15 +158,14 @@ export class SmilesSyntax {
    */
   allowed(s: SyntaxState, into = new Uint8Array(this.tokens.length)): Uint8Array {
     const ringAtCurrent = SmilesSyntax.opened(s, s.current);
-    const byKind = new Map<Kind, number>();
+    const byKind = this.byKind.fill(-1); // per kind code: -1 not decided yet, else 0/1
     for (let id = 0; id < this.tokens.length; id++) {
-      const kind = this.kinds[id];
+      const code = this.kindCodes[id];
       if (id === EOS_ID) into[id] = this.canEnd(s) ? 1 : 0;
-      else if (kind === 'ring') into[id] = this.can(s, id, ringAtCurrent) ? 1 : 0;
+      else if (code === RING) into[id] = this.can(s, id, ringAtCurrent) ? 1 : 0;
       else {
-        let v = byKind.get(kind);
-        if (v === undefined) byKind.set(kind, (v = this.can(s, id, ringAtCurrent) ? 1 : 0));
-        into[id] = v;
+        if (byKind[code] < 0) byKind[code] = this.can(s, id, ringAtCurrent) ? 1 : 0;
+        into[id] = byKind[code];
       }
     }
     return into;
