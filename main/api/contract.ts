@@ -380,6 +380,8 @@ export const calls = {
       /** random seed of valid-first's sampled tries */
       randomSeed: z.number().int().nonnegative().default(0),
       draw: DrawSize.optional(),
+      /** false: the seed comes back without its drawing (svg null; absent: drawn): a slider drag has it from its first move (~20 KB a move less) */
+      drawSeed: z.boolean().optional(),
     }),
     z.object({ seed: DesignedMolecule, molecule: DesignedMolecule }),
     "The molecule at seed + Σ amount·unit·direction, decoded valid-first; property directions are the property head's gradient at the seed.",

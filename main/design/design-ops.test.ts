@@ -134,6 +134,16 @@ describe('latent.walk', () => {
     expect(a.molecule.svg).toContain('width=\'200px\'');
   });
 
+  it('drawSeed: false leaves only the seed\'s drawing out: same molecule, same seed panel', async () => {
+    const args = { seed: SEED, offsets: [{ direction: 'pc1', amount: -0.6 }], draw: { width: 200, height: 160 }, randomSeed: 2 };
+    const full = await walk(args), lean = await walk({ ...args, drawSeed: false });
+    expect(full.seed.svg).toMatch(/<svg/);
+    expect(lean.seed.svg).toBeNull();
+    expect({ ...withoutTime(lean.seed), svg: full.seed.svg }).toEqual(withoutTime(full.seed));
+    expect(withoutTime(lean.molecule)).toEqual(withoutTime(full.molecule));
+    expect(JSON.stringify(lean).length).toBeLessThan(JSON.stringify(full).length - full.seed.svg!.length / 2);
+  });
+
   it('a property direction moves the head\'s prediction that way; its opposite the other way', async () => {
     expect(model.propertyNames.length).toBeGreaterThan(0);
     for (const p of model.propertyNames) {

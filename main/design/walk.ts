@@ -25,5 +25,6 @@ export async function walk(ctx: DesignContext, a: WalkArgs): Promise<CallResult<
     raw: d.raw, smiles: d.smiles, z, map: [x[0], y[0]], tries: d.tries, inTraining: inTraining[0], inWorkspace: inWorkspace[0],
     provenance: provenance(ctx, 'walk', seed.canonical, { offsets: a.offsets.filter((o) => o.amount !== 0) }, a.randomSeed),
   }, seed.chem, a.draw, ctx.chem);
-  return { seed: seedMolecule(ctx, seed, a.draw), molecule };
+  // drawSeed false: the caller has the seed's drawing already (a drag's earlier moves); its panel still comes
+  return { seed: seedMolecule(ctx, seed, a.drawSeed === false ? undefined : a.draw), molecule };
 }
