@@ -241,6 +241,24 @@ describe('design in latent space, in browser mode', () => {
     await shot('10-interpolate');
   });
 
+  it('lays the series out with UMAP on request, then goes back to PCA', async () => {
+    await page.getByRole('group', { name: 'Projection' }).getByRole('button', { name: 'UMAP' }).click();
+    const cover = page.getByTestId('umap-cover');
+    await cover.getByRole('button', { name: 'Compute UMAP layout' }).click();
+    // the job's card, then the layout with its note (no training set behind, designed molecules on PCA only)
+    await page.getByTestId('umap-note').waitFor({ timeout: 90_000 });
+    await cover.waitFor({ state: 'detached' });
+    await page.getByText('UMAP 1', { exact: true }).waitFor();
+    const point = await pointOnMap();
+    await page.mouse.move(point.x, point.y);
+    await page.getByTestId('map-tooltip').waitFor();
+    await page.mouse.move(5, 5);
+    await shot('10b-umap');
+    await page.getByRole('group', { name: 'Projection' }).getByRole('button', { name: 'PCA' }).click();
+    await page.getByTestId('umap-note').waitFor({ state: 'detached' });
+    await page.getByText(/^PC1 /).waitFor();
+  });
+
   it('opens the first list as a table and exports it as an SD file that reads back with its provenance', async () => {
     await page.getByRole('navigation', { name: 'Collections' }).getByText('e2e picks').click();
     await page.getByRole('heading', { name: 'e2e picks' }).waitFor();
