@@ -6,6 +6,7 @@
 import type { ApiClient } from '../../../main/api/client.ts';
 import type { DesignedMolecule, LatentDirection } from '../../../main/api/contract.ts';
 import { coalesce } from '../lib/coalesce.ts';
+import { svgDataUrl } from './depictions.svelte.ts';
 
 export const DRAW = { width: 340, height: 250 };
 export const STEP_SIZES = [0.1, 0.25, 0.5, 1] as const;
@@ -102,7 +103,8 @@ export class WalkState {
       this.#answers.set(key, result);
       if (this.#answers.size > CACHED) this.#answers.delete(this.#answers.keys().next().value!);
       if (seed !== this.seedSmiles) return;
-      this.seed = result.seed;
+      // The same seed drawn the same way: keep the shown object, so nothing that shows the seed updates.
+      if (this.seed?.smiles !== result.seed.smiles || this.seed?.svg !== result.seed.svg) this.seed = result.seed;
       this.current = result.molecule;
       this.shown = move;
       this.error = null;
@@ -121,6 +123,15 @@ export class WalkState {
     const key = m.smiles ?? m.raw;
     if (!this.history.some((h) => (h.smiles ?? h.raw) === key)) this.history = [...this.history, m];
   }
+}
+
+// A molecule's drawing as an image URL, made once per molecule object: the walk's cached answers and its
+// history strip show the same objects again and again, and each URL is a 20–40 kB string to encode.
+const images = new WeakMap<DesignedMolecule, string | null>();
+export function moleculeImage(m: DesignedMolecule): string | null {
+  let url = images.get(m);
+  if (url === undefined) images.set(m, (url = m.svg ? svgDataUrl(m.svg) : null));
+  return url;
 }
 
 /** Numeric property differences, molecule minus seed. */
