@@ -3,13 +3,17 @@
 // drag back and forth along the first principal axis and the property directions. Also times the parts of a
 // move (the valid-first decode alone; RDKit: panel, fingerprint, changed atoms and drawing) on the same points.
 // Prints one JSON object: milliseconds p50 / p95 / max per move, the machine's load, and what was measured.
+// --gap MS waits that long between moves (a page drawing the answer; 16 = one frame): the core decodes the
+// drag's next position ahead meanwhile (walk-speculation.ts). The decode alone is timed in a second pass over
+// the same points, so the speculation cannot run beside it.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { calls } from '../api/contract.ts';
 import { designHandlers } from './handlers.ts';
 
-const { values: opt } = parseArgs({ options: { moves: { type: 'string', default: '100' }, seed: { type: 'string', default: 'CC(=O)Nc1ccc(O)cc1' }, model: { type: 'string' } } });
+const { values: opt } = parseArgs({ options: { moves: { type: 'string', default: '100' }, seed: { type: 'string', default: 'CC(=O)Nc1ccc(O)cc1' }, model: { type: 'string' }, gap: { type: 'string', default: '0' } } });
 const moves = Number(opt.moves);
+const gap = Number(opt.gap);
 const design = designHandlers(() => {
   throw new Error('the benchmark starts no jobs');
 });
@@ -38,15 +42,20 @@ const summary = (xs: number[]) => ({ p50: pct(xs, 50), p95: pct(xs, 95), max: +M
 const total: number[] = [], decode: number[] = [];
 let valid = 0, tries = 0;
 const distinct = new Set<string>();
+const points: Float32Array[] = [];
 for (let i = 0; i < moves; i++) {
+  if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
   const t = performance.now();
   const r = await walk(args(i));
   total.push(performance.now() - t);
   if (r.molecule.valid) valid++;
   tries += r.molecule.tries;
   if (r.molecule.smiles) distinct.add(r.molecule.smiles);
-  // the decode alone at the same point and random seed
-  const z = Float32Array.from(r.molecule.z);
+  points.push(Float32Array.from(r.molecule.z));
+}
+await new Promise((resolve) => setTimeout(resolve, 500)); // the last speculation ends
+// the decode alone at the same points and random seed
+for (const z of points) {
   const t2 = performance.now();
   await model.decodeCounted(z, 1, { strategy: 'valid-first', seed: 0 });
   decode.push(performance.now() - t2);
@@ -59,6 +68,7 @@ console.log(JSON.stringify({
   model: model.name,
   seed: opt.seed,
   moves,
+  gapMs: gap,
   moveMs: summary(total),
   decodeMs: summary(decode),
   restMs: summary(total.map((t, i) => Math.max(0, t - decode[i]))),

@@ -7,6 +7,7 @@ import type { DrawSize } from './designed-molecule.ts';
 import type { ModelService } from './model-service.ts';
 import { SeedCache } from './seeds.ts';
 import type { Seed } from './seeds.ts';
+import { WalkSpeculation } from './walk-speculation.ts';
 
 export type InWorkspace = (canonical: string[]) => boolean[];
 
@@ -16,10 +17,12 @@ export interface DesignContext {
   /** props, similarity, changed atoms and drawings already made (a drag decodes the same molecule again and again) */
   chem: ChemCache;
   inWorkspace: InWorkspace | null;
+  /** the drag's next slider position, decoded ahead (walk.ts) */
+  walkAhead: WalkSpeculation;
 }
 
 export function designContext(model: ModelService, inWorkspace: InWorkspace | null): DesignContext {
-  return { model, seeds: new SeedCache(model), chem: new ChemCache(), inWorkspace };
+  return { model, seeds: new SeedCache(model), chem: new ChemCache(), inWorkspace, walkAhead: new WalkSpeculation() };
 }
 
 /** Training-set and workspace membership of canonical SMILES, in one pass each (null: unknown or invalid). */

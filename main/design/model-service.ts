@@ -27,6 +27,8 @@ export interface DecodeSettings {
   beamWidth?: number;
   /** Most decodes a row for valid-first. */
   maxTries?: number;
+  /** valid-first: asked before each decoder step; true abandons the decode (DecodeStopped) */
+  shouldStop?: () => boolean;
 }
 
 export interface DecodedMolecule {
@@ -170,7 +172,7 @@ export class ModelService {
       raw = beams.map((bs) => (bs.find((d) => d.ended && this.canonicalOf(d.smiles) !== null) ?? bs[0])?.smiles ?? '');
     } else {
       const res = await validFirstDecode(rt, z, rows, (smi) => this.canonicalOf(smi) !== null, {
-        temperature: s.temperature, seed: s.seed, beamWidth: s.beamWidth, maxTries: s.maxTries,
+        temperature: s.temperature, seed: s.seed, beamWidth: s.beamWidth, maxTries: s.maxTries, shouldStop: s.shouldStop,
       });
       raw = res.map((r) => r.smiles ?? '');
       tries = res.map((r) => r.tries);

@@ -14,6 +14,19 @@ export interface DecodeOptions {
   maxLength?: number;
   /** Mask tokens that cannot continue a syntactically valid SMILES. */
   constrained?: boolean;
+  /**
+   * Asked before every decoder step: true abandons the decode with a DecodeStopped error (a speculative decode
+   * making way for a real request; the ORT runs are async, so the request gets the runtime within one step).
+   */
+  shouldStop?: () => boolean;
+}
+
+/** Thrown by a decode whose shouldStop said so. */
+export class DecodeStopped extends Error {
+  constructor() {
+    super('decode stopped');
+    this.name = 'DecodeStopped';
+  }
 }
 
 export interface Decoded {
@@ -68,6 +81,7 @@ async function stepLoop(rt: VaeRuntime, z: Float32Array, rows: number, pick: Pic
   const mask = new Uint8Array(V), plain = new Float64Array(V), masked = new Float64Array(V);
   for (let t = 0; t < maxLength && active.length > 0; t++) {
     const n = active.length;
+    if (o.shouldStop?.()) throw new DecodeStopped();
     const res = await rt.step(zp, tokens, h, n);
     const still: number[] = [], keep: number[] = [], ended: number[] = [];
     active.forEach((r, j) => {
@@ -192,6 +206,7 @@ export async function beamDecode(rt: VaeRuntime, z: Float32Array, rows: number, 
       hA.set(b.h, j * H);
       tok[j] = BigInt(b.ids.length ? b.ids[b.ids.length - 1] : BOS_ID);
     });
+    if (o.shouldStop?.()) throw new DecodeStopped();
     const res = await rt.step(zA, tok, hA, n);
     const cands: Beam[][] = beams.map((bs) => bs.filter((b) => b.done));
     alive.forEach(({ r, b }, j) => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, tensor } from '../graph/ort.ts';
 import { toOnnx } from '../graph/writer.ts';
 import { batchFeeds, vaeLossGraph } from '../vae/model.ts';
-import { beamDecode, greedyDecode, sampleDecode, validFirstDecode } from './decode.ts';
+import { DecodeStopped, beamDecode, greedyDecode, sampleDecode, validFirstDecode } from './decode.ts';
 import { SmilesSyntax } from './syntax.ts';
 import { TEST_SMILES, tinyTrainedModel } from './test-model.ts';
 
@@ -100,6 +100,19 @@ describe('decoding', () => {
     const one = await greedyDecode(m.runtime, enc.mu.subarray(5 * m.config.latent), 1);
     expect(one[0].smiles).toBe(all[5].smiles);
     expect(all.every((d) => d.ended)).toBe(true);
+  });
+
+  it('shouldStop abandons a decode before its next step (DecodeStopped); the runtime decodes as before afterwards', async () => {
+    const enc = await m.runtime.encode(TEST_SMILES.slice(0, 2));
+    const before = await validFirstDecode(m.runtime, enc.mu, 2, () => true);
+    let asked = 0;
+    const stopAtThird = () => ++asked > 3;
+    await expect(greedyDecode(m.runtime, enc.mu, 2, { shouldStop: stopAtThird })).rejects.toBeInstanceOf(DecodeStopped);
+    expect(asked).toBe(4);
+    asked = 0;
+    await expect(validFirstDecode(m.runtime, enc.mu.subarray(0, m.config.latent), 1, () => true, { shouldStop: stopAtThird })).rejects.toBeInstanceOf(DecodeStopped);
+    await expect(beamDecode(m.runtime, enc.mu, 2, { width: 3, shouldStop: () => true })).rejects.toBeInstanceOf(DecodeStopped);
+    expect(await validFirstDecode(m.runtime, enc.mu, 2, () => true, { shouldStop: () => false })).toEqual(before);
   });
 
   it('beam search of width 1 is greedy; a wider beam ranks its decodes and never does worse than greedy', async () => {
