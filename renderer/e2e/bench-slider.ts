@@ -51,6 +51,7 @@ try {
 
   const times: number[] = [];
   const revisits: boolean[] = [];
+  const decoded: number[] = [];
   const perSeed = Math.ceil(MOVES / seeds.length);
   for (const [i, seed] of seeds.entries()) {
     await page.locator('#walk-seed').fill(seed);
@@ -63,6 +64,7 @@ try {
     const b = await timeSliderMoves(page, perSeed - half, i % 2 ? 'qed+' : 'clogp+');
     times.push(...a.times, ...b.times);
     revisits.push(...a.revisits, ...b.revisits);
+    decoded.push(...a.toDecoded, ...b.toDecoded);
   }
   const calls = await page.evaluate(() => (window as unknown as { __walkCalls: number[] }).__walkCalls);
   // Only new positions make a call (a position visited before is answered from the page's cache).
@@ -75,6 +77,10 @@ try {
     newPosition: summarize(fresh),
     positionVisitedBefore: summarize(times.filter((_, i) => revisits[i])),
     walkCall: summarize(calls),
+    // The page's own work: to the drawing decoded, before the wait for the next frame (positions seen before:
+    // no call), and a new position's time less its call (one call per new position, in order).
+    pageWorkVisitedBefore: summarize(decoded.filter((_, i) => revisits[i])),
+    newPositionLessCall: fresh.length === calls.length ? summarize(fresh.map((t, i) => t - calls[i])) : null,
     target: { p95: 50, goal: 30 },
     troubles,
   };

@@ -109,6 +109,10 @@ try {
   for (const e of trace.traceEvents) if (e.ph === 'X' && e.dur) perName.set(`${e.name} [tid ${e.tid}]`, (perName.get(`${e.name} [tid ${e.tid}]`) ?? 0) + e.dur / 1000);
   console.log('trace: busiest events (ms a move, nested events counted inside their parents too)');
   for (const [k, ms] of [...perName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`${(ms / rows.length).toFixed(3).padStart(8)}  ${k}`);
+  if (process.env.PAINTS) {
+    const paints = trace.traceEvents.filter((e) => e.name === 'Paint' && e.ph === 'X');
+    for (const e of paints.slice(-12)) console.log(`Paint ${((e.dur ?? 0) / 1000).toFixed(2)} ms ${JSON.stringify(e.args?.data)}`);
+  }
   for (const [k, ms] of top) console.log(`${(ms / rows.length).toFixed(3).padStart(8)} ms/move  ${k}`);
 } finally {
   await browser.close();

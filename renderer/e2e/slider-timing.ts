@@ -16,11 +16,15 @@ export interface TimedMoves {
   times: number[];
   /** per move: whether it made no latent.walk request (a position seen before, answered from the page's cache) */
   revisits: boolean[];
+  /** per move: from the input event to the walk panel's update (data-move set), and to the drawing decoded —
+   * the page's own work before it waits for the next frame */
+  toUpdate: number[];
+  toDecoded: number[];
   summary: SliderTimes;
 }
 
 export async function timeSliderMoves(page: Page, moves: number, direction?: string): Promise<TimedMoves> {
-  const { times, revisits } = await page.evaluate(
+  const { times, revisits, toUpdate, toDecoded } = await page.evaluate(
     async ({ moves, direction }) => {
       const selector = direction ? `input[type=range][data-direction="${direction}"]` : 'input[type=range][data-direction]';
       const slider = document.querySelector<HTMLInputElement>(selector);
@@ -33,6 +37,8 @@ export async function timeSliderMoves(page: Page, moves: number, direction?: str
       const walkRequests = () => performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/latent.walk')).length;
       const out: number[] = [];
       const again: boolean[] = [];
+      const updated: number[] = [];
+      const decoded: number[] = [];
       let value = Number(slider.value);
       let sign = 1;
       for (let i = 0; i < moves; i++) {
@@ -55,17 +61,19 @@ export async function timeSliderMoves(page: Page, moves: number, direction?: str
           });
           observer.observe(result, { attributes: true, attributeFilter: ['data-move'] });
         });
+        updated.push(performance.now() - t0);
         const img = result.querySelector('img');
         if (img) await img.decode().catch(() => {});
+        decoded.push(performance.now() - t0);
         await new Promise((resolve) => requestAnimationFrame(resolve));
         out.push(performance.now() - t0);
         again.push(walkRequests() === 0);
       }
-      return { times: out, revisits: again };
+      return { times: out, revisits: again, toUpdate: updated, toDecoded: decoded };
     },
     { moves, direction },
   );
-  return { times, revisits, summary: summarize(times) };
+  return { times, revisits, toUpdate, toDecoded, summary: summarize(times) };
 }
 
 export function summarize(times: number[]): SliderTimes {

@@ -98,13 +98,17 @@ export class WalkState {
     const key = `${seed}\n${JSON.stringify([...offsets].sort((a, b) => a.direction.localeCompare(b.direction)))}`;
     this.busy = true;
     try {
-      const result = this.#answers.get(key) ?? (await this.#client.call('latent.walk', { seed, offsets, draw: DRAW }));
+      // The seed's drawing once per seed (setSeed forgets it): later moves leave it out of the answer.
+      const drawSeed = this.seed?.svg ? false : undefined;
+      const result = this.#answers.get(key) ?? (await this.#client.call('latent.walk', { seed, offsets, draw: DRAW, drawSeed }));
       this.#answers.delete(key);
       this.#answers.set(key, result);
       if (this.#answers.size > CACHED) this.#answers.delete(this.#answers.keys().next().value!);
       if (seed !== this.seedSmiles) return;
-      // The same seed drawn the same way: keep the shown object, so nothing that shows the seed updates.
-      if (this.seed?.smiles !== result.seed.smiles || this.seed?.svg !== result.seed.svg) this.seed = result.seed;
+      // The same seed (answers after the first come without its drawing): keep the shown object, so nothing
+      // that shows the seed updates.
+      const same = this.seed?.smiles === result.seed.smiles && (result.seed.svg === null || this.seed?.svg === result.seed.svg);
+      if (!same) this.seed = result.seed;
       this.current = result.molecule;
       this.shown = move;
       this.error = null;

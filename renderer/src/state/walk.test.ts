@@ -31,6 +31,25 @@ describe('WalkState', () => {
     expect(deltas(walk.current!, walk.seed).mol_wt).toBe(36);
   });
 
+  it("asks for the seed's drawing once per seed, and keeps showing it while the sliders move", async () => {
+    const { core, walk } = await setup();
+    await walk.setSeed('CCO');
+    const drawn = walk.seed;
+    expect(drawn?.svg).toContain('<svg');
+    await walk.setAmount('pc1', 0.5);
+    await walk.setAmount('pc1', 1);
+    const calls = core.calls('latent.walk').map((c) => c.args.drawSeed);
+    expect(calls).toEqual([undefined, false, false]);
+    // The same seed object, drawing and all: nothing showing the seed has to update.
+    expect(walk.seed).toBe(drawn);
+    expect(walk.current?.smiles).toBe('CCOCC');
+    // A new seed is drawn again.
+    await walk.setSeed('CCN');
+    expect(core.calls('latent.walk').at(-1)!.args.drawSeed).toBeUndefined();
+    expect(walk.seed?.svg).toContain('<svg');
+    expect(walk.seed?.smiles).toBe('CCN');
+  });
+
   it('keeps at most one call in flight: moves made meanwhile become one call with the latest positions', async () => {
     const { core, walk } = await setup();
     await walk.setSeed('CCO');

@@ -101,7 +101,8 @@ export class MemoryCore implements Transport {
         const a = args as ParsedArgs<'latent.walk'>;
         if (a.seed.includes('!')) throw new ApiError(`The model cannot read '!' in ${a.seed}.`, 400);
         const total = a.offsets.reduce((sum, o) => sum + o.amount, 0);
-        const seed = designed(a.seed, a.seed, 'walk', { offsets: [] });
+        // drawSeed false: the seed without its drawing, as the real core answers.
+        const seed = { ...designed(a.seed, a.seed, 'walk', { offsets: [] }), ...(a.drawSeed === false ? { svg: null } : {}) };
         const smiles = `${a.seed}${'C'.repeat(Math.round(Math.abs(total) * 2))}`;
         return { seed, molecule: designed(smiles, a.seed, 'walk', { offsets: a.offsets }) };
       }
