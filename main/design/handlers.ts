@@ -133,7 +133,13 @@ export function designHandlers(startJob: (kind: Job['kind'], title: string, args
     close: async () => {
       const all = [...open.values()];
       open.clear();
-      for (const m of all) await (await m.catch(() => null))?.close();
+      for (const p of all) {
+        const m = await p.catch(() => null);
+        if (!m) continue;
+        // a decode ahead must not run on a released session
+        await contexts.get(m)?.walkAhead.stop();
+        await m.close();
+      }
     },
   };
 }

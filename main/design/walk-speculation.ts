@@ -9,8 +9,9 @@ import type { DecodedMolecule } from './model-service.ts';
 import { DecodeStopped } from '../../models/runtime/decode.ts';
 import { Lru } from './lru.ts';
 
-/** MOLSCAPE_WALK_AHEAD=0 turns the speculation off (to measure what it brings). */
+/** MOLSCAPE_WALK_AHEAD=0 turns the speculation off, =decode keeps it to the decode (to measure what each brings). */
 const AHEAD = process.env.MOLSCAPE_WALK_AHEAD !== '0';
+const CHEMISTRY_AHEAD = process.env.MOLSCAPE_WALK_AHEAD !== 'decode';
 
 export type WalkDecode = DecodedMolecule & { tries: number };
 export interface Offset {
@@ -86,6 +87,15 @@ export class WalkSpeculation {
     this.real--;
   }
 
+  /** Stops the speculation under way and no new one starts (closing the model); resolves once it has ended. */
+  async stop(): Promise<void> {
+    this.real++; // never paired with end(): nothing speculates after closing
+    if (this.running) {
+      this.running.stop = true;
+      await this.running.done;
+    }
+  }
+
   /** Remembers a real position of this drag; returns the position before it (same seed and random seed). */
   moved(seed: string, randomSeed: number, offsets: readonly Offset[]): Offset[] | undefined {
     const k = JSON.stringify([seed, randomSeed]);
@@ -116,7 +126,7 @@ export class WalkSpeculation {
       });
     this.running = run;
     this.stats.started++;
-    if (then)
+    if (then && CHEMISTRY_AHEAD)
       void run.done.then((d) => {
         // the chemistry is synchronous RDKit work: only when no real walk is waiting for the runtime
         if (d && !run.stop && this.real === 0) then(d);
