@@ -79,4 +79,18 @@ describe('walk with the next position decoded ahead', () => {
     const alone = await walk(designContext(model, null), args({ offsets: [{ direction: 'pc2', amount: -2 }] }));
     expect(withoutTime(elsewhere.molecule)).toEqual(withoutTime(alone.molecule));
   });
+
+  it('stop() (closing the model) ends the speculation under way; walks are still answered, none speculated', async () => {
+    const ctx: DesignContext = designContext(model, null);
+    await walk(ctx, args({ offsets: [{ direction: 'pc1', amount: -0.5 }] }));
+    await walk(ctx, args({ offsets: [{ direction: 'pc1', amount: -1 }] }));
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ctx.walkAhead.stats.started).toBe(1);
+    await ctx.walkAhead.stop();
+    const r = await walk(ctx, args({ offsets: [{ direction: 'pc1', amount: -1.5 }] }));
+    await settle();
+    expect(r.molecule.z.length).toBe(model.latent);
+    expect(ctx.walkAhead.stats.started).toBe(1);
+  });
 });
