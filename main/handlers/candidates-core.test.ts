@@ -3,14 +3,14 @@
 // read back with the project's readers with the provenance intact, and the SVG grid parsed as XML.
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CallName, CallResult, Provenance } from '../api/contract.ts';
-import { checkCall } from '../api/validate.ts';
+import type { CallName, Provenance } from '../api/contract.ts';
 import { canonicalSmiles } from '../design/canonical.ts';
 import { collect } from '../files/collect.ts';
 import { readMoleculeFile } from '../files/read.ts';
 import { tempDir } from '../store/test-util.ts';
 import { CANDIDATE_COLUMNS } from './candidate-handlers.ts';
 import { createCore } from './core.ts';
+import { checkedCall } from './test-core.ts';
 import type { LocalCore } from './types.ts';
 
 /** The little of jsdom's XML DOM the grid test reads (the Node tsconfig has no DOM types, jsdom ships none). */
@@ -48,11 +48,7 @@ describe('candidate lists', () => {
     tmp.remove();
   });
 
-  async function call<N extends CallName>(name: N, args: unknown): Promise<CallResult<N>> {
-    const checked = checkCall(name, args);
-    if (!checked.ok) throw new Error(checked.message);
-    return (core.handlers[checked.name] as (a: unknown) => Promise<CallResult<N>>)(checked.args);
-  }
+  const call = <N extends CallName>(name: N, args: unknown) => checkedCall(core, name, args);
 
   /** Three molecules kept in the list 'Meeting, Tuesday' (a name an export must turn into a file name). */
   async function keepThree() {

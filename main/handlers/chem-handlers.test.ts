@@ -2,10 +2,10 @@
 // real RDKit. Expected values come from the molecules' own stored properties, never typed in.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallName, CallResult, Collection, MoleculeRow } from '../api/contract.ts';
-import { checkCall } from '../api/validate.ts';
+import type { CallName, Collection, MoleculeRow } from '../api/contract.ts';
 import { tempDir } from '../store/test-util.ts';
 import { createCore } from './core.ts';
+import { checkedCall } from './test-core.ts';
 import type { LocalCore } from './types.ts';
 
 const SAMPLES = new URL('../../../shared/data/samples/', import.meta.url).pathname;
@@ -25,11 +25,7 @@ describe('chemistry calls', () => {
   let core: LocalCore;
   let cid: number;
 
-  async function call<N extends CallName>(name: N, args: unknown): Promise<CallResult<N>> {
-    const checked = checkCall(name, args);
-    if (!checked.ok) throw new Error(checked.message);
-    return (core.handlers[checked.name] as (a: unknown) => Promise<CallResult<N>>)(checked.args);
-  }
+  const call = <N extends CallName>(name: N, args: unknown) => checkedCall(core, name, args);
   async function importFile(path: string, extra: object = {}): Promise<number> {
     const { jobId } = await call('collections.import', { source: { kind: 'path', path }, ...extra });
     const job = await core.whenJobFinished(jobId);

@@ -1,19 +1,14 @@
 // The latent side of the core with a real workspace, real job processes and the shipped model on ONNX
 // Runtime: encode a collection (only what is missing), cancel mid-way, molecules the model cannot express,
 // and the collection on the latent map.
-import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readSmilesFile } from '../../models/vae/data.ts';
-import { checkCall } from '../api/validate.ts';
-import type { CallName, CallResult } from '../api/contract.ts';
+import type { CallName } from '../api/contract.ts';
 import { openWorkspace } from '../store/db.ts';
 import { tempDir } from '../store/test-util.ts';
 import { createCore } from './core.ts';
+import { UNENCODABLE, checkedCall, importSmiles as importInto, zincValid } from './test-core.ts';
 import type { LocalCore } from './types.ts';
 
-const zinc = (n: number) => readSmilesFile(new URL('../../../shared/data/zinc250k/valid.smi.gz', import.meta.url).pathname, n).smiles;
-/** silicon: not a token of the shipped model's vocabulary */
-const UNENCODABLE = 'C[Si](C)(C)Oc1ccccc1';
 
 describe('latent vectors in the workspace', () => {
   const tmp = tempDir();
@@ -24,26 +19,12 @@ describe('latent vectors in the workspace', () => {
     tmp.remove();
   });
 
-  async function call<N extends CallName>(name: N, args: unknown): Promise<CallResult<N>> {
-    const checked = checkCall(name, args);
-    if (!checked.ok) throw new Error(checked.message);
-    return (core!.handlers[checked.name] as (a: unknown) => Promise<CallResult<N>>)(checked.args);
-  }
-
-  async function importSmiles(smiles: string[], properties: boolean): Promise<number> {
-    const path = tmp.file(`set-${smiles.length}.smi`);
-    writeFileSync(path, smiles.map((s, i) => `${s} m${i + 1}`).join('\n') + '\n');
-    const { jobId } = await call('collections.import', { source: { kind: 'path', path }, properties });
-    const job = await core!.whenJobFinished(jobId);
-    expect(job.status).toBe('done');
-    const { collectionId, propertiesJobId } = job.result as { collectionId: number; propertiesJobId?: number };
-    if (propertiesJobId) expect((await core!.whenJobFinished(propertiesJobId)).status).toBe('done');
-    return collectionId;
-  }
+  const call = <N extends CallName>(name: N, args: unknown) => checkedCall(core!, name, args);
+  const importSmiles = (smiles: string[], properties: boolean) => importInto(core!, tmp.file(`set-${smiles.length}.smi`), smiles, properties);
 
   it('encodes a collection once, counts what the model cannot express without retrying it, and maps every encoded molecule', async () => {
     core = await createCore({ workspace: tmp.file('w.sqlite'), host: 'test' });
-    const smiles = [...zinc(24), UNENCODABLE];
+    const smiles = [...zincValid(24), UNENCODABLE];
     const cid = await importSmiles(smiles, true);
     const changed: (number | null)[] = [];
     core.onEvent((event, payload) => {
@@ -119,7 +100,7 @@ describe('latent vectors in the workspace', () => {
 
   it('keeps what a cancelled encode wrote and continues from there', async () => {
     core = await createCore({ workspace: tmp.file('w.sqlite'), host: 'test' });
-    const smiles = zinc(1200);
+    const smiles = zincValid(1200);
     const cid = await importSmiles(smiles, false);
     const n = (await call('collections.get', { id: cid })).moleculeCount;
 

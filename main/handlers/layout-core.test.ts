@@ -2,19 +2,14 @@
 // Runtime, ~200 ZINC molecules. Before a layout the 'umap' map is a 409 and a layout before encoding a 400;
 // after, every encoded molecule has a point, colours line up, the same seed gives the same points, and
 // deleting the collection stops its layout job and takes its points.
-import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readSmilesFile } from '../../models/vae/data.ts';
-import { checkCall } from '../api/validate.ts';
-import type { CallName, CallResult } from '../api/contract.ts';
+import type { CallName } from '../api/contract.ts';
 import { openWorkspace } from '../store/db.ts';
 import { tempDir } from '../store/test-util.ts';
 import { createCore } from './core.ts';
+import { UNENCODABLE, checkedCall, importSmiles as importInto, zincValid } from './test-core.ts';
 import type { LocalCore } from './types.ts';
 
-const zinc = (n: number) => readSmilesFile(new URL('../../../shared/data/zinc250k/valid.smi.gz', import.meta.url).pathname, n).smiles;
-/** silicon: not a token of the shipped model's vocabulary */
-const UNENCODABLE = 'C[Si](C)(C)Oc1ccccc1';
 
 describe('UMAP layout of a collection on the latent map', () => {
   const tmp = tempDir();
@@ -25,22 +20,8 @@ describe('UMAP layout of a collection on the latent map', () => {
     tmp.remove();
   });
 
-  async function call<N extends CallName>(name: N, args: unknown): Promise<CallResult<N>> {
-    const checked = checkCall(name, args);
-    if (!checked.ok) throw new Error(checked.message);
-    return (core!.handlers[checked.name] as (a: unknown) => Promise<CallResult<N>>)(checked.args);
-  }
-
-  async function importSmiles(smiles: string[], properties = true): Promise<number> {
-    const path = tmp.file(`set-${smiles.length}.smi`);
-    writeFileSync(path, smiles.map((s, i) => `${s} m${i + 1}`).join('\n') + '\n');
-    const { jobId } = await call('collections.import', { source: { kind: 'path', path }, properties });
-    const job = await core!.whenJobFinished(jobId);
-    expect(job.status).toBe('done');
-    const { collectionId, propertiesJobId } = job.result as { collectionId: number; propertiesJobId?: number };
-    if (propertiesJobId) expect((await core!.whenJobFinished(propertiesJobId)).status).toBe('done');
-    return collectionId;
-  }
+  const call = <N extends CallName>(name: N, args: unknown) => checkedCall(core!, name, args);
+  const importSmiles = (smiles: string[], properties = true) => importInto(core!, tmp.file(`set-${smiles.length}.smi`), smiles, properties);
 
   async function layout(collectionId: number, randomSeed = 0) {
     const { jobId } = await call('latent.layout', { collectionId, randomSeed });
@@ -51,7 +32,7 @@ describe('UMAP layout of a collection on the latent map', () => {
 
   it('is a 409 until computed, then maps every encoded molecule; the same seed gives the same layout', async () => {
     core = await createCore({ workspace: tmp.file('w.sqlite'), host: 'test' });
-    const smiles = [...zinc(200), UNENCODABLE];
+    const smiles = [...zincValid(200), UNENCODABLE];
     const cid = await importSmiles(smiles);
     const n = (await call('collections.get', { id: cid })).moleculeCount;
 
@@ -105,7 +86,7 @@ describe('UMAP layout of a collection on the latent map', () => {
     core = await createCore({ workspace: tmp.file('w.sqlite'), host: 'test' });
     await expect(call('latent.layout', { collectionId: 999 })).rejects.toMatchObject({ status: 404 });
     await expect(call('latent.layoutInfo', { collectionId: 999 })).rejects.toMatchObject({ status: 404 });
-    const cid = await importSmiles(zinc(3), false);
+    const cid = await importSmiles(zincValid(3), false);
     await expect(call('latent.layout', { collectionId: cid, model: tmp.file('no-such-bundle') })).rejects.toMatchObject({ status: 400 });
     await expect(call('latent.layout', { collectionId: cid, nNeighbors: 1 })).rejects.toThrow(/nNeighbors/);
   });
