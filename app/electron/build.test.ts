@@ -36,18 +36,19 @@ function runtimeImports(file: string): string[] {
 
 describe('build.mjs', () => {
   it('writes the main, preload, worker and chem-thread bundles', () => {
-    for (const name of ['main.cjs', 'preload.cjs', 'worker.cjs', 'chem-thread.mjs']) expect(existsSync(path.join(out, name)), name).toBe(true);
+    for (const name of ['main.cjs', 'preload.cjs', 'worker.cjs', 'chem-thread.mjs', 'design-chem-thread.mjs']) expect(existsSync(path.join(out, name)), name).toBe(true);
     if (existsSync(path.join(root, 'renderer', 'dist', 'index.html'))) expect(existsSync(path.join(dir, 'renderer', 'index.html'))).toBe(true);
   });
 
   it('leaves only electron, Node built-ins and the native/WebAssembly modules outside the bundles', () => {
     const allowed = new Set(['electron', 'better-sqlite3', 'onnxruntime-node', '@rdkit/rdkit', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
-    for (const name of ['main.cjs', 'worker.cjs', 'chem-thread.mjs']) {
+    for (const name of ['main.cjs', 'worker.cjs', 'chem-thread.mjs', 'design-chem-thread.mjs']) {
       const outside = runtimeImports(path.join(out, name)).filter((m) => !allowed.has(m));
       expect(outside, name).toEqual([]);
     }
     expect(runtimeImports(path.join(out, 'main.cjs'))).toEqual(expect.arrayContaining(['electron', 'better-sqlite3', '@rdkit/rdkit']));
     expect(runtimeImports(path.join(out, 'chem-thread.mjs'))).toContain('@rdkit/rdkit');
+    expect(runtimeImports(path.join(out, 'design-chem-thread.mjs'))).toContain('@rdkit/rdkit');
     expect(runtimeImports(path.join(out, 'preload.cjs'))).toEqual(['electron']);
   });
 
@@ -97,6 +98,23 @@ describe('build.mjs', () => {
       expect(answer.canonical[1]).toBe(answer.canonical[0]);
       expect(answer.canonical[2]).toBeNull();
       expect(answer.errors[2]).toBeTruthy();
+    } finally {
+      await worker.terminate();
+    }
+  });
+  it("the bundled design chem thread makes a walk molecule's panel, similarity and drawing", async () => {
+    const worker = new Worker(path.join(out, 'design-chem-thread.mjs'));
+    try {
+      const answer = await new Promise<{ seq: number; part: { props: Record<string, unknown>; similarity: number; svg: string } | null }>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.postMessage({ seq: 7, smiles: 'CC(=O)Nc1ccc(O)cc1', seed: 'CC(=O)Nc1ccc(OC)cc1', draw: { width: 200, height: 150 } });
+      });
+      expect(answer.seq).toBe(7);
+      expect(answer.part?.props.heavy_atoms).toBe(11);
+      expect(answer.part?.similarity).toBeGreaterThan(0.3);
+      expect(answer.part?.similarity).toBeLessThan(1);
+      expect(answer.part?.svg).toContain('<svg');
     } finally {
       await worker.terminate();
     }

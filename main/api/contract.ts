@@ -223,6 +223,8 @@ export const LatentDirection = z.object({
 export type LatentDirection = z.infer<typeof LatentDirection>;
 
 const SeedSmiles = z.string().min(1).max(2000);
+/** A slider position along one walk direction, in units of the direction (see latent.directions). */
+const WalkOffset = z.object({ direction: z.string().min(1).max(100), amount: z.number().min(-100).max(100) });
 const DrawSize = z.object({ width: z.number().int().min(40).max(1200), height: z.number().int().min(40).max(1200) });
 
 // ---- calls -----------------------------------------------------------------------------------------------
@@ -375,16 +377,34 @@ export const calls = {
     z.object({
       seed: SeedSmiles,
       /** slider positions, in units of each direction (see latent.directions) */
-      offsets: z.array(z.object({ direction: z.string().min(1).max(100), amount: z.number().min(-100).max(100) })).max(64),
+      offsets: z.array(WalkOffset).max(64),
       model: ModelRef,
       /** random seed of valid-first's sampled tries */
       randomSeed: z.number().int().nonnegative().default(0),
       draw: DrawSize.optional(),
       /** false: the seed comes back without its drawing (svg null; absent: drawn): a slider drag has it from its first move (~20 KB a move less) */
       drawSeed: z.boolean().optional(),
+      /**
+       * Slider positions the caller expects to ask for next, most likely first (a drag's next steps; one step
+       * either way along each slider): the core decodes them in the background after answering, so that those
+       * moves are answered at once. Without it, the core guesses one step further along the last drag.
+       */
+      ahead: z.array(z.array(WalkOffset).max(64)).max(48).optional(),
     }),
     z.object({ seed: DesignedMolecule, molecule: DesignedMolecule }),
     "The molecule at seed + Σ amount·unit·direction, decoded valid-first; property directions are the property head's gradient at the seed.",
+  ),
+  'latent.ahead': call(
+    z.object({
+      seed: SeedSmiles,
+      /** slider positions, most likely first, as in latent.walk's `ahead` */
+      ahead: z.array(z.array(WalkOffset).max(64)).min(1).max(48),
+      model: ModelRef,
+      randomSeed: z.number().int().nonnegative().default(0),
+      draw: DrawSize.optional(),
+    }),
+    z.object({ planned: z.number().int().nonnegative() }),
+    'Slider positions to decode in the background without a walk call: a page that answered a move from its own cache says where the chemist is now, so the next new position is ready too.',
   ),
   'latent.interpolate': call(
     z.object({

@@ -2,6 +2,7 @@
 // molecules are already in the workspace (the core passes a function over the store; without one, e.g. the
 // CLI with no workspace, membership is unknown: null).
 import type { DesignedMolecule, Provenance } from '../api/contract.ts';
+import { ChemAhead } from './chem-ahead.ts';
 import { ChemCache, designedMolecule } from './designed-molecule.ts';
 import type { DrawSize } from './designed-molecule.ts';
 import type { ModelService } from './model-service.ts';
@@ -17,12 +18,16 @@ export interface DesignContext {
   /** props, similarity, changed atoms and drawings already made (a drag decodes the same molecule again and again) */
   chem: ChemCache;
   inWorkspace: InWorkspace | null;
-  /** the drag's next slider position, decoded ahead (walk.ts) */
+  /** slider positions likely to be asked for next, decoded ahead (walk.ts) */
   walkAhead: WalkSpeculation;
+  /** their chemistry, made in a thread of its own into `chem` */
+  chemAhead: ChemAhead;
 }
 
 export function designContext(model: ModelService, inWorkspace: InWorkspace | null): DesignContext {
-  return { model, seeds: new SeedCache(model), chem: new ChemCache(), inWorkspace, walkAhead: new WalkSpeculation() };
+  const chem = new ChemCache();
+  const chemAhead = new ChemAhead(chem);
+  return { model, seeds: new SeedCache(model), chem, inWorkspace, walkAhead: new WalkSpeculation(), chemAhead };
 }
 
 /** Training-set and workspace membership of canonical SMILES, in one pass each (null: unknown or invalid). */

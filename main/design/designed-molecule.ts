@@ -40,35 +40,11 @@ export function seedChem(canonical: string): SeedChem | null {
 }
 
 /** The part of a DesignedMolecule that depends only on the molecule, the seed and the drawing size. */
-type ChemPart = Pick<DesignedMolecule, 'props' | 'similarity' | 'changedAtoms' | 'svg'>;
+export type ChemPart = Pick<DesignedMolecule, 'props' | 'similarity' | 'changedAtoms' | 'svg'>;
 
-/**
- * Chemistry already worked out, by seed, molecule and drawing size: a slider drag decodes the same molecule
- * many times over (neighbouring latent points), and then a move costs only its decode.
- */
-export class ChemCache {
-  private readonly lru: Lru<string, ChemPart | null>;
-
-  constructor(capacity = 2000) {
-    this.lru = new Lru(capacity);
-  }
-
-  get(smiles: string, seed: SeedChem | null, draw: DrawSize | undefined, make: () => ChemPart | null): ChemPart | null {
-    const key = `${seed?.canonical ?? ''}\u0000${smiles}\u0000${draw ? `${draw.width}x${draw.height}` : ''}`;
-    let part = this.lru.get(key);
-    if (part === undefined) this.lru.set(key, (part = make()));
-    return part;
-  }
-}
-
-export function designedMolecule(d: DecodeOutcome, seed: SeedChem | null, draw?: DrawSize, cache?: ChemCache): DesignedMolecule {
-  const base: DesignedMolecule = {
-    raw: d.raw, smiles: null, valid: false, props: {}, similarity: null, inTraining: null, inWorkspace: null,
-    changedAtoms: [], svg: null, z: Array.from(d.z), map: d.map, tries: d.tries, provenance: d.provenance,
-  };
-  if (d.smiles === null) return base;
-  const smiles = d.smiles;
-  const make = () => withMol(smiles, (mol): ChemPart => {
+/** The panel, similarity, changed atoms and drawing of a canonical SMILES; null when RDKit cannot read it. */
+export function chemPart(smiles: string, seed: SeedChem | null, draw: DrawSize | undefined): ChemPart | null {
+  return withMol(smiles, (mol): ChemPart => {
     const g = molGraph(mol);
     const changed = seed ? changedAtoms(g, seed.environments) : [];
     const svg = draw
@@ -81,6 +57,46 @@ export function designedMolecule(d: DecodeOutcome, seed: SeedChem | null, draw?:
       svg,
     };
   }) ?? null;
+}
+
+const chemKey = (smiles: string, seed: string | null, draw: DrawSize | undefined) => `${seed ?? ''}\u0000${smiles}\u0000${draw ? `${draw.width}x${draw.height}` : ''}`;
+
+/**
+ * Chemistry already worked out, by seed, molecule and drawing size: a slider drag decodes the same molecule
+ * many times over (neighbouring latent points), and then a move costs only its decode. Chemistry made in
+ * another thread ahead of a drag (chem-ahead.ts) is put in.
+ */
+export class ChemCache {
+  private readonly lru: Lru<string, ChemPart | null>;
+
+  constructor(capacity = 2000) {
+    this.lru = new Lru(capacity);
+  }
+
+  get(smiles: string, seed: SeedChem | null, draw: DrawSize | undefined, make: () => ChemPart | null): ChemPart | null {
+    const key = chemKey(smiles, seed?.canonical ?? null, draw);
+    let part = this.lru.get(key);
+    if (part === undefined) this.lru.set(key, (part = make()));
+    return part;
+  }
+
+  has(smiles: string, seed: string | null, draw: DrawSize | undefined): boolean {
+    return this.lru.get(chemKey(smiles, seed, draw)) !== undefined;
+  }
+
+  put(smiles: string, seed: string | null, draw: DrawSize | undefined, part: ChemPart): void {
+    this.lru.set(chemKey(smiles, seed, draw), part);
+  }
+}
+
+export function designedMolecule(d: DecodeOutcome, seed: SeedChem | null, draw?: DrawSize, cache?: ChemCache): DesignedMolecule {
+  const base: DesignedMolecule = {
+    raw: d.raw, smiles: null, valid: false, props: {}, similarity: null, inTraining: null, inWorkspace: null,
+    changedAtoms: [], svg: null, z: Array.from(d.z), map: d.map, tries: d.tries, provenance: d.provenance,
+  };
+  if (d.smiles === null) return base;
+  const smiles = d.smiles;
+  const make = () => chemPart(smiles, seed, draw);
   const made = cache ? cache.get(smiles, seed, draw, make) : make();
   // a canonical SMILES RDKit cannot read back (should not happen) is shown as what it is: not a molecule
   if (!made) return base;

@@ -16,11 +16,11 @@ import { DEFAULT_MODEL_NAME, modelsDir, resolveModelRef } from './model-path.ts'
 import { ModelService } from './model-service.ts';
 import { problemReason, readMoleculeFile } from './molecule-input.ts';
 import { neighbours } from './neighbours.ts';
-import { walk } from './walk.ts';
+import { planAhead, walk } from './walk.ts';
 
 type DesignCalls =
   | 'models.list' | 'models.doctor' | 'models.train' | 'latent.encode' | 'latent.decode' | 'latent.sample'
-  | 'latent.directions' | 'latent.walk' | 'latent.interpolate' | 'latent.neighbours';
+  | 'latent.directions' | 'latent.walk' | 'latent.ahead' | 'latent.interpolate' | 'latent.neighbours';
 
 export interface DesignOptions {
   /**
@@ -122,8 +122,14 @@ export function designHandlers(startJob: (kind: Job['kind'], title: string, args
       const m = await model(ref);
       return { molecules: await m.sample(n, seed, settings) };
     },
-    'latent.directions': async ({ model: ref, axes }) => ({ directions: listDirections(await model(ref), axes) }),
+    'latent.directions': async ({ model: ref, axes }) => {
+      const c = await context(ref);
+      // a page asks for the directions when its walk panel opens: the walk's chemistry thread can start loading
+      c.chemAhead.warm();
+      return { directions: listDirections(c.model, axes) };
+    },
     'latent.walk': async ({ model: ref, ...args }) => walk(await context(ref), args),
+    'latent.ahead': async ({ model: ref, ...args }) => planAhead(await context(ref), args),
     'latent.interpolate': async ({ model: ref, ...args }) => interpolate(await context(ref), args),
     'latent.neighbours': async ({ model: ref, ...args }) => neighbours(await context(ref), args),
   };
@@ -137,7 +143,9 @@ export function designHandlers(startJob: (kind: Job['kind'], title: string, args
         const m = await p.catch(() => null);
         if (!m) continue;
         // a decode ahead must not run on a released session
-        await contexts.get(m)?.walkAhead.stop();
+        const c = contexts.get(m);
+        await c?.walkAhead.stop();
+        await c?.chemAhead.close();
         await m.close();
       }
     },

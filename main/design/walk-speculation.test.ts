@@ -1,6 +1,7 @@
-// The drag's next position decoded ahead: same answers as without it (a fresh core answering each position
-// alone), a continued drag is answered from the speculation, a move elsewhere stops it, and provenance time
-// is the real request's. Shipped model, real ONNX Runtime and RDKit.
+// Positions decoded ahead: same answers as without it (a fresh core answering each position alone), a
+// continued drag and the positions a page names are answered from the speculation, a move elsewhere stops it,
+// chemistry comes from the chemistry thread, and provenance time is the real request's. Shipped model, real
+// ONNX Runtime and RDKit (in the thread too).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calls } from '../api/contract.ts';
 import type { CallArgs, DesignedMolecule } from '../api/contract.ts';
@@ -8,7 +9,7 @@ import { designContext } from './design-context.ts';
 import type { DesignContext } from './design-context.ts';
 import { ModelService } from './model-service.ts';
 import { defaultModelDir } from './model-path.ts';
-import { walk } from './walk.ts';
+import { planAhead, walk } from './walk.ts';
 import { nextPosition, walkKey } from './walk-speculation.ts';
 
 const SEED = 'Cc1n[nH]cc1c2ccccc2Oc3ccc(cc3C(=O)N)S(=O)(=O)Nc4nccs4';
@@ -17,6 +18,13 @@ const args = (a: Omit<CallArgs<'latent.walk'>, 'seed'>) => {
   const { model: _, ...rest } = calls['latent.walk'].args.parse({ seed: SEED, draw: { width: 240, height: 180 }, ...a });
   return rest;
 };
+async function until(check: () => boolean, ms = 30_000) {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 /** until the speculation under way (if any) has finished, chemistry included */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
 
@@ -78,6 +86,43 @@ describe('walk with the next position decoded ahead', () => {
     expect(ctx.walkAhead.stats.stopped).toBe(1);
     const alone = await walk(designContext(model, null), args({ offsets: [{ direction: 'pc2', amount: -2 }] }));
     expect(withoutTime(elsewhere.molecule)).toEqual(withoutTime(alone.molecule));
+  });
+
+  it('decodes the positions a page names (ahead, latent.ahead) in the background, chemistry made in its thread', async () => {
+    const ctx: DesignContext = designContext(model, null);
+    const one = (direction: string, amount: number) => [{ direction, amount }];
+    // at the seed: one step either way on two sliders (the later ones after a pause of the walks)
+    await walk(ctx, args({ offsets: [], ahead: [one('pc1', 0.5), one('pc1', -0.5), one('qed+', 0.5), one('qed+', -0.5)] }));
+    await until(() => ctx.walkAhead.stats.started === 4);
+    await settle();
+    const answers = [];
+    for (const [d, a] of [['qed+', -0.5], ['pc1', 0.5]] as const) answers.push(await walk(ctx, args({ offsets: one(d, a) })));
+    expect(ctx.walkAhead.stats.hits).toBe(2);
+    // a page that answered a move itself names positions with latent.ahead
+    await planAhead(ctx, { seed: SEED, ahead: [one('pc2', 1)], randomSeed: 0, draw: { width: 240, height: 180 } });
+    await settle();
+    answers.push(await walk(ctx, args({ offsets: one('pc2', 1) })));
+    expect(ctx.walkAhead.stats.hits).toBe(3);
+    // the chemistry thread (loading its RDKit meanwhile) made the speculated molecules' chemistry
+    await until(() => ctx.chemAhead.stats.made >= 3);
+    const fresh = designContext(model, null);
+    for (const [i, [d, a]] of ([['qed+', -0.5], ['pc1', 0.5], ['pc2', 1]] as const).entries()) {
+      const alone = await walk(fresh, args({ offsets: one(d, a) }));
+      expect(withoutTime(answers[i].molecule)).toEqual(withoutTime(alone.molecule));
+    }
+    await Promise.all([ctx.chemAhead.close(), fresh.chemAhead.close(), ctx.walkAhead.stop(), fresh.walkAhead.stop()]);
+  });
+
+  it('a new seed drops the positions still queued for the old one', async () => {
+    const ctx: DesignContext = designContext(model, null);
+    const many = Array.from({ length: 20 }, (_, i) => [{ direction: 'pc3', amount: (i + 1) / 4 }]);
+    await walk(ctx, args({ offsets: [], ahead: many }));
+    await walk(ctx, { ...args({ offsets: [] }), seed: 'CC(=O)Nc1ccc(O)cc1' });
+    const started = ctx.walkAhead.stats.started;
+    expect(started).toBeLessThan(20);
+    await settle();
+    expect(ctx.walkAhead.stats.started).toBe(started);
+    await Promise.all([ctx.chemAhead.close(), ctx.walkAhead.stop()]);
   });
 
   it('stop() (closing the model) ends the speculation under way; walks are still answered, none speculated', async () => {

@@ -1,17 +1,27 @@
-// Speculative decoding of a drag's next slider position. A drag moves one slider a step at a time, so after
-// answering a move the core decodes (valid-first) the position one more step the same way, and makes its
-// chemistry and drawing, while the page draws the answer; when the next move asks for that position its
-// decode is a lookup (or it joins the decode under way). A real request for any other position stops the
-// speculation before its next decoder step (the ORT runs are async, so the request waits at most one step),
-// and no speculation starts while a real walk is being answered. Only the decode is kept here: provenance
-// (createdAt included) is made by the real request.
+// Speculative decoding of the slider positions a chemist is likely to ask for next. After answering a move,
+// the core decodes (valid-first) a queue of positions in the background: those the page names (`ahead`: the
+// drag's next steps, and one step either way along every slider, for a slider the hand has not touched yet),
+// or else the one step further the server infers from the last two moves. When a move asks for one of them,
+// its decode is a lookup, or it joins the decode under way. A real request for any other position stops the
+// speculation before its next decoder step (the ORT runs are async, so it waits at most one step); the
+// stopped position goes back to the front of the queue, and the queue goes on once no real walk is being
+// answered. A new seed drops the queue. Only the decode is kept here: chemistry goes to a thread of its own
+// (chem-ahead.ts), and provenance (createdAt included) is made by the real request.
 import type { DecodedMolecule } from './model-service.ts';
 import { DecodeStopped } from '../../models/runtime/decode.ts';
 import { Lru } from './lru.ts';
 
-/** MOLSCAPE_WALK_AHEAD=0 turns the speculation off, =decode keeps it to the decode (to measure what each brings). */
+/** MOLSCAPE_WALK_AHEAD=0 turns the speculation off (to measure what it brings). */
 const AHEAD = process.env.MOLSCAPE_WALK_AHEAD !== '0';
-const CHEMISTRY_AHEAD = process.env.MOLSCAPE_WALK_AHEAD !== 'decode';
+/** positions waiting to be decoded ahead, at most */
+export const MAX_QUEUE = 48;
+/**
+ * The first positions of each plan (a drag's next steps) are decoded at once; the rest (a slider not touched
+ * yet) only once no walk has come for IDLE_MS: during a drag the CPU they would take is the page's and the
+ * next move's (two cores, shared with the browser).
+ */
+const SOON = 2;
+const IDLE_MS = 60;
 
 export type WalkDecode = DecodedMolecule & { tries: number };
 export interface Offset {
@@ -45,25 +55,46 @@ export function nextPosition(before: readonly Offset[], now: readonly Offset[]):
   return out.filter((o) => o.amount !== 0);
 }
 
-interface Running {
+/** A position to decode ahead. */
+export interface AheadTask {
   key: string;
+  /** decodes the position; shouldStop goes to the decoder */
+  decode: (shouldStop: () => boolean) => Promise<WalkDecode>;
+  /** after a decode that was not stopped: start its chemistry (not awaited) */
+  then?: (d: WalkDecode) => void;
+  /** set by plan(): among the first positions of the latest plan, decoded without waiting for a pause */
+  soon?: boolean;
+}
+
+interface Running {
+  task: AheadTask;
+  group: string;
   stop: boolean;
   done: Promise<WalkDecode | null>;
 }
 
 export class WalkSpeculation {
-  private readonly ready = new Lru<string, WalkDecode>(64);
+  private readonly ready = new Lru<string, WalkDecode>(512);
+  /** positions still to decode, most likely first, all of one group (seed and random seed) */
+  private queue: AheadTask[] = [];
+  private group: string | null = null;
   private running: Running | null = null;
-  /** real walks being answered: no speculation starts meanwhile */
+  private scheduled = false;
+  private idleTimer: NodeJS.Timeout | null = null;
+  /** when the last real walk ended (performance.now()) */
+  private lastReal = -Infinity;
+  private closed = false;
+  /** real walks being answered: no speculation runs meanwhile */
   private real = 0;
-  /** the last real position per seed and random seed (what the next step continues from) */
+  /** the last real position per seed and random seed (what the inferred next step continues from) */
   private readonly last = new Lru<string, Offset[]>(16);
-  /** counts, for the benchmark and the tests */
+  /** counts, for the benchmarks and the tests */
   readonly stats = { started: 0, stopped: 0, hits: 0, joined: 0 };
 
   /**
    * A real request begins: its decode if it was speculated (done or under way; null when the one under way
-   * was stopped meanwhile), else undefined. Any speculation of another position is stopped. Pair with end().
+   * was stopped meanwhile), else undefined. Only a request that has to decode stops the speculation of
+   * another position (queued again); one answered from the speculation lets it go on. Pair with end().
    */
   begin(key: string): Promise<WalkDecode | null> | undefined {
     this.real++;
@@ -72,24 +103,35 @@ export class WalkSpeculation {
       this.stats.hits++;
       return Promise.resolve(hit);
     }
-    if (this.running && this.running.key === key) {
+    const r = this.running;
+    if (r && r.task.key === key && !r.stop) {
       this.stats.joined++;
-      return this.running.done;
+      return r.done;
     }
-    if (this.running && !this.running.stop) {
-      this.running.stop = true;
+    if (r && !r.stop) {
+      r.stop = true;
       this.stats.stopped++;
+      if (r.group === this.group) this.queue.unshift(r.task);
     }
     return undefined;
   }
 
   end(): void {
     this.real--;
+    this.lastReal = performance.now();
+    this.schedule();
+  }
+
+  /** True while a real walk is being answered. */
+  get busy(): boolean {
+    return this.real > 0;
   }
 
   /** Stops the speculation under way and no new one starts (closing the model); resolves once it has ended. */
   async stop(): Promise<void> {
-    this.real++; // never paired with end(): nothing speculates after closing
+    this.closed = true;
+    this.queue = [];
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     if (this.running) {
       this.running.stop = true;
       await this.running.done;
@@ -105,16 +147,67 @@ export class WalkSpeculation {
   }
 
   /**
-   * Starts decoding `key` unless a real walk is being answered, it is known already or under way; decode gets
-   * the stop check to pass to the decoder; then() runs after a decode that was not stopped (the chemistry).
+   * Positions to decode ahead, most likely first, for one group (seed and random seed). They go before the
+   * positions still queued for the same group; another group's queue, and its speculation under way, are dropped.
    */
-  speculate(key: string, decode: (shouldStop: () => boolean) => Promise<WalkDecode>, then?: (d: WalkDecode) => void): void {
-    if (!AHEAD || this.real > 0 || this.ready.get(key) || this.running?.key === key) return;
-    if (this.running && !this.running.stop) return; // one at a time
-    const run: Running = { key, stop: false, done: Promise.resolve(null) };
-    run.done = decode(() => run.stop)
+  plan(group: string, tasks: readonly AheadTask[]): void {
+    if (!AHEAD || this.closed) return;
+    if (group !== this.group) {
+      this.group = group;
+      this.queue = [];
+      if (this.running && this.running.group !== group && !this.running.stop) {
+        this.running.stop = true;
+        this.stats.stopped++;
+      }
+    }
+    const fresh = tasks.filter((t) => !this.ready.get(t.key)).map((t, i) => ({ ...t, soon: i < SOON }));
+    const keys = new Set(fresh.map((t) => t.key));
+    const older = this.queue.filter((t) => !keys.has(t.key)).map((t) => ({ ...t, soon: false }));
+    this.queue = [...fresh, ...older].slice(0, MAX_QUEUE);
+    // the most likely position comes first: a decode under way for a less likely one gives way (it stays queued)
+    const r = this.running;
+    if (r && !r.stop && this.queue.length > 0) {
+      if (this.queue[0].key === r.task.key) this.queue.shift();
+      else {
+        r.stop = true;
+        this.stats.stopped++;
+        if (r.group === this.group && !this.queue.some((t) => t.key === r.task.key)) this.queue.splice(1, 0, r.task);
+      }
+    }
+    this.schedule();
+  }
+
+  /** The queue goes on after the current turn of the event loop (an answer is sent first). */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.next();
+    });
+  }
+
+  private next(): void {
+    if (this.closed || this.real > 0 || this.running) return;
+    while (this.queue.length > 0 && this.ready.get(this.queue[0].key)) this.queue.shift();
+    if (this.queue.length === 0) return;
+    const wait = this.queue[0].soon ? 0 : this.lastReal + IDLE_MS - performance.now();
+    if (wait > 0) {
+      // a drag may still be going on: try again once it has paused
+      if (this.idleTimer) clearTimeout(this.idleTimer);
+      this.idleTimer = setTimeout(() => {
+        this.idleTimer = null;
+        this.next();
+      }, wait + 1);
+      this.idleTimer.unref();
+      return;
+    }
+    const task = this.queue.shift()!;
+    const t = task;
+    const run: Running = { task: t, group: this.group!, stop: false, done: Promise.resolve(null) };
+    run.done = t.decode(() => run.stop)
       .then((d) => {
-        this.ready.set(key, d);
+        this.ready.set(t.key, d);
         return d;
       })
       .catch((error: unknown) => {
@@ -123,13 +216,13 @@ export class WalkSpeculation {
       })
       .finally(() => {
         if (this.running === run) this.running = null;
+        this.schedule();
       });
     this.running = run;
     this.stats.started++;
-    if (then && CHEMISTRY_AHEAD)
+    if (t.then)
       void run.done.then((d) => {
-        // the chemistry is synchronous RDKit work: only when no real walk is waiting for the runtime
-        if (d && !run.stop && this.real === 0) then(d);
+        if (d && !run.stop) t.then!(d);
       });
   }
 }

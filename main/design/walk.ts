@@ -1,18 +1,21 @@
 // latent.walk: the molecule at seed + Σ amount·unit·direction, decoded valid-first. The seed's encoding and
 // its property directions come from the seed cache, so moving a slider costs one decode, one RDKit parse
-// and (when asked) one drawing. After answering, the next position of the drag (the same slider one more
-// step the same way) is decoded and drawn speculatively (walk-speculation.ts), so a drag's next move is
-// usually a lookup.
+// and (when asked) one drawing. After answering, the positions the page expects next (or, without its
+// word, one step further along the drag) are decoded in the background (walk-speculation.ts) and their
+// chemistry made in a thread (chem-ahead.ts), so a drag's next move is usually a lookup.
 import type { CallResult, ParsedArgs } from '../api/contract.ts';
-import { designedMolecule } from './designed-molecule.ts';
-import type { DecodeOutcome } from './designed-molecule.ts';
+import { chemPart, designedMolecule } from './designed-molecule.ts';
+import type { DecodeOutcome, DrawSize } from './designed-molecule.ts';
 import { membership, provenance, seedMolecule } from './design-context.ts';
 import type { DesignContext } from './design-context.ts';
 import { resolveDirection } from './directions.ts';
 import { moveAlong } from './latent-math.ts';
 import type { Seed } from './seeds.ts';
 import { nextPosition, walkKey } from './walk-speculation.ts';
-import type { Offset, WalkDecode } from './walk-speculation.ts';
+import type { AheadTask, Offset, WalkDecode } from './walk-speculation.ts';
+
+/** MOLSCAPE_WALK_TRACE=1: one line per walk on stderr (how it was answered, where the time went), for benchmarks. */
+const TRACE = process.env.MOLSCAPE_WALK_TRACE === '1' || process.env.MOLSCAPE_WALK_TRACE === '2';
 
 export type WalkArgs = Omit<ParsedArgs<'latent.walk'>, 'model'>;
 
@@ -35,35 +38,61 @@ function outcome(ctx: DesignContext, seed: Seed, z: Float32Array, d: WalkDecode,
   };
 }
 
+/** A position to decode ahead: its decode, then its chemistry in the chemistry thread (or here, when idle). */
+function aheadTask(ctx: DesignContext, seed: Seed, offsets: Offset[], randomSeed: number, draw: DrawSize | undefined): AheadTask {
+  return {
+    key: walkKey(seed.canonical, offsets, randomSeed),
+    decode: async (shouldStop) => (await ctx.model.decodeCounted(await pointOf(ctx, seed, offsets), 1, { strategy: 'valid-first', seed: randomSeed, shouldStop }))[0],
+    then: (d) => {
+      const smiles = d.smiles;
+      if (smiles === null) return;
+      if (ctx.chemAhead.available) ctx.chemAhead.make(smiles, seed.canonical, draw);
+      else if (!ctx.walkAhead.busy) ctx.chem.get(smiles, seed.chem, draw, () => chemPart(smiles, seed.chem, draw));
+    },
+  };
+}
+
 export async function walk(ctx: DesignContext, a: WalkArgs): Promise<CallResult<'latent.walk'>> {
   const m = ctx.model;
   const spec = ctx.walkAhead;
   const seed = await ctx.seeds.get(a.seed);
   const key = walkKey(seed.canonical, a.offsets, a.randomSeed);
+  const t0 = TRACE ? performance.now() : 0;
+  const hitsBefore = spec.stats.hits, joinedBefore = spec.stats.joined;
   const speculated = spec.begin(key);
   let result: CallResult<'latent.walk'>;
   try {
     const z = await pointOf(ctx, seed, a.offsets);
     const d = (await speculated) ?? (await m.decodeCounted(z, 1, { strategy: 'valid-first', seed: a.randomSeed }))[0];
+    const t1 = TRACE ? performance.now() : 0;
+    // its chemistry may be in the making in the chemistry thread right now: sooner to wait for it than to redo it
+    const made = d.smiles !== null && ctx.chem.has(d.smiles, seed.canonical, a.draw);
+    if (d.smiles !== null) await ctx.chemAhead.current(d.smiles, seed.canonical, a.draw);
+    const t2 = TRACE ? performance.now() : 0;
     const molecule = designedMolecule(outcome(ctx, seed, z, d, a.offsets, a.randomSeed), seed.chem, a.draw, ctx.chem);
+    if (TRACE) {
+      const how = spec.stats.hits > hitsBefore ? 'hit' : spec.stats.joined > joinedBefore ? 'joined' : 'miss';
+      const ms = (x: number) => +x.toFixed(1);
+      console.error(`walk-trace ${JSON.stringify({ how, at: a.offsets.map((o) => `${o.direction}${o.amount}`).join(" "), ahead: a.ahead?.length, chemReady: made, tries: d.tries, decode: ms(t1 - t0), chemWait: ms(t2 - t1), chem: ms(performance.now() - t2) })}`);
+    }
     // drawSeed false: the caller has the seed's drawing already (a drag's earlier moves); its panel still comes
     result = { seed: seedMolecule(ctx, seed, a.drawSeed === false ? undefined : a.draw), molecule };
   } finally {
     spec.end();
   }
   const before = spec.moved(seed.canonical, a.randomSeed, a.offsets);
-  const next = before ? nextPosition(before, a.offsets) : null;
-  if (next) {
-    // after this answer is on its way: decode the drag's next position, then its chemistry and drawing
-    setImmediate(() => {
-      void pointOf(ctx, seed, next).then((z) =>
-        spec.speculate(
-          walkKey(seed.canonical, next, a.randomSeed),
-          async (shouldStop) => (await m.decodeCounted(z, 1, { strategy: 'valid-first', seed: a.randomSeed, shouldStop }))[0],
-          (d) => void designedMolecule(outcome(ctx, seed, z, d, next, a.randomSeed), seed.chem, a.draw, ctx.chem),
-        ),
-      ).catch(() => {});
-    });
-  }
+  const inferred = before ? nextPosition(before, a.offsets) : null;
+  const positions = a.ahead ?? (inferred ? [inferred] : []);
+  // the chemistry thread (if not loaded yet) loads its RDKit while the first of these decode
+  if (positions.length) ctx.chemAhead.warm();
+  // even with none: a walk on another seed drops what is queued for the one before
+  spec.plan(JSON.stringify([seed.canonical, a.randomSeed]), positions.map((p) => aheadTask(ctx, seed, p, a.randomSeed, a.draw)));
   return result;
+}
+
+/** latent.ahead: positions to decode in the background, as a walk's `ahead` but without a walk. */
+export async function planAhead(ctx: DesignContext, a: Omit<ParsedArgs<'latent.ahead'>, 'model'>): Promise<CallResult<'latent.ahead'>> {
+  const seed = await ctx.seeds.get(a.seed);
+  ctx.walkAhead.plan(JSON.stringify([seed.canonical, a.randomSeed]), a.ahead.map((p) => aheadTask(ctx, seed, p, a.randomSeed, a.draw)));
+  return { planned: a.ahead.length };
 }

@@ -14,6 +14,11 @@ export const STEP_SIZES = [0.1, 0.25, 0.5, 1] as const;
 export const RANGE = 4;
 /** walk answers kept (each about 40 kB with its drawings) */
 const CACHED = 300;
+/** positions named to the core as likely next (it decodes them in the background, in this order) */
+const AHEAD = 24;
+
+type Offsets = { direction: string; amount: number }[];
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 export class WalkState {
   directions = $state.raw<LatentDirection[]>([]);
@@ -38,6 +43,8 @@ export class WalkState {
    * (the decode is the same for the same random seed) */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a cache, never rendered
   readonly #answers = new Map<string, { seed: DesignedMolecule; molecule: DesignedMolecule }>();
+  /** the slider moved last and which way (+1 / -1): a drag most likely goes on the same way */
+  #lastMove: { direction: string; sign: number } | null = null;
 
   constructor(client: ApiClient) {
     this.#client = client;
@@ -64,11 +71,15 @@ export class WalkState {
     this.history = [];
     this.error = null;
     for (const name of Object.keys(this.amounts)) this.amounts[name] = 0;
+    this.#lastMove = null;
     return this.#move();
   }
 
   setAmount(direction: string, amount: number): Promise<void> {
-    this.amounts[direction] = Math.max(-RANGE, Math.min(RANGE, Math.round(amount * 1000) / 1000));
+    const before = this.amounts[direction] ?? 0;
+    const now = clampAmount(amount);
+    if (now !== before) this.#lastMove = { direction, sign: Math.sign(now - before) };
+    this.amounts[direction] = now;
     return this.#move();
   }
 
@@ -79,6 +90,7 @@ export class WalkState {
 
   snapBack(): Promise<void> {
     for (const name of Object.keys(this.amounts)) this.amounts[name] = 0;
+    this.#lastMove = null;
     return this.#move();
   }
 
@@ -92,15 +104,20 @@ export class WalkState {
     const seed = this.seedSmiles;
     if (!seed) return;
     const move = this.requested;
-    const offsets = Object.entries(this.amounts)
-      .filter(([, amount]) => amount !== 0)
-      .map(([direction, amount]) => ({ direction, amount }));
-    const key = `${seed}\n${JSON.stringify([...offsets].sort((a, b) => a.direction.localeCompare(b.direction)))}`;
+    const amounts = { ...this.amounts };
+    const offsets = offsetsOf(amounts);
+    const key = answerKey(seed, offsets);
     this.busy = true;
     try {
       // The seed's drawing once per seed (setSeed forgets it): later moves leave it out of the answer.
       const drawSeed = this.seed?.svg ? false : undefined;
-      const result = this.#answers.get(key) ?? (await this.#client.call('latent.walk', { seed, offsets, draw: DRAW, drawSeed }));
+      const cached = this.#answers.get(key);
+      if (cached) {
+        // answered here: the core still hears where the chemist is, to decode the next new positions ahead
+        const ahead = this.#ahead(seed, amounts);
+        if (ahead.length) this.#client.call('latent.ahead', { seed, ahead, draw: DRAW }).catch(() => {});
+      }
+      const result = cached ?? (await this.#client.call('latent.walk', { seed, offsets, draw: DRAW, drawSeed, ahead: this.#ahead(seed, amounts) }));
       this.#answers.delete(key);
       this.#answers.set(key, result);
       if (this.#answers.size > CACHED) this.#answers.delete(this.#answers.keys().next().value!);
@@ -123,10 +140,49 @@ export class WalkState {
     }
   }
 
+  /**
+   * Where the chemist is likely to go next, for the core to decode ahead: on along the drag (one and two steps),
+   * one step back, then one step either way along every slider (the next slider the hand picks up). Positions
+   * this page has answers for are left out.
+   */
+  #ahead(seed: string, amounts: Record<string, number>): Offsets[] {
+    const step = this.stepSize;
+    const moves: [string, number][] = [];
+    const last = this.#lastMove;
+    if (last) moves.push([last.direction, last.sign * step], [last.direction, 2 * last.sign * step], [last.direction, -last.sign * step]);
+    for (const d of this.directions) moves.push([d.name, step], [d.name, -step]);
+    const out: Offsets[] = [];
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local, never rendered
+    const seen = new Set<string>([answerKey(seed, offsetsOf(amounts))]);
+    for (const [direction, by] of moves) {
+      const at = offsetsOf({ ...amounts, [direction]: clampAmount((amounts[direction] ?? 0) + by) });
+      const key = answerKey(seed, at);
+      if (seen.has(key) || this.#answers.has(key)) continue;
+      seen.add(key);
+      out.push(at);
+      if (out.length === AHEAD) break;
+    }
+    return out;
+  }
+
   #remember(m: DesignedMolecule) {
     const key = m.smiles ?? m.raw;
     if (!this.history.some((h) => (h.smiles ?? h.raw) === key)) this.history = [...this.history, m];
   }
+}
+
+const clampAmount = (x: number) => Math.max(-RANGE, Math.min(RANGE, round3(x)));
+
+/** The walk call's offsets: the sliders not at zero, in the directions' order (the core sums them in that order). */
+function offsetsOf(amounts: Record<string, number>): Offsets {
+  return Object.entries(amounts)
+    .filter(([, amount]) => amount !== 0)
+    .map(([direction, amount]) => ({ direction, amount }));
+}
+
+/** A cached answer's key: the seed and the positions, whatever their order. */
+function answerKey(seed: string, offsets: Offsets): string {
+  return `${seed}\n${JSON.stringify([...offsets].sort((a, b) => a.direction.localeCompare(b.direction)))}`;
 }
 
 // A molecule's drawing as an image URL, made once per molecule object: the walk's cached answers and its

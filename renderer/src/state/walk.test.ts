@@ -108,6 +108,37 @@ describe('WalkState', () => {
     expect(core.calls('latent.walk')).toHaveLength(calls + 1);
   });
 
+  it('names the likely next positions to the core: one step either way on every slider at the seed, then the drag going on', async () => {
+    const { core, walk } = await setup();
+    await walk.setSeed('CCO');
+    const atSeed = core.calls('latent.walk').at(-1)!.args.ahead as { direction: string; amount: number }[][];
+    expect(atSeed).toEqual(walk.directions.flatMap((d) => [[{ direction: d.name, amount: 0.25 }], [{ direction: d.name, amount: -0.25 }]]));
+    await walk.setAmount('pc1', 0.25);
+    await walk.setAmount('pc1', 0.5);
+    const ahead = core.calls('latent.walk').at(-1)!.args.ahead as { direction: string; amount: number }[][];
+    // on the same way first (one step, two steps), never a position the page has an answer for (0.25, the seed)
+    expect(ahead.slice(0, 2)).toEqual([[{ direction: 'pc1', amount: 0.75 }], [{ direction: 'pc1', amount: 1 }]]);
+    expect(ahead).not.toContainEqual([{ direction: 'pc1', amount: 0.25 }]);
+    expect(ahead).not.toContainEqual([]);
+    // another slider one step from where the chemist is, in the directions' order (the order the core sums them)
+    expect(ahead).toContainEqual([{ direction: 'pc1', amount: 0.5 }, { direction: 'qed+', amount: 0.25 }]);
+    expect(ahead.length).toBeLessThanOrEqual(24);
+  });
+
+  it('a move answered from its own cache still tells the core where the chemist is (latent.ahead)', async () => {
+    const { core, walk } = await setup();
+    await walk.setSeed('CCO');
+    await walk.setAmount('clogp+', 0.25);
+    await walk.setAmount('clogp+', 0.5);
+    expect(core.calls('latent.ahead')).toHaveLength(0);
+    await walk.setAmount('clogp+', 0.25); // answered here
+    const told = core.calls('latent.ahead');
+    expect(told).toHaveLength(1);
+    const ahead = told[0].args.ahead as { direction: string; amount: number }[][];
+    // going back down: the seed and 0.5 are known here, so the first new position is the other side of the seed
+    expect(ahead[0]).toEqual([{ direction: 'clogp+', amount: -0.25 }]);
+  });
+
   it("shows the core's reason when the model cannot read the seed", async () => {
     const { walk } = await setup();
     await walk.setSeed('C!C');

@@ -106,6 +106,8 @@ export class MemoryCore implements Transport {
         const smiles = `${a.seed}${'C'.repeat(Math.round(Math.abs(total) * 2))}`;
         return { seed, molecule: designed(smiles, a.seed, 'walk', { offsets: a.offsets }) };
       }
+      case 'latent.ahead':
+        return { planned: (args as ParsedArgs<'latent.ahead'>).ahead.length };
       case 'latent.interpolate': {
         const a = args as ParsedArgs<'latent.interpolate'>;
         const path: { t: number; repeats: number; molecule: DesignedMolecule }[] = [];

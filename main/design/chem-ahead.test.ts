@@ -1,0 +1,64 @@
+// The walk's chemistry thread gives what the core's own thread would (same chemPart, same RDKit), keeps it in
+// the cache, and tells a request about the molecule it is making right now. Real RDKit in a real worker.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadRDKit } from '../chem/rdkit.ts';
+import { ChemAhead } from './chem-ahead.ts';
+import { ChemCache, chemPart, seedChem } from './designed-molecule.ts';
+
+const SEED = 'Cc1n[nH]cc1-c1ccccc1Oc1ccc(S(=O)(=O)Nc2nccs2)cc1C(N)=O';
+const MOLECULES = ['Cc1n[nH]cc1-c1ccccc1Oc1ccc(S(=O)(=O)Nc2nccs2)cc1C(=O)O', 'CC(=O)Nc1ccc(O)cc1', 'Cc1n[nH]cc1-c1ccccc1Oc1ccc(S(N)(=O)=O)cc1'];
+const draw = { width: 240, height: 180 };
+
+let cache: ChemCache;
+let ahead: ChemAhead;
+beforeAll(async () => {
+  await loadRDKit();
+  cache = new ChemCache();
+  ahead = new ChemAhead(cache);
+});
+afterAll(async () => {
+  await ahead?.close();
+});
+
+async function until(check: () => boolean, ms = 20_000) {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('ChemAhead', () => {
+  it("makes the same panel, similarity, changed atoms and drawing as the core's thread, into the cache", async () => {
+    ahead.warm();
+    for (const m of MOLECULES) ahead.make(m, SEED, draw);
+    await until(() => MOLECULES.every((m) => cache.has(m, SEED, draw)));
+    const seed = seedChem(SEED)!;
+    for (const m of MOLECULES) {
+      const fromThread = cache.get(m, seed, draw, () => {
+        throw new Error('not in the cache');
+      });
+      expect(fromThread).toEqual(chemPart(m, seed, draw));
+    }
+    expect(ahead.stats).toMatchObject({ made: 3, failed: 0 });
+  });
+
+  it('a molecule known already is not sent again; one RDKit cannot read is counted, not cached', async () => {
+    const made = ahead.stats.made;
+    ahead.make(MOLECULES[0], SEED, draw);
+    ahead.make('C1CC', SEED, draw);
+    await until(() => ahead.stats.made + ahead.stats.failed > made || ahead.current('C1CC', SEED, draw) === undefined);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(ahead.stats.made).toBe(made);
+    expect(cache.has('C1CC', SEED, draw)).toBe(false);
+  });
+
+  it('after close() nothing is sent and the caller makes chemistry itself', async () => {
+    const own = new ChemAhead(new ChemCache());
+    own.warm();
+    await own.close();
+    expect(own.available).toBe(false);
+    own.make('CCO', null, undefined);
+    expect(own.current('CCO', null, undefined)).toBeUndefined();
+  });
+});
