@@ -3,8 +3,12 @@
 // for each seed moves sweeping a slider out and back (pc1, then a property direction), one move at a time.
 // The page times each move (slider-timing.ts); a wrapper around fetch times the latent.walk calls themselves,
 // so the UI's share is the difference. Moves to a position visited before (the sweep coming back) are answered
-// from the page's cache; they are counted apart. Prints one JSON line.
-//   npm run bench:slider   (= vite build renderer && node --import tsx renderer/e2e/bench-slider.ts [moves])
+// from the page's cache; they are counted apart. Within a sweep the moves come back to back (the next one as
+// soon as the last is drawn); before each sweep, REACH ms pass (the hand going to the slider: 300 by default,
+// a fast chemist), during which the core decodes ahead what the page named (one step either way along every
+// slider). PACE ms (0 by default) makes a move start no sooner than that after the one before started (a hand
+// dragging at most 1000/PACE positions a second). Prints one JSON line.
+//   npm run bench:slider [-- moves [reach-ms [pace-ms]]]   (= vite build renderer && node --import tsx renderer/e2e/bench-slider.ts)
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +18,8 @@ import { sharedData } from './session.ts';
 import { summarize, timeSliderMoves } from './slider-timing.ts';
 
 const MOVES = Number(process.argv[2] ?? 100);
+const REACH = Number(process.argv[3] ?? 300);
+const PACE = Number(process.argv[4] ?? 0);
 const SEEDS = 5;
 const seeds = readFileSync(path.join(sharedData, 'samples', 'chembl2321810-series.smi'), 'utf8')
   .split('\n')
@@ -21,6 +27,18 @@ const seeds = readFileSync(path.join(sharedData, 'samples', 'chembl2321810-serie
   .map((line) => line.split(/\s+/)[0])
   .filter((_, i) => i % 37 === 0)
   .slice(0, SEEDS);
+
+function walkTrace(stderr: string) {
+  const rows = [...stderr.matchAll(/^walk-trace (.*)$/gm)].map((m) => JSON.parse(m[1]) as { how: string; chemReady: boolean; decode: number; chemWait: number; chem: number });
+  const count = (f: (r: (typeof rows)[number]) => boolean) => rows.filter(f).length;
+  return {
+    walks: rows.length,
+    hit: count((r) => r.how === 'hit'), joined: count((r) => r.how === 'joined'), miss: count((r) => r.how === 'miss'),
+    chemReady: count((r) => r.chemReady),
+    decode: summarize(rows.map((r) => r.decode)), chemWait: summarize(rows.map((r) => r.chemWait)), chem: summarize(rows.map((r) => r.chem)),
+    total: summarize(rows.map((r) => r.decode + r.chemWait + r.chem)),
+  };
+}
 
 const [served, browser] = await Promise.all([serve(), launchChromium()]);
 try {
@@ -60,8 +78,10 @@ try {
     // Warm up this seed (the core encodes it once and caches it), then measure.
     await page.getByRole('button', { name: 'Snap back to seed' }).isVisible();
     const half = Math.ceil(perSeed / 2);
-    const a = await timeSliderMoves(page, half, 'pc1');
-    const b = await timeSliderMoves(page, perSeed - half, i % 2 ? 'qed+' : 'clogp+');
+    await page.waitForTimeout(REACH);
+    const a = await timeSliderMoves(page, half, 'pc1', PACE);
+    await page.waitForTimeout(REACH);
+    const b = await timeSliderMoves(page, perSeed - half, i % 2 ? 'qed+' : 'clogp+', PACE);
     times.push(...a.times, ...b.times);
     revisits.push(...a.revisits, ...b.revisits);
     decoded.push(...a.toDecoded, ...b.toDecoded);
@@ -73,6 +93,8 @@ try {
     bench: 'slider',
     host: `browser mode, Chromium headless, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`,
     seeds: seeds.length,
+    reachMs: REACH,
+    paceMs: PACE,
     moveToDrawn: summarize(times),
     newPosition: summarize(fresh),
     positionVisitedBefore: summarize(times.filter((_, i) => revisits[i])),
@@ -82,6 +104,11 @@ try {
     pageWorkVisitedBefore: summarize(decoded.filter((_, i) => revisits[i])),
     newPositionLessCall: fresh.length === calls.length ? summarize(fresh.map((t, i) => t - calls[i])) : null,
     target: { p95: 50, goal: 30 },
+    // MOLSCAPE_WALK_TRACE=1: how the core answered each walk (speculation hit, joined, miss) and where its time went
+    trace: process.env.MOLSCAPE_WALK_TRACE === "2" ? served.stderr().split("\n").filter((l) => l.startsWith("walk-trace")).map((l) => l.slice(11)) : undefined,
+    rawCalls: process.env.MOLSCAPE_WALK_TRACE === "2" ? calls : undefined,
+    rawFresh: process.env.MOLSCAPE_WALK_TRACE === "2" ? fresh : undefined,
+    core: process.env.MOLSCAPE_WALK_TRACE === '1' ? walkTrace(served.stderr()) : undefined,
     troubles,
   };
   console.log(JSON.stringify(result));

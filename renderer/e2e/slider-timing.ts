@@ -23,9 +23,13 @@ export interface TimedMoves {
   summary: SliderTimes;
 }
 
-export async function timeSliderMoves(page: Page, moves: number, direction?: string): Promise<TimedMoves> {
+/**
+ * `pace` (ms): a move starts no sooner than this after the one before it started (a hand dragging at most
+ * 1000/pace positions a second); 0: each move as soon as the last one is drawn.
+ */
+export async function timeSliderMoves(page: Page, moves: number, direction?: string, pace = 0): Promise<TimedMoves> {
   const { times, revisits, toUpdate, toDecoded } = await page.evaluate(
-    async ({ moves, direction }) => {
+    async ({ moves, direction, pace }) => {
       const selector = direction ? `input[type=range][data-direction="${direction}"]` : 'input[type=range][data-direction]';
       const slider = document.querySelector<HTMLInputElement>(selector);
       const result = document.querySelector<HTMLElement>('[data-testid=walk-result]');
@@ -41,11 +45,15 @@ export async function timeSliderMoves(page: Page, moves: number, direction?: str
       const decoded: number[] = [];
       let value = Number(slider.value);
       let sign = 1;
+      let started = -Infinity;
       for (let i = 0; i < moves; i++) {
         if (Math.abs(value + sign * step) > max / 2) sign = -sign;
         value = Math.round((value + sign * step) * 1000) / 1000;
+        const rest = started + pace - performance.now();
+        if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
         const before = shown();
         const t0 = performance.now();
+        started = t0;
         performance.clearResourceTimings();
         slider.value = String(value);
         slider.dispatchEvent(new Event('input', { bubbles: true }));
@@ -71,7 +79,7 @@ export async function timeSliderMoves(page: Page, moves: number, direction?: str
       }
       return { times: out, revisits: again, toUpdate: updated, toDecoded: decoded };
     },
-    { moves, direction },
+    { moves, direction, pace },
   );
   return { times, revisits, toUpdate, toDecoded, summary: summarize(times) };
 }
