@@ -29,6 +29,8 @@ export interface DecodeSettings {
   maxTries?: number;
   /** valid-first: asked before each decoder step; true abandons the decode (DecodeStopped) */
   shouldStop?: () => boolean;
+  /** valid-first on one row: sampled tries decoded in the same batch as greedy (same answer; see decode.ts) */
+  lookahead?: number;
 }
 
 export interface DecodedMolecule {
@@ -172,7 +174,7 @@ export class ModelService {
       raw = beams.map((bs) => (bs.find((d) => d.ended && this.canonicalOf(d.smiles) !== null) ?? bs[0])?.smiles ?? '');
     } else {
       const res = await validFirstDecode(rt, z, rows, (smi) => this.canonicalOf(smi) !== null, {
-        temperature: s.temperature, seed: s.seed, beamWidth: s.beamWidth, maxTries: s.maxTries, shouldStop: s.shouldStop,
+        temperature: s.temperature, seed: s.seed, beamWidth: s.beamWidth, maxTries: s.maxTries, shouldStop: s.shouldStop, lookahead: s.lookahead,
       });
       raw = res.map((r) => r.smiles ?? '');
       tries = res.map((r) => r.tries);

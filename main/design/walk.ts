@@ -17,6 +17,13 @@ import type { AheadTask, Offset, WalkDecode } from './walk-speculation.ts';
 /** MOLSCAPE_WALK_TRACE=1: one line per walk on stderr (how it was answered, where the time went), for benchmarks. */
 const TRACE = process.env.MOLSCAPE_WALK_TRACE === '1' || process.env.MOLSCAPE_WALK_TRACE === '2';
 
+/**
+ * valid-first on a slider position: greedy and three sampled tries in the first batch. A position whose greedy
+ * decode is invalid then needs no second pass for its next tries (the tail of a drag); a valid one costs a
+ * little more JavaScript per step, mostly hidden by decoding ahead. Same answer as one try at a time.
+ */
+const WALK_LOOKAHEAD = 3;
+
 export type WalkArgs = Omit<ParsedArgs<'latent.walk'>, 'model'>;
 
 /** The latent point of a walk position. */
@@ -42,7 +49,7 @@ function outcome(ctx: DesignContext, seed: Seed, z: Float32Array, d: WalkDecode,
 function aheadTask(ctx: DesignContext, seed: Seed, offsets: Offset[], randomSeed: number, draw: DrawSize | undefined): AheadTask {
   return {
     key: walkKey(seed.canonical, offsets, randomSeed),
-    decode: async (shouldStop) => (await ctx.model.decodeCounted(await pointOf(ctx, seed, offsets), 1, { strategy: 'valid-first', seed: randomSeed, shouldStop }))[0],
+    decode: async (shouldStop) => (await ctx.model.decodeCounted(await pointOf(ctx, seed, offsets), 1, { strategy: 'valid-first', seed: randomSeed, shouldStop, lookahead: WALK_LOOKAHEAD }))[0],
     then: (d) => {
       const smiles = d.smiles;
       if (smiles === null) return;
@@ -63,7 +70,7 @@ export async function walk(ctx: DesignContext, a: WalkArgs): Promise<CallResult<
   let result: CallResult<'latent.walk'>;
   try {
     const z = await pointOf(ctx, seed, a.offsets);
-    const d = (await speculated) ?? (await m.decodeCounted(z, 1, { strategy: 'valid-first', seed: a.randomSeed }))[0];
+    const d = (await speculated) ?? (await m.decodeCounted(z, 1, { strategy: 'valid-first', seed: a.randomSeed, lookahead: WALK_LOOKAHEAD }))[0];
     const t1 = TRACE ? performance.now() : 0;
     // its chemistry may be in the making in the chemistry thread right now: sooner to wait for it than to redo it
     const made = d.smiles !== null && ctx.chem.has(d.smiles, seed.canonical, a.draw);
@@ -73,7 +80,7 @@ export async function walk(ctx: DesignContext, a: WalkArgs): Promise<CallResult<
     if (TRACE) {
       const how = spec.stats.hits > hitsBefore ? 'hit' : spec.stats.joined > joinedBefore ? 'joined' : 'miss';
       const ms = (x: number) => +x.toFixed(1);
-      console.error(`walk-trace ${JSON.stringify({ how, at: a.offsets.map((o) => `${o.direction}${o.amount}`).join(" "), ahead: a.ahead?.length, chemReady: made, tries: d.tries, decode: ms(t1 - t0), chemWait: ms(t2 - t1), chem: ms(performance.now() - t2) })}`);
+      console.error(`walk-trace ${JSON.stringify({ how, at: a.offsets.map((o) => `${o.direction}${o.amount}`).join(" "), ahead: a.ahead?.length, chemReady: made, tries: d.tries, spec: { ...spec.stats }, decode: ms(t1 - t0), chemWait: ms(t2 - t1), chem: ms(performance.now() - t2) })}`);
     }
     // drawSeed false: the caller has the seed's drawing already (a drag's earlier moves); its panel still comes
     result = { seed: seedMolecule(ctx, seed, a.drawSeed === false ? undefined : a.draw), molecule };

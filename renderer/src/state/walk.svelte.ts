@@ -56,6 +56,8 @@ export class WalkState {
       const { directions } = await this.#client.call('latent.directions', { axes: 4 });
       this.directions = directions;
       this.amounts = Object.fromEntries(directions.map((d) => [d.name, this.amounts[d.name] ?? 0]));
+      // a seed walked before the sliders were known named no positions ahead: name them now
+      if (this.seedSmiles) this.#tellAhead(this.seedSmiles, { ...this.amounts });
     } catch (error) {
       this.error = `Could not read the walk directions: ${(error as Error).message}`;
     }
@@ -112,11 +114,8 @@ export class WalkState {
       // The seed's drawing once per seed (setSeed forgets it): later moves leave it out of the answer.
       const drawSeed = this.seed?.svg ? false : undefined;
       const cached = this.#answers.get(key);
-      if (cached) {
-        // answered here: the core still hears where the chemist is, to decode the next new positions ahead
-        const ahead = this.#ahead(seed, amounts);
-        if (ahead.length) this.#client.call('latent.ahead', { seed, ahead, draw: DRAW }).catch(() => {});
-      }
+      // answered here: the core still hears where the chemist is, to decode the next new positions ahead
+      if (cached) this.#tellAhead(seed, amounts);
       const result = cached ?? (await this.#client.call('latent.walk', { seed, offsets, draw: DRAW, drawSeed, ahead: this.#ahead(seed, amounts) }));
       this.#answers.delete(key);
       this.#answers.set(key, result);
@@ -138,6 +137,11 @@ export class WalkState {
     } finally {
       this.busy = false;
     }
+  }
+
+  #tellAhead(seed: string, amounts: Record<string, number>) {
+    const ahead = this.#ahead(seed, amounts);
+    if (ahead.length) this.#client.call('latent.ahead', { seed, ahead, draw: DRAW }).catch(() => {});
   }
 
   /**
