@@ -15,7 +15,7 @@ describe('resources folder', () => {
   it('is <repo>/resources in a checkout, holding the three chem tables', () => {
     delete process.env.MOLSCAPE_RESOURCES;
     expect(resourcesDir().endsWith('resources')).toBe(true);
-    for (const name of ['qed-parameters.json', 'pains.json', 'sa-fragment-contributions.json.gz']) {
+    for (const name of ['qed-parameters.json', 'pains.json', 'sa-fragment-contributions.bin.gz']) {
       expect(existsSync(chemDataPath(name)), name).toBe(true);
     }
   });

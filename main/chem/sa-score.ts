@@ -7,22 +7,14 @@ import { gunzipSync } from 'node:zlib';
 import { chemDataPath } from './resources.ts';
 import type { MolGraph } from './mol-graph.ts';
 import { morganEnvironmentCounts } from './morgan-env.ts';
+import { contribution, decodeSaTable } from './sa-table.ts';
+import type { SaTable } from './sa-table.ts';
 
-interface FragmentTable {
-  default_contribution_for_unknown_fragment: number;
-  fragment_contributions: Record<string, number>;
-}
+let table: SaTable | null = null;
 
-let table: { contributions: Map<number, number>; unknown: number } | null = null;
-
-function fragmentTable() {
-  if (!table) {
-    const path = chemDataPath('sa-fragment-contributions.json.gz');
-    const doc = JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as FragmentTable;
-    const contributions = new Map<number, number>();
-    for (const [id, value] of Object.entries(doc.fragment_contributions)) contributions.set(Number(id), value);
-    table = { contributions, unknown: doc.default_contribution_for_unknown_fragment };
-  }
+/** The fragment contributions, loaded on first use (~50 ms; sa-table.ts). */
+function fragmentTable(): SaTable {
+  table ??= decodeSaTable(gunzipSync(readFileSync(chemDataPath('sa-fragment-contributions.bin.gz'))));
   return table;
 }
 
@@ -35,12 +27,12 @@ export interface SaCounts {
 }
 
 export function saScore(g: MolGraph, counts: SaCounts, environments = morganEnvironmentCounts(g, 2)): number {
-  const { contributions, unknown } = fragmentTable();
+  const t = fragmentTable();
   let score1 = 0;
   let nf = 0;
   for (const [id, v] of environments) {
     nf += v;
-    score1 += (contributions.get(id) ?? unknown) * v;
+    score1 += contribution(t, id) * v;
   }
   if (nf === 0) return 10; // an empty molecule: nothing to make, nothing to score
   score1 /= nf;
