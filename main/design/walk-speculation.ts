@@ -111,7 +111,7 @@ export class WalkSpeculation {
     if (r && !r.stop) {
       r.stop = true;
       this.stats.stopped++;
-      if (r.group === this.group) this.queue.unshift(r.task);
+      if (r.group === this.group && !this.queue.some((t) => t.key === r.task.key)) this.queue.unshift(r.task);
     }
     return undefined;
   }
@@ -202,8 +202,7 @@ export class WalkSpeculation {
       this.idleTimer.unref();
       return;
     }
-    const task = this.queue.shift()!;
-    const t = task;
+    const t = this.queue.shift()!;
     const run: Running = { task: t, group: this.group!, stop: false, done: Promise.resolve(null) };
     run.done = t.decode(() => run.stop)
       .then((d) => {
