@@ -14,7 +14,7 @@ import type { Seed } from './seeds.ts';
 import { nextPosition, walkKey } from './walk-speculation.ts';
 import type { AheadTask, Offset, WalkDecode } from './walk-speculation.ts';
 
-/** MOLSCAPE_WALK_TRACE=1: one line per walk on stderr (how it was answered, where the time went), for benchmarks. */
+/** MOLSCAPE_WALK_TRACE=1 or 2: one line per walk on stderr (how it was answered, where the time went), for bench:slider. */
 const TRACE = process.env.MOLSCAPE_WALK_TRACE === '1' || process.env.MOLSCAPE_WALK_TRACE === '2';
 
 /**

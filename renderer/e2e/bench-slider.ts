@@ -20,6 +20,7 @@ import { summarize, timeSliderMoves } from './slider-timing.ts';
 const MOVES = Number(process.argv[2] ?? 100);
 const REACH = Number(process.argv[3] ?? 300);
 const PACE = Number(process.argv[4] ?? 60);
+const TRACE = process.env.MOLSCAPE_WALK_TRACE;
 const SEEDS = 5;
 const seeds = readFileSync(path.join(sharedData, 'samples', 'chembl2321810-series.smi'), 'utf8')
   .split('\n')
@@ -112,11 +113,12 @@ try {
     pageWorkVisitedBefore: summarize(decoded.filter((_, i) => revisits[i])),
     newPositionLessCall: fresh.length === calls.length ? summarize(fresh.map((t, i) => t - calls[i])) : null,
     target: { p95: 50, goal: 30 },
-    // MOLSCAPE_WALK_TRACE=1: how the core answered each walk (speculation hit, joined, miss) and where its time went
-    trace: process.env.MOLSCAPE_WALK_TRACE === "2" ? served.stderr().split("\n").filter((l) => l.startsWith("walk-trace")).map((l) => l.slice(11)) : undefined,
-    rawCalls: process.env.MOLSCAPE_WALK_TRACE === "2" ? calls : undefined,
-    rawFresh: process.env.MOLSCAPE_WALK_TRACE === "2" ? fresh : undefined,
-    core: process.env.MOLSCAPE_WALK_TRACE === '1' ? walkTrace(served.stderr()) : undefined,
+    // MOLSCAPE_WALK_TRACE=1: how the core answered each walk (speculation hit, joined, miss) and where its time
+    // went; =2: every walk's line and every new position's time and call instead (to find the slowest moves)
+    core: TRACE === '1' ? walkTrace(served.stderr()) : undefined,
+    trace: TRACE === '2' ? served.stderr().split('\n').filter((l) => l.startsWith('walk-trace ')).map((l) => l.slice('walk-trace '.length)) : undefined,
+    newPositionTimes: TRACE === '2' ? fresh : undefined,
+    walkCallTimes: TRACE === '2' ? calls : undefined,
     troubles,
   };
   console.log(JSON.stringify(result));
