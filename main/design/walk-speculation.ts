@@ -4,9 +4,10 @@
 // or else the one step further the server infers from the last two moves. When a move asks for one of them,
 // its decode is a lookup, or it joins the decode under way. A real request for any other position stops the
 // speculation before its next decoder step (the ORT runs are async, so it waits at most one step); the
-// stopped position goes back to the front of the queue, and the queue goes on once no real walk is being
-// answered. A new seed drops the queue. Only the decode is kept here: chemistry goes to a thread of its own
-// (chem-ahead.ts), and provenance (createdAt included) is made by the real request.
+// stopped position goes back to the front of the queue, and the queue goes on once no real walk is decoding
+// for itself (one answered from the speculation lets it go on). A new seed drops the queue. Only the decode
+// is kept here: chemistry goes to a thread of its own (chem-ahead.ts), and provenance (createdAt included) is
+// made by the real request.
 import type { DecodedMolecule } from './model-service.ts';
 import { DecodeStopped } from '../../models/runtime/decode.ts';
 import { Lru } from './lru.ts';
@@ -84,40 +85,47 @@ export class WalkSpeculation {
   /** when the last real walk ended (performance.now()) */
   private lastReal = -Infinity;
   private closed = false;
-  /** real walks being answered: no speculation runs meanwhile */
+  /** real walks being answered */
   private real = 0;
+  /** real walks decoding for themselves (not answered from the speculation): no speculation runs meanwhile */
+  private decoding = 0;
   /** the last real position per seed and random seed (what the inferred next step continues from) */
   private readonly last = new Lru<string, Offset[]>(16);
   /** counts, for the benchmarks and the tests */
   readonly stats = { started: 0, stopped: 0, hits: 0, joined: 0 };
 
   /**
-   * A real request begins: its decode if it was speculated (done or under way; null when the one under way
-   * was stopped meanwhile), else undefined. Only a request that has to decode stops the speculation of
-   * another position (queued again); one answered from the speculation lets it go on. Pair with end().
+   * A real request begins. `speculated` is its decode if it was speculated (done or under way; null when the
+   * one under way was stopped meanwhile), else undefined: then the request decodes for itself, and it stops
+   * the speculation of another position (queued again) and no speculation runs until it ends. A request
+   * answered from the speculation lets it go on: the drag's next positions keep decoding while it is answered.
+   * Call end() once the request is answered.
    */
-  begin(key: string): Promise<WalkDecode | null> | undefined {
+  begin(key: string): { speculated: Promise<WalkDecode | null> | undefined; end: () => void } {
     this.real++;
+    const answered = (speculated: Promise<WalkDecode | null>) => ({ speculated, end: () => this.ended(false) });
     const hit = this.ready.get(key);
     if (hit) {
       this.stats.hits++;
-      return Promise.resolve(hit);
+      return answered(Promise.resolve(hit));
     }
     const r = this.running;
     if (r && r.task.key === key && !r.stop) {
       this.stats.joined++;
-      return r.done;
+      return answered(r.done);
     }
     if (r && !r.stop) {
       r.stop = true;
       this.stats.stopped++;
       if (r.group === this.group && !this.queue.some((t) => t.key === r.task.key)) this.queue.unshift(r.task);
     }
-    return undefined;
+    this.decoding++;
+    return { speculated: undefined, end: () => this.ended(true) };
   }
 
-  end(): void {
+  private ended(decoded: boolean): void {
     this.real--;
+    if (decoded) this.decoding--;
     this.lastReal = performance.now();
     this.schedule();
   }
@@ -188,7 +196,7 @@ export class WalkSpeculation {
   }
 
   private next(): void {
-    if (this.closed || this.real > 0 || this.running) return;
+    if (this.closed || this.decoding > 0 || this.running) return;
     while (this.queue.length > 0 && this.ready.get(this.queue[0].key)) this.queue.shift();
     if (this.queue.length === 0) return;
     const wait = this.queue[0].soon ? 0 : this.lastReal + IDLE_MS - performance.now();

@@ -66,7 +66,7 @@ export async function walk(ctx: DesignContext, a: WalkArgs): Promise<CallResult<
   const key = walkKey(seed.canonical, a.offsets, a.randomSeed);
   const t0 = TRACE ? performance.now() : 0;
   const hitsBefore = spec.stats.hits, joinedBefore = spec.stats.joined;
-  const speculated = spec.begin(key);
+  const { speculated, end } = spec.begin(key);
   let result: CallResult<'latent.walk'>;
   try {
     const z = await pointOf(ctx, seed, a.offsets);
@@ -85,7 +85,7 @@ export async function walk(ctx: DesignContext, a: WalkArgs): Promise<CallResult<
     // drawSeed false: the caller has the seed's drawing already (a drag's earlier moves); its panel still comes
     result = { seed: seedMolecule(ctx, seed, a.drawSeed === false ? undefined : a.draw), molecule };
   } finally {
-    spec.end();
+    end();
   }
   const before = spec.moved(seed.canonical, a.randomSeed, a.offsets);
   const inferred = before ? nextPosition(before, a.offsets) : null;
