@@ -5,6 +5,7 @@
 import type { Worker } from 'node:worker_threads';
 import { siblingModule } from '../jobs/worker-path.ts';
 import { tsThread } from '../jobs/ts-thread.ts';
+import { chemKey } from './designed-molecule.ts';
 import type { ChemCache, ChemPart, DrawSize } from './designed-molecule.ts';
 
 export interface ChemAheadTask {
@@ -24,8 +25,6 @@ const IN_THREAD = 2;
 const WAITING = 32;
 /** a thread taking longer than this per molecule lately (ms) is not waited for */
 const SLOW_MS = 15;
-
-const keyOf = (smiles: string, seed: string | null, draw: DrawSize | undefined) => JSON.stringify([smiles, seed, draw?.width, draw?.height]);
 
 interface Entry {
   key: string;
@@ -66,7 +65,7 @@ export class ChemAhead {
   /** Has a molecule's chemistry made in the thread, unless it is known or on its way already. */
   make(smiles: string, seed: string | null, draw: DrawSize | undefined): void {
     if (!this.available || this.cache.has(smiles, seed, draw)) return;
-    const key = keyOf(smiles, seed, draw);
+    const key = chemKey(smiles, seed, draw);
     if (this.waiting.some((e) => e.key === key) || [...this.inThread.values()].some((e) => e.key === key)) return;
     let settle!: () => void;
     const done = new Promise<void>((resolve) => (settle = resolve));
@@ -94,7 +93,7 @@ export class ChemAhead {
   current(smiles: string, seed: string | null, draw: DrawSize | undefined): Promise<void> | undefined {
     // a thread slowed down (the machine busy, a big molecule) is not waited for: the request makes its own
     const first = this.ready && this.msPerMolecule < SLOW_MS ? this.inThread.values().next().value : undefined;
-    return first && first.key === keyOf(smiles, seed, draw) ? first.done : undefined;
+    return first && first.key === chemKey(smiles, seed, draw) ? first.done : undefined;
   }
 
   private thread(): Worker {

@@ -59,7 +59,8 @@ export function chemPart(smiles: string, seed: SeedChem | null, draw: DrawSize |
   }) ?? null;
 }
 
-const chemKey = (smiles: string, seed: string | null, draw: DrawSize | undefined) => `${seed ?? ''}\u0000${smiles}\u0000${draw ? `${draw.width}x${draw.height}` : ''}`;
+/** What chemistry is filed under: the molecule, the seed's canonical SMILES and the drawing size. */
+export const chemKey = (smiles: string, seed: string | null, draw: DrawSize | undefined) => `${seed ?? ''}\u0000${smiles}\u0000${draw ? `${draw.width}x${draw.height}` : ''}`;
 
 /**
  * Chemistry already worked out, by seed, molecule and drawing size: a slider drag decodes the same molecule
@@ -73,7 +74,8 @@ export class ChemCache {
     this.lru = new Lru(capacity);
   }
 
-  get(smiles: string, seed: SeedChem | null, draw: DrawSize | undefined, make: () => ChemPart | null): ChemPart | null {
+  /** The chemistry of a molecule, made (chemPart, or `make`) and kept when it is not known yet. */
+  get(smiles: string, seed: SeedChem | null, draw: DrawSize | undefined, make = () => chemPart(smiles, seed, draw)): ChemPart | null {
     const key = chemKey(smiles, seed?.canonical ?? null, draw);
     let part = this.lru.get(key);
     if (part === undefined) this.lru.set(key, (part = make()));
@@ -96,8 +98,7 @@ export function designedMolecule(d: DecodeOutcome, seed: SeedChem | null, draw?:
   };
   if (d.smiles === null) return base;
   const smiles = d.smiles;
-  const make = () => chemPart(smiles, seed, draw);
-  const made = cache ? cache.get(smiles, seed, draw, make) : make();
+  const made = cache ? cache.get(smiles, seed, draw) : chemPart(smiles, seed, draw);
   // a canonical SMILES RDKit cannot read back (should not happen) is shown as what it is: not a molecule
   if (!made) return base;
   return { ...base, ...made, smiles: d.smiles, valid: true, inTraining: d.inTraining, inWorkspace: d.inWorkspace };

@@ -16,7 +16,7 @@ import { DEFAULT_MODEL_NAME, modelsDir, resolveModelRef } from './model-path.ts'
 import { ModelService } from './model-service.ts';
 import { problemReason, readMoleculeFile } from './molecule-input.ts';
 import { neighbours } from './neighbours.ts';
-import { planAhead, walk } from './walk.ts';
+import { ahead, walk } from './walk.ts';
 
 type DesignCalls =
   | 'models.list' | 'models.doctor' | 'models.train' | 'latent.encode' | 'latent.decode' | 'latent.sample'
@@ -129,7 +129,7 @@ export function designHandlers(startJob: (kind: Job['kind'], title: string, args
       return { directions: listDirections(c.model, axes) };
     },
     'latent.walk': async ({ model: ref, ...args }) => walk(await context(ref), args),
-    'latent.ahead': async ({ model: ref, ...args }) => planAhead(await context(ref), args),
+    'latent.ahead': async ({ model: ref, ...args }) => ahead(await context(ref), args),
     'latent.interpolate': async ({ model: ref, ...args }) => interpolate(await context(ref), args),
     'latent.neighbours': async ({ model: ref, ...args }) => neighbours(await context(ref), args),
   };

@@ -9,7 +9,7 @@ import { designContext } from './design-context.ts';
 import type { DesignContext } from './design-context.ts';
 import { ModelService } from './model-service.ts';
 import { defaultModelDir } from './model-path.ts';
-import { planAhead, walk } from './walk.ts';
+import { ahead, walk } from './walk.ts';
 import { nextPosition, walkKey } from './walk-speculation.ts';
 
 const SEED = 'Cc1n[nH]cc1c2ccccc2Oc3ccc(cc3C(=O)N)S(=O)(=O)Nc4nccs4';
@@ -99,7 +99,7 @@ describe('walk with the next position decoded ahead', () => {
     for (const [d, a] of [['qed+', -0.5], ['pc1', 0.5]] as const) answers.push(await walk(ctx, args({ offsets: one(d, a) })));
     expect(ctx.walkAhead.stats.hits).toBe(2);
     // a page that answered a move itself names positions with latent.ahead
-    await planAhead(ctx, { seed: SEED, ahead: [one('pc2', 1)], randomSeed: 0, draw: { width: 240, height: 180 } });
+    await ahead(ctx, { seed: SEED, ahead: [one('pc2', 1)], randomSeed: 0, draw: { width: 240, height: 180 } });
     await settle();
     answers.push(await walk(ctx, args({ offsets: one('pc2', 1) })));
     expect(ctx.walkAhead.stats.hits).toBe(3);

@@ -35,6 +35,11 @@ export function walkKey(seed: string, offsets: readonly Offset[], randomSeed: nu
   return JSON.stringify([seed, offsets.filter((o) => o.amount !== 0).map((o) => [o.direction, o.amount]), randomSeed]);
 }
 
+/** The group of positions a queue holds: one seed and one random seed (a new one drops the queue). */
+export function walkGroup(seed: string, randomSeed: number): string {
+  return JSON.stringify([seed, randomSeed]);
+}
+
 /** Rounded as the UI rounds slider amounts (to 1/1000), so a continued drag lands on the same numbers. */
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -148,7 +153,7 @@ export class WalkSpeculation {
 
   /** Remembers a real position of this drag; returns the position before it (same seed and random seed). */
   moved(seed: string, randomSeed: number, offsets: readonly Offset[]): Offset[] | undefined {
-    const k = JSON.stringify([seed, randomSeed]);
+    const k = walkGroup(seed, randomSeed);
     const before = this.last.get(k);
     this.last.set(k, offsets.map((o) => ({ ...o })));
     return before;

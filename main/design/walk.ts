@@ -4,14 +4,14 @@
 // word, one step further along the drag) are decoded in the background (walk-speculation.ts) and their
 // chemistry made in a thread (chem-ahead.ts), so a drag's next move is usually a lookup.
 import type { CallResult, ParsedArgs } from '../api/contract.ts';
-import { chemPart, designedMolecule } from './designed-molecule.ts';
+import { designedMolecule } from './designed-molecule.ts';
 import type { DecodeOutcome, DrawSize } from './designed-molecule.ts';
 import { membership, provenance, seedMolecule } from './design-context.ts';
 import type { DesignContext } from './design-context.ts';
 import { resolveDirection } from './directions.ts';
 import { moveAlong } from './latent-math.ts';
 import type { Seed } from './seeds.ts';
-import { nextPosition, walkKey } from './walk-speculation.ts';
+import { nextPosition, walkGroup, walkKey } from './walk-speculation.ts';
 import type { AheadTask, Offset, WalkDecode } from './walk-speculation.ts';
 
 /** MOLSCAPE_WALK_TRACE=1 or 2: one line per walk on stderr (how it was answered, where the time went), for bench:slider. */
@@ -45,22 +45,35 @@ function outcome(ctx: DesignContext, seed: Seed, z: Float32Array, d: WalkDecode,
   };
 }
 
+/** The valid-first decode of one walk position (a real request's, or one made ahead with its stop check). */
+async function decodeAt(ctx: DesignContext, z: Float32Array, randomSeed: number, shouldStop?: () => boolean): Promise<WalkDecode> {
+  return (await ctx.model.decodeCounted(z, 1, { strategy: 'valid-first', seed: randomSeed, shouldStop, lookahead: WALK_LOOKAHEAD }))[0];
+}
+
 /** A position to decode ahead: its decode, then its chemistry in the chemistry thread (or here, when idle). */
 function aheadTask(ctx: DesignContext, seed: Seed, offsets: Offset[], randomSeed: number, draw: DrawSize | undefined): AheadTask {
   return {
     key: walkKey(seed.canonical, offsets, randomSeed),
-    decode: async (shouldStop) => (await ctx.model.decodeCounted(await pointOf(ctx, seed, offsets), 1, { strategy: 'valid-first', seed: randomSeed, shouldStop, lookahead: WALK_LOOKAHEAD }))[0],
+    decode: async (shouldStop) => decodeAt(ctx, await pointOf(ctx, seed, offsets), randomSeed, shouldStop),
     then: (d) => {
       const smiles = d.smiles;
       if (smiles === null) return;
       if (ctx.chemAhead.available) ctx.chemAhead.make(smiles, seed.canonical, draw);
-      else if (!ctx.walkAhead.busy) ctx.chem.get(smiles, seed.chem, draw, () => chemPart(smiles, seed.chem, draw));
+      else if (!ctx.walkAhead.busy) ctx.chem.get(smiles, seed.chem, draw);
     },
   };
 }
 
+/**
+ * Queues positions to decode ahead for this seed (none: a walk on another seed still drops what is queued for
+ * the one before); the chemistry thread, if not loaded yet, loads its RDKit while the first of them decode.
+ */
+function planAhead(ctx: DesignContext, seed: Seed, positions: Offset[][], randomSeed: number, draw: DrawSize | undefined): void {
+  if (positions.length) ctx.chemAhead.warm();
+  ctx.walkAhead.plan(walkGroup(seed.canonical, randomSeed), positions.map((p) => aheadTask(ctx, seed, p, randomSeed, draw)));
+}
+
 export async function walk(ctx: DesignContext, a: WalkArgs): Promise<CallResult<'latent.walk'>> {
-  const m = ctx.model;
   const spec = ctx.walkAhead;
   const seed = await ctx.seeds.get(a.seed);
   const key = walkKey(seed.canonical, a.offsets, a.randomSeed);
@@ -70,17 +83,17 @@ export async function walk(ctx: DesignContext, a: WalkArgs): Promise<CallResult<
   let result: CallResult<'latent.walk'>;
   try {
     const z = await pointOf(ctx, seed, a.offsets);
-    const d = (await speculated) ?? (await m.decodeCounted(z, 1, { strategy: 'valid-first', seed: a.randomSeed, lookahead: WALK_LOOKAHEAD }))[0];
+    const d = (await speculated) ?? (await decodeAt(ctx, z, a.randomSeed));
     const t1 = TRACE ? performance.now() : 0;
+    const made = TRACE && d.smiles !== null && ctx.chem.has(d.smiles, seed.canonical, a.draw);
     // its chemistry may be in the making in the chemistry thread right now: sooner to wait for it than to redo it
-    const made = d.smiles !== null && ctx.chem.has(d.smiles, seed.canonical, a.draw);
     if (d.smiles !== null) await ctx.chemAhead.current(d.smiles, seed.canonical, a.draw);
     const t2 = TRACE ? performance.now() : 0;
     const molecule = designedMolecule(outcome(ctx, seed, z, d, a.offsets, a.randomSeed), seed.chem, a.draw, ctx.chem);
     if (TRACE) {
       const how = spec.stats.hits > hitsBefore ? 'hit' : spec.stats.joined > joinedBefore ? 'joined' : 'miss';
       const ms = (x: number) => +x.toFixed(1);
-      console.error(`walk-trace ${JSON.stringify({ how, at: a.offsets.map((o) => `${o.direction}${o.amount}`).join(" "), ahead: a.ahead?.length, chemReady: made, tries: d.tries, spec: { ...spec.stats }, decode: ms(t1 - t0), chemWait: ms(t2 - t1), chem: ms(performance.now() - t2) })}`);
+      console.error(`walk-trace ${JSON.stringify({ how, at: a.offsets.map((o) => `${o.direction}${o.amount}`).join(' '), ahead: a.ahead?.length, chemReady: made, tries: d.tries, spec: { ...spec.stats }, decode: ms(t1 - t0), chemWait: ms(t2 - t1), chem: ms(performance.now() - t2) })}`);
     }
     // drawSeed false: the caller has the seed's drawing already (a drag's earlier moves); its panel still comes
     result = { seed: seedMolecule(ctx, seed, a.drawSeed === false ? undefined : a.draw), molecule };
@@ -89,17 +102,12 @@ export async function walk(ctx: DesignContext, a: WalkArgs): Promise<CallResult<
   }
   const before = spec.moved(seed.canonical, a.randomSeed, a.offsets);
   const inferred = before ? nextPosition(before, a.offsets) : null;
-  const positions = a.ahead ?? (inferred ? [inferred] : []);
-  // the chemistry thread (if not loaded yet) loads its RDKit while the first of these decode
-  if (positions.length) ctx.chemAhead.warm();
-  // even with none: a walk on another seed drops what is queued for the one before
-  spec.plan(JSON.stringify([seed.canonical, a.randomSeed]), positions.map((p) => aheadTask(ctx, seed, p, a.randomSeed, a.draw)));
+  planAhead(ctx, seed, a.ahead ?? (inferred ? [inferred] : []), a.randomSeed, a.draw);
   return result;
 }
 
 /** latent.ahead: positions to decode in the background, as a walk's `ahead` but without a walk. */
-export async function planAhead(ctx: DesignContext, a: Omit<ParsedArgs<'latent.ahead'>, 'model'>): Promise<CallResult<'latent.ahead'>> {
-  const seed = await ctx.seeds.get(a.seed);
-  ctx.walkAhead.plan(JSON.stringify([seed.canonical, a.randomSeed]), a.ahead.map((p) => aheadTask(ctx, seed, p, a.randomSeed, a.draw)));
+export async function ahead(ctx: DesignContext, a: Omit<ParsedArgs<'latent.ahead'>, 'model'>): Promise<CallResult<'latent.ahead'>> {
+  planAhead(ctx, await ctx.seeds.get(a.seed), a.ahead, a.randomSeed, a.draw);
   return { planned: a.ahead.length };
 }
