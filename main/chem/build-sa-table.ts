@@ -13,5 +13,6 @@ const source = process.argv[2] ?? path.join(root, '..', 'shared', 'chem-data', '
 const out = process.argv[3] ?? chemDataPath('sa-fragment-contributions.bin.gz');
 const doc = JSON.parse(gunzipSync(readFileSync(source)).toString('utf8')) as SaFragmentJson;
 const bin = encodeSaTable(doc);
-writeFileSync(out, gzipSync(bin, { level: 9 }));
-console.log(`${out}: ${Object.keys(doc.fragment_contributions).length} fragments, ${bin.length} bytes (gzipped ${gzipSync(bin, { level: 9 }).length})`);
+const gz = gzipSync(bin, { level: 9 });
+writeFileSync(out, gz);
+console.log(`${out}: ${Object.keys(doc.fragment_contributions).length} fragments, ${bin.length} bytes (gzipped ${gz.length})`);
