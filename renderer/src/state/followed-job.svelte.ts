@@ -89,23 +89,25 @@ export abstract class FollowedJob {
     return { fileName: title, phase, jobId, done: 0, total: null, rate: null, etaSeconds: null, message: null, error: null, startedAt: Date.now(), finishedAt: null, collectionId: this.collectionId };
   }
 
-  #progress(p: Progress) {
-    if (p.kind !== this.#kind || !this.busy) return;
+  /**
+   * Whether an event is the followed run's to apply now. One of this kind that comes before the run knows its
+   * job id is kept (under `as`) for when it does.
+   */
+  #ours<K extends 'progress' | 'finished'>(e: { progress: Progress; finished: Finished }[K], as: K): boolean {
+    if (e.kind !== this.#kind || !this.busy) return false;
     if (this.run?.jobId == null) {
-      this.#early.set(p.jobId, { ...this.#early.get(p.jobId), progress: p });
-      return;
+      this.#early.set(e.jobId, { ...this.#early.get(e.jobId), [as]: e });
+      return false;
     }
-    if (p.jobId !== this.run.jobId) return;
-    this.set(this.progressPatch(p));
+    return e.jobId === this.run.jobId;
+  }
+
+  #progress(p: Progress) {
+    if (this.#ours(p, 'progress')) this.set(this.progressPatch(p));
   }
 
   #finished(f: Finished) {
-    if (f.kind !== this.#kind || !this.busy) return;
-    if (this.run?.jobId == null) {
-      this.#early.set(f.jobId, { ...this.#early.get(f.jobId), finished: f });
-      return;
-    }
-    if (f.jobId !== this.run.jobId) return;
+    if (!this.#ours(f, 'finished') || !this.run) return;
     const error = f.status === 'failed' ? this.failureText(f.error ?? 'unknown error') : null;
     const done = f.status === 'done' && this.run.total !== null ? Math.max(this.run.done, this.run.total) : this.run.done;
     this.set({ phase: f.status, error, done, etaSeconds: null, finishedAt: Date.now() });
