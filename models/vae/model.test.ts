@@ -4,7 +4,7 @@ import { Rng } from '../graph/rng.ts';
 import { train } from '../train/loop.ts';
 import { Params, initialValues } from '../train/params.ts';
 import { schedule } from '../train/schedule.ts';
-import { batchFeeds, vaeLoss, vaeParams, vaeTrainModel } from './model.ts';
+import { batchFeeds, klAnnealing, vaeLoss, vaeParams, vaeTrainModel } from './model.ts';
 import type { VaeConfig, VaeExample } from './model.ts';
 import { Vocabulary } from './tokenizer.ts';
 
@@ -63,4 +63,25 @@ describe('VAE training', () => {
     expect(mean(tail.map((x) => x.ce))).toBeLessThan(0.5 * mean(head.map((x) => x.ce)));
     expect(mean(tail.map((x) => x.prop))).toBeLessThan(0.5 * mean(head.map((x) => x.prop)));
   }, 30_000);
+});
+
+describe('KL weight schedule', () => {
+  it('ramps linearly, holds, then follows the steps recorded after the ramp', () => {
+    const w = klAnnealing({ from: 0, to: 0.012, start: 1000, length: 7200, steps: [{ at: 17500, weight: 0.003 }, { at: 14991, weight: 0.006 }] });
+    expect(w(0)).toBe(0);
+    expect(w(1000)).toBe(0);
+    expect(w(4600)).toBeCloseTo(0.006, 12);
+    expect(w(8200)).toBeCloseTo(0.012, 12);
+    expect(w(14990)).toBeCloseTo(0.012, 12);
+    expect(w(14991)).toBe(0.006);
+    expect(w(17499)).toBe(0.006);
+    expect(w(17500)).toBe(0.003);
+    expect(w(40000)).toBe(0.003);
+  });
+
+  it('without steps is the ramp alone', () => {
+    const w = klAnnealing({ to: 0.02, length: 100 });
+    expect(w(50)).toBeCloseTo(0.01, 12);
+    expect(w(1e6)).toBe(0.02);
+  });
 });

@@ -241,8 +241,26 @@ export function vaeTrainModel(c: VaeConfig, o: VaeTrainOptions): TrainModel<VaeE
   };
 }
 
-/** Linear KL annealing from `from` to `to` over updates [start, start + length], constant after. */
-export function klAnnealing(a: { from?: number; to: number; start?: number; length: number }): (update: number) => number {
+/** A KL weight schedule: a linear ramp, then optional steps (each sets the weight from update `at` on). */
+export interface KlSchedule {
+  from?: number;
+  to: number;
+  start?: number;
+  length: number;
+  /**
+   * Changes made to a run after its ramp, in order: the weight is `weight` from update `at` on. They let a run's
+   * configuration say what it actually trained with, so that a fresh run from it follows the same schedule.
+   */
+  steps?: { at: number; weight: number }[];
+}
+
+/** Linear KL annealing from `from` to `to` over updates [start, start + length], then the last step reached. */
+export function klAnnealing(a: KlSchedule): (update: number) => number {
   const from = a.from ?? 0, start = a.start ?? 0;
-  return (u) => from + (a.to - from) * Math.min(1, Math.max(0, (u - start) / Math.max(1, a.length)));
+  const steps = [...(a.steps ?? [])].sort((x, y) => x.at - y.at);
+  return (u) => {
+    let w = from + (a.to - from) * Math.min(1, Math.max(0, (u - start) / Math.max(1, a.length)));
+    for (const s of steps) if (u >= s.at) w = s.weight;
+    return w;
+  };
 }

@@ -18,7 +18,7 @@ import type { ScheduleConfig } from '../train/schedule.ts';
 import type { TrainState } from '../train/train-step.ts';
 import { buildExamples, normalizationOf, readPropertyTable, readSmilesFile, sha256File } from './data.ts';
 import type { Normalization } from './data.ts';
-import { batchFeeds, klAnnealing, vaeLoss, vaeTrainModel } from './model.ts';
+import { batchFeeds, klAnnealing, vaeLoss, vaeTrainModel, type KlSchedule } from './model.ts';
 import type { VaeConfig, VaeExample } from './model.ts';
 import { Vocabulary } from './tokenizer.ts';
 import type { VocabularyJson } from './tokenizer.ts';
@@ -36,7 +36,7 @@ export interface VaeTrainConfig {
   buckets: number[];
   epochs: number;
   lr: ScheduleConfig;
-  kl: { from?: number; to: number; start?: number; length: number };
+  kl: KlSchedule;
   propWeight: number;
   clipNorm: number;
   seed: number;
