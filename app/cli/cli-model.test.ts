@@ -39,6 +39,17 @@ describe('molscape model commands', () => {
     for (const r of dec.slice(1)) expect(r[3]).toBe(String(r[1] !== '' && canonicalSmiles(r[1]) === r[1]));
   });
 
+  it('encode and reconstruct give the model RDKit\'s canonical SMILES, so a molecule written two ways is one point', async () => {
+    fs.writeFileSync(tmp.file('two-ways.smi'), 'c1ccccc1C(=O)OCC as-written\nCCOC(=O)c1ccccc1 canonical\n');
+    expect((await molscape('encode', 'two-ways.smi', '--out', 'two.csv')).code).toBe(0);
+    const rows = csv('two.csv');
+    expect(rows[1][1]).toBe('c1ccccc1C(=O)OCC'); // the file's text is kept in the output
+    expect(rows[1].slice(2)).toEqual(rows[2].slice(2));
+    expect((await molscape('reconstruct', 'two-ways.smi', '--out', 'two-rec.csv')).code).toBe(0);
+    const rec = csv('two-rec.csv');
+    expect(rec[1][2]).toBe(rec[2][2]);
+  });
+
   it('decode reports a row with a bad number and decodes the rest', async () => {
     const rows = csv('z.csv');
     rows[2][3] = 'oops';
