@@ -355,7 +355,7 @@ export const calls = {
   'latent.encode': call(
     z.object({ smiles: z.array(z.string().max(2000)).max(5000), model: ModelRef }),
     z.object({ latent: z.number().int().positive(), rows: z.array(z.object({ index: z.number().int().nonnegative(), z: z.array(z.number()) })), problems: z.array(z.object({ index: z.number().int().nonnegative(), token: z.string(), reason: z.string() })) }),
-    'Latent means of SMILES; a molecule the model cannot express is a problem (which token), not an error.',
+    'Latent means of SMILES, each given to the model as RDKit\'s canonical SMILES; a molecule the model cannot express is a problem (which token), not an error.',
   ),
   'latent.decode': call(
     z.object({ z: z.array(z.array(z.number())).max(5000), model: ModelRef, ...DecodeSettings.shape }),

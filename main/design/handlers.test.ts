@@ -38,6 +38,12 @@ describe('model calls', () => {
     expect(m.valid).toBe(canonicalSmiles(m.raw) !== null);
   });
 
+  it('latent.encode gives the model RDKit\'s canonical SMILES: a molecule written two ways is one point', async () => {
+    const enc = await core.handlers['latent.encode'](calls['latent.encode'].args.parse({ smiles: ['c1ccccc1C(=O)OCC', 'CCOC(=O)c1ccccc1'] }));
+    expect(enc.rows).toHaveLength(2);
+    expect(enc.rows[0].z).toEqual(enc.rows[1].z);
+  });
+
   it('latent.sample gives the same molecules for the same seed', async () => {
     const args = calls['latent.sample'].args.parse({ n: 6, seed: 3 });
     const a = await core.handlers['latent.sample'](args), b = await core.handlers['latent.sample'](args);

@@ -106,7 +106,7 @@ export function designHandlers(startJob: (kind: Job['kind'], title: string, args
     },
     'latent.encode': async ({ smiles, model: ref }) => {
       const m = await model(ref);
-      const { mu, rows, problems } = await m.encode(smiles);
+      const { mu, rows, problems } = await m.encodeMolecules(smiles);
       const L = m.latent;
       return {
         latent: L,

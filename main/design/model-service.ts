@@ -11,7 +11,7 @@ import type { LatentStats, LoadedBundle } from '../../models/vae/bundle.ts';
 import type { TrainingSetIndex } from '../../models/vae/training-set.ts';
 import type { Problem } from '../../models/vae/tokenizer.ts';
 import { loadRDKit } from '../chem/rdkit.ts';
-import { canonicalSmiles } from './canonical.ts';
+import { canonicalSmiles, modelInput } from './canonical.ts';
 import { Lru } from './lru.ts';
 import { defaultModelDir } from './model-path.ts';
 
@@ -146,6 +146,14 @@ export class ModelService {
 
   async encode(smiles: readonly string[]): Promise<EncodeResult> {
     return this.bundle.runtime.encode(smiles);
+  }
+
+  /**
+   * Molecules as a chemist wrote them, encoded as the model knows them: each as RDKit's canonical SMILES
+   * (modelInput). Callers that hold canonical SMILES already (the encode job, seeds) call encode.
+   */
+  async encodeMolecules(smiles: readonly string[]): Promise<EncodeResult> {
+    return this.encode(smiles.map(modelInput));
   }
 
   /** canonicalSmiles, remembered. */

@@ -3,7 +3,6 @@
 // model's vocabulary cannot express is skipped and reported (line, molecule, token), never a crash.
 // Exit 0 when any molecule was encoded, 1 when none was.
 import { Command } from 'commander';
-import { modelInput } from '../../../main/design/canonical.ts';
 import { ModelService } from '../../../main/design/model-service.ts';
 import { problemReason, readMoleculeFile } from '../../../main/design/molecule-input.ts';
 import { EXIT_NOTHING, EXIT_OK } from '../exit-codes.ts';
@@ -22,7 +21,7 @@ async function runEncode(file: string, o: { model: string; out: string }): Promi
   const mols = readMoleculeFile(file);
   const model = await ModelService.open(o.model);
   try {
-    const { mu, rows, problems } = await model.encode(mols.map((m) => modelInput(m.smiles)));
+    const { mu, rows, problems } = await model.encodeMolecules(mols.map((m) => m.smiles));
     for (const p of problems) {
       const m = mols[p.index!];
       say('encode', `${file}:${m.line} (${m.name}): ${problemReason(p.message)}: ${m.smiles}`);

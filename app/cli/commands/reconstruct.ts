@@ -1,7 +1,7 @@
 // molscape reconstruct FILE --out report.csv: encode each molecule (as RDKit's canonical SMILES), greedy-decode its mean, and compare
 // canonical SMILES (exact = the same molecule). Molecules the model cannot encode are listed with why.
 import { Command } from 'commander';
-import { canonicalSmiles, modelInput } from '../../../main/design/canonical.ts';
+import { canonicalSmiles } from '../../../main/design/canonical.ts';
 import { ModelService } from '../../../main/design/model-service.ts';
 import type { DecodeStrategy } from '../../../main/design/model-service.ts';
 import { problemReason, readMoleculeFile } from '../../../main/design/molecule-input.ts';
@@ -22,7 +22,7 @@ async function runReconstruct(file: string, o: { model: string; out: string; str
   const mols = readMoleculeFile(file);
   const model = await ModelService.open(o.model);
   try {
-    const { mu, rows, problems } = await model.encode(mols.map((m) => modelInput(m.smiles)));
+    const { mu, rows, problems } = await model.encodeMolecules(mols.map((m) => m.smiles));
     const decoded = await model.decode(mu, rows.length, { strategy: o.strategy });
     const result = new Map(rows.map((i, r) => [i, decoded[r]]));
     const problemOf = new Map(problems.map((p) => [p.index!, problemReason(p.message)]));
