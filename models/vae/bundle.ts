@@ -21,6 +21,11 @@ import { TRAINING_SET_FILE, TrainingSetIndex } from './training-set.ts';
 export const BUNDLE_FORMAT = 'molscape-vae-bundle';
 export const BUNDLE_FORMAT_VERSION = 1;
 export const LATENT_STATS_FILE = 'latent_stats.json';
+/**
+ * The decoder's input weights exactly as trained (float32 dec.W then dec.B): the graphs hold them only folded
+ * into one table, and training from a bundle (warm-start.ts) needs them apart.
+ */
+export const DECODER_WEIGHTS_FILE = 'decoder_weights.bin';
 
 export interface BundleManifest {
   format: typeof BUNDLE_FORMAT;
@@ -39,6 +44,16 @@ export interface BundleManifest {
     curves: unknown[];
   };
   metrics: Record<string, unknown>;
+  /** What a fine-tuned model started from (absent: trained from scratch). */
+  base?: {
+    name: string;
+    /** sha256 of the base bundle's manifest.json: its identity */
+    sha256: string;
+    /** tokens appended to the base vocabulary, and the token each one's rows started from */
+    addedTokens: { token: string; id: number; from: string | null }[];
+    /** the base model's own training data mixed in so it does not forget, when it was found */
+    replay: { file: string; share: number; molecules: number } | null;
+  };
   /** sha256 (hex) and size of every other file of the bundle. */
   files: Record<string, { sha256: string; bytes: number }>;
 }
@@ -57,6 +72,10 @@ export interface BundleContent {
   training: BundleManifest['training'];
   metrics?: Record<string, unknown>;
   latentStats: LatentStats;
+  /** Other files to carry (e.g. the training-set index of a base model) */
+  extraFiles?: ReadonlyMap<string, Uint8Array>;
+  /** More manifest fields (e.g. what a fine-tuned model started from) */
+  extraManifest?: Record<string, unknown>;
 }
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -67,6 +86,14 @@ export function writeBundle(dir: string, c: BundleContent): BundleManifest {
   const blobs = new Map<string, Uint8Array>();
   for (const [k, file] of Object.entries(GRAPH_FILES)) blobs.set(file, graphs[k as keyof InferenceGraphs]);
   blobs.set(LATENT_STATS_FILE, new TextEncoder().encode(JSON.stringify(c.latentStats)));
+  const decW = c.weights.get('dec.W'), decB = c.weights.get('dec.B');
+  if (decW && decB) {
+    const both = new Float32Array(decW.length + decB.length);
+    both.set(decW);
+    both.set(decB, decW.length);
+    blobs.set(DECODER_WEIGHTS_FILE, new Uint8Array(both.buffer));
+  }
+  for (const [f, b] of c.extraFiles ?? []) blobs.set(f, b);
   const manifest: BundleManifest = {
     format: BUNDLE_FORMAT, formatVersion: BUNDLE_FORMAT_VERSION, name: c.name, version: c.version, createdAt: new Date().toISOString(),
     vocabulary: c.vocabulary.toJSON(),
@@ -75,6 +102,7 @@ export function writeBundle(dir: string, c: BundleContent): BundleManifest {
     training: c.training,
     metrics: c.metrics ?? {},
     files: Object.fromEntries([...blobs].map(([f, b]) => [f, { sha256: sha256(b), bytes: b.length }])),
+    ...c.extraManifest,
   };
   const target = path.resolve(dir);
   const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
