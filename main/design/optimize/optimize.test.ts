@@ -10,7 +10,7 @@ import { substructureSearch } from '../../chem/search.ts';
 import { canonicalSmiles } from '../canonical.ts';
 import { ModelService } from '../model-service.ts';
 import { checkConstraintSpec, parseWindow, violations } from './constraints.ts';
-import type { ConstraintSpec } from './constraints.ts';
+import type { ConstraintSpec, Membership } from './constraints.ts';
 import { moleculeFacts } from './molecule-facts.ts';
 import { parseObjective } from './objectives.ts';
 import { optimizeMany, optimizeOne } from './optimize.ts';
@@ -29,8 +29,8 @@ afterAll(async () => {
 const SEED = 'CC(=O)Nc1ccc(O)cc1'; // paracetamol
 const seedFp = () => morganFingerprintOf(SEED)!;
 const facts = (smiles: string, keep: string[] = []) => moleculeFacts(canonicalSmiles(smiles)!, seedFp(), keep)!;
-const none = { inTraining: false, inWorkspace: false };
-const codes = (c: ConstraintSpec, smiles: string | null, member = none, keep: string[] = c.keep ?? []) =>
+const none: Membership = { inTraining: false, inWorkspace: false };
+const codes = (c: ConstraintSpec, smiles: string | null, member: Membership = none, keep: string[] = c.keep ?? []) =>
   violations(c, canonicalSmiles(SEED)!, smiles === null ? null : facts(smiles, keep), member).map((v) => v.code);
 
 describe('constraints refuse what breaks them', () => {
