@@ -80,18 +80,30 @@ describe('createCore: crashes and restarts', () => {
     expect(await call('collections.list', {})).toEqual([]);
   });
 
-  it('resumes properties an earlier run did not finish, when the host asks for it', async () => {
+  it('resumes properties an earlier run did not finish, when the host asks for it; not those never asked for', async () => {
     const file = tmp.file('resume.sqlite');
     const db = openWorkspace(file);
+    const molecules = ['CCO', 'c1ccccc1'].map((s, i) => ({ position: i + 1, name: null, smiles: s, canonicalSmiles: s, sourceLine: i + 1 }));
     const cid = createCollection(db, { name: 'half-done', kind: 'imported' });
-    insertMolecules(db, cid, ['CCO', 'c1ccccc1'].map((s, i) => ({ position: i + 1, name: null, smiles: s, canonicalSmiles: s, sourceLine: i + 1 })));
+    insertMolecules(db, cid, molecules);
     updateCollectionCounts(db, cid, { moleculeCount: 2 });
+    // its properties job was running when the process that ran it was killed (no owner: gone)
+    const interrupted = createJob(db, 'properties', 'Properties of half-done', { collectionId: cid }, 'running');
+    // imported without properties (--no-properties): no properties job, nothing to resume
+    const bare = createCollection(db, { name: 'bare', kind: 'imported' });
+    insertMolecules(db, bare, molecules);
+    updateCollectionCounts(db, bare, { moleculeCount: 2 });
     db.close();
     core = await createCore({ workspace: file, host: 'test', resumeProperties: true });
-    const [job] = (await call('jobs.list', {})) as { id: number; kind: string }[];
-    expect(job.kind).toBe('properties');
-    expect(await core.whenJobFinished(job.id)).toMatchObject({ status: 'done' });
+    const jobs = (await call('jobs.list', {})) as { id: number; kind: string; status: string }[];
+    expect(jobs.map((j) => [j.kind, j.status])).toEqual([
+      ['properties', 'running'],
+      ['properties', 'failed'],
+    ]);
+    expect(jobs[1].id).toBe(interrupted);
+    expect(await core.whenJobFinished(jobs[0].id)).toMatchObject({ status: 'done' });
     expect(await call('collections.get', { id: cid })).toMatchObject({ moleculeCount: 2, propertiesDone: 2 });
+    expect(await call('collections.get', { id: bare })).toMatchObject({ moleculeCount: 2, propertiesDone: 0 });
   });
 
   it('on start-up fails jobs a crashed run left running and drops its half-imported collections', async () => {

@@ -7,10 +7,10 @@ import type { EventName, EventPayload, Handlers, Job } from '../api/contract.ts'
 import pkg from '../../package.json' with { type: 'json' };
 import { forkLauncher } from '../jobs/fork-launcher.ts';
 import { ImportJobArgs, collectionNameFor, type ImportResult } from '../jobs/import/import-args.ts';
-import { JobManager } from '../jobs/manager.ts';
+import { JobConflictError, JobManager } from '../jobs/manager.ts';
 import { defaultWorkerModule } from '../jobs/worker-path.ts';
 import {
-  deleteAbandonedImports,
+  collectionsWithInterruptedProperties,
   deleteCollection,
   deleteUnfinishedImports,
   findCollection,
@@ -55,10 +55,15 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
     emit,
     cancelGraceMs: options.cancelGraceMs,
     maxConcurrent: options.maxConcurrentJobs,
+    app: options.host,
+    // a process that shares this workspace died: its half-imported collections are gone from the list
+    onReaped: (r) => {
+      if (r.collections.length) emit('collections.changed', { collectionId: null });
+    },
   });
-  // what a crash of the previous run left behind: jobs marked running, collections half imported
+  // what processes that are gone left behind (a crash, kill -9): their jobs marked running, collections half
+  // imported. Jobs of live processes (another window, browser mode, a CLI command) are theirs: left alone.
   jobs.recoverStale();
-  deleteAbandonedImports(db);
   removeStaleUploads(workspace);
 
   let closing = false;
@@ -86,8 +91,13 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
   });
 
   if (options.resumeProperties) {
-    for (const c of listCollections(db)) {
-      if (c.propertiesDone < c.moleculeCount) propertiesJobs.set(c.id, jobs.start('properties', `Properties of ${c.name}`, { collectionId: c.id }));
+    for (const c of collectionsWithInterruptedProperties(db)) {
+      try {
+        propertiesJobs.set(c.id, jobs.start('properties', `Properties of ${c.name}`, { collectionId: c.id }));
+      } catch (err) {
+        // another live process is computing them already (its properties job holds the collection's key)
+        if (!(err instanceof JobConflictError)) throw err;
+      }
     }
   }
 

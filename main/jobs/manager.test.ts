@@ -130,7 +130,7 @@ describe('JobManager with real job processes', () => {
     const id = broken.start('test', 'x', {});
     expect(getJob(db, id)).toMatchObject({ status: 'failed', error: 'Could not start the job process: no such binary' });
     const stale = createJob(db, 'import', 'left over', {}, 'running');
-    expect(manager.recoverStale()).toEqual([stale]);
+    expect(manager.recoverStale()).toEqual({ jobs: [stale], collections: [] });
     expect(getJob(db, stale)).toMatchObject({ status: 'failed' });
     expect(getJob(db, stale).error).toMatch(/app stopped/);
   });

@@ -1,10 +1,14 @@
 // JobManager: runs in the host process. Creates the jobs row, starts a job process through the launcher,
 // relays its progress (throttled, with rate and ETA) and events, records how it ended, cancels on request
-// (a message, then a kill after a grace period), and fails a job whose process dies without a word.
+// (a message, then a kill after a grace period), and fails a job whose process dies without a word. Its jobs
+// are owned by this process (JobOwner: a heartbeat in the workspace) and hold their lock keys, so other
+// processes on the same workspace leave them alone and do not start the same work beside them.
 import type { EventName, EventPayload, Job } from '../api/contract.ts';
 import type { JobLauncher, JobProcess } from '../handlers/types.ts';
 import type { Db } from '../store/db.ts';
-import { createJob, failStaleJobs, finishJob, getJob, setJobResult, setJobStatus, updateJobProgress } from '../store/jobs.ts';
+import { createJob, finishJob, getJob, LockHeldError, setJobResult, setJobStatus, updateJobProgress } from '../store/jobs.ts';
+import { jobLockKey } from './job-locks.ts';
+import { JobOwner, type Reaped } from './job-owner.ts';
 import { isWorkerMessage, type HostMessage, type WorkerMessage } from './protocol.ts';
 import { ProgressMeter, Throttle } from './progress.ts';
 
@@ -23,6 +27,23 @@ export interface JobManagerOptions {
   progressIntervalMs?: number;
   /** Jobs that run at once; later ones wait as 'queued' (default 2). */
   maxConcurrent?: number;
+  /** who this process is, in the job owners' table ('cli', 'browser', ...) */
+  app?: string;
+  /** told when the heartbeat's clean-up failed jobs or removed collections of processes that are gone */
+  onReaped?: (r: Reaped) => void;
+  heartbeatMs?: number;
+}
+
+/** A job that another live job (in this process or another) is already doing; status 409 for the hosts. */
+export class JobConflictError extends Error {
+  readonly status = 409;
+  constructor(
+    readonly jobId: number,
+    what: string,
+  ) {
+    super(`Job ${jobId} is already doing this (${what}); wait for it or cancel it first.`);
+    this.name = 'JobConflictError';
+  }
 }
 
 interface Running {
@@ -43,20 +64,44 @@ export class JobManager {
   private readonly waiters = new Map<number, ((job: Job) => void)[]>();
   private readonly finishedListeners: ((job: Job) => Record<string, unknown> | void)[] = [];
 
-  constructor(private readonly o: JobManagerOptions) {}
+  readonly owner: JobOwner;
 
-  /** Marks the jobs a crashed previous run left 'running' as failed; call once on start-up. */
-  recoverStale(): number[] {
-    return failStaleJobs(this.o.db, 'The app stopped while this job was running (it was not finished).');
+  constructor(private readonly o: JobManagerOptions) {
+    this.owner = new JobOwner(o.db, { app: o.app, onReaped: o.onReaped, heartbeatMs: o.heartbeatMs });
+  }
+
+  /**
+   * Fails the jobs whose process is gone (a crash, kill -9, a closed laptop lid is not one: its process
+   * lives) and removes the collections their imports left half-written; jobs of live processes, this one or
+   * others, are left alone. Call on start-up; the heartbeat repeats it.
+   */
+  recoverStale(): Reaped {
+    return this.owner.reap();
   }
 
   /**
    * Records a job and starts it, or queues it while maxConcurrent jobs run (each job keeps every core busy,
-   * so more at once only share the same cores and multiply the memory).
+   * so more at once only share the same cores and multiply the memory). Throws JobConflictError when a live
+   * job holds the same lock key (jobLockKey), after checking once that its owner is not gone.
    */
   start(kind: Job['kind'], title: string, args: unknown): number {
     const queue = this.running.size >= (this.o.maxConcurrent ?? 2);
-    const id = createJob(this.o.db, kind, title, args, queue ? 'queued' : 'running');
+    const lockKey = jobLockKey(kind, args);
+    const record = () => createJob(this.o.db, kind, title, args, queue ? 'queued' : 'running', { ownerId: this.owner.id, lockKey });
+    let id: number;
+    try {
+      try {
+        id = record();
+      } catch (err) {
+        if (!(err instanceof LockHeldError)) throw err;
+        // the holder may be the job of a process that died since the last clean-up
+        this.owner.reap();
+        id = record();
+      }
+    } catch (err) {
+      if (err instanceof LockHeldError) throw new JobConflictError(err.holder, err.lockKey);
+      throw err;
+    }
     if (queue) this.queued.push({ id, kind, args });
     else this.launch(id, kind, args);
     return id;
@@ -147,6 +192,7 @@ export class JobManager {
     const ids = [...this.queued.map((j) => j.id), ...this.running.keys()];
     for (const id of ids) this.cancel(id);
     await Promise.all(ids.map((id) => this.whenFinished(id)));
+    this.owner.close();
   }
 
   private onMessage(r: Running, m: WorkerMessage): void {

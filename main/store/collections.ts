@@ -108,7 +108,40 @@ export function deleteUnfinishedImports(db: Db, jobId: number): number[] {
   return ids;
 }
 
-/** At start-up no job runs: any collection still marked as being imported was left by a crash. */
-export function deleteAbandonedImports(db: Db): number {
-  return db.prepare('DELETE FROM collections WHERE importing_job_id IS NOT NULL').run().changes;
+/**
+ * Removes collections whose import job is no longer live (it failed, was cancelled or its row is gone
+ * without the collection being finished): what a crashed import left. A collection whose import job is
+ * queued or running, in this process or another, is being filled and is left alone.
+ */
+export function deleteAbandonedImports(db: Db): number[] {
+  const ids = db
+    .prepare(
+      `SELECT id FROM collections WHERE importing_job_id IS NOT NULL
+         AND importing_job_id NOT IN (SELECT id FROM jobs WHERE status IN ('queued', 'running'))`,
+    )
+    .pluck()
+    .all() as number[];
+  const del = db.prepare('DELETE FROM collections WHERE id = ?');
+  for (const id of ids) del.run(id);
+  return ids;
+}
+
+/**
+ * Collections whose properties job was interrupted (its latest one failed or was cancelled: the app was
+ * closed, a CLI command stopped, a process killed) with molecules still without properties, and no import
+ * filling them. A collection imported without properties (`--no-properties`) never had a properties job and
+ * is not listed.
+ */
+export function collectionsWithInterruptedProperties(db: Db): Collection[] {
+  const rows = db
+    .prepare(
+      `SELECT c.* FROM collections c
+        WHERE c.importing_job_id IS NULL AND c.properties_done < c.molecule_count
+          AND (SELECT j.status FROM jobs j
+                WHERE j.kind = 'properties' AND json_extract(j.args, '$.collectionId') = c.id
+                ORDER BY j.id DESC LIMIT 1) IN ('failed', 'cancelled')
+        ORDER BY c.id`,
+    )
+    .all() as CollectionRow[];
+  return rows.map(toCollection);
 }

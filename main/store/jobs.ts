@@ -1,4 +1,6 @@
-// Jobs repository: one row per job (what the jobs panel lists), written by the host's JobManager only.
+// Jobs repository: one row per job (what the jobs panel lists), written by the host's JobManager only. A job
+// belongs to the process whose JobManager started it (owner_id, migration 007) and may hold a lock key: one
+// live job per key in the whole workspace, whichever process runs it.
 import type { Job } from '../api/contract.ts';
 import type { Db } from './db.ts';
 import { parseJson } from './json.ts';
@@ -18,6 +20,8 @@ interface JobRow {
   result: string | null;
   created_at: string;
   finished_at: string | null;
+  owner_id: string | null;
+  lock_key: string | null;
 }
 
 const toJob = (r: JobRow): Job => ({
@@ -33,9 +37,47 @@ const toJob = (r: JobRow): Job => ({
   result: parseJson<unknown>(r.result, null),
 });
 
-export function createJob(db: Db, kind: JobKind, title: string, args: unknown, status: JobStatus = 'running'): number {
-  const info = db.prepare('INSERT INTO jobs (kind, status, title, args) VALUES (?, ?, ?, ?)').run(kind, status, title, JSON.stringify(args ?? {}));
-  return Number(info.lastInsertRowid);
+export interface JobOwnership {
+  ownerId: string | null;
+  /** what the job works on ('properties 12'); null when any number of such jobs may run at once */
+  lockKey?: string | null;
+}
+
+/** createJob's refusal: a live job (`holder`) already holds the lock key. */
+export class LockHeldError extends Error {
+  constructor(
+    readonly lockKey: string,
+    readonly holder: number,
+  ) {
+    super(`Job ${holder} is already working on this (${lockKey}).`);
+    this.name = 'LockHeldError';
+  }
+}
+
+/**
+ * Records a job. With a lock key that a live (queued or running) job already holds, nothing is written and
+ * LockHeldError names the holder: the unique index decides, so two processes racing for the same work
+ * cannot both get it.
+ */
+export function createJob(db: Db, kind: JobKind, title: string, args: unknown, status: JobStatus = 'running', ownership: JobOwnership = { ownerId: null }): number {
+  try {
+    const info = db
+      .prepare('INSERT INTO jobs (kind, status, title, args, owner_id, lock_key) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(kind, status, title, JSON.stringify(args ?? {}), ownership.ownerId, ownership.lockKey ?? null);
+    return Number(info.lastInsertRowid);
+  } catch (err) {
+    const holder = ownership.lockKey ? lockHolder(db, ownership.lockKey) : null;
+    if (holder && (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new LockHeldError(ownership.lockKey!, holder.id);
+    throw err;
+  }
+}
+
+/** The live (queued or running) job that holds a lock key, or null. */
+export function lockHolder(db: Db, lockKey: string): { id: number; ownerId: string | null } | null {
+  const row = db.prepare("SELECT id, owner_id AS ownerId FROM jobs WHERE lock_key = ? AND status IN ('queued', 'running')").get(lockKey) as
+    | { id: number; ownerId: string | null }
+    | undefined;
+  return row ?? null;
 }
 
 export function findJob(db: Db, id: number): Job | null {
@@ -77,11 +119,27 @@ export function setJobResult(db: Db, id: number, result: unknown): void {
 }
 
 /**
- * Jobs a previous run left 'running' or 'queued' (the app crashed or was killed): nothing runs them any more,
- * so they are failed with a reason. Returns their ids.
+ * Fails the live jobs of owners that are gone (each with its own reason), and then live jobs without a
+ * registered owner (left by a version before owners, or by an owner whose row was removed), with
+ * `ownerlessReason`. Live jobs of registered owners not listed are left alone: their processes still run
+ * them. Returns the ids failed. The caller runs it in one write transaction with the owners' removal.
  */
-export function failStaleJobs(db: Db, reason: string): number[] {
-  const ids = (db.prepare("SELECT id FROM jobs WHERE status IN ('running', 'queued')").all() as { id: number }[]).map((r) => r.id);
-  for (const id of ids) finishJob(db, id, 'failed', reason, null);
-  return ids;
+export function failJobsOfGoneOwners(db: Db, gone: readonly { id: string; reason: string }[], ownerlessReason: string): number[] {
+  const failed: number[] = [];
+  const live = db.prepare("SELECT id FROM jobs WHERE owner_id = ? AND status IN ('running', 'queued')");
+  for (const o of gone) {
+    for (const id of live.pluck().all(o.id) as number[]) {
+      finishJob(db, id, 'failed', o.reason, null);
+      failed.push(id);
+    }
+  }
+  const ownerless = db
+    .prepare("SELECT id FROM jobs WHERE status IN ('running', 'queued') AND (owner_id IS NULL OR owner_id NOT IN (SELECT id FROM job_owners))")
+    .pluck()
+    .all() as number[];
+  for (const id of ownerless) {
+    finishJob(db, id, 'failed', ownerlessReason, null);
+    failed.push(id);
+  }
+  return failed;
 }
