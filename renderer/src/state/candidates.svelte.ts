@@ -43,6 +43,15 @@ export class CandidateKeeper {
     return this.#keepAll(molecules.map((m) => ({ smiles: m.smiles, name: m.name ?? undefined, provenance })), choice);
   }
 
+  /** Molecules that carry their own provenance (prior samples: which draw, with which settings). */
+  async keepWith(items: { smiles: string; name?: string; provenance: Provenance }[], choice: KeepChoice): Promise<boolean> {
+    if (items.length === 0) {
+      this.error = 'There is nothing valid to keep.';
+      return false;
+    }
+    return this.#keepAll(items, choice);
+  }
+
   async #keepAll(items: { smiles: string; name?: string; provenance: Provenance }[], choice: KeepChoice): Promise<boolean> {
     let target: KeepTarget = choice.listId ? { listId: choice.listId } : { listName: choice.listName?.trim() || 'Candidates' };
     this.error = null;

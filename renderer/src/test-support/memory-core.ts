@@ -3,7 +3,7 @@
 // here too; events are emitted by the test, as the job process would.
 import type { Transport } from '../../../main/api/client.ts';
 import { ApiError } from '../../../main/api/client.ts';
-import type { Collection, DesignedMolecule, EventName, EventPayload, MoleculeFilter, MoleculeRow, ParsedArgs, Problem, PropertyStat } from '../../../main/api/contract.ts';
+import type { CallResult, Collection, DesignedMolecule, DoctorReport, EventName, EventPayload, Job, ModelInfo, MoleculeFilter, MoleculeRow, ParsedArgs, Problem, PropertyStat } from '../../../main/api/contract.ts';
 import { checkCall } from '../../../main/api/validate.ts';
 
 export interface LoggedCall {
@@ -23,6 +23,14 @@ export class MemoryCore implements Transport {
   jobs = new Map<number, { title: string }>();
   /** molecule ids latent.map leaves out (not encoded yet) */
   unencoded = new Set<number>();
+  /** what models.list answers (the shipped model, active, unless a test says otherwise) */
+  models: ModelInfo[] = [modelInfo('zinc250k')];
+  /** models.curves per train job id (empty curves when not set) */
+  curves = new Map<number, CallResult<'models.curves'>>();
+  /** what jobs.list answers */
+  jobList: Job[] = [];
+  /** the doctor's report (a clean one unless a test sets it) */
+  doctorReport: DoctorReport = doctorReport();
   #listeners = new Map<string, Set<(payload: unknown) => void>>();
 
   async call(name: string, raw: unknown): Promise<unknown> {
@@ -81,6 +89,49 @@ export class MemoryCore implements Transport {
       }
       case 'jobs.cancel':
         return { cancelled: true };
+      case 'jobs.list':
+        return this.jobList.slice(0, (args as ParsedArgs<'jobs.list'>).limit);
+      case 'models.list':
+        return structuredClone(this.models);
+      case 'models.setActive': {
+        const m = this.#model((args as ParsedArgs<'models.setActive'>).name);
+        if (m.problem) throw new ApiError(`The model ${m.name} cannot be used: ${m.problem}`, 409);
+        for (const x of this.models) x.active = x === m;
+        return structuredClone(m);
+      }
+      case 'models.rename': {
+        const a = args as ParsedArgs<'models.rename'>;
+        const m = this.#model(a.name);
+        if (m.source === 'shipped') throw new ApiError(`${m.name} ships with the app and cannot be renamed.`, 409);
+        if (this.models.some((x) => x.name === a.newName)) throw new ApiError(`There is already a model called ${a.newName}.`, 409);
+        m.name = a.newName;
+        return structuredClone(m);
+      }
+      case 'models.delete': {
+        const m = this.#model((args as ParsedArgs<'models.delete'>).name);
+        if (m.source === 'shipped') throw new ApiError(`${m.name} ships with the app and cannot be deleted.`, 409);
+        this.models = this.models.filter((x) => x !== m);
+        if (m.active) for (const x of this.models) x.active = x.isDefault;
+        return { deleted: true };
+      }
+      case 'models.doctor': {
+        const a = args as ParsedArgs<'models.doctor'>;
+        if (a.collectionId !== undefined) this.#collection(a.collectionId);
+        if (a.model !== undefined) this.#model(a.model);
+        return structuredClone(this.doctorReport);
+      }
+      case 'models.train': {
+        const a = args as ParsedArgs<'models.train'>;
+        if (a.collectionId !== undefined) this.#collection(a.collectionId);
+        if (a.from !== undefined) this.#model(a.from);
+        const jobId = this.nextJobId++;
+        this.jobs.set(jobId, { title: `Train ${a.name ?? a.out}` });
+        return { jobId };
+      }
+      case 'models.curves': {
+        const id = (args as ParsedArgs<'models.curves'>).jobId;
+        return structuredClone(this.curves.get(id) ?? { name: '', points: [], before: null, resumable: false });
+      }
       case 'collections.grid': {
         const a = args as ParsedArgs<'collections.grid'>;
         const rows = this.#passing(a.collectionId, a.filter).slice(0, a.limit);
@@ -105,6 +156,17 @@ export class MemoryCore implements Transport {
         const seed = { ...designed(a.seed, a.seed, 'walk', { offsets: [] }), ...(a.drawSeed === false ? { svg: null } : {}) };
         const smiles = `${a.seed}${'C'.repeat(Math.round(Math.abs(total) * 2))}`;
         return { seed, molecule: designed(smiles, a.seed, 'walk', { offsets: a.offsets }) };
+      }
+      case 'latent.sample': {
+        // every third draw repeats the one before it, every seventh is invalid: the counts have work to do
+        const a = args as ParsedArgs<'latent.sample'>;
+        const molecules: CallResult<'latent.sample'>['molecules'] = Array.from({ length: a.n }, (_, i) => {
+          if (i % 7 === 6) return { raw: 'C1CC(', smiles: null, valid: false };
+          const k = i % 3 === 2 ? i - 1 : i;
+          const smiles = `${a.source === 'aggregate' ? 'N' : 'C'}${'C'.repeat((k + a.seed) % 9)}O${'N'.repeat(Math.floor((k + a.seed) / 9))}`;
+          return { raw: smiles, smiles, valid: true };
+        });
+        return { molecules };
       }
       case 'latent.ahead':
         return { planned: (args as ParsedArgs<'latent.ahead'>).ahead.length };
@@ -235,6 +297,12 @@ export class MemoryCore implements Transport {
     this.emit('collections.changed', { collectionId });
   }
 
+  #model(name: string): ModelInfo {
+    const m = this.models.find((x) => x.name === name);
+    if (!m) throw new ApiError(`There is no model called ${name}.`, 404);
+    return m;
+  }
+
   #collection(id: number): Collection {
     const c = this.collections.find((x) => x.id === id);
     if (!c) throw new ApiError(`There is no collection ${id}.`, 404);
@@ -347,5 +415,49 @@ export function designed(smiles: string, seed: string, operation: DesignedMolecu
     map: [smiles.length % 10, 2],
     tries: 1,
     provenance: { operation, seed, params, model: 'zinc250k', modelSha256: 'ab'.repeat(32), randomSeed, createdAt: new Date(0).toISOString() },
+  };
+}
+
+/** A model as models.list describes it: the shipped one by default, active and with a card. */
+export function modelInfo(name: string, patch: Partial<ModelInfo> = {}): ModelInfo {
+  const shipped = (patch.source ?? 'shipped') === 'shipped';
+  return {
+    name,
+    dir: `/models/${name}`,
+    source: 'shipped',
+    version: '1',
+    trainingSteps: 43_071,
+    latent: 56,
+    properties: ['clogp', 'qed', 'sa'],
+    createdAt: '2026-11-20T10:00:00.000Z',
+    isDefault: shipped,
+    active: shipped,
+    problem: null,
+    card: {
+      trainedOn: { file: 'zinc250k/train.smi', molecules: 225_000, sha256: 'c0ffee'.repeat(10) + 'beef' },
+      baseModel: null,
+      vocabularySize: 44,
+      addedTokens: [],
+      architecture: 'GRU encoder 2×256, GRU decoder 3×488, latent 56',
+      bytes: 23_400_000,
+      holdout: null,
+      metrics: { reconstruction: 0.787, validity: 0.993 },
+    },
+    ...patch,
+  };
+}
+
+/** A clean doctor's report for a small series (a test changes what it needs). */
+export function doctorReport(patch: Partial<DoctorReport> = {}): DoctorReport {
+  return {
+    molecules: 120,
+    vocabulary: { size: 30, tokens: [{ token: 'C', count: 900 }] },
+    outOfVocabulary: { model: 'zinc250k', molecules: 0, tokens: [], examples: [] },
+    lengths: { min: 12, max: 70, mean: 40, p50: 39, p95: 62, p99: 68, histogram: [], modelMaxLength: 120, tooLong: [], outliers: [] },
+    mixtures: { count: 0, examples: [] },
+    duplicates: { count: 0, examples: [] },
+    invalid: { count: 0, examples: [] },
+    trainingEstimate: { tokens: 4800, epochs: 30, secondsPerEpoch: 4, seconds: 120, basis: 'measured on this machine' },
+    ...patch,
   };
 }
