@@ -49,7 +49,9 @@ export function checkConstraintSpec(c: ConstraintSpec): void {
   for (const s of c.keep ?? []) {
     try {
       compileSmarts(s);
-    } catch {
+    } catch (err) {
+      // only RDKit refusing the SMARTS is the user's to fix; anything else (RDKit not loaded) is ours
+      if (!/^Invalid SMARTS/.test((err as Error).message)) throw err;
       throw new ConstraintError(`'${s}' is not a SMARTS RDKit can read`);
     }
   }

@@ -1,0 +1,137 @@
+// molscape optimize (SMILES | --input FILE) --objective NAME[:max|:min|:target=V] … : searches the model's
+// latent space from each molecule for better ones under the constraints (similarity to the start, locked
+// SMARTS, property windows, no PAINS, novelty), every candidate decoded and checked with RDKit
+// (main/design/optimize). With one SMILES the best --top results; with --input one row per input molecule
+// (its best, `smiles` empty when nothing met every constraint). Exit 0 when anything was found, 1 otherwise.
+import { Command, Option } from 'commander';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadRDKit } from '../../../main/chem/rdkit.ts';
+import { resolveModelRef } from '../../../main/design/model-path.ts';
+import { ModelService } from '../../../main/design/model-service.ts';
+import { readMoleculeFile } from '../../../main/design/molecule-input.ts';
+import { ConstraintError, parseWindow } from '../../../main/design/optimize/constraints.ts';
+import type { ConstraintSpec } from '../../../main/design/optimize/constraints.ts';
+import { ObjectiveError, parseObjective } from '../../../main/design/optimize/objectives.ts';
+import { OPTIMIZE_METHODS, OptimizeSettingsError, checkSettings, optimizeOne } from '../../../main/design/optimize/optimize.ts';
+import type { OptimizeMethod, OptimizeResult, OptimizeSettings } from '../../../main/design/optimize/optimize.ts';
+import { optimizeCsv } from '../../../main/design/optimize/results-csv.ts';
+import { GradientUnavailable } from '../../../main/design/optimize/search-gradient.ts';
+import { openWorkspace } from '../../../main/store/db.ts';
+import { workspaceLookup } from '../../../main/store/latent.ts';
+import { EXIT_NOTHING, EXIT_OK, EXIT_USAGE } from '../exit-codes.ts';
+import { designWorkspaceOption } from './design-session.ts';
+import { modelOption, positiveNumber, say, wholeNumber, writeOutput } from './model-options.ts';
+
+interface OptimizeOptions {
+  input?: string;
+  objective: string[];
+  similarity?: number;
+  keep: string[];
+  window: string[];
+  allowPains: boolean;
+  allowTraining: boolean;
+  pareto: boolean;
+  budget: number;
+  method: OptimizeMethod;
+  seed: number;
+  sigma?: number;
+  stepSize?: number;
+  top: number;
+  model: string;
+  workspace?: string;
+  out?: string;
+}
+
+const collect = (v: string, all: string[]) => [...all, v];
+
+export function optimizeCommand(setExit: (code: number) => void): Command {
+  const cmd = new Command('optimize');
+  return cmd
+    .description("Optimize molecules toward property goals in the model's latent space, under constraints checked with RDKit.")
+    .argument('[smiles]', 'the start molecule (or --input FILE)')
+    .option('-i, --input <file>', 'SMILES file: optimize each molecule, one output row each')
+    .option('--objective <spec>', 'NAME[:max|:min|:target=V[:window=W][:soft=S]][:weight=K]; NAME: qed, sa, clogp, plogp, tpsa, mw, hbd, hba (repeatable)', collect, [])
+    .option('--similarity <d>', 'Tanimoto (Morgan r2) to the start at least d', Number)
+    .option('--keep <smarts>', 'a substructure every result must contain (repeatable)', collect, [])
+    .option('--window <spec>', 'a property window: NAME>=V, NAME<=V or NAME=LO..HI (repeatable)', collect, [])
+    .option('--allow-pains', 'accept molecules with PAINS alerts', false)
+    .option('--allow-training', "accept molecules of the model's training set", false)
+    .option('--pareto', 'two or three objectives: write the non-dominated results', false)
+    .option('--budget <n>', 'decodes per start molecule', wholeNumber, 500)
+    .addOption(new Option('--method <name>', 'search').choices([...OPTIMIZE_METHODS]).default('gradient'))
+    .option('--seed <n>', 'random seed (the same seed gives the same results)', wholeNumber, 0)
+    .option('--sigma <s>', 'cmaes: initial step size in latent units (default 0.3)', positiveNumber)
+    .option('--step-size <s>', 'gradient: largest step in latent units (default 0.5)', positiveNumber)
+    .option('--top <n>', 'results written per start molecule with one SMILES (--input: always 1)', wholeNumber, 10)
+    .addOption(modelOption())
+    .addOption(designWorkspaceOption())
+    .option('-o, --out <csv>', 'write the results as CSV (default: standard output)')
+    .action(async (smiles: string | undefined, o: OptimizeOptions) => {
+      if ((smiles === undefined) === (o.input === undefined)) cmd.error('error: give one SMILES or --input FILE', { exitCode: EXIT_USAGE });
+      if (o.objective.length === 0) cmd.error('error: name at least one --objective', { exitCode: EXIT_USAGE });
+      let settings: OptimizeSettings;
+      await loadRDKit(); // the locked SMARTS are compiled to check them
+      try {
+        settings = settingsOf(o);
+        checkSettings(settings);
+      } catch (err) {
+        if (err instanceof ObjectiveError || err instanceof ConstraintError || err instanceof OptimizeSettingsError) cmd.error(`error: ${err.message}`, { exitCode: EXIT_USAGE });
+        throw err;
+      }
+      setExit(await runOptimize(smiles, o, settings));
+    });
+}
+
+function settingsOf(o: OptimizeOptions): OptimizeSettings {
+  if (o.similarity !== undefined && !(o.similarity >= 0 && o.similarity <= 1)) throw new ConstraintError(`--similarity must be from 0 to 1, not ${o.similarity}`);
+  const constraints: ConstraintSpec = {
+    similarity: o.similarity, keep: o.keep, windows: o.window.map(parseWindow), noPains: !o.allowPains, notInTraining: !o.allowTraining, notInWorkspace: true,
+  };
+  return {
+    objectives: o.objective.map(parseObjective), constraints, method: o.method, budget: o.budget, randomSeed: o.seed, pareto: o.pareto,
+    cmaes: o.sigma !== undefined ? { sigma: o.sigma } : undefined, gradient: o.stepSize !== undefined ? { stepSize: o.stepSize } : undefined,
+  };
+}
+
+async function runOptimize(smiles: string | undefined, o: OptimizeOptions, s: OptimizeSettings): Promise<number> {
+  let inputs: string[];
+  try {
+    inputs = o.input ? readMoleculeFile(o.input).map((m) => m.smiles) : [smiles!];
+  } catch (err) {
+    say('optimize', (err as Error).message);
+    return EXIT_NOTHING;
+  }
+  const ws = o.workspace?.trim() ? resolve(o.workspace) : null;
+  if (ws && !existsSync(ws)) {
+    say('optimize', `there is no workspace ${o.workspace}`);
+    return EXIT_NOTHING;
+  }
+  const db = ws ? openWorkspace(ws) : null;
+  const model = await ModelService.open(resolveModelRef(o.model));
+  const results: OptimizeResult[] = [];
+  try {
+    const env = { model, inWorkspace: db ? workspaceLookup(db) : null };
+    for (let i = 0; i < inputs.length; i++) {
+      const r = await optimizeOne(env, inputs[i], s, i);
+      results.push(r);
+      if (inputs.length > 1) say('optimize', `${i + 1}/${inputs.length} ${r.input}: ${r.problem ?? (r.results.length ? `${r.results[0].smiles} (improvement ${r.improvements[0]?.toFixed(3)})` : 'nothing met every constraint')}`);
+    }
+  } catch (err) {
+    if (err instanceof GradientUnavailable) {
+      say('optimize', err.message);
+      return EXIT_NOTHING;
+    }
+    throw err;
+  } finally {
+    await model.close();
+    db?.close();
+  }
+  const csv = optimizeCsv(results, s, model, { top: o.input ? 1 : o.top });
+  if (o.out) writeOutput(o.out, csv);
+  else process.stdout.write(csv);
+  const found = results.filter((r) => r.results.length > 0).length;
+  const decodes = results.reduce((a, r) => a + r.decodes, 0);
+  say('optimize', `${found} of ${results.length} start molecule${results.length === 1 ? '' : 's'} improved under the constraints; ${decodes} decodes${o.out ? `; written to ${o.out}` : ''}`);
+  return found ? EXIT_OK : EXIT_NOTHING;
+}
