@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { createClient } from '../../../main/api/client.ts';
+import type { ImportSource } from '../../../main/api/contract.ts';
+import { MemoryCore, modelInfo } from '../test-support/memory-core.ts';
+import { cleanupAfterEach, withLayout } from '../test-support/layout.ts';
+import App from './App.svelte';
+
+withLayout();
+cleanupAfterEach();
+
+globalThis.ResizeObserver ??= class {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+};
+
+const noImport = async (): Promise<ImportSource> => ({ kind: 'path', path: '/nowhere' });
+
+describe('App: models', () => {
+  it('names the active model in the top bar, opens the Models view and goes back to a collection', async () => {
+    const core = new MemoryCore();
+    core.addCollection(12, { name: 'series' });
+    core.models = [modelInfo('zinc250k'), modelInfo('series-ft', { source: 'user', active: true, isDefault: false })];
+    core.models[0].active = false;
+    render(App, { props: { client: createClient(core), importSourceFor: noImport } });
+    const chip = await screen.findByTestId('active-model');
+    await waitFor(() => expect(chip.textContent).toMatch(/Model\s+series-ft/));
+    await fireEvent.click(screen.getByRole('button', { name: 'Models' }));
+    expect(await screen.findByRole('heading', { name: 'Models' })).toBeTruthy();
+    expect(screen.getAllByTestId('model-card')).toHaveLength(2);
+    await fireEvent.click(within(screen.getByRole('navigation', { name: 'Collections' })).getByText('series'));
+    expect(await screen.findByRole('heading', { name: 'series' })).toBeTruthy();
+  });
+
+  it('trains from a collection: the dialog with the doctor, then the Models view follows the job', async () => {
+    const core = new MemoryCore();
+    const c = core.addCollection(12, { name: 'series' });
+    render(App, { props: { client: createClient(core), importSourceFor: noImport } });
+    await fireEvent.click(await screen.findByRole('button', { name: 'Models' }));
+    await fireEvent.click(await screen.findByRole('button', { name: 'Train or fine-tune…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Train a model' });
+    await within(dialog).findByTestId('doctor-report');
+    expect(core.calls('models.doctor')[0].args).toEqual({ collectionId: c.id, model: 'zinc250k' });
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Start training' }));
+    await waitFor(() => expect(core.calls('models.train')).toHaveLength(1));
+    expect(core.calls('models.train')[0].args).toMatchObject({ collectionId: c.id, name: 'series fine-tuned', from: 'zinc250k', holdout: 0.1, resume: false });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    const panel = await screen.findByTestId('train-panel');
+    const jobId = core.nextJobId - 1;
+    core.emit('job.progress', { jobId, kind: 'train', done: 40, total: null, rate: 2, etaSeconds: 30, message: 'epoch 2' });
+    await waitFor(() => expect(screen.getByTestId('active-model').textContent).toMatch(/training, step 40/));
+    expect(panel.dataset.phase).toBe('running');
+    expect((screen.getByRole('button', { name: 'Train or fine-tune…' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+});
