@@ -1,8 +1,8 @@
 // A process that runs jobs on a workspace registers itself as their owner (issue 18, item 1): several
 // processes share one workspace (the desktop app, browser mode, every CLI command), so a job marked
 // 'running' may be another live process's job, not one a crash left. Each owner has a random id, its host
-// name, pid and the identity of its start, and a heartbeat it refreshes every few seconds. A job's owner is
-// gone when
+// name, pid and the identity of its start, and a heartbeat it refreshes every 30 s. A job's owner is gone
+// when
 //   - it ran on this machine and its pid is no longer alive (or is a zombie), or the pid now belongs to a
 //     process that started at another time (pid reuse): known at once, from the operating system;
 //   - it ran on this machine where the start identity cannot be read (not Linux), the pid is alive and the
@@ -11,17 +11,24 @@
 // The heartbeat runs on the main thread, which may be blocked for a while (a large substructure index is
 // built synchronously), so the intervals are generous; on Linux a live process is never taken for dead.
 // Clean-up (reap) fails the live jobs of gone owners, removes those owners and the collections their
-// imports left half-written; every owner does it at start and on each heartbeat, so whoever notices first
-// cleans up.
+// imports left half-written; every owner does it at start and every 5 s (a read; the write transaction only
+// when there is something to clean), so whoever notices first cleans up.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { deleteAbandonedImports } from '../store/collections.ts';
 import type { Db } from '../store/db.ts';
 import { beatOwner, deleteOwner, listOwners, registerOwner, type OwnerRow } from '../store/job-owners.ts';
-import { failJobsOfGoneOwners } from '../store/jobs.ts';
+import { failJobsOfGoneOwners, hasOrphans } from '../store/jobs.ts';
 
-export const HEARTBEAT_MS = 5_000;
+/**
+ * How often an owner writes its heartbeat. Only owners on other machines and where a process's start time
+ * cannot be read depend on it (minutes), and every write makes other connections' caches of the workspace
+ * stale (store/molecules.ts sortedIds), so it is not written more often.
+ */
+export const HEARTBEAT_MS = 30_000;
+/** How often an owner looks for gone owners to clean up after: a read, and a write only when there are. */
+export const REAP_MS = 5_000;
 /** an owner on another machine with no heartbeat for this long is gone */
 export const STALE_MS = 2 * 60_000;
 /** an owner on this machine whose pid is alive but whose start cannot be checked: gone after this long */
@@ -76,6 +83,8 @@ export interface JobOwnerOptions {
   /** who this is, for the record and the reasons ('cli', 'browser', 'electron', 'test') */
   app?: string;
   heartbeatMs?: number;
+  /** how often to look for gone owners (default REAP_MS, at most heartbeatMs) */
+  reapMs?: number;
   /** told when a heartbeat's clean-up failed jobs or removed collections of gone owners */
   onReaped?: (r: Reaped) => void;
 }
@@ -85,6 +94,8 @@ export class JobOwner {
   private readonly row: Omit<OwnerRow, 'started_at'>;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  private lastBeat: number;
+  private readonly heartbeatMs: number;
 
   constructor(
     private readonly db: Db,
@@ -92,20 +103,25 @@ export class JobOwner {
   ) {
     this.row = { id: this.id, host: hostname(), pid: process.pid, process_start: processStart(process.pid), app: o.app ?? 'app', heartbeat_at: Date.now() };
     registerOwner(db, this.row);
+    this.lastBeat = this.row.heartbeat_at;
+    this.heartbeatMs = o.heartbeatMs ?? HEARTBEAT_MS;
     // unref: the heartbeat alone does not keep a process alive
-    this.timer = setInterval(() => this.beat(), o.heartbeatMs ?? HEARTBEAT_MS).unref();
+    this.timer = setInterval(() => this.beat(), Math.min(this.heartbeatMs, o.reapMs ?? REAP_MS)).unref();
   }
 
-  /** Refreshes this owner's heartbeat and cleans up after gone owners. */
+  /** Refreshes this owner's heartbeat when it is due, and cleans up after gone owners. */
   beat(): void {
     if (this.closed) return;
     try {
       const now = Date.now();
-      if (!beatOwner(this.db, this.id, now)) {
-        // another process took this one for dead (a clock far off, a very long stall): its jobs are failed
-        // already; register again so that new jobs are owned
-        console.error(`molscape: this process (pid ${process.pid}) was taken for stopped by another one; its running jobs were failed there.`);
-        registerOwner(this.db, { ...this.row, heartbeat_at: now });
+      if (now - this.lastBeat >= this.heartbeatMs) {
+        this.lastBeat = now;
+        if (!beatOwner(this.db, this.id, now)) {
+          // another process took this one for dead (a clock far off, a very long stall): its jobs are failed
+          // already; register again so that new jobs are owned
+          console.error(`molscape: this process (pid ${process.pid}) was taken for stopped by another one; its running jobs were failed there.`);
+          registerOwner(this.db, { ...this.row, heartbeat_at: now });
+        }
       }
       const reaped = this.reap(now);
       if (reaped.jobs.length || reaped.collections.length) this.o.onReaped?.(reaped);
@@ -120,12 +136,17 @@ export class JobOwner {
    * imports left, in one write transaction so two processes cleaning at once do it once.
    */
   reap(now = Date.now()): Reaped {
+    const goneOwners = () =>
+      listOwners(this.db)
+        .filter((o) => o.id !== this.id)
+        .map((o) => ({ id: o.id, reason: ownerGone(o, now) }))
+        .filter((o): o is { id: string; reason: string } => o.reason !== null);
+    // a look first: the write lock would make this wait behind a job's transaction, and a write makes other
+    // connections' caches stale
+    if (!goneOwners().length && !hasOrphans(this.db)) return { jobs: [], collections: [] };
     return this.db
       .transaction((): Reaped => {
-        const gone = listOwners(this.db)
-          .filter((o) => o.id !== this.id)
-          .map((o) => ({ id: o.id, reason: ownerGone(o, now) }))
-          .filter((o): o is { id: string; reason: string } => o.reason !== null);
+        const gone = goneOwners();
         for (const o of gone) deleteOwner(this.db, o.id);
         const jobs = failJobsOfGoneOwners(this.db, gone, OWNERLESS);
         return { jobs, collections: deleteAbandonedImports(this.db) };

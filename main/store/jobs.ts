@@ -143,3 +143,17 @@ export function failJobsOfGoneOwners(db: Db, gone: readonly { id: string; reason
   }
   return failed;
 }
+
+/** Whether clean-up has anything to do besides gone owners: live jobs without a registered owner, or collections whose import job is not live. */
+export function hasOrphans(db: Db): boolean {
+  return (
+    db
+      .prepare(
+        `SELECT EXISTS (SELECT 1 FROM jobs WHERE status IN ('running', 'queued') AND (owner_id IS NULL OR owner_id NOT IN (SELECT id FROM job_owners)))
+             OR EXISTS (SELECT 1 FROM collections WHERE importing_job_id IS NOT NULL
+                          AND importing_job_id NOT IN (SELECT id FROM jobs WHERE status IN ('queued', 'running')))`,
+      )
+      .pluck()
+      .get() === 1
+  );
+}

@@ -33,6 +33,7 @@ export function migrate(db: Database.Database, file: string, migrations: readonl
       const pending = check(schemaVersion(db));
       for (const m of pending) {
         db.exec(m.sql);
+        m.run?.(db);
         // user_version is set inside the transaction, so it rolls back with the schema if a later step fails.
         db.pragma(`user_version = ${m.version}`);
       }
