@@ -3,7 +3,8 @@
 // one. One instance for the app: the top bar and the Design view say which model is active from it. A train
 // job that ends brings a new model, so the list is read again then.
 import type { ApiClient } from '../../../main/api/client.ts';
-import { ModelName, type ModelInfo } from '../../../main/api/contract.ts';
+import type { ModelInfo } from '../../../main/api/contract.ts';
+import { modelNameProblem } from '../lib/model-name.ts';
 
 export class ModelsState {
   list = $state.raw<ModelInfo[]>([]);
@@ -73,8 +74,8 @@ export class ModelsState {
 
   /** A clear message for a name the core would refuse, or null when it is fine. */
   static nameProblem(newName: string, list: ModelInfo[], current?: string): string | null {
-    const checked = ModelName.safeParse(newName);
-    if (!checked.success) return checked.error.issues[0]?.message ?? 'Not a usable model name.';
+    const problem = modelNameProblem(newName);
+    if (problem) return problem;
     if (newName !== current && list.some((m) => m.name.toLowerCase() === newName.toLowerCase())) return `There is already a model called ${newName}.`;
     return null;
   }

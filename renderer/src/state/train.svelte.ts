@@ -159,8 +159,8 @@ export class TrainJobState extends FollowedJob {
   after = $derived<HoldoutFigures | null>(this.curves?.points.findLast((p) => p.holdout !== null)?.holdout ?? null);
   /** the new model's name */
   modelName = $derived(this.curves?.name || (typeof this.args.name === 'string' ? this.args.name : ''));
-  /** stopped with a checkpoint to go on from */
-  resumable = $derived(!this.busy && this.run !== null && this.run.phase !== 'done' && this.curves?.resumable === true);
+  /** stopped with a checkpoint to go on from (cancelled, failed, or ended by its time budget: the core says) */
+  resumable = $derived(!this.busy && this.run !== null && this.curves?.resumable === true);
 
   readonly #store: ArgsStore;
   readonly #pollMs: number;
