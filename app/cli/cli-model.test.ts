@@ -116,9 +116,13 @@ describe('molscape model commands', () => {
     expect(r.stderr).toMatch(/There is no file missing\.smi/);
   });
 
-  it('a missing model bundle is a clear error', async () => {
+  it('a model that is not there is a usage error naming the models there are; a folder that is no bundle says why', async () => {
     const r = await molscape('sample', '--model', 'nowhere', '--n', '2');
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/model bundle nowhere: manifest\.json is missing/);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/There is no model named 'nowhere'\. Models: .*zinc250k/);
+    fs.mkdirSync(tmp.file('empty-folder'), { recursive: true });
+    const e = await molscape('sample', '--model', 'empty-folder', '--n', '2');
+    expect(e.code).toBe(1);
+    expect(e.stderr).toMatch(/model bundle .*empty-folder: manifest\.json is missing/);
   });
 });

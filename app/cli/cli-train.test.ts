@@ -29,7 +29,7 @@ describe('molscape train', () => {
     expect(s.stdout.split('\n')).toHaveLength(6);
     const again = await molscape('train', '--data', 'train.smi', '--out', 'm', '--size', 'tiny');
     expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/already holds a training run: pass resume/);
+    expect(again.stderr).toMatch(/already holds a training run: pass --resume/);
   }, 60_000);
 
   it('Ctrl-C stops with a checkpoint and a bundle (exit 130); --resume goes on from it', async () => {

@@ -14,6 +14,7 @@ import { evaluateCommand } from './commands/evaluate.ts';
 import { reconstructCommand } from './commands/reconstruct.ts';
 import { sampleCommand } from './commands/sample.ts';
 import { trainCommand } from './commands/train.ts';
+import { modelsCommand } from './commands/models.ts';
 import { interpolateCommand } from './commands/interpolate.ts';
 import { neighboursCommand } from './commands/neighbours.ts';
 import { optimizeCommand } from './commands/optimize.ts';
@@ -27,7 +28,7 @@ export function program(setExit: (code: number) => void): Command {
     .showHelpAfterError('(run molscape --help for usage)')
     .exitOverride();
   // addCommand does not pass settings down: the subcommand must also throw (not exit) on usage errors
-  for (const c of [importCommand(setExit), encodeCommand(setExit), decodeCommand(setExit), sampleCommand(setExit), reconstructCommand(setExit), evaluateCommand(setExit), doctorCommand(setExit), trainCommand(setExit)]) p.addCommand(c.copyInheritedSettings(p));
+  for (const c of [importCommand(setExit), encodeCommand(setExit), decodeCommand(setExit), sampleCommand(setExit), reconstructCommand(setExit), evaluateCommand(setExit), doctorCommand(setExit), trainCommand(setExit), modelsCommand(setExit)]) p.addCommand(c.copyInheritedSettings(p));
   for (const c of [propsCommand(setExit), searchCommand(setExit), exportCommand(setExit), joinCommand(setExit)]) p.addCommand(c.copyInheritedSettings(p));
   for (const c of [walkCommand(setExit), interpolateCommand(setExit), neighboursCommand(setExit), optimizeCommand(setExit)]) p.addCommand(c.copyInheritedSettings(p));
   return p;

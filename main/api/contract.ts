@@ -123,17 +123,70 @@ export type ExportFormat = z.infer<typeof ExportFormat>;
 /** A model bundle: a name under resources/models, or a bundle folder path; the shipped model when left out. */
 export const ModelRef = z.string().min(1).max(1000).optional();
 
+/** A name for a model the user trains: letters, digits, space, dot, dash, underscore; not a path. */
+export const ModelName = z
+  .string()
+  .min(1)
+  .max(80)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, 'a model name is letters, digits, spaces, dots, dashes and underscores, starting with a letter or digit')
+  .refine((s) => !s.includes('..') && !s.endsWith('.run'), 'a model name cannot hold ".." or end in ".run"');
+
+/** What a model's evaluation on its held-out split says, before (the base model) and after training. */
+export const HoldoutFigures = z.object({
+  molecules: z.number().int().nonnegative(),
+  /** greedy decode of the mean gives back the molecule (RDKit canonical SMILES), share 0..1 */
+  exact: z.number().min(0).max(1),
+  /** decodes RDKit accepts, share 0..1 */
+  valid: z.number().min(0).max(1),
+});
+export type HoldoutFigures = z.infer<typeof HoldoutFigures>;
+
+/** One point of a training run's curves (after each chunk of steps). */
+export const TrainCurvePoint = z.object({
+  step: z.number().int().nonnegative(),
+  epoch: z.number().int().nonnegative(),
+  seconds: z.number().nonnegative(),
+  /** mean training loss parts over the chunk (loss, ce, kl, prop) */
+  train: z.record(z.string(), z.number()),
+  /** validation loss parts at the mean (ce, kl, prop), when there is a validation set */
+  valid: z.record(z.string(), z.number()).nullable(),
+  /** held-out exact reconstruction and validity, when measured at this point */
+  holdout: HoldoutFigures.nullable(),
+});
+export type TrainCurvePoint = z.infer<typeof TrainCurvePoint>;
+
 export const ModelInfo = z.object({
   name: z.string(),
   dir: z.string(),
+  /** shipped with the app (read-only) or trained by the user (kept in the user-data folder) */
+  source: z.enum(['shipped', 'user']),
   version: z.string().nullable(),
   trainingSteps: z.number().int().nullable(),
   latent: z.number().int().nullable(),
   properties: z.array(z.string()),
   createdAt: z.string().nullable(),
   isDefault: z.boolean(),
-  /** Why the bundle cannot be used (missing or corrupt file), or null. */
+  /** the workspace's active model (design operations, the map and the encode job use it) */
+  active: z.boolean(),
+  /** Why the bundle cannot be used (missing or corrupt file, incomplete), or null. */
   problem: z.string().nullable(),
+  /** the model card; null when the manifest could not be read */
+  card: z
+    .object({
+      trainedOn: z.object({ file: z.string(), molecules: z.number().int().nonnegative(), sha256: z.string() }),
+      /** the bundle it was fine-tuned from, or null (trained from scratch) */
+      baseModel: z.object({ name: z.string(), sha256: z.string() }).nullable(),
+      vocabularySize: z.number().int().positive(),
+      /** tokens added to the base model's vocabulary by fine-tuning */
+      addedTokens: z.array(z.string()),
+      architecture: z.string(),
+      bytes: z.number().int().nonnegative(),
+      /** exact reconstruction and validity on the fine-tuning's held-out molecules, before and after */
+      holdout: z.object({ before: HoldoutFigures.nullable(), after: HoldoutFigures }).nullable(),
+      /** other evaluation figures from the manifest (name → value) */
+      metrics: z.record(z.string(), z.number()),
+    })
+    .nullable(),
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 
@@ -329,18 +382,48 @@ export const calls = {
     'Similarity and/or substructure search over a collection: best first for similarity, file order otherwise (at most `top` rows).',
   ),
   // ---- the SMILES VAE (main/design): `model` is a bundle name under resources/models or a bundle folder path
-  'models.list': call(z.object({}), z.array(ModelInfo), 'The model bundles the app ships (resources/models), each checked against its manifest.'),
+  'models.list': call(z.object({}), z.array(ModelInfo), 'Every model the app can use: the shipped bundles and those the user trained, each checked against its manifest, with its card.'),
+  'models.setActive': call(
+    z.object({ name: z.string().min(1).max(200) }),
+    ModelInfo,
+    "Make a model the workspace's active model (a model with a problem is refused).",
+  ),
+  'models.rename': call(
+    z.object({ name: z.string().min(1).max(200), newName: ModelName }),
+    ModelInfo,
+    'Rename a model the user trained (shipped models cannot be renamed).',
+  ),
+  'models.delete': call(
+    z.object({ name: z.string().min(1).max(200) }),
+    z.object({ deleted: z.boolean() }),
+    'Delete a model the user trained (its bundle and run folder); the active model falls back to the shipped one.',
+  ),
   'models.doctor': call(
-    z.object({ path: z.string().min(1), model: ModelRef, epochs: z.number().int().positive().max(10_000).default(30) }),
+    z.object({
+      /** a file on this machine, or a workspace collection */
+      path: z.string().min(1).optional(),
+      collectionId: Id.optional(),
+      model: ModelRef,
+      epochs: z.number().int().positive().max(10_000).default(30),
+    }),
     DoctorReport,
-    'Check a SMILES file before training or encoding: vocabulary, unknown tokens, lengths, mixtures, duplicates, invalid SMILES, training time.',
+    'Check a file or a collection before training or encoding: vocabulary, unknown tokens, lengths, mixtures, duplicates, invalid SMILES, training time.',
   ),
   'models.train': call(
     z.object({
-      data: z.string().min(1),
+      /** training molecules: a file (SMILES, CSV/TSV, SD, gzip) or a workspace collection */
+      data: z.string().min(1).optional(),
+      collectionId: Id.optional(),
       valid: z.string().min(1).optional(),
-      /** bundle folder to write */
-      out: z.string().min(1),
+      /** the new model's name (kept in the user-data folder); or out, a bundle folder (CLI, tests) */
+      name: ModelName.optional(),
+      out: z.string().min(1).optional(),
+      /** the model to fine-tune (a model name or folder); left out: a fresh model from scratch */
+      from: z.string().min(1).max(1000).optional(),
+      /** share of the data held out (seeded split), measured before and after */
+      holdout: z.number().min(0).max(0.5).default(0.1),
+      /** share of each epoch drawn from the base model's own training data, when it is present */
+      replay: z.number().min(0).max(0.9).default(0.25),
       /** checkpoints and curves (default: out + '.run') */
       runDir: z.string().min(1).optional(),
       resume: z.boolean().default(false),
@@ -350,7 +433,20 @@ export const calls = {
       propertyMolecules: z.number().int().nonnegative().optional(),
     }),
     z.object({ jobId: Id }),
-    'Train a SMILES VAE on a SMILES file (a train job; cancel stops with a checkpoint and still writes the bundle; resume goes on).',
+    'Train or fine-tune a SMILES VAE (a train job; cancel stops with a checkpoint and still writes the bundle; resume goes on).',
+  ),
+  'models.curves': call(
+    z.object({ jobId: Id }),
+    z.object({
+      /** the train job's bundle name and run folder state */
+      name: z.string(),
+      points: z.array(TrainCurvePoint),
+      /** held-out figures of the base model, measured before training (null from scratch, or not yet) */
+      before: HoldoutFigures.nullable(),
+      /** the job can be resumed (stopped, failed or cancelled with a checkpoint) */
+      resumable: z.boolean(),
+    }),
+    'The curves of a train job so far (training and validation loss, held-out reconstruction), read from its run folder.',
   ),
   'latent.encode': call(
     z.object({ smiles: z.array(z.string().max(2000)).max(5000), model: ModelRef }),
@@ -363,9 +459,16 @@ export const calls = {
     'SMILES for latent vectors, one per row, RDKit deciding validity.',
   ),
   'latent.sample': call(
-    z.object({ n: z.number().int().nonnegative().max(5000), seed: z.number().int().nonnegative().default(0), model: ModelRef, ...DecodeSettings.omit({ seed: true }).shape }),
+    z.object({
+      n: z.number().int().nonnegative().max(5000),
+      seed: z.number().int().nonnegative().default(0),
+      model: ModelRef,
+      /** N(0, I), or the aggregate posterior: a Gaussian fitted to the training latents (the bundle's latent statistics) */
+      source: z.enum(['prior', 'aggregate']).default('prior'),
+      ...DecodeSettings.omit({ seed: true }).shape,
+    }),
     z.object({ molecules: z.array(DecodedMolecule) }),
-    'Molecules decoded from draws of the prior N(0, I), the same for the same seed.',
+    'Molecules decoded from draws of the prior N(0, I) or of the aggregate posterior, the same for the same seed.',
   ),
 
   'latent.directions': call(

@@ -53,7 +53,7 @@ describe('model calls', () => {
 
   it('bad requests are errors that say what is wrong', async () => {
     await expect(core.handlers['latent.decode'](calls['latent.decode'].args.parse({ z: [[1, 2]] }))).rejects.toThrow(/z row 1 has 2 values/);
-    await expect(core.handlers['latent.sample'](calls['latent.sample'].args.parse({ n: 1, model: 'no-such-model' }))).rejects.toThrow(/manifest\.json is missing/);
+    await expect(core.handlers['latent.sample'](calls['latent.sample'].args.parse({ n: 1, model: 'no-such-model' }))).rejects.toThrow(/There is no model named 'no-such-model'/);
     await expect(core.handlers['models.doctor'](calls['models.doctor'].args.parse({ path: tmp.file('missing.smi') }))).rejects.toThrow(/There is no file/);
   });
 

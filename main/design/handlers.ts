@@ -1,25 +1,20 @@
 // The contract's model calls (models.*, latent.*) over main/design. Bundles are loaded once per folder and
 // kept until close(); a bad model reference or a bundle that fails its checks is a 400 with the reason.
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Handlers, Job, ModelInfo } from '../api/contract.ts';
-import { verifyBundle } from '../../models/vae/bundle.ts';
-import { Vocabulary } from '../../models/vae/tokenizer.ts';
-import { loadRDKit } from '../chem/rdkit.ts';
+import type { Handlers } from '../api/contract.ts';
 import { badRequest } from '../handlers/errors.ts';
 import { designContext } from './design-context.ts';
 import type { DesignContext, InWorkspace } from './design-context.ts';
 import { listDirections } from './directions.ts';
-import { doctor } from './doctor.ts';
 import { interpolate } from './interpolate.ts';
-import { DEFAULT_MODEL_NAME, modelsDir, resolveModelRef } from './model-path.ts';
+import { ModelRegistry, defaultUserModelsDir } from './model-registry.ts';
 import { ModelService } from './model-service.ts';
-import { problemReason, readMoleculeFile } from './molecule-input.ts';
+import { problemReason } from './molecule-input.ts';
 import { neighbours } from './neighbours.ts';
 import { ahead, walk } from './walk.ts';
 
 type DesignCalls =
-  | 'models.list' | 'models.doctor' | 'models.train' | 'latent.encode' | 'latent.decode' | 'latent.sample'
+  | 'latent.encode' | 'latent.decode' | 'latent.sample'
   | 'latent.directions' | 'latent.walk' | 'latent.ahead' | 'latent.interpolate' | 'latent.neighbours';
 
 export interface DesignOptions {
@@ -28,39 +23,32 @@ export interface DesignOptions {
    * (the CLI with no workspace) workspace membership is unknown: null in every result.
    */
   inWorkspace?: InWorkspace;
+  /** Which models there are (shipped and trained); default: the shipped ones and $MOLSCAPE_MODELS_DIR's */
+  registry?: ModelRegistry;
+  /** The model every call without a `model` uses (the workspace's active model); default: the shipped one */
+  activeModel?: () => string | undefined;
 }
 
 export interface Design {
   handlers: Pick<Handlers, DesignCalls>;
   /** The loaded model of a reference (a 400 for a bad one), shared with the other handlers (map, encode job). */
   model: (ref?: string) => Promise<ModelService>;
+  /** Releases a loaded model (its folder is about to be renamed or deleted) */
+  forget: (dir: string) => Promise<void>;
   close: () => Promise<void>;
 }
 
-export function listModels(): ModelInfo[] {
-  const root = modelsDir();
-  if (!fs.existsSync(root)) return [];
-  return fs.readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.includes('.tmp-') && !d.name.includes('.old-')).map((d) => {
-    const dir = path.join(root, d.name);
-    const base = { name: d.name, dir, version: null, trainingSteps: null, latent: null, properties: [], createdAt: null, isDefault: d.name === DEFAULT_MODEL_NAME };
-    try {
-      const { manifest } = verifyBundle(dir);
-      return {
-        ...base, name: manifest.name, version: manifest.version, trainingSteps: manifest.training.steps, latent: manifest.architecture.latent,
-        properties: manifest.propertyNormalization?.names ?? [], createdAt: manifest.createdAt, problem: null,
-      };
-    } catch (e) {
-      return { ...base, problem: (e as Error).message };
-    }
-  });
-}
-
-/** startJob: the core's JobManager.start (training runs as a job). */
-export function designHandlers(startJob: (kind: Job['kind'], title: string, args: unknown) => number, options: DesignOptions = {}): Design {
+export function designHandlers(options: DesignOptions = {}): Design {
+  const registry = options.registry ?? new ModelRegistry(defaultUserModelsDir());
   const open = new Map<string, Promise<ModelService>>();
   const contexts = new WeakMap<ModelService, DesignContext>();
   const model = (ref?: string): Promise<ModelService> => {
-    const dir = path.resolve(resolveModelRef(ref));
+    let dir: string;
+    try {
+      dir = path.resolve(registry.resolve(ref ?? options.activeModel?.()));
+    } catch (e) {
+      return Promise.reject(badRequest((e as Error).message));
+    }
     let m = open.get(dir);
     if (!m) {
       m = ModelService.open(dir).catch((e: Error) => {
@@ -88,22 +76,6 @@ export function designHandlers(startJob: (kind: Job['kind'], title: string, args
     return flat;
   };
   const handlers: Pick<Handlers, DesignCalls> = {
-    'models.list': async () => listModels(),
-    'models.doctor': async ({ path: file, model: ref, epochs }) => {
-      if (!fs.existsSync(file)) throw badRequest(`There is no file ${file}.`);
-      await loadRDKit();
-      let manifest;
-      try {
-        ({ manifest } = verifyBundle(resolveModelRef(ref)));
-      } catch (e) {
-        throw badRequest((e as Error).message);
-      }
-      return doctor(readMoleculeFile(file), { vocabulary: Vocabulary.fromJSON(manifest.vocabulary), modelName: manifest.name, maxLength: manifest.architecture.maxLength, epochs });
-    },
-    'models.train': async (args) => {
-      for (const f of [args.data, args.valid]) if (f && !fs.existsSync(f)) throw badRequest(`There is no file ${f}.`);
-      return { jobId: startJob('train', `Train ${path.basename(args.out)}`, { ...args, data: path.resolve(args.data), valid: args.valid && path.resolve(args.valid), out: path.resolve(args.out), runDir: args.runDir && path.resolve(args.runDir) }) };
-    },
     'latent.encode': async ({ smiles, model: ref }) => {
       const m = await model(ref);
       const { mu, rows, problems } = await m.encodeMolecules(smiles);
@@ -118,9 +90,9 @@ export function designHandlers(startJob: (kind: Job['kind'], title: string, args
       const m = await model(ref);
       return { molecules: await m.decode(rowsOf(z, m.latent), z.length, settings) };
     },
-    'latent.sample': async ({ n, seed, model: ref, ...settings }) => {
+    'latent.sample': async ({ n, seed, model: ref, source, ...settings }) => {
       const m = await model(ref);
-      return { molecules: await m.sample(n, seed, settings) };
+      return { molecules: await m.sample(n, seed, settings, source) };
     },
     'latent.directions': async ({ model: ref, axes }) => {
       const c = await context(ref);
@@ -133,20 +105,30 @@ export function designHandlers(startJob: (kind: Job['kind'], title: string, args
     'latent.interpolate': async ({ model: ref, ...args }) => interpolate(await context(ref), args),
     'latent.neighbours': async ({ model: ref, ...args }) => neighbours(await context(ref), args),
   };
+  const release = async (m: ModelService) => {
+    // a decode ahead must not run on a released session
+    const c = contexts.get(m);
+    await c?.walkAhead.stop();
+    await c?.chemAhead.close();
+    await m.close();
+  };
   return {
     handlers,
     model,
+    forget: async (dir) => {
+      const key = path.resolve(dir);
+      const p = open.get(key);
+      if (!p) return;
+      open.delete(key);
+      const m = await p.catch(() => null);
+      if (m) await release(m);
+    },
     close: async () => {
       const all = [...open.values()];
       open.clear();
       for (const p of all) {
         const m = await p.catch(() => null);
-        if (!m) continue;
-        // a decode ahead must not run on a released session
-        const c = contexts.get(m);
-        await c?.walkAhead.stop();
-        await c?.chemAhead.close();
-        await m.close();
+        if (m) await release(m);
       }
     },
   };

@@ -199,9 +199,31 @@ export class ModelService {
     return Float32Array.from(rng.normals(n * this.latent));
   }
 
-  /** n molecules decoded from prior draws (sampled tokens at temperature 1 unless told otherwise). */
-  async sample(n: number, seed: number, s: DecodeSettings = { strategy: 'greedy' }): Promise<DecodedMolecule[]> {
-    return this.decode(this.priorSample(n, seed), n, { seed, ...s });
+  /**
+   * n draws from the aggregate posterior, approximated by a Gaussian fitted to the training set's latent means
+   * (the bundle's latent statistics: mean + Σ_k √variance_k · ε_k · axis_k), the same for the same seed. The
+   * prior N(0, I) has regions the encoder never uses; these draws stay where training molecules are.
+   */
+  aggregateSample(n: number, seed: number): Float32Array {
+    const { mean, axes, variances } = this.latentStats;
+    const L = this.latent;
+    if (mean.length !== L || axes.length === 0) return this.priorSample(n, seed);
+    const rng = new Rng(seed);
+    const eps = rng.normals(n * axes.length);
+    const z = new Float32Array(n * L);
+    for (let r = 0; r < n; r++) {
+      for (let i = 0; i < L; i++) z[r * L + i] = mean[i];
+      axes.forEach((axis, k) => {
+        const a = Math.sqrt(Math.max(0, variances[k])) * eps[r * axes.length + k];
+        for (let i = 0; i < L; i++) z[r * L + i] += a * axis[i];
+      });
+    }
+    return z;
+  }
+
+  /** n molecules decoded from draws of the prior N(0, I) or of the aggregate posterior. */
+  async sample(n: number, seed: number, s: DecodeSettings = { strategy: 'greedy' }, source: 'prior' | 'aggregate' = 'prior'): Promise<DecodedMolecule[]> {
+    return this.decode(source === 'aggregate' ? this.aggregateSample(n, seed) : this.priorSample(n, seed), n, { seed, ...s });
   }
 
   async predictProperties(z: Float32Array, rows: number): Promise<Record<string, Float32Array>> {

@@ -35,7 +35,7 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe('a bundle without the training-set index', () => {
   it('walks and samples neighbours with membership unknown; directions come from its own head', async () => {
-    const design = designHandlers(() => 0);
+    const design = designHandlers();
     try {
       const model = await design.model(dir);
       expect(model.latentStats.background).toBeUndefined();

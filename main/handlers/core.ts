@@ -22,6 +22,8 @@ import { workspaceLookup } from '../store/latent.ts';
 import { jobArgs, listJobs } from '../store/jobs.ts';
 import { countProblems, listProblems } from '../store/problems.ts';
 import { designHandlers } from '../design/handlers.ts';
+import { ModelRegistry, defaultUserModelsDir } from '../design/model-registry.ts';
+import { activeModelName, modelHandlers } from './model-handlers.ts';
 import { candidateHandlers } from './candidate-handlers.ts';
 import { depict } from './depict.ts';
 import { requireCollection, requireJob } from './errors.ts';
@@ -102,7 +104,9 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
   }
 
   const changed = (collectionId: number) => emit('collections.changed', { collectionId });
-  const design = designHandlers((kind, title, args) => jobs.start(kind, title, args), { inWorkspace: workspaceLookup(db) });
+  const registry = new ModelRegistry(options.userModelsDir ?? defaultUserModelsDir());
+  const design = designHandlers({ inWorkspace: workspaceLookup(db), registry, activeModel: () => activeModelName(db, registry) });
+  const models = modelHandlers({ db, registry, startJob: (kind, title, args) => jobs.start(kind, title, args), forget: design.forget });
   const chem = chemHandlers(db, workspace, changed);
   const latent = latentHandlers(db, jobs, design.model, changed);
   onCollectionChanged = (collectionId) => latent.invalidate(collectionId);
@@ -159,6 +163,7 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
     },
     ...chem.handlers,
     ...design.handlers,
+    ...models,
     ...latent.handlers,
     ...candidates.handlers,
 

@@ -45,6 +45,8 @@ export interface CoreOptions {
    * was closed while it ran). Desktop and browser hosts want this; one-shot hosts (CLI, tests) do not.
    */
   resumeProperties?: boolean;
+  /** Where the user's trained models are kept (default $MOLSCAPE_MODELS_DIR, else <user data>/models). */
+  userModelsDir?: string;
   /** Jobs that run at once; later ones wait as 'queued' (default 2). */
   maxConcurrentJobs?: number;
 }

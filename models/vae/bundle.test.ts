@@ -39,7 +39,7 @@ describe('model bundle', () => {
     const b = await loadBundle(dir);
     expect(b.manifest.name).toBe('tiny');
     expect(b.manifest.architecture.latent).toBe(m.config.latent);
-    expect(Object.keys(b.manifest.files).sort()).toEqual(['decoder_step.onnx', 'encoder.onnx', 'initial_state.onnx', 'latent_stats.json', 'property.onnx', 'property_grad.onnx']);
+    expect(Object.keys(b.manifest.files).sort()).toEqual(['decoder_step.onnx', 'decoder_weights.bin', 'encoder.onnx', 'initial_state.onnx', 'latent_stats.json', 'property.onnx', 'property_grad.onnx']);
     expect(b.latentStats.axes).toHaveLength(m.config.latent);
     const enc = await b.runtime.encode(TEST_SMILES);
     const fromBundle = await greedyDecode(b.runtime, enc.mu, TEST_SMILES.length);

@@ -32,6 +32,12 @@ export interface FinishOptions {
   /** Training molecules projected on the first two principal axes, drawn faintly behind the latent map. */
   backgroundMolecules?: number;
   log?: (line: string) => void;
+  /** More metrics to record (e.g. held-out figures before and after fine-tuning) */
+  metrics?: Record<string, unknown>;
+  /** What the model learnt from, as the user knows it (default: the run's data file) */
+  trainingData?: BundleManifest['training']['data'];
+  /** More manifest fields (what a fine-tuned model started from) */
+  extraManifest?: Record<string, unknown>;
 }
 
 /** The first `n` rows projected on the PCA plane p, rounded to 4 decimals (the JSON stays small). */
@@ -70,7 +76,7 @@ export async function bundleFromRun(runDir: string, bundleDir: string, o: Finish
     const plane = pca(enc.mu, enc.rows.length, c.latent);
     const latentStats: LatentStats = { ...plane, background: projectBackground(plane, enc.mu, enc.rows.length, c.latent, o.backgroundMolecules ?? 5000) };
 
-    const metrics: Record<string, unknown> = {};
+    const metrics: Record<string, unknown> = { ...o.metrics };
     const n = o.evalMolecules ?? 500;
     if (run.config.valid) {
       const valid = readSmilesFile(run.config.valid, n).smiles;
@@ -90,8 +96,8 @@ export async function bundleFromRun(runDir: string, bundleDir: string, o: Finish
 
     return writeBundle(bundleDir, {
       name: o.name, version: o.version, config: c, vocabulary, maxLength, normalization: run.normalization, weights: ck.params,
-      training: { data: run.data, steps: ck.step, config: run.config, curves: readCurves(runDir) },
-      metrics, latentStats,
+      training: { data: o.trainingData ?? run.data, steps: ck.step, config: run.config, curves: readCurves(runDir) },
+      metrics, latentStats, extraManifest: o.extraManifest,
     });
   } finally {
     await runtime.release();

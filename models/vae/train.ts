@@ -10,7 +10,9 @@ import { Graph } from '../graph/builder.ts';
 import { createSession } from '../graph/ort.ts';
 import type { ort } from '../graph/ort.ts';
 import { toOnnx } from '../graph/writer.ts';
-import { readCheckpoint } from '../train/checkpoint.ts';
+import { createHash } from 'node:crypto';
+import { Rng } from '../graph/rng.ts';
+import { readCheckpoint, writeCheckpoint } from '../train/checkpoint.ts';
 import { train } from '../train/loop.ts';
 import { Params } from '../train/params.ts';
 import { schedule } from '../train/schedule.ts';
@@ -20,7 +22,9 @@ import { buildExamples, normalizationOf, readPropertyTable, readSmilesFile, sha2
 import type { Normalization } from './data.ts';
 import { batchFeeds, klAnnealing, vaeLoss, vaeTrainModel, type KlSchedule } from './model.ts';
 import type { VaeConfig, VaeExample } from './model.ts';
-import { Vocabulary } from './tokenizer.ts';
+import { SPECIALS, Vocabulary } from './tokenizer.ts';
+import { extendVocabulary, readBundleWeights } from './warm-start.ts';
+import type { AddedToken } from './warm-start.ts';
 import type { VocabularyJson } from './tokenizer.ts';
 
 export interface VaeTrainConfig {
@@ -47,6 +51,22 @@ export interface VaeTrainConfig {
   limit?: number;
   /** Validation molecules used per pass. */
   validLimit?: number;
+  /** Fine-tune: start from this model bundle's weights (vocabulary extended with the data's new tokens). */
+  from?: string;
+  /**
+   * Mix the base model's own training data into every epoch so it does not forget: `share` of each epoch's
+   * molecules are drawn (seeded, per epoch) from `file`.
+   */
+  replay?: { file: string; share: number };
+}
+
+/** What a fine-tuned run started from (run.json; the bundle's manifest.base). */
+export interface RunBase {
+  name: string;
+  dir: string;
+  sha256: string;
+  addedTokens: AddedToken[];
+  decoderInput: { source: 'file' | 'solved'; maxError: number };
 }
 
 export interface RunInfo {
@@ -56,6 +76,7 @@ export interface RunInfo {
   normalization: Normalization | null;
   data: { file: string; sha256: string; molecules: number; used: number; problems: number; firstProblems: string[] };
   startedAt: string;
+  base?: RunBase;
 }
 
 export interface CurvePoint {
@@ -66,6 +87,8 @@ export interface CurvePoint {
   valid?: Record<string, number>;
   lr: number;
   klWeight: number;
+  /** What the caller's evaluate() measured at this point (e.g. held-out reconstruction) */
+  holdout?: Record<string, number> | null;
 }
 
 export interface TrainVaeOptions {
@@ -76,6 +99,8 @@ export interface TrainVaeOptions {
   onCurve?: (c: CurvePoint) => void;
   /** Stop after this many steps in total (tests). */
   maxSteps?: number;
+  /** Measures the weights after each chunk (e.g. held-out reconstruction with RDKit); kept in the curve point. */
+  evaluate?: (run: RunInfo, weights: Map<string, Float32Array>) => Promise<Record<string, number> | null>;
 }
 
 export interface TrainVaeResult {
@@ -103,13 +128,31 @@ export function readCurves(dir: string): CurvePoint[] {
   return [...byStep.values()].sort((a, b) => a.step - b.step);
 }
 
-async function startRun(cfg: VaeTrainConfig): Promise<RunInfo> {
+async function startRun(cfg: VaeTrainConfig, checkpointFile: string): Promise<RunInfo> {
   const data = readSmilesFile(cfg.data, cfg.limit);
-  const { vocabulary, problems } = Vocabulary.fromSmiles(data.smiles);
-  const table = cfg.properties ? readPropertyTable(cfg.properties) : null;
-  const normalization = table ? normalizationOf(table, data.smiles) : null;
-  const model: VaeConfig = { ...cfg.model, vocab: vocabulary.size, properties: normalization?.names ?? [] };
+  const fresh = Vocabulary.fromSmiles(data.smiles);
+  const problems = fresh.problems;
+  let vocabulary = fresh.vocabulary;
+  let model: VaeConfig, normalization: Normalization | null, base: RunBase | undefined;
+  if (cfg.from) {
+    // fine-tuning: the base model's sizes, vocabulary (extended with the data's new tokens) and property units
+    const b = readBundleWeights(cfg.from);
+    const ext = extendVocabulary(b, vocabulary.tokens.slice(SPECIALS.length));
+    vocabulary = ext.vocabulary;
+    model = ext.config;
+    normalization = b.normalization;
+    const sha = createHash('sha256').update(fs.readFileSync(path.join(cfg.from, 'manifest.json'))).digest('hex');
+    base = { name: b.manifest.name, dir: cfg.from, sha256: sha, addedTokens: ext.added, decoderInput: b.decoderInput };
+    // step 0 of the run is the base model: fresh optimizer moments, the run's own random stream
+    const zeros = (w: Map<string, Float32Array>) => new Map([...w].map(([k, v]) => [k, new Float32Array(v.length)]));
+    writeCheckpoint(checkpointFile, { step: 0, updates: 0, epoch: 0, batchInEpoch: 0, lrScale: 1, rng: new Rng(cfg.seed + 1).state, params: ext.weights, m: zeros(ext.weights), v: zeros(ext.weights) });
+  } else {
+    const table = cfg.properties ? readPropertyTable(cfg.properties) : null;
+    normalization = table ? normalizationOf(table, data.smiles) : null;
+    model = { ...cfg.model, vocab: vocabulary.size, properties: normalization?.names ?? [] };
+  }
   return {
+    base,
     config: cfg, model, vocabulary: vocabulary.toJSON(), normalization,
     data: {
       file: path.basename(cfg.data), sha256: sha256File(cfg.data), molecules: data.smiles.length,
@@ -182,12 +225,37 @@ class Validator {
   }
 }
 
+/**
+ * The examples of each epoch: the run's own, plus (with a replay file) share/(1 − share) as many again drawn
+ * from the base model's training data, seeded by epoch so a resumed epoch sees the same molecules. Replay
+ * molecules the vocabulary cannot express are skipped.
+ */
+function replayMix(own: VaeExample[], vocabulary: Vocabulary, cfg: VaeTrainConfig): (epoch: number) => VaeExample[] {
+  const r = cfg.replay;
+  if (!r || r.share <= 0 || !fs.existsSync(r.file)) return () => own;
+  const pool = readSmilesFile(r.file).smiles;
+  const want = Math.min(pool.length, Math.round((own.length * r.share) / (1 - r.share)));
+  return (epoch) => {
+    const rng = new Rng(cfg.seed * 7919 + epoch * 104_729 + 13);
+    const out = [...own];
+    const picked = new Set<number>();
+    for (let tries = 0; picked.size < want && tries < want * 4; tries++) {
+      const i = Math.floor(rng.uniform() * pool.length);
+      if (picked.has(i)) continue;
+      picked.add(i);
+      const e = vocabulary.encode(pool[i]);
+      if (e.ok) out.push({ ids: e.ids });
+    }
+    return out;
+  };
+}
+
 /** Trains (or resumes) the run in `dir`. */
 export async function trainVae(dir: string, config: VaeTrainConfig, o: TrainVaeOptions = {}): Promise<TrainVaeResult> {
   fs.mkdirSync(dir, { recursive: true });
   const files = runFiles(dir);
   const resuming = fs.existsSync(files.run);
-  const run: RunInfo = resuming ? (JSON.parse(fs.readFileSync(files.run, 'utf8')) as RunInfo) : await startRun(config);
+  const run: RunInfo = resuming ? (JSON.parse(fs.readFileSync(files.run, 'utf8')) as RunInfo) : await startRun(config, files.checkpoint);
   // A resumed run keeps what its data and sizes were; only how long to go on may change.
   const cfg: VaeTrainConfig = resuming ? { ...run.config, epochs: config.epochs } : config;
   run.config = cfg;
@@ -198,6 +266,7 @@ export async function trainVae(dir: string, config: VaeTrainConfig, o: TrainVaeO
   const props = table && run.normalization ? { table, norm: run.normalization } : undefined;
   const train0 = buildExamples(vocabulary, readSmilesFile(cfg.data, cfg.limit), props);
   const valid = cfg.valid ? buildExamples(vocabulary, readSmilesFile(cfg.valid, cfg.validLimit ?? 2000), props).examples : [];
+  const epochData = replayMix(train0.examples, vocabulary, cfg);
 
   const klWeight = klAnnealing(cfg.kl);
   const lr = schedule(cfg.lr);
@@ -206,7 +275,8 @@ export async function trainVae(dir: string, config: VaeTrainConfig, o: TrainVaeO
   const ctl = new AbortController();
   const onAbort = () => ctl.abort();
   o.signal?.addEventListener('abort', onAbort);
-  const timer = o.timeBudgetSeconds !== undefined ? setTimeout(onAbort, o.timeBudgetSeconds * 1000) : null;
+  let budgetSpent = false;
+  const timer = o.timeBudgetSeconds !== undefined ? setTimeout(() => ((budgetSpent = true), onAbort()), o.timeBudgetSeconds * 1000) : null;
   const t0 = Date.now();
   let step = fs.existsSync(files.checkpoint) ? readCheckpoint(files.checkpoint).step : 0;
   let status: TrainVaeResult['status'] = 'paused';
@@ -217,7 +287,7 @@ export async function trainVae(dir: string, config: VaeTrainConfig, o: TrainVaeO
       let count = 0, epoch = 0;
       const target = Math.min(step + cfg.chunkSteps, o.maxSteps ?? Infinity);
       const res = await train(model, {
-        data: () => train0.examples, batchSize: cfg.batchSize, epochs: cfg.epochs, buckets: cfg.buckets, lr,
+        data: epochData, batchSize: cfg.batchSize, epochs: cfg.epochs, buckets: cfg.buckets, lr,
         optimizer: { type: 'adam', clipNorm: cfg.clipNorm }, seed: cfg.seed, threads: cfg.threads,
         checkpoint: { path: files.checkpoint, everySteps: 100 }, resume: true, signal: ctl.signal, maxSteps: target,
         onProgress: (p) => {
@@ -236,12 +306,14 @@ export async function trainVae(dir: string, config: VaeTrainConfig, o: TrainVaeO
           step, epoch, seconds: (Date.now() - t0) / 1000, lr: lr(res.state.updates) , klWeight: klWeight(res.state.updates),
           train: Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / count])),
           valid: valid.length ? await validator.run(res.state.params, valid, cfg.buckets) : undefined,
+          holdout: o.evaluate ? await o.evaluate(run, res.state.snapshot().params) : undefined,
         };
         fs.appendFileSync(files.curves, JSON.stringify(point) + '\n');
         o.onCurve?.(point);
       }
       if (res.status !== 'paused' || ctl.signal.aborted || (o.maxSteps !== undefined && step >= o.maxSteps)) {
-        status = res.status === 'paused' && ctl.signal.aborted ? 'cancelled' : res.status;
+        // the time budget spent is a pause (resumable, as asked), a cancel is a cancel
+        status = res.status === 'cancelled' || (res.status === 'paused' && ctl.signal.aborted) ? (budgetSpent && !o.signal?.aborted ? 'paused' : 'cancelled') : res.status;
         break;
       }
     }

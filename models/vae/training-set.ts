@@ -19,6 +19,18 @@ export function encodeTrainingSet(canonicals: Iterable<string>): Uint8Array {
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
+/** The union of two index files' entries (a fine-tuned model knows its base's training molecules and its own). */
+export function mergeTrainingSets(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const read = (x: Uint8Array) => {
+    const buf = Buffer.from(x.buffer, x.byteOffset, x.length);
+    return Array.from({ length: Math.floor(x.length / 8) }, (_, i) => buf.readBigUInt64LE(i * 8));
+  };
+  const hashes = new BigUint64Array([...new Set([...read(a), ...read(b)])]).sort();
+  const out = Buffer.alloc(hashes.length * 8);
+  hashes.forEach((h, i) => out.writeBigUInt64LE(h, i * 8));
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}
+
 export class TrainingSetIndex {
   private constructor(private readonly hashes: BigUint64Array) {}
 

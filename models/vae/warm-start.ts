@@ -17,7 +17,7 @@ import type { Normalization } from './data.ts';
 import { GRAPH_FILES } from './export.ts';
 import { vaeParams } from './model.ts';
 import type { VaeConfig } from './model.ts';
-import { BOS_ID, EOS_ID, PAD_ID, UNK_ID, Vocabulary } from './tokenizer.ts';
+import { EOS_ID, PAD_ID, UNK_ID, Vocabulary } from './tokenizer.ts';
 
 export interface BaseModel {
   dir: string;

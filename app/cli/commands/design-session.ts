@@ -33,9 +33,7 @@ export async function withDesign<T>(workspace: string | undefined, fn: (h: Desig
       await core.close();
     }
   }
-  const design = designHandlers(() => {
-    throw new CliError('this command starts no jobs');
-  });
+  const design = designHandlers();
   try {
     return await fn(design.handlers);
   } finally {

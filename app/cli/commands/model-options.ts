@@ -1,12 +1,26 @@
 // Options and helpers shared by the model commands (encode, decode, sample, reconstruct, evaluate, doctor).
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DECODE_STRATEGIES } from '../../../main/design/model-service.ts';
 import { defaultModelDir } from '../../../main/design/model-path.ts';
+import { ModelRegistry, defaultUserModelsDir } from '../../../main/design/model-registry.ts';
 
-export const modelOption = () => new Option('-m, --model <bundle>', 'model bundle folder').default(defaultModelDir(), 'the shipped zinc250k model');
-export const strategyOption = () => new Option('--strategy <name>', 'decoding strategy').choices([...DECODE_STRATEGIES]).default('greedy');
+/** A model name (`molscape models` lists them: shipped and trained) or a bundle folder, to its folder. */
+export function resolveModelOption(value: string): string {
+  // a folder that is there, as typed, wins: the user pointed at it
+  if (fs.existsSync(value) && fs.statSync(value).isDirectory()) return path.resolve(value);
+  try {
+    return new ModelRegistry(defaultUserModelsDir()).resolve(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+export const modelOption = () =>
+  new Option('-m, --model <name|folder>', 'model: a name from `molscape models` or a bundle folder').argParser(resolveModelOption).default(defaultModelDir(), 'the shipped zinc250k model');
+export const strategyOption = (fallback: (typeof DECODE_STRATEGIES)[number] = 'greedy') =>
+  new Option('--strategy <name>', 'decoding strategy').choices([...DECODE_STRATEGIES]).default(fallback);
 
 export function wholeNumber(value: string): number {
   const n = Number(value);
