@@ -1,6 +1,7 @@
 // One self-overwriting progress line on stderr, only when stderr is a terminal (a log file or a pipe gets
 // the summary alone).
 import type { EventPayload } from '../../main/api/contract.ts';
+import { printable } from './terminal-text.ts';
 
 const fmt = new Intl.NumberFormat('en-US');
 
@@ -22,7 +23,8 @@ export class ProgressLine {
 
   show(text: string): void {
     if (!this.enabled) return;
-    this.stream.write(`\r\x1b[2K${text}`);
+    // the text may quote a file's name or a job's message: shown escaped, never obeyed (terminal-text.ts)
+    this.stream.write(`\r\x1b[2K${printable(text)}`);
     this.shown = true;
   }
 

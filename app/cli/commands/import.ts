@@ -8,6 +8,8 @@ import { createCore } from '../../../main/handlers/core.ts';
 import type { ImportResult } from '../../../main/jobs/import/import-args.ts';
 import { EXIT_INTERRUPTED, EXIT_NOTHING, EXIT_OK } from '../exit-codes.ts';
 import { formatProgress, ProgressLine } from '../progress-line.ts';
+import { finishResumedProperties, liveProperties } from '../resume-properties.ts';
+import { printable } from '../terminal-text.ts';
 
 interface ImportOptions {
   workspace: string;
@@ -48,7 +50,9 @@ function positiveInt(value: string): number {
 
 async function runImport(file: string, opts: ImportOptions): Promise<number> {
   const workspace = resolve(opts.workspace);
-  const core = await createCore({ workspace, host: 'cli' });
+  // properties an earlier run left unfinished are resumed (beside this import) and waited for in the end
+  const core = await createCore({ workspace, host: 'cli', resumeProperties: true });
+  const resumed = await liveProperties(core);
   const line = new ProgressLine();
   const titles = new Map<number, string>([]);
   core.onEvent((event, payload) => {
@@ -76,7 +80,7 @@ async function runImport(file: string, opts: ImportOptions): Promise<number> {
         dropDuplicates: !opts.keepDuplicates,
       }));
     } catch (err) {
-      process.stderr.write(`molscape import: ${(err as Error).message}\n`);
+      process.stderr.write(`molscape import: ${printable((err as Error).message)}\n`);
       return EXIT_NOTHING;
     }
     titles.set(jobId, 'Importing');
@@ -84,7 +88,7 @@ async function runImport(file: string, opts: ImportOptions): Promise<number> {
     line.clear();
     if (interrupted) return EXIT_INTERRUPTED;
     if (job.status !== 'done') {
-      process.stderr.write(`molscape import: the import ${job.status}${job.error ? `: ${job.error}` : ''}\n`);
+      process.stderr.write(`molscape import: the import ${job.status}${job.error ? `: ${printable(job.error)}` : ''}\n`);
       return EXIT_NOTHING;
     }
     const result = job.result as ImportResult & { propertiesJobId?: number };
@@ -100,24 +104,26 @@ async function runImport(file: string, opts: ImportOptions): Promise<number> {
       line.clear();
       if (interrupted) return EXIT_INTERRUPTED;
       propertiesNote = pjob.status === 'done' ? `computed for ${(pjob.result as { computed: number }).computed} molecules` : `${pjob.status}${pjob.error ? `: ${pjob.error}` : ''}`;
-      if (!opts.json) process.stdout.write(`Properties: ${propertiesNote}\n`);
+      if (!opts.json) process.stdout.write(`Properties: ${printable(propertiesNote)}\n`);
     }
     if (opts.json) {
       process.stdout.write(`${JSON.stringify({ workspace, collection: { id: collection.id, name: collection.name }, ...result, properties: propertiesNote, problemList: listed })}\n`);
     }
     return result.imported > 0 ? EXIT_OK : EXIT_NOTHING;
   } finally {
+    if (!interrupted) await finishResumedProperties(core, resumed);
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
     await core.close();
   }
 }
 
+/** The summary for a terminal: the file's name, the collection's and the problems' text escaped (printable). */
 function summary(file: string, workspace: string, name: string, r: ImportResult, problems: Problem[]): string {
   // a rate over a fraction of a second says more about start-up than about the import
   const rate = r.seconds >= 1 ? Math.round(r.records / r.seconds) : null;
   const out = [
-    `Imported ${file} into ${workspace} as collection ${r.collectionId} "${name}"`,
+    `Imported ${printable(file)} into ${printable(workspace)} as collection ${r.collectionId} "${printable(name)}"`,
     `  records read: ${r.records}`,
     `  imported:     ${r.imported}`,
     `  duplicates:   ${r.duplicates}`,
@@ -128,7 +134,7 @@ function summary(file: string, workspace: string, name: string, r: ImportResult,
   ];
   if (problems.length) {
     out.push('Problems:');
-    for (const p of problems) out.push(`  ${p.file}:${p.line}: ${p.reason}${p.text ? ` [${p.text}]` : ''}`);
+    for (const p of problems) out.push(`  ${printable(p.file)}:${p.line}: ${printable(p.reason)}${p.text ? ` [${printable(p.text)}]` : ''}`);
     if (r.problems > problems.length) out.push(`  ... and ${r.problems - problems.length} more (--max-problems N to list more)`);
   }
   return out.join('\n') + '\n';

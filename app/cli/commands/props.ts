@@ -3,7 +3,7 @@
 // pool of RDKit threads (one per core); every problem goes to stderr as FILE:LINE: reason. Exit 0 when a
 // row was written, 1 when none was.
 import { Command } from 'commander';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -12,6 +12,7 @@ import type { SourceRecord, UserValue } from '../../../main/files/types.ts';
 import { csvCell } from '../../../main/files/writers.ts';
 import { ChemPool } from '../../../main/jobs/import/chem-pool.ts';
 import { EXIT_NOTHING, EXIT_OK } from '../exit-codes.ts';
+import { printable } from '../terminal-text.ts';
 
 export const PROPS_COLUMNS = [
   'line', 'name', 'smiles', 'canonical_smiles', 'mol_wt', 'exact_mw', 'clogp', 'mr', 'tpsa', 'hbd', 'hba', 'rotatable_bonds',
@@ -36,6 +37,18 @@ export function propsCommand(setExit: (code: number) => void): Command {
 }
 
 async function runProps(file: string, outPath: string | undefined): Promise<number> {
+  // as import does: a FIFO, a device or a folder is refused here, before a read that could block for ever
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch {
+    process.stderr.write(`molscape props: ${printable(file)}: there is no such file\n`);
+    return EXIT_NOTHING;
+  }
+  if (!stat.isFile()) {
+    process.stderr.write(`molscape props: ${printable(file)}: it is not a file\n`);
+    return EXIT_NOTHING;
+  }
   const out: Writable = outPath ? createWriteStream(outPath) : process.stdout;
   let failed: Error | null = null;
   out.on('error', (err) => (failed ??= err));
@@ -53,7 +66,9 @@ async function runProps(file: string, outPath: string | undefined): Promise<numb
     });
   };
   const fileName = basename(file);
-  const problem = (line: number, reason: string) => process.stderr.write(`${fileName}:${line}: ${reason}\n`);
+  // CSV shown on a terminal has its names and SMILES escaped (terminal-text.ts); a file or a pipe gets them as read
+  const cell = !outPath && process.stdout.isTTY ? (v: UserValue | undefined) => printable(csvCell(v)) : csvCell;
+  const problem = (line: number, reason: string) => process.stderr.write(`${printable(fileName)}:${line}: ${printable(reason)}\n`);
   const pool = new ChemPool();
   const inFlight: Batch[] = [];
   let rows = 0;
@@ -83,7 +98,7 @@ async function runProps(file: string, outPath: string | undefined): Promise<numb
         canonical_smiles: c,
         pains: typeof p.pains === 'string' ? p.pains.split(', ').filter(Boolean).join(';') : null,
       };
-      text += `${PROPS_COLUMNS.map((k) => csvCell(cells[k])).join(',')}\n`;
+      text += `${PROPS_COLUMNS.map((k) => cell(cells[k])).join(',')}\n`;
       rows++;
     });
     if (text) await write(text);
@@ -116,7 +131,7 @@ async function runProps(file: string, outPath: string | undefined): Promise<numb
   // a reader that stopped early (`| head`) is not an error
   if (failed && !outPath && (failed as NodeJS.ErrnoException).code === 'EPIPE') return EXIT_OK;
   if (failed) {
-    process.stderr.write(`molscape props: cannot write ${outPath ?? 'stdout'}: ${(failed as Error).message}\n`);
+    process.stderr.write(`molscape props: cannot write ${printable(outPath ?? 'stdout')}: ${printable((failed as Error).message)}\n`);
     return EXIT_NOTHING;
   }
   return rows > 0 ? EXIT_OK : EXIT_NOTHING;

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { Collection } from '../../../main/api/contract.ts';
 import { createCore } from '../../../main/handlers/core.ts';
 import type { LocalCore } from '../../../main/handlers/types.ts';
+import { finishResumedProperties, liveProperties } from '../resume-properties.ts';
 
 export const workspaceOption = () => new Option('-w, --workspace <db>', 'workspace SQLite file').env('MOLSCAPE_WORKSPACE');
 export const collectionOption = () => new Option('-c, --collection <name>', 'collection name (the newest of that name) or id');
@@ -19,8 +20,10 @@ export async function withCollection<T>(workspace: string | undefined, name: str
   const path = resolve(workspace);
   // opening a missing file would create an empty workspace: say so instead
   if (!existsSync(path)) throw new CliError(`there is no workspace ${workspace}`);
-  const core = await createCore({ workspace: path, host: 'cli' });
+  // properties an earlier run left unfinished are finished first: what the command reads or writes has them
+  const core = await createCore({ workspace: path, host: 'cli', resumeProperties: true });
   try {
+    await finishResumedProperties(core, await liveProperties(core));
     const all = await core.handlers['collections.list']({});
     const c = all.find((x) => x.name === name) ?? (/^\d+$/.test(name) ? all.find((x) => x.id === Number(name)) : undefined);
     if (!c) throw new CliError(`there is no collection "${name}" in ${workspace} (it has: ${all.map((x) => `"${x.name}"`).join(', ') || 'none'})`);
