@@ -58,6 +58,9 @@ describe('processes sharing a workspace', () => {
     await untilImporting(ws);
     // a core opened in this process (what browser mode does at start) and a second CLI import, meanwhile
     const core = await createCore({ workspace: ws, host: 'test' });
+    // deleting the collection another process is filling is refused (it would fail that import), not done
+    const [importing] = await core.handlers['collections.list']({});
+    await expect(core.handlers['collections.delete']({ id: importing.id })).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/another Molscape process \(cli, pid \d+\)/) });
     writeFileSync(tmp.file('small.smi'), 'CCO ethanol\nc1ccccc1O phenol\n');
     const second = await molscape('import', 'small.smi', '-w', ws, '--no-properties', '--json');
     await core.close();

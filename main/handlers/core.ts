@@ -19,14 +19,14 @@ import {
 } from '../store/collections.ts';
 import { openWorkspace } from '../store/db.ts';
 import { workspaceLookup } from '../store/latent.ts';
-import { jobArgs, listJobs } from '../store/jobs.ts';
+import { jobArgs, listJobs, liveJobsOn } from '../store/jobs.ts';
 import { countProblems, listProblems } from '../store/problems.ts';
 import { designHandlers } from '../design/handlers.ts';
 import { ModelRegistry, defaultUserModelsDir } from '../design/model-registry.ts';
 import { activeModelName, modelHandlers } from './model-handlers.ts';
 import { candidateHandlers } from './candidate-handlers.ts';
 import { depict } from './depict.ts';
-import { requireCollection, requireJob } from './errors.ts';
+import { UserError, requireCollection, requireJob } from './errors.ts';
 import { chemHandlers } from './filter-handlers.ts';
 import { gridSvg } from './grid.ts';
 import { removeStaleUploads, resolveImportSource } from './import-source.ts';
@@ -141,6 +141,14 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
     },
     'collections.delete': async ({ id }) => {
       const existed = findCollection(db, id) !== null;
+      // a job of another live process (a CLI import, another window) cannot be cancelled from here, and
+      // deleting under it would fail it: refused, saying where it runs (jobs of gone processes are cleaned first)
+      jobs.recoverStale();
+      const foreign = liveJobsOn(db, id).find((j) => j.ownerId !== jobs.owner.id);
+      if (foreign) {
+        const where = foreign.pid !== null ? `another Molscape process (${foreign.app}, pid ${foreign.pid})` : 'another Molscape process';
+        throw new UserError(`Collection ${id} is in use by ${where}: its ${foreign.kind} job ${foreign.id} is running. Wait for it to finish, or stop it there, then delete.`, 409);
+      }
       // jobs still writing to it stop first: deleting under a running import would fail it instead
       const importing = db.prepare('SELECT importing_job_id AS job FROM collections WHERE id = ?').get(id) as { job: number | null } | undefined;
       for (const jobId of [importing?.job, propertiesJobs.get(id), ...latent.jobsFor(id)]) {

@@ -5,7 +5,7 @@ import { openWorkspace, type Db } from '../store/db.ts';
 import { createJob, getJob } from '../store/jobs.ts';
 import { tempDir } from '../store/test-util.ts';
 import { forkLauncher } from './fork-launcher.ts';
-import { JobManager } from './manager.ts';
+import { JobConflictError, JobManager } from './manager.ts';
 import { defaultWorkerModule } from './worker-path.ts';
 
 type Seen = { event: EventName; payload: EventPayload<EventName> };
@@ -115,6 +115,33 @@ describe('JobManager with real job processes', () => {
     // b started only after a had finished
     expect(jb.finishedAt! >= ja.finishedAt!).toBe(true);
     await serial.close();
+  });
+
+  it('runs one properties job per collection across managers (processes), saying where the other runs', async () => {
+    const other = openWorkspace(tmp.file('w.sqlite'));
+    const second = new JobManager({ db: other, workspace: tmp.file('w.sqlite'), launcher: forkLauncher, workerModule: defaultWorkerModule(), emit: () => {}, app: 'browser' });
+    try {
+      // collection 999 does not exist: the job fails once its process has started, long after these calls
+      const id = manager.start('properties', 'p', { collectionId: 999 });
+      expect(() => manager.start('properties', 'p again', { collectionId: 999 })).toThrow(`Job ${id} is already doing this (properties 999); wait for it or cancel it first.`);
+      let error: unknown;
+      try {
+        second.start('properties', 'p elsewhere', { collectionId: 999 });
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(JobConflictError);
+      expect(error).toMatchObject({ status: 409, jobId: id, message: expect.stringContaining(`another Molscape process (app, pid ${process.pid})`) });
+      // another collection is free
+      const free = second.start('properties', 'q', { collectionId: 998 });
+      await Promise.all([manager.whenFinished(id), second.whenFinished(free)]);
+      // once it has ended, the key is free
+      const again = second.start('properties', 'p later', { collectionId: 999 });
+      expect((await second.whenFinished(again)).status).toBe('failed');
+    } finally {
+      await second.close();
+      other.close();
+    }
   });
 
   it('fails a job the launcher cannot start, and jobs a crashed run left running', async () => {

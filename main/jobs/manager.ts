@@ -6,7 +6,7 @@
 import type { EventName, EventPayload, Job } from '../api/contract.ts';
 import type { JobLauncher, JobProcess } from '../handlers/types.ts';
 import type { Db } from '../store/db.ts';
-import { createJob, finishJob, getJob, LockHeldError, setJobResult, setJobStatus, updateJobProgress } from '../store/jobs.ts';
+import { createJob, finishJob, getJob, jobOwnerOf, LockHeldError, setJobResult, setJobStatus, updateJobProgress } from '../store/jobs.ts';
 import { jobLockKey } from './job-locks.ts';
 import { JobOwner, type Reaped } from './job-owner.ts';
 import { isWorkerMessage, type HostMessage, type WorkerMessage } from './protocol.ts';
@@ -40,8 +40,14 @@ export class JobConflictError extends Error {
   constructor(
     readonly jobId: number,
     what: string,
+    /** the process that runs it, when it is not this one */
+    elsewhere: { app: string; pid: number } | null,
   ) {
-    super(`Job ${jobId} is already doing this (${what}); wait for it or cancel it first.`);
+    super(
+      elsewhere
+        ? `Job ${jobId} of another Molscape process (${elsewhere.app}, pid ${elsewhere.pid}) is already doing this (${what}); wait for it to finish.`
+        : `Job ${jobId} is already doing this (${what}); wait for it or cancel it first.`,
+    );
     this.name = 'JobConflictError';
   }
 }
@@ -99,7 +105,7 @@ export class JobManager {
         id = record();
       }
     } catch (err) {
-      if (err instanceof LockHeldError) throw new JobConflictError(err.holder, err.lockKey);
+      if (err instanceof LockHeldError) throw new JobConflictError(err.holder, err.lockKey, this.isRunning(err.holder) ? null : jobOwnerOf(this.o.db, err.holder));
       throw err;
     }
     if (queue) this.queued.push({ id, kind, args });

@@ -157,3 +157,30 @@ export function hasOrphans(db: Db): boolean {
       .get() === 1
   );
 }
+
+export interface LiveJobOn {
+  id: number;
+  kind: JobKind;
+  ownerId: string | null;
+  /** the owner's app and pid, null when it has no registered owner */
+  app: string | null;
+  pid: number | null;
+}
+
+/** The live (queued or running) jobs working on a collection: its import, and jobs whose args name it. */
+export function liveJobsOn(db: Db, collectionId: number): LiveJobOn[] {
+  return db
+    .prepare(
+      `SELECT j.id, j.kind, j.owner_id AS ownerId, o.app, o.pid FROM jobs j LEFT JOIN job_owners o ON o.id = j.owner_id
+        WHERE j.status IN ('queued', 'running')
+          AND (json_extract(j.args, '$.collectionId') = ? OR j.id = (SELECT importing_job_id FROM collections WHERE id = ?))
+        ORDER BY j.id`,
+    )
+    .all(collectionId, collectionId) as LiveJobOn[];
+}
+
+/** The registered owner of a job (app and pid), or null. */
+export function jobOwnerOf(db: Db, jobId: number): { app: string; pid: number } | null {
+  const row = db.prepare('SELECT o.app, o.pid FROM jobs j JOIN job_owners o ON o.id = j.owner_id WHERE j.id = ?').get(jobId) as { app: string; pid: number } | undefined;
+  return row ?? null;
+}
