@@ -23,6 +23,12 @@ describe('curveColumns', () => {
     expect(c.train).toEqual([3, 1.8, 1.6]);
   });
 
+  it("starts the held-out curve at step 0 with the base model's figures", () => {
+    const c = curveColumns([point(10, { ce: 2 }, null, 0.3)], { molecules: 100, exact: 0.04, valid: 0.9 });
+    expect(c).toEqual({ step: [0, 10], train: [null, 2], valid: [null, null], exact: [4, 30] });
+    expect(curveColumns([], { molecules: 100, exact: 0.04, valid: 0.9 }).step).toEqual([]);
+  });
+
   it('uses the total loss when there is no cross-entropy, and null for nothing usable', () => {
     expect(lossOf({ loss: 2.5 })).toBe(2.5);
     expect(lossOf({ ce: Number.NaN, loss: 1 })).toBe(1);

@@ -18,9 +18,11 @@ export function lossOf(parts: Record<string, number> | null): number | null {
   return finite(parts.ce) ?? finite(parts.loss) ?? null;
 }
 
-export function curveColumns(points: TrainCurvePoint[]): CurveColumns {
+/** `before`: the base model's held-out figures, drawn at step 0 so the held-out curve starts where it began. */
+export function curveColumns(points: TrainCurvePoint[], before: HoldoutFigures | null = null): CurveColumns {
   // steps must rise for the chart: a resumed run may repeat the steps after its checkpoint, the later wins
   const byStep = new Map<number, TrainCurvePoint>();
+  if (before && points.length > 0) byStep.set(0, { step: 0, epoch: 0, seconds: 0, train: {}, valid: null, holdout: before });
   for (const p of points) byStep.set(p.step, p);
   const sorted = [...byStep.values()].sort((a, b) => a.step - b.step);
   return {

@@ -1,0 +1,195 @@
+// Models in the app, for real: browser mode with the shipped model, Debian's Chromium, the real core and job
+// process. A ChEMBL series is imported; the Models view lists the shipped model as active; the train dialog
+// runs the dataset doctor on the series and fine-tunes the shipped model on it with a short time budget; the
+// training panel's curves gain points while it runs; the run is cancelled (a checkpoint kept) and resumed;
+// when it ends the held-out figures before → after are shown and the new model is made active with one click;
+// the Design view then names it, encodes the series with it and walks from a molecule. The model and the
+// budget are small, so the checks are about what the UI shows and that it moves, never about how good the
+// model got.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadRDKit, withMol } from '../../main/chem/rdkit.ts';
+import { openSession, sharedData, type Session } from './session.ts';
+
+const MOLECULES = 60;
+/** the fine-tune's time budget per run, in minutes */
+const BUDGET_MINUTES = Number(process.env.MODELS_E2E_BUDGET_MINUTES ?? 1.5);
+const MODEL = 'e2e series ft';
+
+let session: Session;
+let page: Page;
+const shot = (name: string) => session.shot(name);
+
+/** How many points the chart has drawn (the chart element says). */
+const chartPoints = () => page.getByTestId('train-chart').getAttribute('data-points').then(Number);
+
+beforeAll(async () => {
+  [session] = await Promise.all([openSession('models'), loadRDKit()]);
+  page = session.page;
+});
+
+afterAll(async () => {
+  if (session?.troubles.length) console.log(`page troubles:\n${session.troubles.join('\n')}`);
+  await session?.close();
+});
+
+describe('models in the app, in browser mode', () => {
+  const lines = readFileSync(path.join(sharedData, 'samples', 'chembl2321810-series.smi'), 'utf8').split('\n').filter(Boolean).slice(0, MOLECULES);
+
+  it('imports a series; the Models view lists the shipped model, active, with its card', async () => {
+    await page.goto(session.served.url);
+    await page.getByTestId('import-input').setInputFiles({ name: 'series.smi', mimeType: 'text/plain', buffer: Buffer.from(`${lines.join('\n')}\n`) });
+    await page.locator('[data-phase=done]').waitFor({ timeout: 60_000 });
+    await page.getByRole('heading', { name: 'series' }).waitFor();
+    await page.getByText(/Computing properties/).waitFor({ state: 'detached', timeout: 90_000 });
+
+    await expect.poll(() => page.getByTestId('active-model').innerText()).toMatch(/Model\s+zinc250k/);
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Models' }).click();
+    await page.getByRole('heading', { name: 'Models' }).waitFor();
+    const shipped = page.locator('[data-testid=model-card][data-model=zinc250k]');
+    await shipped.waitFor();
+    expect(await shipped.getByTestId('active-badge').count()).toBe(1);
+    const text = await shipped.innerText();
+    expect(text).toContain('shipped');
+    expect(text).toMatch(/Trained on\s+.+\d[\d,]* molecules · sha256 [0-9a-f]{12}…/);
+    expect(text).toMatch(/Vocabulary\s+\d+ tokens/);
+    expect(text).toMatch(/exact reconstruction \d+\.\d %/);
+    await shot('01-models');
+  });
+
+  it('opens the train dialog from the Design view: the doctor reports on the series first', async () => {
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Collections' }).click();
+    await page.getByRole('tab', { name: 'Design' }).click();
+    await expect.poll(() => page.getByTestId('design-model').innerText()).toMatch(/Model\s+zinc250k/);
+    await page.getByRole('button', { name: 'Fine-tune on this…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Train a model' });
+    await dialog.waitFor();
+    const report = dialog.getByTestId('doctor-report');
+    await report.waitFor({ timeout: 60_000 });
+    const summary = await report.innerText();
+    expect(summary).toMatch(new RegExp(`${lines.length} molecules`));
+    expect(summary).toMatch(/Estimated time\s+About .+ for \d+ epochs/);
+    expect(summary).toMatch(/zinc250k/);
+    expect(await dialog.getByRole('combobox', { name: 'Base model' }).inputValue()).toBe('zinc250k');
+    await dialog.getByRole('textbox', { name: 'New model name' }).fill(MODEL);
+    await dialog.getByRole('spinbutton', { name: 'Time budget in minutes' }).fill(String(BUDGET_MINUTES));
+    expect(await dialog.getByRole('spinbutton', { name: 'Held-out share in percent' }).inputValue()).toBe('10');
+    await shot('02-doctor');
+  });
+
+  it('fine-tunes in the background: progress and live curves in the Models view', async () => {
+    const dialog = page.getByRole('dialog', { name: 'Train a model' });
+    await dialog.getByRole('button', { name: 'Start training' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const panel = page.getByTestId('train-panel');
+    await panel.waitFor();
+    await expect.poll(() => panel.getAttribute('data-phase'), { timeout: 30_000 }).toBe('running');
+    // the curves gain points while it runs (polled every 2 s)
+    await expect.poll(chartPoints, { timeout: 120_000, intervals: [1000] }).toBeGreaterThanOrEqual(2);
+    const first = await chartPoints();
+    await expect.poll(chartPoints, { timeout: 90_000, intervals: [1000] }).toBeGreaterThan(first);
+    expect(await page.getByTestId('curves-latest').innerText()).toMatch(/step \d+\s+· training loss \d+\.\d{3}/);
+    expect(await page.getByTestId('active-model').innerText()).toMatch(/training/);
+    // uPlot drew: a canvas with something on it
+    const drawn = await page.getByTestId('train-chart').locator('canvas').evaluate((c) => {
+      const canvas = c as HTMLCanvasElement;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let inked = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) inked++;
+      return inked;
+    });
+    expect(drawn).toBeGreaterThan(100);
+    await shot('03-training');
+  });
+
+  it('cancels with a checkpoint kept, and resumes from it', async () => {
+    const panel = page.getByTestId('train-panel');
+    const before = await chartPoints();
+    await panel.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => panel.getAttribute('data-phase'), { timeout: 60_000 }).toBe('cancelled');
+    const resume = panel.getByRole('button', { name: 'Resume' });
+    await resume.waitFor({ timeout: 15_000 });
+    await shot('04-cancelled');
+    await resume.click();
+    await expect.poll(() => panel.getAttribute('data-phase'), { timeout: 30_000 }).toBe('running');
+    // the resumed run goes on from the checkpoint: its curve continues past what was there
+    await expect.poll(chartPoints, { timeout: 120_000, intervals: [1000] }).toBeGreaterThan(before);
+  });
+
+  it('ends with the held-out figures before → after, and makes the new model active in one click', async () => {
+    const panel = page.getByTestId('train-panel');
+    await expect.poll(() => panel.getAttribute('data-phase'), { timeout: (BUDGET_MINUTES * 60 + 240) * 1000, intervals: [2000] }).toMatch(/done|failed/);
+    expect(await panel.getAttribute('data-phase')).toBe('done');
+    const result = panel.getByTestId('train-result');
+    await result.waitFor({ timeout: 30_000 });
+    expect(await result.getByTestId('result-exact').innerText()).toMatch(/\d+\.\d %( → \d+\.\d % \([+−]\d+\.\d points\))?/);
+    await shot('05-trained');
+    const card = page.locator(`[data-testid=model-card][data-model="${MODEL}"]`);
+    await card.waitFor({ timeout: 30_000 });
+    const text = await card.innerText();
+    expect(text).toContain('trained here');
+    expect(text).toMatch(/Base model\s+zinc250k/);
+    expect(text).toMatch(new RegExp(`\\d+ molecules · sha256 [0-9a-f]{12}…`));
+    await result.getByRole('button', { name: `Make ${MODEL} active` }).click();
+    await result.getByRole('status').filter({ hasText: `${MODEL} is the active model.` }).waitFor();
+    await expect.poll(() => page.getByTestId('active-model').innerText()).toContain(MODEL);
+    expect(await card.getByTestId('active-badge').count()).toBe(1);
+    await shot('06-active');
+  });
+
+  it('the Design view names the new model, encodes the series with it and walks', async () => {
+    await page.getByRole('navigation', { name: 'Collections' }).getByRole('button', { name: /^series/ }).click();
+    await page.getByRole('tab', { name: 'Design' }).click();
+    await expect.poll(() => page.getByTestId('design-model').innerText()).toContain(MODEL);
+    const status = page.getByTestId('encode-status');
+    await expect.poll(() => status.innerText(), { timeout: 60_000 }).toMatch(/not encoded/);
+    await page.getByRole('button', { name: /^Encode \d+ molecules$/ }).click();
+    const card = page.getByRole('region', { name: 'Encode' });
+    await card.waitFor();
+    expect(await card.innerText()).toContain(`with ${MODEL}`);
+    await card.waitFor({ state: 'detached', timeout: 120_000 });
+    await expect.poll(() => status.innerText(), { timeout: 60_000 }).toMatch(/^\d+ on the map(?![\s\S]*not encoded)/);
+
+    const seed = lines[0].split(/\s+/)[0];
+    await page.locator('#walk-seed').fill(seed);
+    await page.getByRole('button', { name: 'Walk', exact: true }).click();
+    const result = page.getByTestId('walk-result');
+    const molecule = result.getByTestId('designed-molecule');
+    await molecule.waitFor({ timeout: 60_000 });
+    const first = Number(await result.getAttribute('data-move'));
+    const slider = page.getByRole('slider', { name: 'PC1' });
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => result.getAttribute('data-move').then(Number), { timeout: 60_000 }).toBeGreaterThan(first);
+    const smiles = await molecule.getAttribute('data-smiles');
+    expect(smiles && withMol(smiles, () => true)).toBe(true);
+    await page.mouse.move(5, 5);
+    await shot('07-design-with-new-model');
+  });
+
+  it('samples the prior of the active model and keeps a draw', async () => {
+    await page.getByRole('tab', { name: 'Sample' }).click();
+    const panel = page.getByRole('region', { name: 'Prior sampling' });
+    await panel.getByRole('spinbutton', { name: 'Draws' }).fill('24');
+    await panel.getByRole('button', { name: 'Sample' }).click();
+    const counts = panel.getByTestId('sample-counts');
+    await counts.waitFor({ timeout: 60_000 });
+    expect(await counts.innerText()).toMatch(/24\s+draws\s+\d+\s+valid\s+\d+\s+unique/);
+    const cards = panel.getByTestId('sampled-molecule');
+    await expect.poll(() => cards.count()).toBeGreaterThan(0);
+    const smiles = (await cards.first().getAttribute('data-smiles'))!;
+    expect(withMol(smiles, () => true)).toBe(true);
+    await expect.poll(() => cards.first().locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth).catch(() => 0), { timeout: 15_000 }).toBeGreaterThan(0);
+    await shot('08-sample');
+    await cards.first().getByRole('button', { name: 'Keep…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Keep as candidate' });
+    await dialog.getByRole('textbox', { name: 'New list name' }).fill('prior draws');
+    await dialog.getByRole('button', { name: 'Keep' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('status').filter({ hasText: 'Kept 1 molecule in' }).waitFor();
+    expect(session.troubles.filter((t) => !/HTTP 4\d\d/.test(t))).toEqual([]);
+  });
+});
