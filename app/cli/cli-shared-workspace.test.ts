@@ -97,6 +97,40 @@ describe('processes sharing a workspace', () => {
     db.close();
   }, 120_000);
 
+  it('two CLI imports at once, one killed with SIGKILL: the other completes whole, the killed one is cleaned up', async () => {
+    const ws = tmp.file('two.sqlite');
+    const first = startImport(zinc, ws, '--no-properties', '--name', 'first');
+    await untilImporting(ws);
+    const second = startImport(zinc, ws, '--no-properties', '--name', 'second');
+    for (const end = Date.now() + 60_000; ; ) {
+      if (Date.now() > end) throw new Error('the second import never wrote a molecule');
+      const db = openWorkspace(ws);
+      const n = db.prepare("SELECT count(*) FROM molecules m JOIN collections c ON c.id = m.collection_id WHERE c.name = 'second'").pluck().get() as number;
+      db.close();
+      if (n > 0) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    second.child.kill('SIGKILL');
+    expect((await second.done).signal).toBe('SIGKILL');
+    const r = await first.done;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout) as { collectionId: number; records: number; imported: number };
+    expect(summary.records).toBe(LINES);
+    // the first import's own process saw the second die (its clean-up runs every few seconds) or this open does
+    const core = await createCore({ workspace: ws, host: 'test' });
+    try {
+      expect((await core.handlers['collections.list']({})).map((c) => [c.name, c.moleculeCount])).toEqual([['first', summary.imported]]);
+      const jobs = await core.handlers['jobs.list']({ limit: 10 });
+      expect(jobs.map((j) => j.status).sort()).toEqual(['done', 'failed']);
+    } finally {
+      await core.close();
+    }
+    const db = openWorkspace(ws);
+    expect(db.prepare('SELECT count(*) FROM molecules').pluck().get()).toBe(summary.imported);
+    db.close();
+  }, 120_000);
+
   it('a host that resumes properties does not start a second properties job beside a running one', async () => {
     const ws = tmp.file('props.sqlite');
     writeFileSync(tmp.file('zinc2k.smi'), readSmilesFile(zinc, 2000).smiles.join('\n') + '\n');
