@@ -4,7 +4,8 @@
 // (main/design/optimize). With one SMILES the best --top results; with --input one row per input molecule
 // (its best, `smiles` empty when nothing met every constraint). Exit 0 when anything was found, 1 otherwise.
 import { Command, Option } from 'commander';
-import { existsSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadRDKit } from '../../../main/chem/rdkit.ts';
 import { resolveModelRef } from '../../../main/design/model-path.ts';
@@ -13,6 +14,10 @@ import { readMoleculeFile } from '../../../main/design/molecule-input.ts';
 import { ConstraintError, parseWindow } from '../../../main/design/optimize/constraints.ts';
 import type { ConstraintSpec } from '../../../main/design/optimize/constraints.ts';
 import { ObjectiveError, parseObjective } from '../../../main/design/optimize/objectives.ts';
+import type { CustomObjective } from '../../../main/design/optimize/objectives.ts';
+import { surrogateObjective } from '../../../main/design/optimize/surrogate-objective.ts';
+import type { LabelledMolecule } from '../../../main/design/optimize/surrogate-objective.ts';
+import type { SurrogateFeatures } from '../../../main/design/optimize/surrogate.ts';
 import { OPTIMIZE_METHODS, OptimizeSettingsError, checkSettings, optimizeOne } from '../../../main/design/optimize/optimize.ts';
 import type { OptimizeMethod, OptimizeResult, OptimizeSettings } from '../../../main/design/optimize/optimize.ts';
 import { optimizeCsv } from '../../../main/design/optimize/results-csv.ts';
@@ -38,6 +43,8 @@ interface OptimizeOptions {
   sigma?: number;
   stepSize?: number;
   top: number;
+  train?: string;
+  surrogateFeatures: SurrogateFeatures;
   model: string;
   workspace?: string;
   out?: string;
@@ -63,6 +70,8 @@ export function optimizeCommand(setExit: (code: number) => void): Command {
     .option('--seed <n>', 'random seed (the same seed gives the same results)', wholeNumber, 0)
     .option('--sigma <s>', 'cmaes: initial step size in latent units (default 0.3)', positiveNumber)
     .option('--step-size <s>', 'gradient: largest step in latent units (default 0.5)', positiveNumber)
+    .option('--train <csv>', "a CSV with a smiles column and measured columns: --objective COLUMN optimizes a ridge surrogate of that column (its cross-validated R² is printed)")
+    .addOption(new Option('--surrogate-features <kind>', 'what the surrogate regresses on').choices(['fingerprint', 'latent']).default('fingerprint'))
     .option('--top <n>', 'results written per start molecule with one SMILES (--input: always 1)', wholeNumber, 10)
     .addOption(modelOption())
     .addOption(designWorkspaceOption())
@@ -70,31 +79,54 @@ export function optimizeCommand(setExit: (code: number) => void): Command {
     .action(async (smiles: string | undefined, o: OptimizeOptions) => {
       if ((smiles === undefined) === (o.input === undefined)) cmd.error('error: give one SMILES or --input FILE', { exitCode: EXIT_USAGE });
       if (o.objective.length === 0) cmd.error('error: name at least one --objective', { exitCode: EXIT_USAGE });
-      let settings: OptimizeSettings;
       await loadRDKit(); // the locked SMARTS are compiled to check them
-      try {
-        settings = settingsOf(o);
-        checkSettings(settings);
-      } catch (err) {
-        if (err instanceof ObjectiveError || err instanceof ConstraintError || err instanceof OptimizeSettingsError) cmd.error(`error: ${err.message}`, { exitCode: EXIT_USAGE });
+      // the settings without surrogates are checked before the model loads: a typo costs no wait
+      const usage = (err: unknown): never => {
+        if (err instanceof ObjectiveError || err instanceof ConstraintError || err instanceof OptimizeSettingsError || err instanceof TrainFileError) cmd.error(`error: ${err.message}`, { exitCode: EXIT_USAGE });
         throw err;
+      };
+      let columns: Record<string, LabelledMolecule[]> = {};
+      try {
+        columns = o.train ? readTrainFile(o.train) : {};
+        const placeholders = Object.fromEntries(Object.keys(columns).map((c) => [c, { label: c, scale: 1, needs: 'fingerprint' as const, value: () => null }]));
+        checkSettings(settingsOf(o, placeholders));
+      } catch (err) {
+        usage(err);
       }
-      setExit(await runOptimize(smiles, o, settings));
+      setExit(await runOptimize(smiles, o, columns));
     });
 }
 
-function settingsOf(o: OptimizeOptions): OptimizeSettings {
+class TrainFileError extends Error {}
+
+/** The --train CSV: a smiles column and numeric columns, each column's molecules with a number. */
+function readTrainFile(file: string): Record<string, LabelledMolecule[]> {
+  if (!existsSync(file)) throw new TrainFileError(`there is no file ${file}`);
+  const rows = parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+  const header = rows.length ? Object.keys(rows[0]) : [];
+  const smilesColumn = header.find((h) => h.toLowerCase() === 'smiles');
+  if (!smilesColumn) throw new TrainFileError(`${file} has no smiles column`);
+  const out: Record<string, LabelledMolecule[]> = {};
+  for (const h of header) {
+    if (h === smilesColumn) continue;
+    const values = rows.filter((r) => r[h] !== '' && Number.isFinite(Number(r[h]))).map((r) => ({ smiles: r[smilesColumn], value: Number(r[h]) }));
+    if (values.length) out[h] = values;
+  }
+  return out;
+}
+
+function settingsOf(o: OptimizeOptions, customs: Record<string, CustomObjective>): OptimizeSettings {
   if (o.similarity !== undefined && !(o.similarity >= 0 && o.similarity <= 1)) throw new ConstraintError(`--similarity must be from 0 to 1, not ${o.similarity}`);
   const constraints: ConstraintSpec = {
     similarity: o.similarity, keep: o.keep, windows: o.window.map(parseWindow), noPains: !o.allowPains, notInTraining: !o.allowTraining, notInWorkspace: true,
   };
   return {
-    objectives: o.objective.map(parseObjective), constraints, method: o.method, budget: o.budget, randomSeed: o.seed, pareto: o.pareto,
+    objectives: o.objective.map((spec) => parseObjective(spec, customs)), constraints, method: o.method, budget: o.budget, randomSeed: o.seed, pareto: o.pareto,
     cmaes: o.sigma !== undefined ? { sigma: o.sigma } : undefined, gradient: o.stepSize !== undefined ? { stepSize: o.stepSize } : undefined,
   };
 }
 
-async function runOptimize(smiles: string | undefined, o: OptimizeOptions, s: OptimizeSettings): Promise<number> {
+async function runOptimize(smiles: string | undefined, o: OptimizeOptions, columns: Record<string, LabelledMolecule[]>): Promise<number> {
   let inputs: string[];
   try {
     inputs = o.input ? readMoleculeFile(o.input).map((m) => m.smiles) : [smiles!];
@@ -110,7 +142,20 @@ async function runOptimize(smiles: string | undefined, o: OptimizeOptions, s: Op
   const db = ws ? openWorkspace(ws) : null;
   const model = await ModelService.open(resolveModelRef(o.model));
   const results: OptimizeResult[] = [];
+  let s: OptimizeSettings;
   try {
+    // surrogates of the --train columns the objectives name, fitted once; their R² said before the search
+    const customs: Record<string, CustomObjective> = {};
+    for (const spec of o.objective) {
+      const name = spec.split(':')[0].trim();
+      if (!columns[name] || customs[name]) continue;
+      const f = await surrogateObjective(model, name, columns[name], o.surrogateFeatures, o.seed);
+      customs[name] = f.custom;
+      const sg = f.surrogate;
+      say('optimize', `surrogate of ${name}: ridge on ${sg.features} of ${sg.molecules} molecules (alpha ${sg.alpha}), ${sg.folds}-fold cross-validated R² ${sg.cvR2.toFixed(3)}${f.skipped ? `; ${f.skipped} left out` : ''}`);
+      if (sg.warning) say('optimize', `warning: ${sg.warning}`);
+    }
+    s = settingsOf(o, customs); // checked with placeholder surrogates before the model loaded
     const env = { model, inWorkspace: db ? workspaceLookup(db) : null };
     for (let i = 0; i < inputs.length; i++) {
       const r = await optimizeOne(env, inputs[i], s, i);
@@ -119,6 +164,10 @@ async function runOptimize(smiles: string | undefined, o: OptimizeOptions, s: Op
     }
   } catch (err) {
     if (err instanceof GradientUnavailable) {
+      say('optimize', err.message);
+      return EXIT_NOTHING;
+    }
+    if (err instanceof Error && /a surrogate needs at least/.test(err.message)) {
       say('optimize', err.message);
       return EXIT_NOTHING;
     }

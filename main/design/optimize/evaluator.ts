@@ -66,7 +66,8 @@ export class Evaluator {
   static seedPoint(canonical: string, z: Float32Array, objectives: readonly Objective[], keep: readonly string[]): SeedPoint | null {
     const f = moleculeFacts(canonical, null, keep);
     if (!f) return null;
-    const values = objectives.map((o) => objectiveValue(o, f.props));
+    f.latent = z; // the seed's encoding is its own mean
+    const values = objectives.map((o) => objectiveValue(o, f.props, f));
     return { canonical, z, facts: f, values, utilities: utilitiesOf(objectives, values), score: weightedScore(objectives, values) };
   }
 
@@ -75,6 +76,7 @@ export class Evaluator {
     const L = this.model.latent;
     const decoded = await this.model.decodeCounted(z, rows, { strategy: this.o.strategy ?? 'greedy', seed: (this.o.randomSeed ?? 0) + iteration });
     const valid = decoded.map((d) => d.smiles).filter((s): s is string => s !== null);
+    await this.learn(valid);
     const training = this.model.inTraining(valid);
     const workspace = this.o.inWorkspace ? this.o.inWorkspace(valid) : null;
     let k = 0;
@@ -90,16 +92,25 @@ export class Evaluator {
     return out;
   }
 
+  /** Works out the facts of molecules not seen yet in this run (and their encodings, when an objective needs them). */
+  private async learn(smiles: readonly string[]): Promise<void> {
+    const fresh = [...new Set(smiles.filter((s) => !this.facts.has(s)))];
+    for (const s of fresh) this.facts.set(s, moleculeFacts(s, this.seed.facts.fingerprint, this.keep));
+    if (!this.o.objectives.some((o) => o.custom?.needs === 'latent')) return;
+    const readable = fresh.filter((s) => this.facts.get(s));
+    if (!readable.length) return;
+    const L = this.model.latent;
+    const { mu, rows } = await this.model.encode(readable);
+    // a decode the vocabulary cannot express again (rare) gets no latent value: its objective value is unknown
+    rows.forEach((index, r) => (this.facts.get(readable[index])!.latent = mu.slice(r * L, (r + 1) * L)));
+  }
+
   private candidate(smiles: string | null, raw: string, z: Float32Array, member: { inTraining: boolean | null; inWorkspace: boolean | null }, iteration: number): Candidate {
     const objectives = this.o.objectives;
     const known = smiles !== null ? this.archive.get(smiles) : undefined;
     if (known) return { ...known, z, raw, iteration, decodes: this.decodes };
-    let facts: MoleculeFacts | null = null;
-    if (smiles !== null) {
-      if (!this.facts.has(smiles)) this.facts.set(smiles, moleculeFacts(smiles, this.seed.facts.fingerprint, this.keep));
-      facts = this.facts.get(smiles)!;
-    }
-    const values = objectives.map((o) => (facts ? objectiveValue(o, facts.props) : null));
+    const facts: MoleculeFacts | null = smiles !== null ? (this.facts.get(smiles) ?? null) : null;
+    const values = objectives.map((o) => (facts ? objectiveValue(o, facts.props, facts) : null));
     const v = violations(this.o.constraints, this.seed.canonical, facts, member);
     const c: Candidate = {
       smiles: facts ? smiles : null, raw, z, facts, values, utilities: utilitiesOf(objectives, values), score: facts ? weightedScore(objectives, values) : -Infinity,

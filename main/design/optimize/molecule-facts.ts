@@ -17,6 +17,8 @@ export interface MoleculeFacts {
   similarity: number;
   /** per locked SMARTS, in order: does it still match */
   keeps: boolean[];
+  /** the model's encoding of the molecule (mean of q(z|x)), made only when a latent surrogate needs it */
+  latent?: Float32Array;
 }
 
 /** The facts of a canonical SMILES against a seed's fingerprint; null when RDKit cannot read it. */

@@ -42,11 +42,24 @@ export type Goal =
   /** desirability 1 for |v − value| ≤ window, exp(−½((|v − value| − window)/soft)²) outside */
   | { kind: 'target'; value: number; window: number; soft: number };
 
+/**
+ * An objective that is not a computed property: a surrogate of a user's column (surrogate-objective.ts). Its
+ * value comes from the molecule's fingerprint or its encoding, never from the latent point that decoded it.
+ */
+export interface CustomObjective {
+  label: string;
+  scale: number;
+  /** 'latent': the evaluator encodes each new molecule and hands its mean over as `latent` */
+  needs: 'fingerprint' | 'latent';
+  value(m: { fingerprint: Uint32Array; latent?: Float32Array }): number | null;
+}
+
 export interface Objective {
-  /** canonical name (a key of OBJECTIVE_PROPERTIES) */
+  /** canonical name (a key of OBJECTIVE_PROPERTIES, or a custom objective's name) */
   name: string;
   goal: Goal;
   weight: number;
+  custom?: CustomObjective;
 }
 
 export class ObjectiveError extends Error {}
@@ -66,10 +79,11 @@ export function canonicalObjectiveName(name: string): string {
  * Parses `NAME[:max|:min|:target=V][:window=W][:soft=S][:weight=K]`, e.g. `qed`, `sa:min`,
  * `mw:target=350:window=50`. Default goal max, weight 1; a target's window 0 and soft edge one `scale`.
  */
-export function parseObjective(spec: string): Objective {
+export function parseObjective(spec: string, customs: Record<string, CustomObjective> = {}): Objective {
   const [rawName, ...parts] = spec.split(':');
-  const name = canonicalObjectiveName(rawName);
-  const def = objectiveDef(name);
+  const custom = customs[rawName.trim()];
+  const name = custom ? rawName.trim() : canonicalObjectiveName(rawName);
+  const def = custom ?? objectiveDef(name);
   let goal: Goal = { kind: 'max' };
   let target: number | null = null, window = 0, soft = def.scale, weight = 1;
   const num = (what: string, v: string) => {
@@ -89,7 +103,7 @@ export function parseObjective(spec: string): Objective {
   if (target !== null) goal = { kind: 'target', value: target, window, soft };
   if (window < 0 || !(soft > 0)) throw new ObjectiveError(`objective '${spec}': window must be ≥ 0 and soft > 0`);
   if (!(weight > 0)) throw new ObjectiveError(`objective '${spec}': weight must be > 0`);
-  return { name, goal, weight };
+  return custom ? { name, goal, weight, custom } : { name, goal, weight };
 }
 
 /** How an objective is written back (CSV headers, provenance). */
@@ -99,8 +113,12 @@ export function objectiveLabel(o: Objective): string {
   return `${o.name}:${goal}${o.weight !== 1 ? `:weight=${o.weight}` : ''}`;
 }
 
-/** The objective's raw value from a property panel; null when the panel lacks it. */
-export function objectiveValue(o: Objective, props: Properties): number | null {
+/** The objective's raw value from a property panel (custom objectives: from `m`); null when unknown. */
+export function objectiveValue(o: Objective, props: Properties, m?: { fingerprint: Uint32Array; latent?: Float32Array }): number | null {
+  if (o.custom) {
+    const c = m ? o.custom.value(m) : null;
+    return c !== null && Number.isFinite(c) ? c : null;
+  }
   const v = props[objectiveDef(o.name).key];
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
@@ -113,7 +131,7 @@ export function desirability(value: number, g: Extract<Goal, { kind: 'target' }>
 
 /** Larger is better: max → v/scale, min → −v/scale, target → desirability. */
 export function utility(o: Objective, value: number): number {
-  const scale = objectiveDef(o.name).scale;
+  const scale = o.custom?.scale ?? objectiveDef(o.name).scale;
   if (o.goal.kind === 'max') return value / scale;
   if (o.goal.kind === 'min') return -value / scale;
   return desirability(value, o.goal);
@@ -173,6 +191,7 @@ export function headWeights(
 ): Float32Array | null {
   const w = new Float32Array(names.length);
   for (const o of objectives) {
+    if (o.custom) return null;
     const def = objectiveDef(o.name);
     if (!def.head) return null;
     let sign = o.goal.kind === 'min' ? -1 : 1;
