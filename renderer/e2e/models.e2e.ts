@@ -87,9 +87,9 @@ describe('models in the app, in browser mode', () => {
     await panel.waitFor();
     await expect.poll(() => panel.getAttribute('data-phase'), { timeout: 30_000 }).toBe('running');
     // the curves gain points while it runs (polled every 2 s)
-    await expect.poll(chartPoints, { timeout: 120_000, intervals: [1000] }).toBeGreaterThanOrEqual(2);
+    await expect.poll(chartPoints, { timeout: 120_000, interval: 1000 }).toBeGreaterThanOrEqual(2);
     const first = await chartPoints();
-    await expect.poll(chartPoints, { timeout: 90_000, intervals: [1000] }).toBeGreaterThan(first);
+    await expect.poll(chartPoints, { timeout: 90_000, interval: 1000 }).toBeGreaterThan(first);
     expect(await page.getByTestId('curves-latest').innerText()).toMatch(/step \d+\s+· training loss \d+\.\d{3}/);
     expect(await page.getByTestId('active-model').innerText()).toMatch(/training/);
     // uPlot drew: a canvas with something on it
@@ -115,12 +115,12 @@ describe('models in the app, in browser mode', () => {
     await resume.click();
     await expect.poll(() => panel.getAttribute('data-phase'), { timeout: 30_000 }).toBe('running');
     // the resumed run goes on from the checkpoint: its curve continues past what was there
-    await expect.poll(chartPoints, { timeout: 120_000, intervals: [1000] }).toBeGreaterThan(before);
+    await expect.poll(chartPoints, { timeout: 120_000, interval: 1000 }).toBeGreaterThan(before);
   });
 
   it('ends with the held-out figures before → after, and makes the new model active in one click', async () => {
     const panel = page.getByTestId('train-panel');
-    await expect.poll(() => panel.getAttribute('data-phase'), { timeout: (BUDGET_MINUTES * 60 + 240) * 1000, intervals: [2000] }).toMatch(/done|failed/);
+    await expect.poll(() => panel.getAttribute('data-phase'), { timeout: (BUDGET_MINUTES * 60 + 240) * 1000, interval: 2000 }).toMatch(/done|failed/);
     expect(await panel.getAttribute('data-phase')).toBe('done');
     const result = panel.getByTestId('train-result');
     await result.waitFor({ timeout: 30_000 });
