@@ -114,6 +114,23 @@ describe('job owners', () => {
     expect(listOwners(db).map((o) => o.id)).toEqual(['live']);
   });
 
+  it('an owner whose row another process removed keeps its own jobs and registers again on its next heartbeat', async () => {
+    const me = new JobOwner(db, { app: 'test', heartbeatMs: 100, reapMs: 20 });
+    try {
+      const mine = createJob(db, 'import', 'mine', {}, 'running', { ownerId: me.id });
+      db.prepare('DELETE FROM job_owners WHERE id = ?').run(me.id);
+      expect(me.reap()).toEqual({ jobs: [], collections: [] });
+      expect(getJob(db, mine).status).toBe('running');
+      for (const end = Date.now() + 5_000; !listOwners(db).some((o) => o.id === me.id); ) {
+        if (Date.now() > end) throw new Error('never registered again');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(getJob(db, mine).status).toBe('running');
+    } finally {
+      me.close();
+    }
+  });
+
   it('a live owner notices on its heartbeat that another one died, and cleans up after it', async () => {
     const other = sleeper();
     children.push(other);

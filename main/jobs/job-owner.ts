@@ -119,7 +119,7 @@ export class JobOwner {
         if (!beatOwner(this.db, this.id, now)) {
           // another process took this one for dead (a clock far off, a very long stall): its jobs are failed
           // already; register again so that new jobs are owned
-          console.error(`molscape: this process (pid ${process.pid}) was taken for stopped by another one; its running jobs were failed there.`);
+          console.error(`molscape: this process (pid ${process.pid}) was taken for stopped by another one; its running jobs may have been failed there.`);
           registerOwner(this.db, { ...this.row, heartbeat_at: now });
         }
       }
@@ -143,12 +143,12 @@ export class JobOwner {
         .filter((o): o is { id: string; reason: string } => o.reason !== null);
     // a look first: the write lock would make this wait behind a job's transaction, and a write makes other
     // connections' caches stale
-    if (!goneOwners().length && !hasOrphans(this.db)) return { jobs: [], collections: [] };
+    if (!goneOwners().length && !hasOrphans(this.db, this.id)) return { jobs: [], collections: [] };
     return this.db
       .transaction((): Reaped => {
         const gone = goneOwners();
         for (const o of gone) deleteOwner(this.db, o.id);
-        const jobs = failJobsOfGoneOwners(this.db, gone, OWNERLESS);
+        const jobs = failJobsOfGoneOwners(this.db, gone, OWNERLESS, this.id);
         return { jobs, collections: deleteAbandonedImports(this.db) };
       })
       .immediate();

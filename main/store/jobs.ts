@@ -124,7 +124,7 @@ export function setJobResult(db: Db, id: number, result: unknown): void {
  * `ownerlessReason`. Live jobs of registered owners not listed are left alone: their processes still run
  * them. Returns the ids failed. The caller runs it in one write transaction with the owners' removal.
  */
-export function failJobsOfGoneOwners(db: Db, gone: readonly { id: string; reason: string }[], ownerlessReason: string): number[] {
+export function failJobsOfGoneOwners(db: Db, gone: readonly { id: string; reason: string }[], ownerlessReason: string, selfId: string | null = null): number[] {
   const failed: number[] = [];
   const live = db.prepare("SELECT id FROM jobs WHERE owner_id = ? AND status IN ('running', 'queued')");
   for (const o of gone) {
@@ -134,9 +134,9 @@ export function failJobsOfGoneOwners(db: Db, gone: readonly { id: string; reason
     }
   }
   const ownerless = db
-    .prepare("SELECT id FROM jobs WHERE status IN ('running', 'queued') AND (owner_id IS NULL OR owner_id NOT IN (SELECT id FROM job_owners))")
+    .prepare(`SELECT id FROM jobs WHERE status IN ('running', 'queued') AND (owner_id IS NULL OR (owner_id IS NOT ? AND owner_id NOT IN (SELECT id FROM job_owners)))`)
     .pluck()
-    .all() as number[];
+    .all(selfId) as number[];
   for (const id of ownerless) {
     finishJob(db, id, 'failed', ownerlessReason, null);
     failed.push(id);
@@ -144,17 +144,21 @@ export function failJobsOfGoneOwners(db: Db, gone: readonly { id: string; reason
   return failed;
 }
 
-/** Whether clean-up has anything to do besides gone owners: live jobs without a registered owner, or collections whose import job is not live. */
-export function hasOrphans(db: Db): boolean {
+/**
+ * Whether clean-up has anything to do besides gone owners: live jobs without a registered owner (the caller's
+ * own, `selfId`, excepted: its row may be missing for a moment after another process took it for dead), or
+ * collections whose import job is not live.
+ */
+export function hasOrphans(db: Db, selfId: string | null = null): boolean {
   return (
     db
       .prepare(
-        `SELECT EXISTS (SELECT 1 FROM jobs WHERE status IN ('running', 'queued') AND (owner_id IS NULL OR owner_id NOT IN (SELECT id FROM job_owners)))
+        `SELECT EXISTS (SELECT 1 FROM jobs WHERE status IN ('running', 'queued') AND (owner_id IS NULL OR (owner_id IS NOT ? AND owner_id NOT IN (SELECT id FROM job_owners))))
              OR EXISTS (SELECT 1 FROM collections WHERE importing_job_id IS NOT NULL
                           AND importing_job_id NOT IN (SELECT id FROM jobs WHERE status IN ('queued', 'running')))`,
       )
       .pluck()
-      .get() === 1
+      .get(selfId) === 1
   );
 }
 
