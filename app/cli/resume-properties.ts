@@ -10,7 +10,7 @@ import { printable } from './terminal-text.ts';
 
 /** The live properties jobs right after the core opened: the ones it resumed, and any of other processes. */
 export async function liveProperties(core: LocalCore): Promise<Job[]> {
-  const jobs = await core.handlers['jobs.list']({ limit: 1000 });
+  const jobs = await core.handlers['jobs.list']({ limit: 500 });
   return jobs.filter((j) => j.kind === 'properties' && (j.status === 'running' || j.status === 'queued'));
 }
 

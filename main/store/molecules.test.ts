@@ -90,6 +90,14 @@ describe('molecules and collections repositories', () => {
     expect(names(listMolecules(db, c2, 0, 10, { key: 'user:pIC50', descending: false }))).toEqual(['N']);
   });
 
+  it('a window of a key without an index read in several chunks of ids keeps its order', () => {
+    const big = createCollection(db, { name: 'big', kind: 'imported' });
+    const n = 2500;
+    insertMolecules(db, big, Array.from({ length: n }, (_, i) => ({ position: i + 1, name: null, smiles: `C${i}`, canonicalSmiles: `C${i}`, sourceLine: i + 1, userProps: { v: (i * 7919) % n } })));
+    const rows = listMolecules(db, big, 0, n, { key: 'user:v', descending: true });
+    expect(rows.map((r) => r.userProps.v)).toEqual(Array.from({ length: n }, (_, i) => n - 1 - i));
+  });
+
   it('maps rows to the contract shape', () => {
     const [row] = listMolecules(db, cid, 1, 1);
     expect(row).toMatchObject({ collectionId: cid, position: 2, name: 'm4', smiles: 'c1ccccc1', sourceLine: 2, props: { mol_wt: 78.11 }, userProps: { pIC50: 1.5 } });

@@ -204,7 +204,11 @@ function windowOfSortedIds(db: Db, collectionId: number, expr: string, offset: n
   }
   if (!wanted.length) return [];
   const byId = new Map<number, MoleculeDbRow>();
-  for (const r of db.prepare(`SELECT * FROM molecules WHERE id IN (${wanted.map(() => '?').join(',')})`).all(...wanted) as MoleculeDbRow[]) byId.set(r.id, r);
+  // in chunks of 1000: a statement takes at most 32,766 parameters, and store callers may ask for any limit
+  for (let k = 0; k < wanted.length; k += 1000) {
+    const chunk = wanted.slice(k, k + 1000);
+    for (const r of db.prepare(`SELECT * FROM molecules WHERE id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as MoleculeDbRow[]) byId.set(r.id, r);
+  }
   // a row deleted since the order was read is skipped (the stamp makes that a moment's race at most)
   return wanted.flatMap((id) => {
     const r = byId.get(id);
