@@ -32,6 +32,11 @@ describe('the CLI and untrusted text', () => {
     expect(r.stderr).not.toMatch(CONTROL);
     expect(r.stdout).toContain('evil\\x1b]0;owned\\x07\\x1b[2J.smi');
     expect(r.stdout).toMatch(/evil\\x1b.*\.smi:2: /);
+    // the collection's name (from the file's) when another command lists the workspace's collections
+    const search = await molscape('search', '--similar', 'CCO', '-w', 'esc.sqlite', '-c', 'nothing');
+    expect(search.code).not.toBe(0);
+    expect(search.stderr).toContain('"evil\\x1b]0;owned\\x07\\x1b[2J"');
+    expect(search.stderr).not.toMatch(CONTROL);
     const missing = await molscape('import', 'gone\u001b[2J.smi', '-w', 'esc.sqlite');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('gone\\x1b[2J.smi');

@@ -7,6 +7,7 @@ import type { Collection } from '../../../main/api/contract.ts';
 import { createCore } from '../../../main/handlers/core.ts';
 import type { LocalCore } from '../../../main/handlers/types.ts';
 import { finishResumedProperties, liveProperties } from '../resume-properties.ts';
+import { printable } from '../terminal-text.ts';
 
 export const workspaceOption = () => new Option('-w, --workspace <db>', 'workspace SQLite file').env('MOLSCAPE_WORKSPACE');
 export const collectionOption = () => new Option('-c, --collection <name>', 'collection name (the newest of that name) or id');
@@ -19,14 +20,15 @@ export async function withCollection<T>(workspace: string | undefined, name: str
   if (!name?.trim()) throw new CliError('no collection: pass -c, --collection <name>');
   const path = resolve(workspace);
   // opening a missing file would create an empty workspace: say so instead
-  if (!existsSync(path)) throw new CliError(`there is no workspace ${workspace}`);
+  if (!existsSync(path)) throw new CliError(`there is no workspace ${printable(workspace)}`);
   // properties an earlier run left unfinished are finished first: what the command reads or writes has them
   const core = await createCore({ workspace: path, host: 'cli', resumeProperties: true });
   try {
     await finishResumedProperties(core, await liveProperties(core));
     const all = await core.handlers['collections.list']({});
     const c = all.find((x) => x.name === name) ?? (/^\d+$/.test(name) ? all.find((x) => x.id === Number(name)) : undefined);
-    if (!c) throw new CliError(`there is no collection "${name}" in ${workspace} (it has: ${all.map((x) => `"${x.name}"`).join(', ') || 'none'})`);
+    // collection names come from file names: escaped for the terminal (terminal-text.ts)
+    if (!c) throw new CliError(`there is no collection "${printable(name)}" in ${printable(workspace)} (it has: ${all.map((x) => `"${printable(x.name)}"`).join(', ') || 'none'})`);
     return await fn(core, c);
   } finally {
     await core.close();
