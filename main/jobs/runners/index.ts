@@ -7,6 +7,7 @@ import { layoutJob } from '../layout/layout-job.ts';
 import { importJob } from '../import/import-job.ts';
 import { propertiesJob } from '../properties/properties-job.ts';
 import { trainJob } from '../train/train-job.ts';
+import { optimizeJob } from '../../design/optimize/optimize-job.ts';
 
 export const runners: Partial<Record<Job['kind'], JobRunner>> = {
   test: testJob,
@@ -15,4 +16,5 @@ export const runners: Partial<Record<Job['kind'], JobRunner>> = {
   train: trainJob,
   encode: encodeJob,
   layout: layoutJob,
+  optimize: optimizeJob,
 };
