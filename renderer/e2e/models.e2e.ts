@@ -1,7 +1,8 @@
 // Models in the app, for real: browser mode with the shipped model, Debian's Chromium, the real core and job
 // process. A ChEMBL series is imported; the Models view lists the shipped model as active; the train dialog
 // runs the dataset doctor on the series and fine-tunes the shipped model on it with a short time budget; the
-// training panel's curves gain points while it runs; the run is cancelled (a checkpoint kept) and resumed;
+// training panel's curves gain points while it runs; the run is cancelled (a checkpoint kept), found again
+// after a reload of the page, and resumed;
 // when it ends the held-out figures before → after are shown and the new model is made active with one click;
 // the Design view then names it, encodes the series with it and walks from a molecule. The model and the
 // budget are small, so the checks are about what the UI shows and that it moves, never about how good the
@@ -106,16 +107,22 @@ describe('models in the app, in browser mode', () => {
 
   it('cancels with a checkpoint kept, and resumes from it', async () => {
     const panel = page.getByTestId('train-panel');
-    const before = await chartPoints();
     await panel.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => panel.getAttribute('data-phase'), { timeout: 60_000 }).toBe('cancelled');
     const resume = panel.getByRole('button', { name: 'Resume' });
     await resume.waitFor({ timeout: 15_000 });
+    const stopped = await chartPoints();
     await shot('04-cancelled');
+    // a restart of the app (here: a reload of the page) finds the stopped run again, resumable
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Models' }).click();
+    await expect.poll(() => panel.getAttribute('data-phase'), { timeout: 30_000 }).toBe('cancelled');
+    await resume.waitFor({ timeout: 15_000 });
+    await expect.poll(chartPoints, { timeout: 15_000 }).toBe(stopped);
     await resume.click();
     await expect.poll(() => panel.getAttribute('data-phase'), { timeout: 30_000 }).toBe('running');
     // the resumed run goes on from the checkpoint: its curve continues past what was there
-    await expect.poll(chartPoints, { timeout: 120_000, interval: 1000 }).toBeGreaterThan(before);
+    await expect.poll(chartPoints, { timeout: 120_000, interval: 1000 }).toBeGreaterThan(stopped);
   });
 
   it('ends with the held-out figures before → after, and makes the new model active in one click', async () => {

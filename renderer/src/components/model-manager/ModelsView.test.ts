@@ -164,6 +164,24 @@ describe('ModelsView', () => {
   });
 });
 
+describe('ModelsView after a run that ended on its time budget', () => {
+  it('offers to train longer from the checkpoint, with the same settings', async () => {
+    const core = coreWithModels();
+    const c = core.addCollection(30, { name: 'series' });
+    const train = new TrainJobState(createClient(core), c.id, { store: noStore, pollMs: 1000 });
+    const off = train.watch();
+    await renderView(core, train);
+    const args: TrainArgs = { collectionId: c.id, name: 'ft', from: 'zinc250k', timeBudgetSeconds: 60 };
+    await train.start(args, 'ft');
+    core.curves.set(train.run!.jobId!, { name: 'ft', points: [], before: null, resumable: true });
+    core.emit('job.finished', { jobId: train.run!.jobId!, kind: 'train', status: 'done', error: null, result: null });
+    const panel = await screen.findByTestId('train-panel');
+    await fireEvent.click(await within(panel).findByRole('button', { name: 'Train longer' }));
+    await waitFor(() => expect(core.calls('models.train')[1]?.args).toEqual({ ...args, resume: true }));
+    off();
+  });
+});
+
 describe('TrainDialog', () => {
   it('runs the doctor first, shows its findings, then starts with the settings', async () => {
     const core = coreWithModels();
