@@ -11,14 +11,12 @@ import { bindIpc } from './ipc.ts';
 import { utilityLauncher } from './launcher.ts';
 import { menuTemplate } from './menu.ts';
 import { appPaths } from './paths.ts';
-import { schemePrivileges, serveRenderer } from './protocol.ts';
-import { hardenContents, hardenSession, isExternalLink, windowOptions } from './window.ts';
+import { serveRenderer } from './protocol.ts';
+import { hardenEveryContents, prepareApp } from './startup.ts';
+import { hardenSession, windowOptions } from './window.ts';
 
-app.setName('Molscape');
-// Every renderer sandboxed, whatever its webPreferences say.
-app.enableSandbox();
-// Must happen before 'ready'.
-protocol.registerSchemesAsPrivileged(schemePrivileges);
+// Before anything else and before 'ready': every renderer sandboxed, the app:// scheme registered.
+prepareApp(app, protocol);
 
 if (!app.requestSingleInstanceLock()) {
   // Another Molscape has the workspace open: it gets focus (second-instance below), this one leaves.
@@ -45,11 +43,8 @@ function start(): void {
     return win;
   };
 
-  app.on('web-contents-created', (_event, contents) =>
-    hardenContents(contents, (url) => {
-      if (isExternalLink(url)) void shell.openExternal(url);
-    }),
-  );
+  // links out of the app: only those isExternalLink passes (documentation hosts) reach the system browser
+  hardenEveryContents(app, (url) => void shell.openExternal(url));
 
   app.on('second-instance', () => {
     if (!window) return;

@@ -58,12 +58,12 @@ describe('hardenContents', () => {
     expect(setup().contents.attempt('will-attach-webview')).toBe(true);
   });
 
-  it('denies every window.open; http(s) links go to the system browser, nothing else', () => {
+  it('denies every window.open; https links to documentation hosts go to the system browser, nothing else', () => {
     const { contents, opened } = setup();
-    for (const url of ['https://pubchem.ncbi.nlm.nih.gov/', 'http://example.org/a', 'file:///etc/passwd', 'app://molscape/index.html', 'smb://host/share', 'javascript:alert(1)']) {
+    for (const url of ['https://pubchem.ncbi.nlm.nih.gov/', 'http://example.org/a', 'https://example.org/a', 'file:///etc/passwd', 'app://molscape/index.html', 'smb://host/share', 'javascript:alert(1)']) {
       expect(contents.openHandler!({ url })).toEqual({ action: 'deny' });
     }
-    expect(opened).toEqual(['https://pubchem.ncbi.nlm.nih.gov/', 'http://example.org/a']);
+    expect(opened).toEqual(['https://pubchem.ncbi.nlm.nih.gov/']);
   });
 });
 

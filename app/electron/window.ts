@@ -33,11 +33,29 @@ export function windowOptions(preload: string, opts: { devTools?: boolean } = {}
   };
 }
 
-/** Links a user may follow out of the app open in the system browser; nothing else leaves. */
+/**
+ * The only hosts a link may open in the system browser: documentation of what Molscape uses and computes. A page
+ * that could open any URL could hand the OS a URL of its choosing (a phishing page, a download); the list keeps
+ * shell.openExternal to reading material.
+ */
+export const documentationHosts: readonly string[] = [
+  'www.rdkit.org',
+  'rdkit.org',
+  'onnxruntime.ai',
+  'pubchem.ncbi.nlm.nih.gov',
+  'www.ebi.ac.uk',
+  'zinc.docking.org',
+  'www.electronjs.org',
+];
+
+/**
+ * Links a user may follow out of the app open in the system browser: https, a documentation host, no user
+ * name or password, the default port. Nothing else leaves.
+ */
 export function isExternalLink(url: string): boolean {
   try {
-    const { protocol } = new URL(url);
-    return protocol === 'https:' || protocol === 'http:';
+    const u = new URL(url);
+    return u.protocol === 'https:' && u.port === '' && u.username === '' && u.password === '' && documentationHosts.includes(u.hostname);
   } catch {
     return false;
   }
