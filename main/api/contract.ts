@@ -238,6 +238,18 @@ export const Provenance = z.object({
 export type Provenance = z.infer<typeof Provenance>;
 
 /** A molecule made in latent space, with what a chemist wants to see next to its drawing. */
+/**
+ * Whether a seed is held exactly: a latent point that decodes to it was found (by the encoder's mean, a draw of
+ * its posterior, or gradient descent on z); when not, the nearest molecule that is held and its similarity.
+ */
+export const SeedHold = z.object({
+  held: z.boolean(),
+  method: z.enum(['mean', 'posterior', 'gradient']).nullable(),
+  nearest: z.string().nullable(),
+  similarity: z.number().nullable(),
+});
+export type SeedHold = z.infer<typeof SeedHold>;
+
 export const DesignedMolecule = z.object({
   /** what the decoder wrote */
   raw: z.string(),
@@ -261,6 +273,8 @@ export const DesignedMolecule = z.object({
   /** how many decodes valid-first tried */
   tries: z.number().int().nonnegative(),
   provenance: Provenance,
+  /** a seed only: whether the model holds it exactly (its latent point decodes to it) and how it was found */
+  hold: SeedHold.optional(),
 });
 export type DesignedMolecule = z.infer<typeof DesignedMolecule>;
 
@@ -283,6 +297,52 @@ const DrawSize = z.object({ width: z.number().int().min(40).max(1200), height: z
 // ---- calls -----------------------------------------------------------------------------------------------
 
 const call = <A extends z.ZodType, R extends z.ZodType>(args: A, result: R, doc: string) => ({ args, result, doc });
+
+// ---- optimization (issue 14; main/design/optimize) -------------------------------------------------------
+// Kept apart from the calls above: one call that starts the 'optimize' job (optimize-job.ts); its results are a
+// generated collection, its progress and cancel those of any job.
+
+export const OptimizeRequest = z.object({
+  /** start molecules as SMILES; or collectionId: every molecule of a collection */
+  starts: z.array(z.string().min(1).max(2000)).min(1).max(10_000).optional(),
+  collectionId: Id.optional(),
+  /** NAME[:max|:min|:target=V[:window=W][:soft=S]][:weight=K]; NAME: qed, sa, clogp, plogp, tpsa, mw, hbd, hba */
+  objectives: z.array(z.string().min(1).max(200)).min(1).max(8),
+  constraints: z
+    .object({
+      /** Tanimoto (Morgan r2, 2048 bits) to the start at least this */
+      similarity: z.number().min(0).max(1).optional(),
+      /** SMARTS every result must match */
+      keep: z.array(z.string().min(1).max(2000)).max(16).optional(),
+      /** property windows: NAME>=V, NAME<=V or NAME=LO..HI */
+      windows: z.array(z.string().min(1).max(200)).max(16).optional(),
+      noPains: z.boolean().optional(),
+      notInTraining: z.boolean().optional(),
+      notInWorkspace: z.boolean().optional(),
+    })
+    .default({}),
+  method: z.enum(['gradient', 'cmaes']).default('gradient'),
+  /** decodes per start molecule */
+  budget: z.number().int().min(1).max(1_000_000).default(500),
+  randomSeed: z.number().int().nonnegative().default(0),
+  /** two or three objectives: keep the non-dominated results */
+  pareto: z.boolean().default(false),
+  keepPerStart: z.number().int().min(1).max(1000).default(5),
+  model: ModelRef,
+  /** the generated collection's name */
+  name: z.string().min(1).max(200).optional(),
+});
+export type OptimizeRequest = z.infer<typeof OptimizeRequest>;
+
+const optimizeCalls = {
+  'design.optimize': call(
+    OptimizeRequest,
+    z.object({ jobId: Id }),
+    'An optimize job: from each start molecule, better molecules under the constraints, every one decoded and checked with RDKit; results in a generated collection.',
+  ),
+} as const;
+
+// ---- end of optimization ---------------------------------------------------------------------------------
 
 export const calls = {
   'app.info': call(
@@ -645,6 +705,7 @@ export const calls = {
   'jobs.list': call(z.object({ limit: z.number().int().positive().max(500).default(50) }), z.array(Job), 'Recent jobs, newest first.'),
   'jobs.get': call(z.object({ id: Id }), Job, 'One job.'),
   'jobs.cancel': call(z.object({ id: Id }), z.object({ cancelled: z.boolean() }), 'Ask a running job to stop.'),
+  ...optimizeCalls,
 } as const;
 
 // ---- events ----------------------------------------------------------------------------------------------

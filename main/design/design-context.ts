@@ -61,8 +61,8 @@ export const isNew = (m: { valid: boolean; inTraining: boolean | null; inWorkspa
 /** The seed itself as a DesignedMolecule (provenance 'manual': the chemist's own molecule; similarity 1). */
 export function seedMolecule(ctx: DesignContext, seed: Seed, draw?: DrawSize): DesignedMolecule {
   const { inTraining, inWorkspace } = membership(ctx, [seed.canonical]);
-  return designedMolecule({
+  return { ...designedMolecule({
     raw: seed.canonical, smiles: seed.canonical, z: seed.z, map: seed.map, tries: 0, inTraining: inTraining[0], inWorkspace: inWorkspace[0],
     provenance: provenance(ctx, 'manual', null, {}, null),
-  }, seed.chem, draw, ctx.chem);
+  }, seed.chem, draw, ctx.chem), hold: seed.hold };
 }

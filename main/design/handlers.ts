@@ -110,6 +110,7 @@ export function designHandlers(options: DesignOptions = {}): Design {
     const c = contexts.get(m);
     await c?.walkAhead.stop();
     await c?.chemAhead.close();
+    await c?.seeds.close();
     await m.close();
   };
   return {

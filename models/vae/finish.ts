@@ -70,7 +70,11 @@ export async function bundleFromRun(runDir: string, bundleDir: string, o: Finish
     { threads: o.threads ?? 2 },
   );
   try {
-    const stats = readSmilesFile(run.config.data, o.statsMolecules ?? 20000);
+    // evenly spaced over the whole file: a file that is two data sets one after the other (ZINC then ChEMBL)
+    // must not give the statistics (and the map's background) of the first alone
+    const all = readSmilesFile(run.config.data).smiles;
+    const want = Math.min(all.length, o.statsMolecules ?? 20000);
+    const stats = { smiles: Array.from({ length: want }, (_, i) => all[Math.floor((i * all.length) / want)]) };
     const enc = await runtime.encode(stats.smiles);
     log(`latent statistics from ${enc.rows.length} training molecules`);
     const plane = pca(enc.mu, enc.rows.length, c.latent);

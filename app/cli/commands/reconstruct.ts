@@ -1,7 +1,11 @@
-// molscape reconstruct FILE --out report.csv: encode each molecule (as RDKit's canonical SMILES), greedy-decode its mean, and compare
-// canonical SMILES (exact = the same molecule). Molecules the model cannot encode are listed with why.
+// molscape reconstruct FILE --out report.csv [--invert]: encode each molecule (as RDKit's canonical SMILES), greedy-decode its
+// mean, and compare canonical SMILES (exact = the same molecule). With --invert, a molecule the mean does not give back
+// is searched for in latent space as a design seed is (main/design/inversion.ts); the `method` column says how it was
+// held (mean, posterior, gradient) or that it was not (then `decoded` is the nearest molecule held). Molecules the
+// model cannot encode are listed with why.
 import { Command } from 'commander';
 import { canonicalSmiles } from '../../../main/design/canonical.ts';
+import { Inverter } from '../../../main/design/inversion.ts';
 import { ModelService } from '../../../main/design/model-service.ts';
 import type { DecodeStrategy } from '../../../main/design/model-service.ts';
 import { problemReason, readMoleculeFile } from '../../../main/design/molecule-input.ts';
@@ -14,11 +18,54 @@ export function reconstructCommand(setExit: (code: number) => void): Command {
     .argument('<file>', 'SMILES file (SMILES [name] per line; .gz allowed)')
     .addOption(modelOption())
     .addOption(strategyOption())
-    .requiredOption('-o, --out <csv>', 'report CSV: name, input, decoded, exact, problem')
-    .action(async (file: string, o: { model: string; out: string; strategy: DecodeStrategy }) => setExit(await runReconstruct(file, o)));
+    .option('--invert', 'search latent space for a point that decodes to each molecule the mean does not give back (columns input, decoded, exact, method)', false)
+    .requiredOption('-o, --out <csv>', 'report CSV: name, input, decoded, exact, problem (with --invert: input, decoded, exact, method, similarity, name, problem)')
+    .action(async (file: string, o: ReconstructOptions) => setExit(await (o.invert ? runInvert(file, o) : runReconstruct(file, o))));
 }
 
-async function runReconstruct(file: string, o: { model: string; out: string; strategy: DecodeStrategy }): Promise<number> {
+interface ReconstructOptions {
+  model: string;
+  out: string;
+  strategy: DecodeStrategy;
+  invert: boolean;
+}
+
+async function runInvert(file: string, o: ReconstructOptions): Promise<number> {
+  const mols = readMoleculeFile(file);
+  const model = await ModelService.open(o.model);
+  const inverter = new Inverter(model);
+  try {
+    const lines = ['input,decoded,exact,method,similarity,name,problem'];
+    let held = 0, encoded = 0;
+    for (const m of mols) {
+      const want = canonicalSmiles(m.smiles);
+      if (want === null) {
+        lines.push([csvField(m.smiles), '', '', '', '', csvField(m.name), 'RDKit cannot parse the input'].join(','));
+        continue;
+      }
+      const enc = await model.encode([want]);
+      if (!enc.rows.length) {
+        const problem = problemReason(enc.problems[0].message);
+        say('reconstruct', `${file}:${m.line} (${m.name}): ${problem}`);
+        lines.push([csvField(m.smiles), '', '', '', '', csvField(m.name), csvField(problem)].join(','));
+        continue;
+      }
+      encoded++;
+      const h = await inverter.invert(want, enc.mu, enc.logvar);
+      if (h.held) held++;
+      const decoded = h.held ? want : (h.nearest ?? '');
+      lines.push([csvField(m.smiles), csvField(decoded), String(h.held), h.method ?? 'not held', h.held ? '1' : (h.similarity?.toFixed(3) ?? ''), csvField(m.name), ''].join(','));
+    }
+    writeOutput(o.out, lines.join('\n') + '\n');
+    say('reconstruct', `${held} of ${mols.length} held exactly (${encoded} encoded), report in ${o.out}`);
+    return encoded > 0 ? EXIT_OK : EXIT_NOTHING;
+  } finally {
+    await inverter.close();
+    await model.close();
+  }
+}
+
+async function runReconstruct(file: string, o: ReconstructOptions): Promise<number> {
   const mols = readMoleculeFile(file);
   const model = await ModelService.open(o.model);
   try {

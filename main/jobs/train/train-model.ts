@@ -74,6 +74,8 @@ export interface TrainModelOptions {
   name?: string;
   threads?: number;
   seed?: number;
+  /** Steps between curve points (validation and held-out measurement); default by the run's size */
+  chunkSteps?: number;
   signal?: AbortSignal;
   onProgress?: (stage: 'data' | 'properties' | 'before' | 'training' | 'bundle', done: number, total: number | null, message: string) => void;
   /** Each curve point as it is written (the job passes them on) */
@@ -226,7 +228,8 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult
     clipNorm: 5,
     seed,
     threads: o.threads ?? 2,
-    chunkSteps: from ? 50 : size === 'tiny' ? 25 : 500,
+    // fine-tuning a series: a point a minute or so; a broad data set: the measurement must not cost much
+    chunkSteps: o.chunkSteps ?? (from && data.train < 20_000 ? 50 : size === 'tiny' ? 25 : 500),
     validLimit: 2000,
     from,
     replay: replay ?? undefined,

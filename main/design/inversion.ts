@@ -1,0 +1,152 @@
+// Seeds held exactly: a latent point that decodes (greedy) to the chemist's molecule, so that every design
+// operation starts at that molecule rather than at whatever the encoder's mean decodes to. In order of cost:
+//   1. the encoder's mean;
+//   2. draws from the seed's own posterior N(mu, σ²) (seeded by the molecule, so the same seed finds the same z),
+//      decoded together in one batch;
+//   3. gradient descent on the decoder's teacher-forced negative log-likelihood of the seed's tokens with
+//      respect to z (models/vae/inversion-graph.ts), from the mean and the posterior draws with the lowest NLL,
+//      the batch decoded every few steps.
+// When nothing decodes to the seed, the answer says so and names the nearest molecule that is held (the valid
+// decode most similar to the seed): never silently another molecule.
+import { createHash } from 'node:crypto';
+import { Rng } from '../../models/graph/rng.ts';
+import { createSession } from '../../models/graph/ort.ts';
+import type { ort } from '../../models/graph/ort.ts';
+import { tensor } from '../../models/graph/ort.ts';
+import { inversionGraph } from '../../models/vae/inversion-graph.ts';
+import { readBundleWeights } from '../../models/vae/warm-start.ts';
+import type { BaseModel } from '../../models/vae/warm-start.ts';
+import { morganFingerprintOf, tanimoto } from '../chem/fingerprint.ts';
+import type { ModelService } from './model-service.ts';
+
+export type HoldMethod = 'mean' | 'posterior' | 'gradient';
+
+export interface Held {
+  /** the latent point to start from: the one that decodes to the seed, else the mean */
+  z: Float32Array;
+  held: boolean;
+  method: HoldMethod | null;
+  /** when not held: the nearest molecule that is held (the most similar valid decode), and its Tanimoto to the seed */
+  nearest: string | null;
+  similarity: number | null;
+  /** decodes spent */
+  decodes: number;
+}
+
+export interface InversionOptions {
+  /** posterior draws tried (step 2) and rows descended (step 3) */
+  draws?: number;
+  /** gradient steps at most */
+  steps?: number;
+  /** decode the descending rows every this many steps */
+  checkEvery?: number;
+}
+
+/** Sequence lengths are rounded up to a multiple of this, so a handful of graphs serve every seed. */
+const LENGTH_STEP = 8;
+
+export class Inverter {
+  private weights: BaseModel | null = null;
+  private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
+
+  constructor(private readonly model: ModelService) {}
+
+  private session(length: number, batch: number): Promise<ort.InferenceSession> {
+    const key = `${length}x${batch}`;
+    let s = this.sessions.get(key);
+    if (!s) {
+      this.weights ??= readBundleWeights(this.model.dir);
+      const w = this.weights;
+      s = createSession(inversionGraph(w.config, w.weights, length, batch), { threads: 2 });
+      this.sessions.set(key, s);
+      s.catch(() => this.sessions.delete(key));
+    }
+    return s;
+  }
+
+  /** nll and ∂nll/∂z for each row of z [batch × latent], all rows the same token sequence. */
+  async nllAndGrad(ids: Int32Array, z: Float32Array, batch: number): Promise<{ nll: Float32Array; grad: Float32Array }> {
+    const T = Math.ceil(ids.length / LENGTH_STEP) * LENGTH_STEP;
+    const tokens = new BigInt64Array(T * batch), mask = new Float32Array(T * batch);
+    for (let t = 0; t < ids.length; t++)
+      for (let b = 0; b < batch; b++) {
+        tokens[t * batch + b] = BigInt(ids[t]);
+        mask[t * batch + b] = 1;
+      }
+    const s = await this.session(T, batch);
+    const out = await s.run({
+      z: tensor('float32', z, [batch, this.model.latent]),
+      tokens: tensor('int64', tokens, [T, batch]),
+      mask: tensor('float32', mask, [T, batch]),
+    });
+    return { nll: out.nll.data as Float32Array, grad: out.grad.data as Float32Array };
+  }
+
+  /** A z that decodes to `canonical` (RDKit canonical SMILES), given its encoder mean and log-variance. */
+  async invert(canonical: string, mu: Float32Array, logvar: Float32Array, o: InversionOptions = {}): Promise<Held> {
+    const m = this.model;
+    const L = m.latent;
+    const K = o.draws ?? 16;
+    let decodes = 0;
+    const candidates: string[] = [];
+    const check = async (z: Float32Array, rows: number): Promise<number> => {
+      const dec = await m.decode(z, rows, { strategy: 'greedy' });
+      decodes += rows;
+      for (const d of dec) if (d.smiles) candidates.push(d.smiles);
+      return dec.findIndex((d) => d.smiles === canonical);
+    };
+    const result = (z: Float32Array, method: HoldMethod): Held => ({ z, held: true, method, nearest: null, similarity: null, decodes });
+
+    // 1. the mean
+    if ((await check(mu, 1)) === 0) return result(Float32Array.from(mu), 'mean');
+
+    // 2. the seed's own posterior, seeded by the molecule
+    const rng = new Rng(createHash('sha256').update(canonical).digest().readUInt32BE(0));
+    const z = new Float32Array(K * L);
+    z.set(mu);
+    for (let r = 1; r < K; r++) {
+      const eps = rng.normals(L);
+      for (let i = 0; i < L; i++) z[r * L + i] = mu[i] + Math.exp(logvar[i] / 2) * eps[i];
+    }
+    const hit = await check(z, K);
+    if (hit >= 0) return result(z.slice(hit * L, (hit + 1) * L), 'posterior');
+
+    // 3. descend the negative log-likelihood of the seed's tokens from all of them
+    const enc = m.bundle.vocabulary.encode(canonical);
+    if (enc.ok) {
+      const steps = o.steps ?? 30, every = o.checkEvery ?? 5;
+      // Adam on each row: the NLL surface is steep in some directions and flat in others
+      const mom = new Float32Array(K * L), vel = new Float32Array(K * L);
+      const lr = 0.05;
+      for (let step = 1; step <= steps; step++) {
+        const { grad } = await this.nllAndGrad(enc.ids, z, K);
+        for (let i = 0; i < K * L; i++) {
+          mom[i] = 0.9 * mom[i] + 0.1 * grad[i];
+          vel[i] = 0.999 * vel[i] + 0.001 * grad[i] * grad[i];
+          const mh = mom[i] / (1 - 0.9 ** step), vh = vel[i] / (1 - 0.999 ** step);
+          z[i] -= (lr * mh) / (Math.sqrt(vh) + 1e-8);
+        }
+        if (step % every === 0 || step === steps) {
+          const h = await check(z, K);
+          if (h >= 0) return result(z.slice(h * L, (h + 1) * L), 'gradient');
+        }
+      }
+    }
+
+    // not held: the mean, and the nearest molecule that is held
+    const seedFp = morganFingerprintOf(canonical);
+    let nearest: string | null = null, similarity = -1;
+    for (const c of new Set(candidates)) {
+      const fp = morganFingerprintOf(c);
+      if (!fp || !seedFp) continue;
+      const s = tanimoto(seedFp, fp);
+      if (s > similarity) [nearest, similarity] = [c, s];
+    }
+    return { z: Float32Array.from(mu), held: false, method: null, nearest, similarity: nearest ? similarity : null, decodes };
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sessions.values()) await (await s.catch(() => null))?.release();
+    this.sessions.clear();
+  }
+}
