@@ -181,7 +181,9 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult
   // 2. properties for the property head
   const propsFile = path.join(runDir, 'properties.tsv');
   if (!fs.existsSync(propsFile)) {
-    const all = [...readLines(trainFile).slice(0, o.propertyMolecules ?? 50_000), ...holdout.slice(0, 2000)];
+    // evenly spaced over the training file (a file of two data sets must not teach the head the first alone)
+    const train = readLines(trainFile), want = Math.min(train.length, o.propertyMolecules ?? 50_000);
+    const all = [...Array.from({ length: want }, (_, i) => train[Math.floor((i * train.length) / want)]), ...holdout.slice(0, 2000)];
     await writePropertyTable(all, propsFile, { signal: o.signal, threads: o.threads, onProgress: (d, t) => progress('properties', d, t, `properties ${d}/${t}`) });
   }
 
@@ -221,7 +223,7 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult
     buckets: BUCKETS,
     epochs: o.epochs ?? (from ? 1000 : 30),
     lr: from
-      ? { base: 5e-4, warmup: 20, decay: 'exponential', gamma: 0.9995, min: 1e-4 }
+      ? { base: 5e-4, warmup: 20, decay: 'exponential', gamma: data.train < 20_000 ? 0.9995 : 0.99995, min: 1e-4 }
       : { base: size === 'tiny' ? 1e-2 : 1e-3, warmup: size === 'tiny' ? 0 : 300, decay: 'exponential', gamma: 0.99996, min: 1e-4 },
     kl: from ? { from: baseKl, to: baseKl, start: 0, length: 1 } : { from: 0, to: 0.02, start: size === 'tiny' ? 0 : 1000, length: size === 'tiny' ? 100 : 12000 },
     propWeight: 0.5,
