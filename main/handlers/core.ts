@@ -22,6 +22,7 @@ import { workspaceLookup } from '../store/latent.ts';
 import { jobArgs, listJobs, liveJobsOn } from '../store/jobs.ts';
 import { countProblems, listProblems } from '../store/problems.ts';
 import { designHandlers } from '../design/handlers.ts';
+import { optimizeHandlers } from '../design/optimize/optimize-handler.ts';
 import { ModelRegistry, defaultUserModelsDir } from '../design/model-registry.ts';
 import { activeModelName, modelHandlers } from './model-handlers.ts';
 import { candidateHandlers } from './candidate-handlers.ts';
@@ -111,6 +112,7 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
   const latent = latentHandlers(db, jobs, design.model, changed);
   onCollectionChanged = (collectionId) => latent.invalidate(collectionId);
   const candidates = candidateHandlers(db, changed);
+  const optimize = optimizeHandlers({ db, startJob: (kind, title, args) => jobs.start(kind, title, args), model: design.model });
 
   const handlers: Handlers = {
     'app.info': async () => ({ name: 'Molscape', version: pkg.version, workspace, host: options.host }),
@@ -174,6 +176,7 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
     ...models,
     ...latent.handlers,
     ...candidates.handlers,
+    ...optimize,
 
     'jobs.list': async ({ limit }) => listJobs(db, limit),
     'jobs.get': async ({ id }) => requireJob(db, id),
