@@ -46,7 +46,7 @@ export async function gradientSearch(ev: Evaluator, budget: number, s: GradientS
   let iteration = 0;
   while (ev.decodes < budget && !control.stopped()) {
     const rows = Math.min(rays, budget - ev.decodes);
-    const pred = await m.predictProperties(z, rows);
+    const pred = await m.predictProperties(z.subarray(0, rows * L), rows);
     const weights = new Float32Array(rows * P);
     for (let k = 0; k < rows; k++) {
       const at: Record<string, number> = {};
