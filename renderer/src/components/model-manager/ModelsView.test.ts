@@ -199,8 +199,8 @@ describe('TrainDialog', () => {
     render(TrainDialog, { props: { client, models, collections: [c], collectionId: c.id, onStart: (args: TrainArgs, title: string) => started.push({ args, title }), onClose: () => {} } });
     const report = await screen.findByTestId('doctor-report');
     expect(core.calls('models.doctor')[0].args).toEqual({ collectionId: c.id, model: 'zinc250k' });
-    expect(within(report).getByTestId('doctor-oov').textContent).toMatch(/2 molecules use tokens zinc250k does not know.*\[Si\] ×2.*line 7.*CHEMBL42.*C\[Si\]\(C\)\(C\)c1ccccc1/s);
-    expect(within(report).getByTestId('doctor-duplicates').textContent).toMatch(/1 duplicates.*same as line 3/s);
+    expect(within(report).getByTestId('doctor-oov').textContent).toMatch(/2 molecules use tokens zinc250k does not know.*\[Si\] ×2.*row 7.*CHEMBL42.*C\[Si\]\(C\)\(C\)c1ccccc1/s);
+    expect(within(report).getByTestId('doctor-duplicates').textContent).toMatch(/1 duplicate\b.*same as row 3/s);
     expect(within(report).getByTestId('doctor-estimate').textContent).toMatch(/About 1 min 00 s for 30 epochs/);
 
     const name = screen.getByLabelText('New model name') as HTMLInputElement;
