@@ -134,3 +134,57 @@ export const onnxTypes = {
 export const ONNX_DATA_TYPE = { float32: 1, int64: 7, bool: 9, float64: 11 } as const;
 /** AttributeProto.AttributeType codes. */
 export const ONNX_ATTR_TYPE = { float: 1, int: 2, string: 3, tensor: 4, graph: 5, floats: 6, ints: 7 } as const;
+
+/** One input or output of a graph: its name, element type (ONNX_DATA_TYPE code) and dims (a number, or the
+ * name of a free axis, or null where unknown). */
+export interface TensorSignature {
+  name: string;
+  elemType: number;
+  dims: (number | string | null)[];
+}
+
+const valueInfoType = root.lookupType('onnx.ValueInfoProto');
+
+/**
+ * The inputs and outputs of a model's main graph, read from its header without decoding the rest: the fields
+ * of ModelProto and GraphProto other than the graph and its inputs/outputs (initializers: the weights, nodes)
+ * are skipped, so checking a large graph costs little. Throws on bytes that are not a well-formed ModelProto.
+ */
+export function graphSignature(model: Uint8Array): { inputs: TensorSignature[]; outputs: TensorSignature[] } {
+  const LEN = 2; // wire type of bytes, strings and embedded messages
+  const reader = protobuf.Reader.create(model);
+  let graph: Uint8Array | null = null;
+  let irVersion = false;
+  while (reader.pos < reader.len) {
+    const tag = reader.uint32();
+    const field = tag >>> 3, wire = tag & 7;
+    if (field === 0) throw new Error('a field number 0');
+    if (field === 7 && wire === LEN) graph = reader.bytes();
+    else {
+      if (field === 1 && wire === 0) irVersion = true;
+      reader.skipType(wire);
+    }
+  }
+  if (!graph || !irVersion) throw new Error(graph ? 'no IR version' : 'no graph');
+  const g = protobuf.Reader.create(graph);
+  const inputs: TensorSignature[] = [];
+  const outputs: TensorSignature[] = [];
+  while (g.pos < g.len) {
+    const tag = g.uint32();
+    const field = tag >>> 3, wire = tag & 7;
+    if (field === 0) throw new Error('a field number 0');
+    if ((field === 11 || field === 12) && wire === LEN) {
+      const info = valueInfoType.toObject(valueInfoType.decode(g.bytes()), { longs: Number, oneofs: false }) as {
+        name?: string;
+        type?: { tensorType?: { elemType?: number; shape?: { dim?: { dimValue?: number; dimParam?: string }[] } } };
+      };
+      const tensor = info.type?.tensorType;
+      (field === 11 ? inputs : outputs).push({
+        name: info.name ?? '',
+        elemType: tensor?.elemType ?? 0,
+        dims: (tensor?.shape?.dim ?? []).map((d) => (typeof d.dimValue === 'number' ? d.dimValue : typeof d.dimParam === 'string' && d.dimParam !== '' ? d.dimParam : null)),
+      });
+    } else g.skipType(wire);
+  }
+  return { inputs, outputs };
+}

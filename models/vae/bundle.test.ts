@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,6 +93,143 @@ describe('model bundle', () => {
     expect(() => addBundleFile(withSet, '../escape.bin', new Uint8Array(1))).toThrow(/odd file name/);
     fs.appendFileSync(path.join(withSet, TRAINING_SET_FILE), 'x');
     expect(() => verifyBundle(withSet)).toThrow(/training_set\.bin has/);
+  });
+});
+
+/** What the tests below edit in a manifest: loose types, a damaged manifest is what they make. */
+type Norm = { names: string[]; mean: unknown[]; std: unknown[] };
+type EditableManifest = {
+  formatVersion: unknown;
+  vocabulary: { tokens: string[] };
+  architecture: Record<string, number>;
+  propertyNormalization: Norm;
+  files: Record<string, { sha256: string; bytes: number }>;
+};
+
+describe('a damaged or foreign bundle', () => {
+  /** A copy of the tiny bundle with its manifest edited (the files list kept true to the files). */
+  const edited = (name: string, edit: (mf: EditableManifest) => void) => {
+    const d = copy(name);
+    const mf = JSON.parse(fs.readFileSync(path.join(d, 'manifest.json'), 'utf8'));
+    edit(mf);
+    fs.writeFileSync(path.join(d, 'manifest.json'), JSON.stringify(mf));
+    return d;
+  };
+  /** verifyBundle's refusal: a BundleError naming the bundle, the file and the fault. */
+  const refusal = (d: string): BundleError => {
+    try {
+      verifyBundle(d);
+    } catch (e) {
+      expect(e).toBeInstanceOf(BundleError);
+      expect((e as Error).message).toContain(d);
+      return e as BundleError;
+    }
+    throw new Error(`${d} was accepted`);
+  };
+
+  it('refuses an unknown format version', () => {
+    for (const v of [2, 0, -1, 1.5, '1', null]) {
+      expect(refusal(edited(`version-${String(v)}`, (mf) => (mf.formatVersion = v))).message).toMatch(/manifest\.json: formatVersion/);
+    }
+  });
+
+  it('refuses a vocabulary that does not fit the model: another size, the graphs of another vocabulary, a broken one', () => {
+    // one token more in the vocabulary only
+    expect(refusal(edited('vocab-longer', (mf) => mf.vocabulary.tokens.push('[Xe]'))).message).toMatch(/manifest\.json: .*architecture\.vocab \d+ .*vocabulary.*\d+ tokens/);
+    // a vocabulary swapped for a bigger one with the architecture made to agree: the graphs still say otherwise
+    const swapped = edited('vocab-swapped', (mf) => {
+      mf.vocabulary.tokens.push('[Xe]', '[Kr]');
+      mf.architecture.vocab += 2;
+    });
+    expect(refusal(swapped).message).toMatch(/decoder_step\.onnx: output logits is \[batch, \d+\], the manifest's vocabulary has \d+ tokens/);
+    expect(refusal(edited('vocab-dup', (mf) => (mf.vocabulary.tokens[5] = mf.vocabulary.tokens[6]))).message).toMatch(/manifest\.json: vocabulary: a token occurs twice/);
+    expect(refusal(edited('vocab-specials', (mf) => mf.vocabulary.tokens.reverse())).message).toMatch(/manifest\.json: vocabulary: token 0 must be/);
+  });
+
+  it('refuses sizes out of bounds: maxLength 1e9, a huge or fractional latent, a graph of another latent size', () => {
+    expect(refusal(edited('maxlength', (mf) => (mf.architecture.maxLength = 1e9))).message).toMatch(/manifest\.json: architecture\.maxLength/);
+    expect(refusal(edited('latent-huge', (mf) => (mf.architecture.latent = 1e7))).message).toMatch(/manifest\.json: architecture\.latent/);
+    expect(refusal(edited('latent-frac', (mf) => (mf.architecture.latent = 7.5))).message).toMatch(/manifest\.json: architecture\.latent/);
+    expect(refusal(edited('hidden-neg', (mf) => (mf.architecture.decoderHidden = -3))).message).toMatch(/manifest\.json: architecture\.decoderHidden/);
+    // in bounds, but not the size the graphs were built with
+    expect(refusal(edited('latent-other', (mf) => (mf.architecture.latent += 1))).message).toMatch(/encoder\.onnx: output mu is \[batch, 8\], the manifest says latent 9/);
+    expect(refusal(edited('hidden-other', (mf) => (mf.architecture.decoderHidden = 32))).message).toMatch(/initial_state\.onnx: output h is \[batch, 64\], the manifest says decoderHidden 32/);
+  });
+
+  it('refuses a broken property normalization', () => {
+    const cases: [string, (n: Norm) => void, RegExp][] = [
+      ['std-zero', (n) => (n.std[0] = 0), /propertyNormalization\.std\.0/],
+      ['std-negative', (n) => (n.std[1] = -1), /propertyNormalization\.std\.1/],
+      ['std-null', (n) => (n.std[0] = null), /propertyNormalization\.std\.0/],
+      ['mean-string', (n) => (n.mean[0] = 'x'), /propertyNormalization\.mean\.0/],
+      ['short-std', (n) => n.std.pop(), /propertyNormalization: names, mean and std have 2, 2 and 1 entries/],
+      ['names-other', (n) => (n.names = ['mod3', 'len']), /propertyNormalization\.names \["mod3","len"\] are not the property head's outputs \["len","mod3"\]/],
+    ];
+    for (const [name, edit, message] of cases) {
+      expect(refusal(edited(`norm-${name}`, (mf) => edit(mf.propertyNormalization))).message, name).toMatch(message);
+    }
+  });
+
+  it('refuses what is not a regular file, without reading it: a link to /dev/zero, a folder, a FIFO', async () => {
+    const zero = copy('dev-zero');
+    fs.rmSync(path.join(zero, 'encoder.onnx'));
+    fs.symlinkSync('/dev/zero', path.join(zero, 'encoder.onnx'));
+    const started = Date.now();
+    expect(refusal(zero).message).toMatch(/encoder\.onnx is not a regular file/);
+    // the manifest may even claim a size /dev/zero would give forever: nothing is read before the check
+    const bigger = edited('dev-zero-big', (mf) => (mf.files['latent_stats.json'].bytes = 2 ** 30));
+    fs.rmSync(path.join(bigger, 'latent_stats.json'));
+    fs.symlinkSync('/dev/zero', path.join(bigger, 'latent_stats.json'));
+    expect(refusal(bigger).message).toMatch(/latent_stats\.json is not a regular file/);
+    expect(Date.now() - started).toBeLessThan(2000);
+    const folder = copy('folder');
+    fs.rmSync(path.join(folder, 'property.onnx'));
+    fs.mkdirSync(path.join(folder, 'property.onnx'));
+    expect(refusal(folder).message).toMatch(/property\.onnx is not a regular file/);
+    const manifestFolder = copy('manifest-folder');
+    fs.rmSync(path.join(manifestFolder, 'manifest.json'));
+    fs.mkdirSync(path.join(manifestFolder, 'manifest.json'));
+    expect(refusal(manifestFolder).message).toMatch(/manifest\.json is not a regular file/);
+    const fifo = copy('fifo');
+    fs.rmSync(path.join(fifo, 'decoder_step.onnx'));
+    execFileSync('mkfifo', [path.join(fifo, 'decoder_step.onnx')]);
+    expect(refusal(fifo).message).toMatch(/decoder_step\.onnx is not a regular file/);
+    expect(() => verifyBundle(path.join(dir, 'manifest.json'))).toThrow(/is not a folder/);
+  });
+
+  it('refuses sizes the manifest says before reading, and files it lists beyond reason', () => {
+    const short = copy('truncated');
+    fs.truncateSync(path.join(short, 'decoder_step.onnx'), 1000);
+    expect(refusal(short).message).toMatch(/decoder_step\.onnx has 1000 bytes, the manifest says \d+/);
+    expect(refusal(edited('bytes-huge', (mf) => (mf.files['encoder.onnx'].bytes = 2 ** 40))).message).toMatch(/manifest\.json: files\.encoder\.onnx\.bytes/);
+    const broken = copy('manifest-truncated');
+    const text = fs.readFileSync(path.join(broken, 'manifest.json'), 'utf8');
+    fs.writeFileSync(path.join(broken, 'manifest.json'), text.slice(0, text.length / 2));
+    expect(refusal(broken).message).toMatch(/manifest\.json is not valid JSON/);
+  });
+
+  it('refuses a graph that is not ONNX or lacks an input, even with its sha256 in the manifest', () => {
+    const replace = (name: string, file: string, bytes: Uint8Array) => {
+      const d = edited(name, (mf) => (mf.files[file] = { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length }));
+      fs.writeFileSync(path.join(d, file), bytes);
+      return d;
+    };
+    expect(refusal(replace('not-onnx', 'property.onnx', new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3]))).message).toMatch(/property\.onnx is not an ONNX model/);
+    // another graph of the same bundle in its place: its inputs are not those the runtime feeds
+    const other = new Uint8Array(fs.readFileSync(path.join(dir, 'property.onnx')));
+    expect(refusal(replace('wrong-graph', 'decoder_step.onnx', other)).message).toMatch(/decoder_step\.onnx: .*input/);
+  });
+
+  it('refuses damaged latent statistics', () => {
+    const bytes = new TextEncoder().encode(JSON.stringify({ mean: [1, 2], axes: [], variances: [], count: 3 }));
+    const d = edited('stats', (mf) => (mf.files['latent_stats.json'] = { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length }));
+    fs.writeFileSync(path.join(d, 'latent_stats.json'), bytes);
+    expect(refusal(d).message).toMatch(/latent_stats\.json: mean has 2 entries, the latent size is 8/);
+  });
+
+  it('accepts the shipped model', () => {
+    const shipped = path.resolve(import.meta.dirname, '../../resources/models/zinc250k');
+    expect(verifyBundle(shipped).manifest.architecture.latent).toBe(56);
   });
 });
 

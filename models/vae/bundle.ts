@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { VaeRuntime } from '../runtime/vae-runtime.ts';
+import { BUNDLE_LIMITS, BundleFault, checkGraph, checkLatentStats, checkManifest, graphSpecs, readBundleFile } from './bundle-check.ts';
 import type { RuntimeOptions } from '../runtime/session.ts';
 import type { Normalization } from './data.ts';
 import { GRAPH_FILES, exportInferenceGraphs } from './export.ts';
@@ -134,33 +135,49 @@ export function addBundleFile(dir: string, name: string, bytes: Uint8Array): Bun
 
 export class BundleError extends Error {}
 
-/** Reads the manifest and checks every file against it; throws BundleError naming what is wrong. */
+/**
+ * Reads the manifest and checks it and every file it lists (bundle-check.ts: schema and limits, vocabulary,
+ * normalization, only regular files of the listed size, sha256, the graphs' inputs and outputs, the latent
+ * statistics); throws BundleError naming the bundle, the file and the fault.
+ */
 export function verifyBundle(dir: string): { manifest: BundleManifest; files: Map<string, Uint8Array> } {
-  const fail = (why: string): never => {
-    throw new BundleError(`model bundle ${dir}: ${why}`);
-  };
-  const mPath = path.join(dir, 'manifest.json');
-  if (!fs.existsSync(mPath)) fail('manifest.json is missing (not a model bundle, or an incomplete copy)');
-  let manifest: BundleManifest;
   try {
-    manifest = JSON.parse(fs.readFileSync(mPath, 'utf8')) as BundleManifest;
+    return verified(dir);
   } catch (e) {
-    return fail(`manifest.json is not valid JSON (${(e as Error).message})`);
+    if (e instanceof BundleFault) throw new BundleError(`model bundle ${dir}: ${e.message}`);
+    throw e;
   }
-  if (manifest?.format !== BUNDLE_FORMAT) fail(`manifest.json: format is ${JSON.stringify(manifest?.format)}, expected "${BUNDLE_FORMAT}"`);
-  if (manifest.formatVersion > BUNDLE_FORMAT_VERSION) fail(`manifest.json: format version ${manifest.formatVersion} is newer than this app reads (${BUNDLE_FORMAT_VERSION}); update Molscape`);
-  if (!manifest.files || typeof manifest.files !== 'object') fail('manifest.json: no file list');
-  for (const f of [...Object.values(GRAPH_FILES), LATENT_STATS_FILE]) if (!manifest.files[f]) fail(`manifest.json does not list ${f}`);
+}
+
+function verified(dir: string): { manifest: BundleManifest; files: Map<string, Uint8Array> } {
+  let isFolder: boolean;
+  try {
+    isFolder = fs.statSync(dir).isDirectory();
+  } catch {
+    throw new BundleFault('manifest.json is missing (not a model bundle, or an incomplete copy)');
+  }
+  if (!isFolder) throw new BundleFault('it is not a folder');
+  const manifestBytes = readBundleFile(dir, 'manifest.json', { maxBytes: BUNDLE_LIMITS.manifestBytes });
+  let json: { format?: unknown; formatVersion?: unknown } | null;
+  try {
+    json = JSON.parse(new TextDecoder().decode(manifestBytes));
+  } catch (e) {
+    throw new BundleFault(`manifest.json is not valid JSON (${(e as Error).message})`);
+  }
+  if (json?.format !== BUNDLE_FORMAT) throw new BundleFault(`manifest.json: format is ${JSON.stringify(json?.format)}, expected "${BUNDLE_FORMAT}"`);
+  const version = json.formatVersion;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw new BundleFault(`manifest.json: formatVersion ${JSON.stringify(version)} is not a format version`);
+  if (version > BUNDLE_FORMAT_VERSION) throw new BundleFault(`manifest.json: formatVersion ${version} is newer than this app reads (${BUNDLE_FORMAT_VERSION}); update Molscape`);
+  const manifest = checkManifest(json) as unknown as BundleManifest;
+  for (const f of [...Object.values(GRAPH_FILES), LATENT_STATS_FILE]) if (!manifest.files[f]) throw new BundleFault(`manifest.json does not list ${f}`);
   const files = new Map<string, Uint8Array>();
   for (const [f, want] of Object.entries(manifest.files)) {
-    if (f.includes('/') || f.includes('\\') || f.startsWith('.')) fail(`manifest.json lists an odd file name ${JSON.stringify(f)}`);
-    const p = path.join(dir, f);
-    if (!fs.existsSync(p)) fail(`${f} is missing`);
-    const b = new Uint8Array(fs.readFileSync(p));
-    if (b.length !== want.bytes) fail(`${f} has ${b.length} bytes, the manifest says ${want.bytes} (truncated or replaced)`);
-    if (sha256(b) !== want.sha256) fail(`${f} is corrupt (sha256 does not match the manifest)`);
+    const b = readBundleFile(dir, f, { bytes: want.bytes });
+    if (sha256(b) !== want.sha256) throw new BundleFault(`${f} is corrupt (sha256 does not match the manifest)`);
     files.set(f, b);
   }
+  for (const [f, spec] of Object.entries(graphSpecs(manifest.architecture))) checkGraph(f, files.get(f)!, spec);
+  checkLatentStats(files.get(LATENT_STATS_FILE)!, manifest.architecture.latent);
   return { manifest, files };
 }
 
@@ -195,10 +212,16 @@ export async function loadBundle(dir: string, o: RuntimeOptions = {}): Promise<L
     }
   }
   const graph = (k: keyof InferenceGraphs) => files.get(GRAPH_FILES[k])!;
-  const runtime = await VaeRuntime.create({
-    vocabulary, latent: a.latent, decoderHidden: a.decoderHidden, properties: a.properties, maxLength: a.maxLength,
-    graphs: { encoder: graph('encoder'), initialState: graph('initialState'), decoderStep: graph('decoderStep'), property: graph('property'), propertyGrad: graph('propertyGrad') },
-  }, o);
+  let runtime: VaeRuntime;
+  try {
+    runtime = await VaeRuntime.create({
+      vocabulary, latent: a.latent, decoderHidden: a.decoderHidden, properties: a.properties, maxLength: a.maxLength,
+      graphs: { encoder: graph('encoder'), initialState: graph('initialState'), decoderStep: graph('decoderStep'), property: graph('property'), propertyGrad: graph('propertyGrad') },
+    }, o);
+  } catch (e) {
+    // graphs whose inputs and outputs checked out can still hold damage only ONNX Runtime sees (a broken node)
+    throw new BundleError(`model bundle ${dir}: ONNX Runtime cannot load its graphs (${(e as Error).message})`);
+  }
   return { manifest, vocabulary, latentStats, trainingSet, runtime };
 }
 

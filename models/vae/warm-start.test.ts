@@ -30,7 +30,7 @@ describe('warm start from a bundle', () => {
     const m = base.manifest;
     writeBundle(out, {
       name: 'again', version: '0', config: base.config, vocabulary: base.vocabulary, maxLength: m.architecture.maxLength, normalization: base.normalization,
-      weights: base.weights, training: m.training, latentStats: { mean: [], axes: [], variances: [], count: 0 },
+      weights: base.weights, training: m.training, latentStats: { mean: Array(base.config.latent).fill(0), axes: [], variances: [], count: 0 },
     });
     expect(fs.existsSync(path.join(out, DECODER_WEIGHTS_FILE))).toBe(true);
     const [a, b] = [await loadBundle(shipped), await loadBundle(out)];
@@ -66,7 +66,7 @@ describe('warm start from a bundle', () => {
     const out = path.join(tmp, 'extended');
     writeBundle(out, {
       name: 'extended', version: '0', config: ext.config, vocabulary: ext.vocabulary, maxLength: 100, normalization: base.normalization,
-      weights: ext.weights, training: base.manifest.training, latentStats: { mean: [], axes: [], variances: [], count: 0 },
+      weights: ext.weights, training: base.manifest.training, latentStats: { mean: Array(ext.config.latent).fill(0), axes: [], variances: [], count: 0 },
     });
     const [a, b] = [await loadBundle(shipped), await loadBundle(out)];
     try {
