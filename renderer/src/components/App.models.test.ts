@@ -3,6 +3,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import { createClient } from '../../../main/api/client.ts';
 import type { ImportSource } from '../../../main/api/contract.ts';
 import { MemoryCore, modelInfo } from '../test-support/memory-core.ts';
+import { localArgsStore } from '../state/train.svelte.ts';
 import { cleanupAfterEach, withLayout } from '../test-support/layout.ts';
 import App from './App.svelte';
 
@@ -52,5 +53,23 @@ describe('App: models', () => {
     await waitFor(() => expect(screen.getByTestId('active-model').textContent).toMatch(/training, step 40/));
     expect(panel.dataset.phase).toBe('running');
     expect((screen.getByRole('button', { name: 'Train or fine-tune…' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('finds a run stopped before a restart of the app, and resumes it with its arguments', async () => {
+    const core = new MemoryCore();
+    const c = core.addCollection(12, { name: 'series' });
+    const args = { collectionId: c.id, name: 'series ft', from: 'zinc250k', holdout: 0.1, timeBudgetSeconds: 600, epochs: 10_000 };
+    localArgsStore().set(7, args);
+    core.jobList = [{ id: 7, kind: 'train', status: 'failed', title: 'Fine-tune series ft', done: 120, total: null, error: 'the job process exited (signal SIGKILL)', createdAt: '2026-12-06T08:00:00Z', finishedAt: '2026-12-06T08:03:00Z', result: null }];
+    core.curves.set(7, { name: 'series ft', points: [{ step: 50, epoch: 2, seconds: 50, train: { ce: 0.1 }, valid: { ce: 0.12 }, holdout: null }], before: null, resumable: true });
+    render(App, { props: { client: createClient(core), importSourceFor: noImport } });
+    await fireEvent.click(await screen.findByRole('button', { name: 'Models' }));
+    const panel = await screen.findByTestId('train-panel');
+    expect(panel.dataset.phase).toBe('failed');
+    expect(within(panel).getByRole('alert').textContent).toBe('Training failed: the job process exited (signal SIGKILL)');
+    await fireEvent.click(await within(panel).findByRole('button', { name: 'Resume' }));
+    await waitFor(() => expect(core.calls('models.train')).toHaveLength(1));
+    expect(core.calls('models.train')[0].args).toEqual({ ...args, resume: true });
+    localStorage.clear();
   });
 });

@@ -202,7 +202,7 @@ export class TrainJobState extends FollowedJob {
   async adopt(job: Job, args: TrainArgs): Promise<void> {
     this.args = args;
     this.followRunning(job.id, job.title);
-    if (job.status !== 'running' && job.status !== 'queued') this.set({ phase: job.status, error: job.error, finishedAt: Date.parse(job.finishedAt ?? '') || Date.now() });
+    if (job.status !== 'running' && job.status !== 'queued') this.set({ phase: job.status, error: job.status === 'failed' ? this.failureText(job.error ?? 'unknown error') : null, finishedAt: Date.parse(job.finishedAt ?? '') || Date.now() });
     await this.pollCurves();
   }
 
