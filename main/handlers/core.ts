@@ -32,6 +32,7 @@ import { chemHandlers } from './filter-handlers.ts';
 import { gridSvg } from './grid.ts';
 import { removeStaleUploads, resolveImportSource } from './import-source.ts';
 import { latentHandlers } from './latent-handlers.ts';
+import { defaultPathPolicy, guardPaths } from './path-policy.ts';
 import type { CoreOptions, EventListener, LocalCore } from './types.ts';
 
 export async function createCore(options: CoreOptions): Promise<LocalCore> {
@@ -188,7 +189,8 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
 
   let closed: Promise<void> | null = null;
   return {
-    handlers,
+    // every path argument checked against the host's policy before its handler runs (path-policy.ts)
+    handlers: guardPaths(handlers, options.paths ?? defaultPathPolicy(options.host)),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

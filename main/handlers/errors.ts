@@ -8,7 +8,7 @@ import { findJob } from '../store/jobs.ts';
 export class UserError extends Error {
   constructor(
     message: string,
-    readonly status: 400 | 404 | 409,
+    readonly status: 400 | 403 | 404 | 409,
   ) {
     super(message);
     this.name = status === 404 ? 'NotFoundError' : 'UserError';

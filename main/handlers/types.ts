@@ -1,6 +1,7 @@
 // What a host (Electron, browser-mode server, tests) gets from the core: the handlers for every call of the
 // contract, and one stream of events to forward to the UI.
 import type { EventName, EventPayload, Handlers, Job } from '../api/contract.ts';
+import type { PathPolicy } from './path-policy.ts';
 
 export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -49,4 +50,9 @@ export interface CoreOptions {
   userModelsDir?: string;
   /** Jobs that run at once; later ones wait as 'queued' (default 2). */
   maxConcurrentJobs?: number;
+  /**
+   * Which paths a call may name (path-policy.ts). Default: any for the CLI and tests (the user typed them),
+   * none for the desktop and browser hosts, which pass the folders and files the user granted.
+   */
+  paths?: PathPolicy;
 }
