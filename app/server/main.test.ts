@@ -1,7 +1,7 @@
 // `npm run serve`'s entry as a real process over the real core: the one line it prints, real calls and an
 // upload through the printed address with the job's end on the WebSocket, and a clean stop on SIGTERM / SIGINT.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -83,6 +83,36 @@ describe('app/server/main.ts', () => {
     expect(await run.exit).toBe(0);
     expect(run.stdout).toEqual([line]);
     expect(existsSync(workspace)).toBe(true);
+  });
+
+  it('takes paths only inside the folders granted with --allow-folder; none without', async () => {
+    const granted = path.join(dir, 'granted');
+    mkdirSync(granted);
+    writeFileSync(path.join(granted, 'set.smi'), 'CCO ethanol\n');
+    writeFileSync(path.join(dir, 'private.smi'), 'CCO secret\n');
+    const call = (port: string, token: string, name: string, args: unknown) =>
+      rawRequest(Number(port), { method: 'POST', path: `/api/${name}`, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(args) });
+    const run = serve(['--workspace', path.join(dir, 'g', 'w.sqlite'), '--allow-folder', granted]);
+    const [, port, token] = lineFormat.exec(await run.firstLine) ?? [];
+    const inside = await call(port, token, 'collections.import', { source: { kind: 'path', path: path.join(granted, 'set.smi') }, properties: false });
+    expect(inside.status).toBe(200);
+    for (const [name, args] of [
+      ['collections.import', { source: { kind: 'path', path: path.join(dir, 'private.smi') } }],
+      ['models.doctor', { path: '/etc/passwd' }],
+      ['collections.export', { collectionId: 1, format: 'smi', path: path.join(dir, 'out.smi') }],
+    ] as const) {
+      const res = await call(port, token, name, args);
+      expect(res.status, name).toBe(403);
+      expect((res.json() as { error: string }).error, name).toMatch(/^Refused: .*--allow-folder/);
+    }
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+    const none = serve(['--workspace', path.join(dir, 'h', 'w.sqlite')]);
+    const [, port2, token2] = lineFormat.exec(await none.firstLine) ?? [];
+    const refused = await call(port2, token2, 'collections.import', { source: { kind: 'path', path: path.join(granted, 'set.smi') } });
+    expect(refused.status).toBe(403);
+    none.child.kill('SIGTERM');
+    expect(await none.exit).toBe(0);
   });
 
   it('uses the per-user workspace by default and a fresh token each run; stops on SIGINT', async () => {

@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createCore } from '../../main/handlers/core.ts';
+import { GrantedPaths } from '../../main/handlers/path-policy.ts';
 import { parseServeOptions, usage } from './options.ts';
 import { startServer } from './server.ts';
 
@@ -21,7 +22,12 @@ async function main(): Promise<void> {
     console.error(`molscape: the user interface is not built (${staticDir}): run npm run serve, which builds it first.`);
   }
   mkdirSync(path.dirname(options.workspace), { recursive: true });
-  const core = await createCore({ workspace: options.workspace, host: 'browser', resumeProperties: true });
+  // a page names paths only inside the folders granted here; otherwise files come as uploads, go as downloads
+  const paths = new GrantedPaths(
+    options.allowFolders,
+    'In browser mode a file comes in by upload (drop it on the page) and goes out as a download; to name paths, start Molscape with --allow-folder FOLDER.',
+  );
+  const core = await createCore({ workspace: options.workspace, host: 'browser', resumeProperties: true, paths });
   let server;
   try {
     server = await startServer({ core, port: options.port, staticDir });

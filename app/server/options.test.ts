@@ -1,15 +1,27 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultWorkspace, parseServeOptions } from './options.ts';
 
 describe('parseServeOptions', () => {
   it('defaults to a free port and the per-user workspace', () => {
-    expect(parseServeOptions([], { XDG_DATA_HOME: '/data/u' })).toEqual({ port: 0, workspace: '/data/u/Molscape/workspace.sqlite' });
+    expect(parseServeOptions([], { XDG_DATA_HOME: '/data/u' })).toEqual({ port: 0, workspace: '/data/u/Molscape/workspace.sqlite', allowFolders: [] });
   });
 
   it('reads --port and --workspace (resolved to an absolute path)', () => {
-    expect(parseServeOptions(['--port', '8123', '--workspace', 'w/a.sqlite'], {})).toEqual({ port: 8123, workspace: path.resolve('w/a.sqlite') });
+    expect(parseServeOptions(['--port', '8123', '--workspace', 'w/a.sqlite'], {})).toEqual({ port: 8123, workspace: path.resolve('w/a.sqlite'), allowFolders: [] });
     expect(parseServeOptions(['--port=0'], {}).port).toBe(0);
+  });
+
+  it('grants no folder by default; --allow-folder, repeatable, grants existing folders (absolute)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'molscape-allow-'));
+    const other = mkdtempSync(path.join(tmpdir(), 'molscape-allow-'));
+    expect(parseServeOptions(['--allow-folder', dir, '--allow-folder', path.relative(process.cwd(), other)], {}).allowFolders).toEqual([dir, other]);
+    expect(() => parseServeOptions(['--allow-folder', path.join(dir, 'missing')], {})).toThrow(/--allow-folder .*missing: there is no such folder/);
+    writeFileSync(path.join(dir, 'file.smi'), 'CCO\n');
+    expect(() => parseServeOptions(['--allow-folder', path.join(dir, 'file.smi')], {})).toThrow(/--allow-folder .*file\.smi is not a folder/);
+    expect(() => parseServeOptions(['--allow-folder', ''], {})).toThrow(/--allow-folder needs a folder/);
   });
 
   it('says what is wrong with a bad option', () => {

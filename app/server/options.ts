@@ -1,4 +1,5 @@
 // Command-line options of `npm run serve` (app/server/main.ts), and where the workspace lives by default.
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,9 +8,14 @@ export interface ServeOptions {
   /** 0: a free port. */
   port: number;
   workspace: string;
+  /**
+   * Folders whose files a page may name by path (import, export, training...), absolute. None by default: a
+   * page then brings files by upload and takes them as downloads (issue 18, item 3).
+   */
+  allowFolders: string[];
 }
 
-export const usage = 'Usage: npm run serve -- [--port N] [--workspace FILE]';
+export const usage = 'Usage: npm run serve -- [--port N] [--workspace FILE] [--allow-folder DIR]...';
 
 /**
  * The per-user data folder. On macOS and Windows it is where Electron's app.getPath('userData') points for
@@ -31,7 +37,7 @@ export function defaultWorkspace(env: NodeJS.ProcessEnv = process.env, platform:
 export function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): ServeOptions {
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: 'string' }, workspace: { type: 'string' } },
+    options: { port: { type: 'string' }, workspace: { type: 'string' }, 'allow-folder': { type: 'string', multiple: true } },
     strict: true,
     allowPositionals: false,
   });
@@ -42,5 +48,17 @@ export function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv = proce
   }
   if (values.workspace !== undefined && values.workspace.trim() === '') throw new Error('--workspace needs a file path.');
   const workspace = values.workspace !== undefined ? path.resolve(values.workspace) : defaultWorkspace(env);
-  return { port, workspace };
+  const allowFolders = (values['allow-folder'] ?? []).map((folder) => {
+    if (folder.trim() === '') throw new Error('--allow-folder needs a folder.');
+    const full = path.resolve(folder);
+    let isFolder: boolean;
+    try {
+      isFolder = statSync(full).isDirectory();
+    } catch {
+      throw new Error(`--allow-folder ${full}: there is no such folder.`);
+    }
+    if (!isFolder) throw new Error(`--allow-folder ${full} is not a folder.`);
+    return full;
+  });
+  return { port, workspace, allowFolders };
 }
