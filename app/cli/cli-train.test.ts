@@ -53,4 +53,39 @@ describe('molscape train', () => {
     expect(r.code).toBe(0);
     expect(steps()).toBeGreaterThanOrEqual(stopped);
   }, 60_000);
+
+  it('fine-tunes a model (--from) on a CSV into the user models folder: new tokens, held-out figures before/after, listed by molscape models, usable as --model NAME', async () => {
+    const rows = readSmilesFile(zinc('valid.smi.gz'), 30).smiles.map((s, i) => `cpd-${i},C[Si](C)(C)O${s.startsWith('[') ? 'C' : ''}${s},${i / 10}`);
+    fs.writeFileSync(tmp.file('series.csv'), ['id,smiles,pIC50', ...rows].join('\n') + '\n');
+    const r = await molscape('train', '--from', 'm', '--data', 'series.csv', '--name', 'silyl', '--epochs', '2', '--holdout', '0.2');
+    expect(r.stderr).toMatch(/vocabulary extended by \d+ tokens: .*\[Si\]/);
+    expect(r.stderr).toMatch(/held-out exact reconstruction: [\d.]+ % before → [\d.]+ % after \(6 molecules\)/);
+    expect(r.code).toBe(0);
+    expect(fs.existsSync(tmp.file('user-models/silyl/manifest.json'))).toBe(true);
+    const list = await molscape('models');
+    expect(list.stdout).toMatch(/^zinc250k\tshipped \(default\)/m);
+    expect(list.stdout).toMatch(/^silyl\tuser\ttrained on series\.csv \(\d+ molecules\); from m; vocabulary \d+ \(\+1\);/m);
+    const s = await molscape('sample', '--model', 'silyl', '--n', '3', '--seed', '2');
+    expect(s.code).toBe(0);
+    expect(s.stderr).toMatch(/3 draws from the prior \(seed 2, valid-first\)/);
+  }, 120_000);
+
+  it('says what is wrong with the data or the folders, and what to pass', async () => {
+    fs.writeFileSync(tmp.file('no-smiles.csv'), 'name,pIC50\nfoo,5\nbar,6\n');
+    const a = await molscape('train', '--data', 'no-smiles.csv', '--out', 'never', '--size', 'tiny');
+    expect(a.code).toBe(1);
+    expect(a.stderr).toMatch(/no-smiles\.csv holds no molecule that can be read \(\d+ problems, first: no-smiles\.csv:\d+: .*SMILES/i);
+    fs.writeFileSync(tmp.file('junk.smi'), 'not_a_molecule\nC1CC(\n');
+    const b = await molscape('train', '--data', 'junk.smi', '--out', 'never2', '--size', 'tiny');
+    expect(b.code).toBe(1);
+    expect(b.stderr).toMatch(/junk\.smi holds no molecule/);
+    fs.mkdirSync(tmp.file('leftovers.run'), { recursive: true });
+    fs.writeFileSync(tmp.file('leftovers.run/properties.tsv'), 'smiles\tclogp\n');
+    const c = await molscape('train', '--data', 'train.smi', '--out', 'leftovers', '--size', 'tiny');
+    expect(c.code).toBe(1);
+    expect(c.stderr).toMatch(/leftovers\.run exists and holds files that are not a Molscape training run \(a failed run's leftovers\?\)/);
+    const d = await molscape('train', '--data', 'train.smi', '--size', 'tiny');
+    expect(d.code).toBe(1);
+    expect(d.stderr).toMatch(/give either --name NAME .* or --out FOLDER/);
+  }, 60_000);
 });

@@ -17,7 +17,7 @@ export function cliRunner(prefix: string): { tmp: ReturnType<typeof tempDir>; mo
   const molscape = (...args: string[]): Promise<CliRun> =>
     new Promise((resolve, reject) => {
       tmp.file('.');
-      const child = spawn(process.execPath, [bin, ...args], { cwd: tmp.dir, env: { ...process.env, MOLSCAPE_WORKSPACE: '' } });
+      const child = spawn(process.execPath, [bin, ...args], { cwd: tmp.dir, env: { ...process.env, MOLSCAPE_WORKSPACE: '', MOLSCAPE_MODELS_DIR: tmp.file('user-models') } });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));

@@ -483,7 +483,7 @@ export const calls = {
       /** share of the data held out (seeded split), measured before and after */
       holdout: z.number().min(0).max(0.5).default(0.1),
       /** share of each epoch drawn from the base model's own training data, when it is present */
-      replay: z.number().min(0).max(0.9).default(0.25),
+      replay: z.number().min(0).max(0.9).default(0.5),
       /** checkpoints and curves (default: out + '.run') */
       runDir: z.string().min(1).optional(),
       resume: z.boolean().default(false),

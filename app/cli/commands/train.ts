@@ -1,4 +1,4 @@
-// molscape train --data FILE (--name NAME | --out BUNDLE) [--from MODEL] [--holdout 0.1] [--replay 0.25]
+// molscape train --data FILE (--name NAME | --out BUNDLE) [--from MODEL] [--holdout 0.1] [--replay 0.5]
 // [--valid FILE] [--time-budget 10m] [--epochs N] [--resume] [--size zinc|small|tiny]: train a SMILES VAE on
 // your molecules, or fine-tune a model on them (--from), and write a model bundle (main/jobs/train/train-model.ts).
 // The data is any file the app imports (SMILES, CSV/TSV with a SMILES column, SD, gzip). A named model goes to
@@ -57,7 +57,7 @@ export function trainCommand(setExit: (code: number) => void): Command {
     .option('-o, --out <bundle>', 'model bundle folder to write (instead of --name)')
     .option('--holdout <share>', 'share of the molecules held out (seeded split), measured before and after', share(0.5), 0.1)
     .option('--valid <file>', 'held-out molecules from this file instead of a split (e.g. a test set)')
-    .option('--replay <share>', "share of each epoch from the base model's own training data, so it does not forget (fine-tuning)", share(0.9), 0.25)
+    .option('--replay <share>', "share of each epoch from the base model's own training data, so it does not forget (fine-tuning)", share(0.9), 0.5)
     .option('--replay-data <file>', "the base model's training data, when it is not where its manifest says")
     .option('--overwrite', 'replace a Molscape bundle already at --out', false)
     .option('--run-dir <dir>', 'run folder with checkpoints and curves (default: BUNDLE.run)')

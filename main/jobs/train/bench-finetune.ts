@@ -18,7 +18,7 @@ import { measureHoldout } from './holdout.ts';
 import { trainModel } from './train-model.ts';
 
 const { values: opt } = parseArgs({
-  options: { task: { type: 'string', default: 'series' }, budget: { type: 'string', default: '600' }, zinc: { type: 'string', default: '1000' }, keep: { type: 'string' } },
+  options: { task: { type: 'string', default: 'series' }, budget: { type: 'string', default: '600' }, zinc: { type: 'string', default: '1000' }, keep: { type: 'string' }, replay: { type: 'string' } },
 });
 const shared = path.resolve(import.meta.dirname, '../../../../shared/data');
 const budget = Number(opt.budget);
@@ -50,7 +50,7 @@ const zincBefore = await zincExact(base, zinc);
 const out = opt.keep ? path.resolve(opt.keep) : path.join(tmp, 'model');
 const t0 = performance.now();
 let trainingSteps = 0;
-const r = await trainModel({ data, valid, out, from: base, holdout: 0.1, timeBudgetSeconds: budget, onProgress: (stage, done) => stage === 'training' && (trainingSteps = Math.max(trainingSteps, done)) });
+const r = await trainModel({ data, valid, out, from: base, holdout: 0.1, timeBudgetSeconds: budget, replay: opt.replay === undefined ? undefined : Number(opt.replay), onProgress: (stage, done) => stage === 'training' && (trainingSteps = Math.max(trainingSteps, done)) });
 const seconds = (performance.now() - t0) / 1000;
 const zincAfter = await zincExact(out, zinc);
 const load1 = os.loadavg();

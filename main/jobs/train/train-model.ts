@@ -61,7 +61,7 @@ export interface TrainModelOptions {
   from?: string;
   /** Share of the data held out, seeded (default 0.1); ignored with `valid` */
   holdout?: number;
-  /** Share of each epoch from the base model's own training data (default 0.25), when it can be found */
+  /** Share of each epoch from the base model's own training data (default 0.5), when it can be found */
   replay?: number;
   /** The base model's training data, when it is not where its manifest says */
   replayData?: string;
@@ -204,9 +204,9 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult
   // 4. training
   const size = o.size ?? 'zinc';
   let replay: TrainModelResult['replay'] = null;
-  if (from && (o.replay ?? 0.25) > 0) {
+  if (from && (o.replay ?? 0.5) > 0) {
     const r = findReplayData(baseManifest!, o.replayData);
-    if (r.file) replay = { file: r.file, share: o.replay ?? 0.25 };
+    if (r.file) replay = { file: r.file, share: o.replay ?? 0.5 };
     else progress('training', 0, null, r.note ?? 'fine-tuning without replay');
   }
   const baseConfig = (baseManifest?.training.config ?? null) as { kl?: KlSchedule; buckets?: number[] } | null;
@@ -223,7 +223,7 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult
     buckets: BUCKETS,
     epochs: o.epochs ?? (from ? 1000 : 30),
     lr: from
-      ? { base: 5e-4, warmup: 20, decay: 'exponential', gamma: data.train < 20_000 ? 0.9995 : 0.99995, min: 1e-4 }
+      ? { base: 3e-4, warmup: 20, decay: 'exponential', gamma: data.train < 20_000 ? 0.9995 : 0.99995, min: 1e-4 }
       : { base: size === 'tiny' ? 1e-2 : 1e-3, warmup: size === 'tiny' ? 0 : 300, decay: 'exponential', gamma: 0.99996, min: 1e-4 },
     kl: from ? { from: baseKl, to: baseKl, start: 0, length: 1 } : { from: 0, to: 0.02, start: size === 'tiny' ? 0 : 1000, length: size === 'tiny' ? 100 : 12000 },
     propWeight: 0.5,
