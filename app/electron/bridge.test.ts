@@ -3,21 +3,27 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { IpcRenderer, WebUtils } from 'electron';
 import { createBridge } from './bridge.ts';
-import { callChannel, eventChannel, type IpcReply } from './channels.ts';
+import { callChannel, eventChannel, grantChannel, type IpcReply } from './channels.ts';
 
-function setup(reply: IpcReply = { ok: true, result: { fine: true } }) {
+function setup(reply: IpcReply = { ok: true, result: { fine: true } }, grantAnswer = true) {
   const emitter = new EventEmitter();
   const invoked: unknown[][] = [];
+  const grants: unknown[][] = [];
   const ipcRenderer = {
+    sendSync: (...args: unknown[]) => {
+      grants.push(args);
+      return grantAnswer;
+    },
     invoke: async (...args: unknown[]) => {
       invoked.push(args);
       return reply;
     },
     on: (channel: string, fn: (...a: unknown[]) => void) => emitter.on(channel, fn),
     removeListener: (channel: string, fn: (...a: unknown[]) => void) => emitter.removeListener(channel, fn),
-  } as unknown as Pick<IpcRenderer, 'invoke' | 'on' | 'removeListener'>;
-  const webUtils = { getPathForFile: (file: { name: string }) => `/home/ada/${file.name}` } as unknown as Pick<WebUtils, 'getPathForFile'>;
-  return { bridge: createBridge(ipcRenderer, webUtils), invoked, emitter };
+  } as unknown as Pick<IpcRenderer, 'invoke' | 'on' | 'removeListener' | 'sendSync'>;
+  // a File made in the page has no path on disk
+  const webUtils = { getPathForFile: (file: { name: string }) => (file.name === 'made-in-page.smi' ? '' : `/home/ada/${file.name}`) } as unknown as Pick<WebUtils, 'getPathForFile'>;
+  return { bridge: createBridge(ipcRenderer, webUtils), invoked, emitter, grants };
 }
 
 describe('createBridge', () => {
@@ -57,7 +63,16 @@ describe('createBridge', () => {
     expect(() => bridge.on(42 as never, () => {})).toThrow(TypeError);
   });
 
-  it('pathForFile asks webUtils', () => {
-    expect(setup().bridge.pathForFile({ name: 'set.sdf' } as File)).toBe('/home/ada/set.sdf');
+  it('pathForFile asks webUtils, and has the main process grant that file (dropped by the user) before the page sees its path', () => {
+    const { bridge, grants } = setup();
+    expect(bridge.pathForFile({ name: 'set.sdf' } as File)).toBe('/home/ada/set.sdf');
+    expect(grants).toEqual([[grantChannel, '/home/ada/set.sdf']]);
+    expect(bridge.pathForFile({ name: 'made-in-page.smi' } as File)).toBe('');
+    expect(grants).toHaveLength(1);
+  });
+
+  it('pathForFile gives no path when the main process does not grant it (the page sends the bytes instead)', () => {
+    const { bridge } = setup(undefined, false);
+    expect(bridge.pathForFile({ name: 'a-folder' } as File)).toBe('');
   });
 });

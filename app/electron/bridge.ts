@@ -2,19 +2,22 @@
 // Built from ipcRenderer and webUtils passed in so it can be tested without Electron; preload.ts wires the
 // real ones. Types only from Electron: this file ends up in the sandboxed preload bundle.
 import type { IpcRenderer, IpcRendererEvent, WebUtils } from 'electron';
-import { callChannel, eventChannel, type IpcReply } from './channels.ts';
+import { callChannel, eventChannel, grantChannel, type IpcReply } from './channels.ts';
 
 export interface MolscapeBridge {
   /** Run one contract call. Resolves with its result; rejects with an Error carrying the core's message. */
   call(name: string, args?: unknown): Promise<unknown>;
   /** Listen to one event of the contract; returns the unsubscribe function. */
   on(event: string, listener: (payload: unknown) => void): () => void;
-  /** The path on disk of a File dropped onto the page ('' when it has none), for collections.import. */
+  /**
+   * The path on disk of a File dropped onto the page, for collections.import, once the main process has granted
+   * the core that one file; '' when it has none or it cannot be granted (the page then sends its bytes).
+   */
   pathForFile(file: File): string;
 }
 
 export function createBridge(
-  ipcRenderer: Pick<IpcRenderer, 'invoke' | 'on' | 'removeListener'>,
+  ipcRenderer: Pick<IpcRenderer, 'invoke' | 'on' | 'removeListener' | 'sendSync'>,
   webUtils: Pick<WebUtils, 'getPathForFile'>,
 ): Readonly<MolscapeBridge> {
   return Object.freeze({
@@ -38,7 +41,12 @@ export function createBridge(
       };
     },
     pathForFile(file: File): string {
-      return webUtils.getPathForFile(file);
+      // The page can only hand us File objects, and only one the user dropped or picked has a path: so the page
+      // cannot make the main process grant a path of its choosing. The path is granted here, in the preload,
+      // never from a string the page passes.
+      const path = webUtils.getPathForFile(file);
+      if (!path) return '';
+      return ipcRenderer.sendSync(grantChannel, path) === true ? path : '';
     },
   });
 }

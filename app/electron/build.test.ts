@@ -130,6 +130,7 @@ type Listener = (...args: unknown[]) => unknown;
 function fakeElectron(userData: string) {
   const appListeners = new Map<string, Listener[]>();
   const ipcHandlers = new Map<string, Listener>();
+  const ipcListeners = new Map<string, Listener>();
   const protocolHandlers = new Map<string, (r: Request) => Promise<Response>>();
   const windows: Array<{ options: unknown; url: string | null; sent: unknown[][] }> = [];
   const errors: string[] = [];
@@ -169,7 +170,12 @@ function fakeElectron(userData: string) {
       once() {}
       on() {}
     },
-    ipcMain: { handle: (channel: string, fn: Listener) => void ipcHandlers.set(channel, fn), removeHandler: (c: string) => void ipcHandlers.delete(c) },
+    ipcMain: {
+      handle: (channel: string, fn: Listener) => void ipcHandlers.set(channel, fn),
+      removeHandler: (c: string) => void ipcHandlers.delete(c),
+      on: (channel: string, fn: Listener) => void ipcListeners.set(channel, fn),
+      removeListener: (c: string) => void ipcListeners.delete(c),
+    },
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu() {} },
     dialog: { showErrorBox: (title: string, text: string) => void errors.push(`${title}: ${text}`), showOpenDialog: async () => ({ canceled: true, filePaths: [] }) },
     shell: { openExternal: async () => {} },
@@ -185,7 +191,7 @@ function fakeElectron(userData: string) {
       },
     },
   };
-  return { electron, appListeners, ipcHandlers, protocolHandlers, windows, errors, quits: () => quit };
+  return { electron, appListeners, ipcHandlers, ipcListeners, protocolHandlers, windows, errors, quits: () => quit };
 }
 
 async function until<T>(what: string, get: () => T | undefined | null | false, timeoutMs = 60_000): Promise<T> {
@@ -229,6 +235,11 @@ describe('the bundled main process', () => {
 
       const smi = path.join(dir, 'set.smi');
       writeFileSync(smi, 'CCO ethanol\nc1ccccc1 benzene\nnot-a-smiles broken\n');
+      // a path the page names on its own is refused; once the preload granted the dropped file, it is read
+      expect(await call(own, 'collections.import', { source: { kind: 'path', path: smi } })).toMatchObject({ ok: false, status: 403 });
+      const grant = { senderFrame: own.senderFrame, returnValue: undefined as unknown };
+      fake.ipcListeners.get('molscape:grant-dropped-file')!(grant, smi);
+      expect(grant.returnValue).toBe(true);
       const started = (await call(own, 'collections.import', { source: { kind: 'path', path: smi } })) as { ok: boolean; result: { jobId: number } };
       expect(started.ok).toBe(true);
       const sent = fake.windows[0].sent;

@@ -11,6 +11,13 @@ export const appEntryUrl = `${appOrigin}/index.html`;
 export const callChannel = 'molscape:call';
 /** webContents.send(eventChannel, eventName, payload) */
 export const eventChannel = 'molscape:event';
+/**
+ * ipcRenderer.sendSync(grantChannel, path) -> boolean: the preload tells the main process the path of a file the
+ * user dropped on the window (webUtils.getPathForFile, which only a real dropped or picked File has), so the
+ * core will read that one file (ipc.ts bindGrants). Synchronous: the grant is in place before the page can use
+ * the path in a call.
+ */
+export const grantChannel = 'molscape:grant-dropped-file';
 
 /**
  * What a call answers over IPC. An envelope rather than a thrown error: ipcMain.handle rewrites thrown messages

@@ -1,8 +1,12 @@
 // The IPC adapter with an ipcMain look-alike: who may call, validation before handlers, errors, events.
+import { mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
-import { callChannel, eventChannel, type IpcReply } from './channels.ts';
-import { bindIpc } from './ipc.ts';
+import { GrantedPaths } from '../../main/handlers/path-policy.ts';
+import { callChannel, eventChannel, grantChannel, type IpcReply } from './channels.ts';
+import { bindGrants, bindIpc } from './ipc.ts';
 import { testCore } from './test-core.ts';
 
 type Invoke = (event: Partial<IpcMainInvokeEvent>, ...args: unknown[]) => Promise<IpcReply>;
@@ -69,5 +73,30 @@ describe('bindIpc', () => {
     unbind();
     expect(handlers.has(callChannel)).toBe(false);
     expect(core.listenerCount()).toBe(0);
+  });
+});
+
+describe('bindGrants', () => {
+  it('grants a dropped file only when our own frame asks, and answers synchronously', () => {
+    const dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'molscape-grant-')));
+    const file = path.join(dir, 'dropped.smi');
+    writeFileSync(file, 'CCO\n');
+    const listeners = new Map<string, (event: { senderFrame: { url: string } | null; returnValue?: unknown }, ...args: unknown[]) => void>();
+    const ipcMain = { on: (channel: string, fn: never) => void listeners.set(channel, fn), removeListener: (channel: string) => void listeners.delete(channel) };
+    const policy = new GrantedPaths([]);
+    const unbind = bindGrants(ipcMain as unknown as Pick<IpcMain, 'on' | 'removeListener'>, policy);
+    const ask = (url: string | null, p: unknown) => {
+      const event: { senderFrame: { url: string } | null; returnValue?: unknown } = { senderFrame: url === null ? null : { url } };
+      listeners.get(grantChannel)!(event, p);
+      return event.returnValue;
+    };
+    for (const url of ['https://evil.example/', 'app://molscape.evil/', null]) expect(ask(url, file), String(url)).toBe(false);
+    expect(() => policy.check(file, 'read', 'the file')).toThrow(/Refused/);
+    expect(ask(own, 42)).toBe(false);
+    expect(ask(own, dir)).toBe(false); // a folder is not a dropped file
+    expect(ask(own, file)).toBe(true);
+    expect(policy.check(file, 'read', 'the file')).toBe(file);
+    unbind();
+    expect(listeners.has(grantChannel)).toBe(false);
   });
 });

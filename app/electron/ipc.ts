@@ -1,11 +1,12 @@
 // The contract over Electron IPC: one channel for every call (ipcMain.handle), one for every event
 // (webContents.send). Only frames of our own renderer (app://molscape/) are answered, and every argument goes
 // through the contract's schema (checkCall) before a handler runs.
-import type { IpcMain, IpcMainInvokeEvent } from 'electron';
+import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent } from 'electron';
 import { checkCall } from '../../main/api/validate.ts';
+import type { GrantedPaths } from '../../main/handlers/path-policy.ts';
 import type { CallName } from '../../main/api/contract.ts';
 import type { Core } from '../../main/handlers/types.ts';
-import { callChannel, eventChannel, isAppUrl, type IpcReply } from './channels.ts';
+import { callChannel, eventChannel, grantChannel, isAppUrl, type IpcReply } from './channels.ts';
 
 /** The status for an error a handler threw: its own numeric status, 404 for a NotFoundError, else 500. */
 export function errorStatus(err: unknown): number {
@@ -55,5 +56,27 @@ export function bindIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, core
   return () => {
     unsubscribe();
     ipcMain.removeHandler(callChannel);
+  };
+}
+
+/**
+ * Files dropped on the window become grants of the core's path policy (read only, that file only): asked by
+ * the preload's pathForFile (bridge.ts), answered synchronously with whether the file was granted. Only our own
+ * frame is heard, and only a path to an existing regular file is granted (GrantedPaths.grantFile). A renderer
+ * compromised below JavaScript could send any path here; the sandbox is what stands against that.
+ */
+export function bindGrants(ipcMain: Pick<IpcMain, 'on' | 'removeListener'>, paths: Pick<GrantedPaths, 'grantFile'>): () => void {
+  const listener = (event: Pick<IpcMainEvent, 'senderFrame' | 'returnValue'>, path: unknown) => {
+    let url: string | undefined;
+    try {
+      url = event.senderFrame?.url;
+    } catch {
+      url = undefined;
+    }
+    event.returnValue = isAppUrl(url) && typeof path === 'string' && paths.grantFile(path, 'read') !== null;
+  };
+  ipcMain.on(grantChannel, listener as never);
+  return () => {
+    ipcMain.removeListener(grantChannel, listener as never);
   };
 }

@@ -4,10 +4,11 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, utilityProcess } from 'electron';
 import { existsSync } from 'node:fs';
 import { createCore } from '../../main/handlers/core.ts';
+import { GrantedPaths } from '../../main/handlers/path-policy.ts';
 import type { Core } from '../../main/handlers/types.ts';
 import { appEntryUrl } from './channels.ts';
 import { importFromDialog } from './import-dialog.ts';
-import { bindIpc } from './ipc.ts';
+import { bindGrants, bindIpc } from './ipc.ts';
 import { utilityLauncher } from './launcher.ts';
 import { menuTemplate } from './menu.ts';
 import { appPaths } from './paths.ts';
@@ -78,11 +79,15 @@ function start(): void {
         if (!existsSync(requested)) throw new Error(`The job worker is missing (${requested}): run npm run build.`);
         return requested;
       });
-      const started = await createCore({ workspace: paths.workspace, host: 'electron', launcher, workerModule: paths.jobWorker, resumeProperties: true });
+      // the core reads or writes only files the user chose here: in the open dialog or by dropping them on the
+      // window, never a path the page names on its own
+      const granted = new GrantedPaths([], 'Choose the file with File > Import..., or drop it on the window.');
+      const started = await createCore({ workspace: paths.workspace, host: 'electron', launcher, workerModule: paths.jobWorker, resumeProperties: true, paths: granted });
       core = started;
       bindIpc(ipcMain, started, () => window?.webContents ?? null);
+      bindGrants(ipcMain, granted);
       const importFiles = () =>
-        void importFromDialog({ dialog, core: started }).catch((err: unknown) => dialog.showErrorBox('Import failed', err instanceof Error ? err.message : String(err)));
+        void importFromDialog({ dialog, core: started, grant: (file) => granted.grantFile(file, 'read') }).catch((err: unknown) => dialog.showErrorBox('Import failed', err instanceof Error ? err.message : String(err)));
       Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ importFiles })));
       window = openWindow();
       app.on('activate', () => {
