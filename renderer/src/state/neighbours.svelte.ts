@@ -1,7 +1,7 @@
 // Samples around a seed: n latent points within a radius (greedy decoding, or sampling at a temperature),
 // the unique valid molecules as a grid sortable by similarity or any property, and the counts.
 import type { ApiClient } from '../../../main/api/client.ts';
-import type { CallResult, DesignedMolecule } from '../../../main/api/contract.ts';
+import type { CallResult, DesignedMolecule, SeedHold } from '../../../main/api/contract.ts';
 
 export const GRID_DRAW = { width: 180, height: 140 };
 
@@ -21,6 +21,8 @@ export class NeighboursState {
   descending = $state(true);
   error = $state<string | null>(null);
   busy = $state(false);
+  /** whether the model holds the seed exactly (the neighbourhood is around that point), from the last answer */
+  hold = $state.raw<SeedHold | null>(null);
 
   sorted = $derived(sortMolecules(this.molecules, this.sortKey, this.descending));
   /** numeric properties the molecules carry, for the sort menu */
@@ -52,11 +54,13 @@ export class NeighboursState {
       if (request !== this.#request) return;
       this.molecules = result.molecules;
       this.counts = result.counts;
+      this.hold = result.seed.hold ?? null;
     } catch (error) {
       if (request === this.#request) {
         this.error = (error as Error).message;
         this.molecules = [];
         this.counts = null;
+        this.hold = null;
       }
     } finally {
       if (request === this.#request) this.busy = false;
