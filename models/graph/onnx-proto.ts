@@ -150,17 +150,28 @@ const valueInfoType = root.lookupType('onnx.ValueInfoProto');
  * of ModelProto and GraphProto other than the graph and its inputs/outputs (initializers: the weights, nodes)
  * are skipped, so checking a large graph costs little. Throws on bytes that are not a well-formed ModelProto.
  */
-export function graphSignature(model: Uint8Array): { inputs: TensorSignature[]; outputs: TensorSignature[] } {
+export function graphSignature(model: Uint8Array): { inputs: TensorSignature[]; outputs: TensorSignature[]; metadata: Record<string, string> } {
   const LEN = 2; // wire type of bytes, strings and embedded messages
   const reader = protobuf.Reader.create(model);
   let graph: Uint8Array | null = null;
   let irVersion = false;
+  const metadata: Record<string, string> = {};
   while (reader.pos < reader.len) {
     const tag = reader.uint32();
     const field = tag >>> 3, wire = tag & 7;
     if (field === 0) throw new Error('a field number 0');
     if (field === 7 && wire === LEN) graph = reader.bytes();
-    else {
+    else if (field === METADATA_PROPS && wire === LEN) {
+      const entry = protobuf.Reader.create(reader.bytes());
+      let key = '', value = '';
+      while (entry.pos < entry.len) {
+        const t = entry.uint32();
+        if (t === ((1 << 3) | LEN)) key = entry.string();
+        else if (t === ((2 << 3) | LEN)) value = entry.string();
+        else entry.skipType(t & 7);
+      }
+      metadata[key] = value;
+    } else {
       if (field === 1 && wire === 0) irVersion = true;
       reader.skipType(wire);
     }
@@ -186,5 +197,27 @@ export function graphSignature(model: Uint8Array): { inputs: TensorSignature[]; 
       });
     } else g.skipType(wire);
   }
-  return { inputs, outputs };
+  return { inputs, outputs, metadata };
+}
+
+/** ModelProto.metadata_props: repeated StringStringEntryProto { key = 1; value = 2 }. */
+const METADATA_PROPS = 14;
+
+/**
+ * The model with metadata entries added (ModelProto.metadata_props). Appended to the encoded bytes: protobuf
+ * reads fields in any order and repeated fields accumulate, so the graph and its weights are not re-encoded.
+ */
+export function withMetadata(model: Uint8Array, entries: Record<string, string>): Uint8Array {
+  const w = protobuf.Writer.create();
+  for (const [key, value] of Object.entries(entries)) {
+    w.uint32((METADATA_PROPS << 3) | 2).fork();
+    w.uint32((1 << 3) | 2).string(key);
+    w.uint32((2 << 3) | 2).string(value);
+    w.ldelim();
+  }
+  const tail = w.finish();
+  const out = new Uint8Array(model.length + tail.length);
+  out.set(model);
+  out.set(tail, model.length);
+  return out;
 }

@@ -4,6 +4,7 @@
 // head), and against the ONNX graphs' own inputs and outputs; its files are read only when they are regular files
 // of the size the manifest says, checked before reading (a link to /dev/zero or a FIFO is never read). Each
 // refusal says which file and what is wrong; verifyBundle (bundle.ts) wraps it in a BundleError naming the bundle.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -25,6 +26,14 @@ export const BUNDLE_LIMITS = {
   fileBytes: 2 ** 30,
   manifestBytes: 64 * 2 ** 20,
 } as const;
+
+/**
+ * The metadata key under which writeBundle stamps each graph with its vocabulary's digest: the graphs' shapes
+ * give the vocabulary's size only, so a vocabulary whose tokens were swapped or reordered would pass them and
+ * decode every molecule into another. Bundles written before the stamp have none and are checked by size only.
+ */
+export const VOCABULARY_METADATA = 'molscape.vocabulary.sha256';
+export const vocabularyDigest = (tokens: readonly string[]): string => createHash('sha256').update(JSON.stringify(tokens)).digest('hex');
 
 /** A fault found in one file of the bundle; bundle.ts adds the bundle's folder. */
 export class BundleFault extends Error {}
@@ -164,8 +173,21 @@ export function graphSpecs(a: { latent: number; decoderHidden: number; vocab: nu
   };
 }
 
-/** One graph's inputs and outputs against what the runtime will feed and read; throws BundleFault. */
-export function checkGraph(file: string, bytes: Uint8Array, spec: GraphSpec): void {
+/**
+ * The graphs' inputs and outputs against what the runtime will feed and read, then (all shapes being right,
+ * whose faults say more) each graph's vocabulary stamp, when it has one, against the manifest's vocabulary.
+ */
+export function checkGraphs(files: ReadonlyMap<string, Uint8Array>, a: Parameters<typeof graphSpecs>[0], tokens: readonly string[]): void {
+  const stamps = Object.entries(graphSpecs(a)).map(([file, spec]) => [file, checkGraph(file, files.get(file)!, spec)] as const);
+  for (const [file, metadata] of stamps) {
+    const stamp = metadata[VOCABULARY_METADATA];
+    if (stamp !== undefined && stamp !== vocabularyDigest(tokens))
+      throw new BundleFault(`${file} was built for another vocabulary than the manifest's (its tokens were changed, reordered or swapped)`);
+  }
+}
+
+/** One graph's inputs and outputs against what the runtime will feed and read; returns its metadata; throws BundleFault. */
+export function checkGraph(file: string, bytes: Uint8Array, spec: GraphSpec): Record<string, string> {
   let sig: ReturnType<typeof graphSignature>;
   try {
     sig = graphSignature(bytes);
@@ -190,6 +212,7 @@ export function checkGraph(file: string, bytes: Uint8Array, spec: GraphSpec): vo
       if (extra) throw new BundleFault(`${file}: input ${extra.name} is not one the runtime feeds`);
     }
   }
+  return sig.metadata;
 }
 
 /** latent_stats.json: JSON of the PCA of the training latents, of the manifest's latent size. */

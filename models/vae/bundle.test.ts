@@ -143,6 +143,12 @@ describe('a damaged or foreign bundle', () => {
     });
     expect(refusal(swapped).message).toMatch(/decoder_step\.onnx: output logits is \[batch, \d+\], the manifest's vocabulary has \d+ tokens/);
     expect(refusal(edited('vocab-dup', (mf) => (mf.vocabulary.tokens[5] = mf.vocabulary.tokens[6]))).message).toMatch(/manifest\.json: vocabulary: a token occurs twice/);
+    // two tokens swapped in place: sizes all agree, the graphs' vocabulary stamp does not
+    const inPlace = edited('vocab-two-swapped', (mf) => {
+      const t = mf.vocabulary.tokens;
+      [t[5], t[6]] = [t[6], t[5]];
+    });
+    expect(refusal(inPlace).message).toMatch(/encoder\.onnx was built for another vocabulary than the manifest's/);
     expect(refusal(edited('vocab-specials', (mf) => mf.vocabulary.tokens.reverse())).message).toMatch(/manifest\.json: vocabulary: token 0 must be/);
   });
 
@@ -218,6 +224,8 @@ describe('a damaged or foreign bundle', () => {
     // another graph of the same bundle in its place: its inputs are not those the runtime feeds
     const other = new Uint8Array(fs.readFileSync(path.join(dir, 'property.onnx')));
     expect(refusal(replace('wrong-graph', 'decoder_step.onnx', other)).message).toMatch(/decoder_step\.onnx: .*input/);
+    // the decoder's trained weights (for fine-tuning) of another size than the architecture's
+    expect(refusal(replace('decoder-weights', 'decoder_weights.bin', new Uint8Array(12))).message).toMatch(/decoder_weights\.bin has 12 bytes, the architecture needs \d+/);
   });
 
   it('refuses damaged latent statistics', () => {

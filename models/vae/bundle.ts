@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { VaeRuntime } from '../runtime/vae-runtime.ts';
-import { BUNDLE_LIMITS, BundleFault, checkGraph, checkLatentStats, checkManifest, graphSpecs, readBundleFile } from './bundle-check.ts';
+import { withMetadata } from '../graph/onnx-proto.ts';
+import { BUNDLE_LIMITS, BundleFault, VOCABULARY_METADATA, checkGraphs, checkLatentStats, checkManifest, readBundleFile, vocabularyDigest } from './bundle-check.ts';
 import type { RuntimeOptions } from '../runtime/session.ts';
 import type { Normalization } from './data.ts';
 import { GRAPH_FILES, exportInferenceGraphs } from './export.ts';
@@ -85,7 +86,9 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 export function writeBundle(dir: string, c: BundleContent): BundleManifest {
   const graphs = exportInferenceGraphs(c.config, c.weights);
   const blobs = new Map<string, Uint8Array>();
-  for (const [k, file] of Object.entries(GRAPH_FILES)) blobs.set(file, graphs[k as keyof InferenceGraphs]);
+  // each graph stamped with its vocabulary, so a manifest whose tokens were swapped is caught (bundle-check.ts)
+  const stamp = { [VOCABULARY_METADATA]: vocabularyDigest(c.vocabulary.tokens) };
+  for (const [k, file] of Object.entries(GRAPH_FILES)) blobs.set(file, withMetadata(graphs[k as keyof InferenceGraphs], stamp));
   blobs.set(LATENT_STATS_FILE, new TextEncoder().encode(JSON.stringify(c.latentStats)));
   const decW = c.weights.get('dec.W'), decB = c.weights.get('dec.B');
   if (decW && decB) {
@@ -176,7 +179,14 @@ function verified(dir: string): { manifest: BundleManifest; files: Map<string, U
     if (sha256(b) !== want.sha256) throw new BundleFault(`${f} is corrupt (sha256 does not match the manifest)`);
     files.set(f, b);
   }
-  for (const [f, spec] of Object.entries(graphSpecs(manifest.architecture))) checkGraph(f, files.get(f)!, spec);
+  checkGraphs(files, manifest.architecture, manifest.vocabulary.tokens);
+  const decoderWeights = files.get(DECODER_WEIGHTS_FILE);
+  if (decoderWeights) {
+    // dec.W [3H, E + latent] then dec.B [6H], float32 (writeBundle); warm-start.ts slices it by these sizes
+    const a = manifest.architecture, H = a.decoderHidden;
+    const want = 4 * (3 * H * (a.embedding + a.latent) + 6 * H);
+    if (decoderWeights.length !== want) throw new BundleFault(`${DECODER_WEIGHTS_FILE} has ${decoderWeights.length} bytes, the architecture needs ${want}`);
+  }
   checkLatentStats(files.get(LATENT_STATS_FILE)!, manifest.architecture.latent);
   return { manifest, files };
 }
