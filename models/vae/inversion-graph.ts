@@ -31,7 +31,8 @@ class Bound extends Params {
   }
 }
 
-export function inversionGraph(c: VaeConfig, weights: ReadonlyMap<string, Float32Array>, length: number, batch: number): Uint8Array {
+/** withGrad false: nll only (scoring molecules), a much smaller graph. */
+export function inversionGraph(c: VaeConfig, weights: ReadonlyMap<string, Float32Array>, length: number, batch: number, withGrad = true): Uint8Array {
   const g = new Graph();
   const ps = new Bound(g, weights);
   const z = g.input('z', 'float32', [batch, c.latent]);
@@ -47,8 +48,7 @@ export function inversionGraph(c: VaeConfig, weights: ReadonlyMap<string, Float3
   const onehot = g.cast(g.equal(g.unsqueeze(targets, [1]), classes), 'float32');
   const tokenNll = g.mul(g.neg(g.reduceSum(g.mul(onehot, g.logSoftmax(logits, 1)), [1])), m); // [(T-1)·B]
   const nll = g.reduceSum(g.reshape(tokenNll, [length - 1, batch]), [0]); // [B]
-  const [grad] = gradients(g, g.reduceSum(nll), [z]);
   g.output('nll', nll);
-  g.output('grad', grad);
+  if (withGrad) g.output('grad', gradients(g, g.reduceSum(nll), [z])[0]);
   return toOnnx(g, { name: 'inversion' });
 }
