@@ -9,8 +9,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { IpcRenderer, WebUtils } from 'electron';
 import { createBridge } from './bridge.ts';
-import { appEntryUrl, appOrigin } from './channels.ts';
-import { answerCall } from './ipc.ts';
+import { appEntryUrl, appOrigin, grantChannel } from './channels.ts';
+import { answerCall, bindGrants } from './ipc.ts';
 import { rendererCsp, rendererHandler, schemePrivileges } from './protocol.ts';
 import { hardenEveryContents, prepareApp } from './startup.ts';
 import { testCore } from './test-core.ts';
@@ -190,7 +190,7 @@ describe("Electron's security checklist", () => {
     expect(pkg.devDependencies.electron).toMatch(new RegExp(`^\\^${major}\\.`));
   });
 
-  it('17. the sender of every IPC call is checked: only frames of app://molscape/ reach the core', async () => {
+  it('17. the sender of every IPC message is checked: only frames of app://molscape/ reach the core or grant a file', async () => {
     const core = testCore();
     for (const url of ['https://evil.example/', 'file:///tmp/x.html', 'app://molscape.evil/', 'devtools://devtools/']) {
       const reply = await answerCall(core, { senderFrame: { url } as never }, 'app.info', {});
@@ -198,6 +198,17 @@ describe("Electron's security checklist", () => {
     }
     expect(core.calls).toEqual([]);
     expect(await answerCall(core, { senderFrame: { url: appEntryUrl } as never }, 'app.info', {})).toMatchObject({ ok: true });
+    // the other channel, dropped-file grants: a foreign frame's path is not granted
+    const listeners = new Map<string, (event: { senderFrame: { url: string }; returnValue?: unknown }, p: unknown) => void>();
+    const granted: string[] = [];
+    bindGrants({ on: (c: string, fn: never) => void listeners.set(c, fn), removeListener: () => {} } as never, { grantFile: (p: string) => (granted.push(p), p) });
+    const event = { senderFrame: { url: 'https://evil.example/' }, returnValue: undefined as unknown };
+    listeners.get(grantChannel)!(event, '/etc/passwd');
+    expect(event.returnValue).toBe(false);
+    expect(granted).toEqual([]);
+    // every ipcMain listener in the host goes through one of the two checked binders
+    const bound = sources.flatMap(({ file, text }) => [...text.matchAll(/ipcMain\.(handle|on|once|handleOnce)\(/g)].map((m) => `${file}:${m[1]}`));
+    expect(bound.sort()).toEqual(['ipc.ts:handle', 'ipc.ts:on']);
   });
 
   it('18. no file://: the page is served by a custom, standard and secure scheme', () => {
