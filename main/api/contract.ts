@@ -223,7 +223,7 @@ export type DoctorReport = z.infer<typeof DoctorReport>;
 
 /** Where a designed molecule came from: enough to make it again (same model, operation, parameters, seed). */
 export const Provenance = z.object({
-  operation: z.enum(['walk', 'interpolate', 'neighbours', 'sample', 'decode', 'manual']),
+  operation: z.enum(['walk', 'interpolate', 'neighbours', 'sample', 'decode', 'manual', 'optimize']),
   /** canonical SMILES of the seed (interpolation: the start), or null */
   seed: z.string().nullable(),
   /** the operation's parameters (directions and amounts, steps, method, radius, temperature, …) */
@@ -340,6 +340,70 @@ const optimizeCalls = {
     z.object({ jobId: Id }),
     'An optimize job: from each start molecule, better molecules under the constraints, every one decoded and checked with RDKit; results in a generated collection.',
   ),
+} as const;
+
+// What the Optimize panel needs besides the job (renderer/src/components/optimize): a check of molecules
+// against a seed under the optimizer's own constraint code (live feedback, results seed → result with the
+// changed atoms drawn), and the job's best so far and Pareto front as it goes (a live plot).
+const OptimizeConstraints = OptimizeRequest.shape.constraints;
+
+/** A molecule judged against the seed: its chemistry, the changed atoms drawn, the constraints it breaks. */
+export const CheckedMolecule = z.object({
+  /** RDKit canonical SMILES; null when RDKit cannot read what was given */
+  smiles: z.string().nullable(),
+  props: MoleculeProps,
+  /** Tanimoto (Morgan r2, 2048 bits) to the seed */
+  similarity: z.number().nullable(),
+  changedAtoms: z.array(z.number().int().nonnegative()),
+  svg: z.string().nullable(),
+  /** per SMARTS of constraints.keep, in order: does it match */
+  keeps: z.array(z.boolean()),
+  /** per objective: its value (null: unknown) */
+  values: z.array(z.number().nullable()),
+  /** the constraints it breaks (novelty is not checked here: the caller knows membership) */
+  violations: z.array(z.object({ code: z.string(), amount: z.number(), detail: z.string().optional() })),
+});
+export type CheckedMolecule = z.infer<typeof CheckedMolecule>;
+
+const optimizeUiCalls = {
+  'design.check': call(
+    z.object({
+      seed: z.string().min(1).max(2000),
+      smiles: z.array(z.string().min(1).max(2000)).max(2000),
+      objectives: z.array(z.string().min(1).max(200)).max(8).default([]),
+      constraints: OptimizeConstraints,
+      draw: z.object({ width: z.number().int().min(40).max(1200), height: z.number().int().min(40).max(1200) }).optional(),
+    }),
+    z.object({ seed: CheckedMolecule, molecules: z.array(CheckedMolecule) }),
+    "Molecules judged against a seed as the optimizer judges them (properties, similarity, SMARTS kept, windows, PAINS; a bad SMARTS, window or objective is a 400), drawn with the atoms changed against the seed highlighted.",
+  ),
+} as const;
+
+export const OptimizeProgress = z.object({
+  jobId: Id,
+  /** the generated collection the results go to (a cancelled job's answer carries none) */
+  collectionId: Id,
+  /** the start being optimized (0-based) and how many there are */
+  start: z.number().int().nonnegative(),
+  starts: z.number().int().positive(),
+  /** decodes done in the whole job, and its whole budget */
+  decodes: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  /** objective labels, in order */
+  objectives: z.array(z.string()),
+  /** the best molecule meeting every constraint so far in the job (weighted score, per objective value) */
+  best: z.object({ smiles: z.string(), score: z.number(), values: z.array(z.number().nullable()) }).nullable(),
+  /** the current start's non-dominated feasible molecules (at most 200), per objective value */
+  front: z.array(z.object({ smiles: z.string(), values: z.array(z.number().nullable()) })),
+  /** the current start's distinct valid molecules so far, and how many of them meet every constraint */
+  valid: z.number().int().nonnegative(),
+  feasible: z.number().int().nonnegative(),
+});
+export type OptimizeProgress = z.infer<typeof OptimizeProgress>;
+
+const optimizeEvents = {
+  /** an optimize job after a batch of decodes (at most ~4 a second, and at the end of each start) */
+  'optimize.progress': OptimizeProgress,
 } as const;
 
 // ---- end of optimization ---------------------------------------------------------------------------------
@@ -706,6 +770,7 @@ export const calls = {
   'jobs.get': call(z.object({ id: Id }), Job, 'One job.'),
   'jobs.cancel': call(z.object({ id: Id }), z.object({ cancelled: z.boolean() }), 'Ask a running job to stop.'),
   ...optimizeCalls,
+  ...optimizeUiCalls,
 } as const;
 
 // ---- events ----------------------------------------------------------------------------------------------
@@ -730,6 +795,7 @@ export const events = {
     result: z.unknown().nullable(),
   }),
   'collections.changed': z.object({ collectionId: Id.nullable() }),
+  ...optimizeEvents,
 } as const;
 
 // ---- types derived from the table ------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import { jobArgs, listJobs, liveJobsOn } from '../store/jobs.ts';
 import { countProblems, listProblems } from '../store/problems.ts';
 import { designHandlers } from '../design/handlers.ts';
 import { optimizeHandlers } from '../design/optimize/optimize-handler.ts';
+import { checkHandlers } from '../design/optimize/check-handler.ts';
 import { ModelRegistry, defaultUserModelsDir } from '../design/model-registry.ts';
 import { activeModelName, modelHandlers } from './model-handlers.ts';
 import { candidateHandlers } from './candidate-handlers.ts';
@@ -178,6 +179,7 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
     ...latent.handlers,
     ...candidates.handlers,
     ...optimize,
+    ...checkHandlers(),
 
     'jobs.list': async ({ limit }) => listJobs(db, limit),
     'jobs.get': async ({ id }) => requireJob(db, id),

@@ -14,6 +14,7 @@ import { ModelService } from '../model-service.ts';
 import { parseWindow } from './constraints.ts';
 import { objectiveLabel, parseObjective } from './objectives.ts';
 import { OPTIMIZE_METHODS, checkSettings, optimizeOne, optimizeParams } from './optimize.ts';
+import { OptimizeProgressReporter } from './optimize-progress.ts';
 import type { OptimizeResult, OptimizeSettings } from './optimize.ts';
 
 export const OptimizeJobArgs = z.object({
@@ -80,6 +81,8 @@ export const optimizeJob: JobRunner = async (ctx): Promise<OptimizeJobResult> =>
     updateCollectionCounts(db, cid, { userColumns });
     ctx.emit('collections.changed', { collectionId: cid });
     const total = args.starts.length * s.budget;
+    // the Optimize panel's live plot: best so far and the Pareto front ('optimize.progress')
+    const live = new OptimizeProgressReporter(ctx, cid, s.objectives, args.starts.length, total);
     // molecules already in the workspace before this job are "in workspace"; the job's own results are not
     // (the lookup runs on the store, which now holds them: so a start's results never rule out the next's)
     const lookup = workspaceLookup(db);
@@ -118,6 +121,7 @@ export const optimizeJob: JobRunner = async (ctx): Promise<OptimizeJobResult> =>
         control: {
           stopped: () => ctx.signal.aborted,
           progress: (ev) => {
+            live.report(i, decodesBefore + ev.decodes, ev);
             const top = ev.feasible()[0];
             if (top && (!best || top.score > best.value)) best = { value: top.score, smiles: top.smiles! };
             const b = best as { value: number; smiles: string } | null;
@@ -126,6 +130,7 @@ export const optimizeJob: JobRunner = async (ctx): Promise<OptimizeJobResult> =>
         },
       }, args.starts[i], s, i);
       decodesBefore += r.decodes;
+      live.flush();
       if (r.results.length) improved++;
       write(r);
       results.push(r);

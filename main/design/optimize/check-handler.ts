@@ -1,0 +1,63 @@
+// design.check: molecules judged against a seed with the optimizer's own code (molecule-facts.ts for the
+// chemistry, constraints.ts for what they break, objectives.ts for their values), and drawn with the atoms that
+// changed against the seed highlighted (designed-molecule.ts). The Optimize panel uses it for live feedback
+// (does the seed match the SMARTS, how many of its neighbours pass) and to show results seed → result.
+// Novelty is not checked here: whoever asks knows whether a molecule is in the training set or the workspace.
+import type { CallResult, CheckedMolecule, Handlers, ParsedArgs } from '../../api/contract.ts';
+import { loadRDKit } from '../../chem/rdkit.ts';
+import { badRequest } from '../../handlers/errors.ts';
+import { canonicalSmiles } from '../canonical.ts';
+import { chemPart, seedChem } from '../designed-molecule.ts';
+import { ConstraintError, checkConstraintSpec, parseWindow, violations } from './constraints.ts';
+import type { ConstraintSpec } from './constraints.ts';
+import { moleculeFacts } from './molecule-facts.ts';
+import { ObjectiveError, objectiveValue, parseObjective } from './objectives.ts';
+import type { Objective } from './objectives.ts';
+
+const unread = (keep: number, objectives: number): CheckedMolecule => ({
+  smiles: null, props: {}, similarity: null, changedAtoms: [], svg: null, keeps: Array(keep).fill(false), values: Array(objectives).fill(null),
+  violations: [{ code: 'invalid', amount: 1 }],
+});
+
+export async function checkMolecules(a: ParsedArgs<'design.check'>): Promise<CallResult<'design.check'>> {
+  await loadRDKit();
+  let objectives: Objective[];
+  let spec: ConstraintSpec;
+  try {
+    objectives = a.objectives.map((o) => parseObjective(o));
+    const c = a.constraints;
+    spec = { similarity: c.similarity, keep: c.keep, windows: c.windows?.map(parseWindow), noPains: c.noPains, notInTraining: false, notInWorkspace: false };
+    checkConstraintSpec(spec);
+  } catch (err) {
+    if (err instanceof ObjectiveError || err instanceof ConstraintError) throw badRequest(err.message);
+    throw err;
+  }
+  const keep = spec.keep ?? [];
+  const seed = canonicalSmiles(a.seed.trim());
+  if (!seed) throw badRequest(`RDKit cannot read the seed '${a.seed}'.`);
+  const seedFacts = moleculeFacts(seed, null, keep)!;
+  const chem = seedChem(seed);
+  const judge = (canonical: string): CheckedMolecule => {
+    const facts = moleculeFacts(canonical, seedFacts.fingerprint, keep);
+    const part = chemPart(canonical, chem, a.draw);
+    if (!facts || !part) return unread(keep.length, objectives.length);
+    return {
+      smiles: canonical, props: facts.props, similarity: facts.similarity, changedAtoms: part.changedAtoms, svg: part.svg, keeps: facts.keeps,
+      values: objectives.map((o) => objectiveValue(o, facts.props, facts)),
+      violations: violations(spec, seed, facts, { inTraining: null, inWorkspace: null }),
+    };
+  };
+  const seedPart = chemPart(seed, null, a.draw);
+  return {
+    seed: {
+      smiles: seed, props: seedFacts.props, similarity: 1, changedAtoms: [], svg: seedPart?.svg ?? null, keeps: seedFacts.keeps,
+      values: objectives.map((o) => objectiveValue(o, seedFacts.props, seedFacts)), violations: [],
+    },
+    molecules: a.smiles.map((s) => {
+      const c = canonicalSmiles(s.trim());
+      return c ? judge(c) : unread(keep.length, objectives.length);
+    }),
+  };
+}
+
+export const checkHandlers = (): Pick<Handlers, 'design.check'> => ({ 'design.check': checkMolecules });
