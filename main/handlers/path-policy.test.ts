@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../store/test-util.ts';
 import { createCore } from './core.ts';
-import { GrantedPaths, allowAllPaths, defaultPathPolicy, guardPaths, realPathOf } from './path-policy.ts';
+import { ImportSource, calls } from '../api/contract.ts';
+import { GrantedPaths, PATH_ARGS, allowAllPaths, defaultPathPolicy, guardPaths, realPathOf } from './path-policy.ts';
 import { checkedCall } from './test-core.ts';
 import type { LocalCore } from './types.ts';
 
@@ -70,6 +71,27 @@ describe('GrantedPaths', () => {
     const handlers = {} as Parameters<typeof guardPaths>[0];
     expect(guardPaths(handlers, allowAllPaths)).toBe(handlers);
     for (const host of ['browser', 'electron'] as const) expect(() => defaultPathPolicy(host).check('/tmp/x.smi', 'read', 'the file')).toThrow(/Refused/);
+  });
+});
+
+describe('PATH_ARGS', () => {
+  it('covers every argument of the contract that can name a path (a new one must be added there)', () => {
+    // string arguments whose name says path, and import sources; `model` is guarded on every call
+    const looksLikePath = /path|file|dir|folder|^out$|^data$|^valid$|^from$|workspace/i;
+    /** string arguments of those names that are not paths */
+    const notPaths = new Set(['latent.interpolate:from']); // a SMILES
+    const missing: string[] = [];
+    for (const [name, spec] of Object.entries(calls)) {
+      const shape = (spec.args as unknown as { shape?: Record<string, { def?: { type?: string; innerType?: { def?: { type?: string } } } }> }).shape ?? {};
+      for (const [key, schema] of Object.entries(shape)) {
+        const type = schema.def?.type === 'optional' || schema.def?.type === 'default' ? schema.def.innerType?.def?.type : schema.def?.type;
+        const isSource = schema === (ImportSource as unknown) || (schema.def?.innerType as unknown) === ImportSource;
+        if (!isSource && !(type === 'string' && looksLikePath.test(key))) continue;
+        if (notPaths.has(`${name}:${key}`)) continue;
+        if (!PATH_ARGS[name as keyof typeof PATH_ARGS]?.some((a) => a.key === key)) missing.push(`${name}:${key}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 });
 

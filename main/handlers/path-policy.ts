@@ -117,11 +117,12 @@ export class GrantedPaths implements PathPolicy {
 
 type Args = Record<string, unknown>;
 /** A path argument of a call: where it is in the arguments, how it is used, and how to name it. */
-type PathArg = { get(a: Args): unknown; set(a: Args, value: string): Args; use: PathUse; what: string };
+type PathArg = { key: string; get(a: Args): unknown; set(a: Args, value: string): Args; use: PathUse; what: string };
 
-const field = (key: string, use: PathUse, what = key): PathArg => ({ get: (a) => a[key], set: (a, v) => ({ ...a, [key]: v }), use, what });
+const field = (key: string, use: PathUse, what = key): PathArg => ({ key, get: (a) => a[key], set: (a, v) => ({ ...a, [key]: v }), use, what });
 /** An import source: only its 'path' kind names a path (an upload carries bytes). */
 const source: PathArg = {
+  key: 'source',
   get: (a) => {
     const s = a.source as { kind?: string; path?: unknown } | undefined;
     return s?.kind === 'path' ? s.path : undefined;
