@@ -3,7 +3,7 @@
 // here too; events are emitted by the test, as the job process would.
 import type { Transport } from '../../../main/api/client.ts';
 import { ApiError } from '../../../main/api/client.ts';
-import type { CallResult, Collection, DesignedMolecule, DoctorReport, EventName, EventPayload, Job, ModelInfo, MoleculeFilter, MoleculeRow, ParsedArgs, Problem, PropertyStat } from '../../../main/api/contract.ts';
+import type { CallResult, CheckedMolecule, Collection, DesignedMolecule, DoctorReport, EventName, EventPayload, Job, ModelInfo, MoleculeFilter, MoleculeRow, ParsedArgs, Problem, PropertyStat } from '../../../main/api/contract.ts';
 import { checkCall } from '../../../main/api/validate.ts';
 
 export interface LoggedCall {
@@ -29,6 +29,8 @@ export class MemoryCore implements Transport {
   curves = new Map<number, CallResult<'models.curves'>>();
   /** what jobs.list answers */
   jobList: Job[] = [];
+  /** what design.optimize was asked, in order */
+  optimizeRequests: ParsedArgs<'design.optimize'>[] = [];
   /** the doctor's report (a clean one unless a test sets it) */
   doctorReport: DoctorReport = doctorReport();
   #listeners = new Map<string, Set<(payload: unknown) => void>>();
@@ -137,6 +139,17 @@ export class MemoryCore implements Transport {
         const rows = this.#passing(a.collectionId, a.filter).slice(0, a.limit);
         return { svg: drawing(rows.map((r) => r.canonicalSmiles).join(' '), a.columns * a.cellWidth, 200), count: rows.length };
       }
+      case 'design.optimize': {
+        const a = args as ParsedArgs<'design.optimize'>;
+        if ((a.starts === undefined) === (a.collectionId === undefined)) throw new ApiError('Give the start molecules or a collection, one of the two.', 400);
+        if (a.collectionId !== undefined) this.#collection(a.collectionId);
+        const jobId = this.nextJobId++;
+        this.jobs.set(jobId, { title: `Optimize ${a.objectives.join(', ')}` });
+        this.optimizeRequests.push(a);
+        return { jobId };
+      }
+      case 'design.check':
+        return checkStandIn(args as ParsedArgs<'design.check'>);
       default:
         if (checked.name.startsWith('latent.') || checked.name.startsWith('candidates.')) return this.#design(checked.name, args);
         throw new ApiError(`MemoryCore does not implement ${name}`, 501);
@@ -460,4 +473,31 @@ export function doctorReport(patch: Partial<DoctorReport> = {}): DoctorReport {
     trainingEstimate: { tokens: 4800, epochs: 30, secondsPerEpoch: 4, seconds: 120, basis: 'measured on this machine' },
     ...patch,
   };
+}
+
+/**
+ * design.check without RDKit: a molecule's properties follow from its length (as `designed`), a SMARTS "matches"
+ * when the SMILES contains it (a SMARTS with '!' does not parse), similarity falls with the length difference.
+ */
+function checkStandIn(a: ParsedArgs<'design.check'>): CallResult<'design.check'> {
+  const keep = a.constraints.keep ?? [];
+  const bad = keep.find((s) => s.includes('!'));
+  if (bad) throw new ApiError(`'${bad}' is not a SMARTS RDKit can read`, 400);
+  if (a.seed.includes('!')) throw new ApiError(`RDKit cannot read the seed '${a.seed}'.`, 400);
+  const keys: Record<string, string> = { qed: 'qed', sa: 'sa', clogp: 'clogp', mw: 'mol_wt', tpsa: 'tpsa' };
+  const judge = (smiles: string, seed: boolean): CheckedMolecule => {
+    const props = designed(smiles, a.seed, 'decode', {}).props;
+    const similarity = seed ? 1 : Math.max(0, 1 - Math.abs(smiles.length - a.seed.length) / 10);
+    const keeps = keep.map((k) => smiles.includes(k));
+    const violations: CheckedMolecule['violations'] = [];
+    if (!seed && a.constraints.similarity !== undefined && similarity < a.constraints.similarity) violations.push({ code: 'similarity', amount: a.constraints.similarity - similarity });
+    keeps.forEach((k, i) => !k && violations.push({ code: 'substructure', amount: 1, detail: keep[i] }));
+    const values = a.objectives.map((o) => {
+      const v = props[keys[o.split(':')[0]] ?? ''];
+      return typeof v === 'number' ? v : null;
+    });
+    const svg = a.draw ? drawing(smiles, a.draw.width, a.draw.height) : null;
+    return { smiles, props, similarity, changedAtoms: seed ? [] : [0], svg, keeps, values, violations };
+  };
+  return { seed: judge(a.seed, true), molecules: a.smiles.map((s) => judge(s, false)) };
 }

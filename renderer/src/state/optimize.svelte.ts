@@ -1,0 +1,329 @@
+// Optimizing toward property goals (issue 14): the panel's settings (where to start, objectives, constraints,
+// method and budget) with live feedback from the core (the seed's own values, whether it matches the SMARTS,
+// how many of its neighbours pass every constraint), and the optimize job followed to its generated collection
+// (progress, the best so far over the decodes and the Pareto front from 'optimize.progress', then the results
+// seed → result with the changed atoms drawn).
+import type { ApiClient } from '../../../main/api/client.ts';
+import type { CallArgs, CheckedMolecule, DesignedMolecule, MoleculeRow, OptimizeProgress, Provenance } from '../../../main/api/contract.ts';
+import { FollowedJob, type Finished } from './followed-job.svelte.ts';
+import { defaultObjective, objectiveSpec, settingProblems, windowSpec, type ObjectiveChoice, type OptimizeProperty, type WindowChoice } from '../lib/optimize-spec.ts';
+
+export type StartFrom = 'seed' | 'selection' | 'collection';
+type Constraints = NonNullable<CallArgs<'design.optimize'>['constraints']>;
+
+/** Neighbours sampled around the seed for the live count (greedy, seeded: the same seed gives the same ones). */
+export const NEIGHBOURS = { n: 60, radius: 0.5 };
+
+export interface NeighbourTally {
+  /** distinct valid neighbours judged */
+  judged: number;
+  pass: number;
+  /** how many fail each kind of constraint (a molecule may fail several) */
+  fails: { similarity: number; substructure: number; window: number; pains: number; novelty: number };
+}
+
+export class OptimizeSetup {
+  from = $state<StartFrom>('seed');
+  seed = $state('');
+  objectives = $state<ObjectiveChoice[]>([defaultObjective('qed')]);
+  pareto = $state(false);
+  useSimilarity = $state(true);
+  similarity = $state(0.4);
+  keep = $state('');
+  windows = $state<WindowChoice[]>([]);
+  noPains = $state(true);
+  notInTraining = $state(true);
+  notInWorkspace = $state(true);
+  method = $state<'gradient' | 'cmaes'>('gradient');
+  budget = $state(300);
+  randomSeed = $state(0);
+  keepPerStart = $state(5);
+  name = $state('');
+
+  /** the core's judgement of the seed (its objective values, SMARTS matches) under the current settings */
+  seedCheck = $state.raw<CheckedMolecule | null>(null);
+  /** what the core said is wrong (a SMARTS RDKit cannot read, a seed it cannot read …) */
+  checkError = $state<string | null>(null);
+  checking = $state(false);
+  neighbours = $state.raw<DesignedMolecule[] | null>(null);
+  neighbourChecks = $state.raw<CheckedMolecule[] | null>(null);
+  neighboursError = $state<string | null>(null);
+
+  problems = $derived(settingProblems(this.objectives, this.windows, this.method, this.pareto));
+  specs = $derived(this.objectives.map(objectiveSpec));
+  constraints = $derived.by((): Constraints => {
+    const keep = this.keep.trim();
+    const windows = this.windows.map(windowSpec).filter((w): w is string => w !== null);
+    return {
+      ...(this.useSimilarity ? { similarity: this.similarity } : {}),
+      ...(keep ? { keep: [keep] } : {}),
+      ...(windows.length ? { windows } : {}),
+      noPains: this.noPains,
+      notInTraining: this.notInTraining,
+      notInWorkspace: this.notInWorkspace,
+    };
+  });
+  tally = $derived(tallyNeighbours(this.neighbours, this.neighbourChecks, this.notInTraining, this.notInWorkspace));
+
+  readonly #client: ApiClient;
+  #checkRequest = 0;
+  #neighboursFor = '';
+
+  constructor(client: ApiClient) {
+    this.#client = client;
+  }
+
+  addObjective(property: OptimizeProperty) {
+    this.objectives = [...this.objectives, defaultObjective(property)];
+    if (this.objectives.length > 3) this.pareto = false;
+  }
+
+  removeObjective(index: number) {
+    this.objectives = this.objectives.filter((_, i) => i !== index);
+    if (this.objectives.length < 2) this.pareto = false;
+  }
+
+  /** Changes one objective; picking another property gives it that property's usual goal. */
+  setObjective(index: number, patch: Partial<ObjectiveChoice>) {
+    this.objectives = this.objectives.map((o, i) => (i !== index ? o : patch.property && patch.property !== o.property ? { ...defaultObjective(patch.property), weight: o.weight } : { ...o, ...patch }));
+  }
+
+  addWindow(property: OptimizeProperty = 'mw') {
+    this.windows = [...this.windows, { property, min: null, max: property === 'mw' ? 500 : null }];
+  }
+
+  setWindow(index: number, patch: Partial<WindowChoice>) {
+    this.windows = this.windows.map((w, i) => (i === index ? { ...w, ...patch } : w));
+  }
+
+  removeWindow(index: number) {
+    this.windows = this.windows.filter((_, i) => i !== index);
+  }
+
+  /**
+   * Live feedback for the current seed and settings: the seed judged (values, SMARTS), its neighbours sampled
+   * once per seed, then judged under the constraints. A later call wins over an earlier one still running.
+   */
+  async refresh(): Promise<void> {
+    const seed = this.seed.trim();
+    const request = ++this.#checkRequest;
+    if (!seed || this.problems.some((p) => !p.startsWith('The gradient method'))) {
+      this.checking = false;
+      if (!seed) {
+        this.seedCheck = this.neighbours = this.neighbourChecks = null;
+        this.checkError = this.neighboursError = null;
+        this.#neighboursFor = '';
+      }
+      return;
+    }
+    this.checking = true;
+    try {
+      if (this.#neighboursFor !== seed) {
+        this.neighbours = null;
+        this.neighbourChecks = null;
+        this.neighboursError = null;
+        try {
+          const found = await this.#client.call('latent.neighbours', { seed, ...NEIGHBOURS, randomSeed: 0 });
+          if (request !== this.#checkRequest) return;
+          this.neighbours = found.molecules;
+          this.#neighboursFor = seed;
+        } catch (error) {
+          if (request !== this.#checkRequest) return;
+          // the seed may still be judged (RDKit reads what the model cannot)
+          this.neighboursError = (error as Error).message;
+          this.#neighboursFor = seed;
+        }
+      }
+      const smiles = (this.neighbours ?? []).map((m) => m.smiles).filter((s): s is string => s !== null);
+      const judged = await this.#client.call('design.check', { seed, smiles, objectives: this.specs, constraints: this.constraints });
+      if (request !== this.#checkRequest) return;
+      this.seedCheck = judged.seed;
+      this.neighbourChecks = this.neighbours ? judged.molecules : null;
+      this.checkError = null;
+    } catch (error) {
+      if (request !== this.#checkRequest) return;
+      this.checkError = (error as Error).message;
+      this.seedCheck = null;
+      this.neighbourChecks = null;
+    } finally {
+      if (request === this.#checkRequest) this.checking = false;
+    }
+  }
+
+  /** The request for design.optimize, or the reason there is none yet. */
+  request(start: { starts: string[] } | { collectionId: number }): { ok: true; request: CallArgs<'design.optimize'> } | { ok: false; reason: string } {
+    if (this.problems.length) return { ok: false, reason: this.problems[0] };
+    if ('starts' in start && start.starts.length === 0) return { ok: false, reason: this.from === 'seed' ? 'Give a seed: a SMILES, or click a point on the map.' : 'Box some molecules on the map first (shift-drag).' };
+    const budget = Math.round(this.budget);
+    if (!(budget >= 1 && budget <= 1_000_000)) return { ok: false, reason: 'The budget is a number of decodes per start, from 1 to 1,000,000.' };
+    const keepPerStart = Math.round(this.keepPerStart);
+    if (!(keepPerStart >= 1 && keepPerStart <= 1000)) return { ok: false, reason: 'Keep from 1 to 1,000 results per start.' };
+    const randomSeed = Math.round(this.randomSeed);
+    if (!(randomSeed >= 0)) return { ok: false, reason: 'The random seed is a whole number, 0 or more.' };
+    const name = this.name.trim();
+    return {
+      ok: true,
+      request: { ...start, objectives: this.specs, constraints: this.constraints, method: this.method, budget, randomSeed, pareto: this.pareto, keepPerStart, ...(name ? { name } : {}) },
+    };
+  }
+}
+
+/** How many neighbours pass every constraint, and what the others fail (novelty from the neighbours' answer). */
+export function tallyNeighbours(neighbours: DesignedMolecule[] | null, checks: CheckedMolecule[] | null, notInTraining: boolean, notInWorkspace: boolean): NeighbourTally | null {
+  if (!neighbours || !checks) return null;
+  const valid = neighbours.filter((m) => m.smiles !== null);
+  const fails = { similarity: 0, substructure: 0, window: 0, pains: 0, novelty: 0 };
+  let pass = 0;
+  valid.forEach((m, i) => {
+    const list = (checks[i]?.violations ?? [{ code: 'invalid' }]).map((v) => v.code);
+    const codes = { has: (c: string) => list.includes(c), size: list.length };
+    const novel = !((notInTraining && m.inTraining === true) || (notInWorkspace && m.inWorkspace === true));
+    if (codes.has('similarity')) fails.similarity++;
+    if (codes.has('substructure')) fails.substructure++;
+    if (codes.has('window')) fails.window++;
+    if (codes.has('pains')) fails.pains++;
+    if (!novel) fails.novelty++;
+    if (codes.size === 0 && novel) pass++;
+  });
+  return { judged: valid.length, pass, fails };
+}
+
+export interface TracePoint {
+  decodes: number;
+  score: number;
+  values: (number | null)[];
+}
+
+/** One result of the generated collection beside its start: both judged and drawn by the core. */
+export interface ResultPair {
+  row: MoleculeRow;
+  seed: CheckedMolecule;
+  result: CheckedMolecule;
+}
+
+export const RESULT_DRAW = { width: 200, height: 150 };
+const RESULTS_SHOWN = 12;
+
+/** The optimize job: progress (decodes of the budget, rate, best so far), the live trace and front, the results. */
+export class OptimizeJobState extends FollowedJob {
+  /** the best so far after each report, for the plot */
+  trace = $state.raw<TracePoint[]>([]);
+  latest = $state.raw<OptimizeProgress | null>(null);
+  /** the objectives and constraints the run was started with */
+  objectives = $state.raw<string[]>([]);
+  constraints = $state.raw<Constraints>({});
+  /** the generated collection, once known */
+  resultCollection = $state<number | null>(null);
+  results = $state.raw<ResultPair[]>([]);
+  resultsTotal = $state(0);
+  resultsError = $state<string | null>(null);
+  loadingResults = $state(false);
+
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping only, never rendered
+  readonly #early = new Map<number, OptimizeProgress[]>();
+
+  constructor(client: ApiClient, collectionId: number) {
+    super(client, collectionId, 'optimize');
+  }
+
+  watch(): () => void {
+    const off = super.watch();
+    const offLive = this.client.on('optimize.progress', (p) => this.#live(p));
+    return () => {
+      off();
+      offLive();
+    };
+  }
+
+  async start(request: CallArgs<'design.optimize'>, title: string): Promise<void> {
+    if (this.busy) return;
+    this.trace = [];
+    this.latest = null;
+    this.results = [];
+    this.resultsTotal = 0;
+    this.resultsError = null;
+    this.resultCollection = null;
+    this.objectives = request.objectives;
+    this.constraints = request.constraints ?? {};
+    this.#early.clear();
+    await this.startJob(title, () => this.client.call('design.optimize', request), 'Could not start the optimization');
+    const jobId = this.run?.jobId;
+    if (jobId != null) for (const p of this.#early.get(jobId) ?? []) this.#live(p);
+    this.#early.clear();
+  }
+
+  protected failureText(error: string): string {
+    return `The optimization failed: ${error}`;
+  }
+
+  protected ended(f: Finished): void {
+    const result = f.result as { collectionId?: number } | null;
+    // a cancelled job answers nothing: its collection is the one its reports named
+    this.resultCollection = result?.collectionId ?? this.latest?.collectionId ?? null;
+    if (f.status !== 'failed' && this.resultCollection !== null) void this.loadResults();
+  }
+
+  /** The generated collection's best results (by improvement), each judged against its start and drawn. */
+  async loadResults(): Promise<void> {
+    const id = this.resultCollection;
+    if (id === null) return;
+    this.loadingResults = true;
+    this.resultsError = null;
+    try {
+      const page = await this.client.call('collections.molecules', { collectionId: id, offset: 0, limit: RESULTS_SHOWN, sort: { key: 'user:improvement', descending: true } });
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local grouping, never rendered
+      const bySeed = new Map<string, MoleculeRow[]>();
+      for (const row of page.rows) {
+        const seed = typeof row.userProps.seed === 'string' ? row.userProps.seed : String(row.userProps.input ?? '');
+        bySeed.set(seed, [...(bySeed.get(seed) ?? []), row]);
+      }
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup, never rendered
+      const judged = new Map<MoleculeRow, { seed: CheckedMolecule; result: CheckedMolecule }>();
+      for (const [seed, rows] of bySeed) {
+        if (!seed) continue;
+        const r = await this.client.call('design.check', { seed, smiles: rows.map((x) => x.canonicalSmiles), objectives: this.objectives, constraints: this.constraints, draw: RESULT_DRAW });
+        rows.forEach((row, i) => judged.set(row, { seed: r.seed, result: r.molecules[i] }));
+      }
+      this.results = page.rows.filter((row) => judged.has(row)).map((row) => ({ row, ...judged.get(row)! }));
+      this.resultsTotal = page.total;
+    } catch (error) {
+      this.resultsError = `Could not read the results: ${(error as Error).message}`;
+    } finally {
+      this.loadingResults = false;
+    }
+  }
+
+  #live(p: OptimizeProgress) {
+    if (this.run?.jobId == null) {
+      if (this.busy) this.#early.set(p.jobId, [...(this.#early.get(p.jobId) ?? []), p]);
+      return;
+    }
+    if (p.jobId !== this.run.jobId) return;
+    this.latest = p;
+    if (p.best) this.trace = [...this.trace, { decodes: p.decodes, score: p.best.score, values: p.best.values }];
+  }
+}
+
+/** A result's provenance for candidates.keep, from the provenance columns the job wrote. */
+export function resultProvenance(row: MoleculeRow): Provenance {
+  const u = row.userProps;
+  let params: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = typeof u.parameters === 'string' ? JSON.parse(u.parameters) : {};
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) params = parsed as Record<string, unknown>;
+  } catch {
+    params = { parameters: u.parameters };
+  }
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
+  const randomSeed = typeof u.random_seed === 'number' && Number.isInteger(u.random_seed) && u.random_seed >= 0 ? u.random_seed : null;
+  return {
+    operation: 'optimize',
+    seed: str(u.seed) ?? str(u.input),
+    params: { ...params, method: u.method ?? params.method, iteration: u.iteration ?? null, foundAtDecode: u.found_at_decode ?? null, collection: row.collectionId },
+    model: str(u.model),
+    modelSha256: str(u.model_sha256),
+    randomSeed,
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp, never rendered
+    createdAt: str(u.created_at) ?? new Date().toISOString(),
+  };
+}
