@@ -43,14 +43,16 @@ describe('molscape optimize', () => {
   it('--train: a measured column becomes a surrogate objective, its cross-validated R² said', async () => {
     const esol = parse(fs.readFileSync(new URL('../../../../shared/data/samples/esol.csv', import.meta.url), 'utf8'), { columns: true }) as Record<string, string>[];
     fs.writeFileSync(tmp.file('train.csv'), 'smiles,logS\n' + esol.slice(0, 200).map((r) => `${r.smiles},${r['measured log solubility in mols per litre']}`).join('\n') + '\n');
-    const r = await molscape('optimize', 'CC(=O)Nc1ccc(O)cc1', '--objective', 'logS', '--train', 'train.csv', '--method', 'cmaes', '--budget', '32', '--similarity', '0.3', '--out', 's.csv');
+    // no --method: a surrogate is not the head's, so cmaes
+    const r = await molscape('optimize', 'CC(=O)Nc1ccc(O)cc1', '--objective', 'logS', '--train', 'train.csv', '--budget', '32', '--similarity', '0.3', '--out', 's.csv');
     expect(r.stderr).toMatch(/surrogate of logS: ridge on fingerprint of 200 molecules .*cross-validated R² 0\.\d+/);
     expect(r.code).toBe(0);
     const rows = rowsOf('s.csv');
     expect(Object.keys(rows[0]).slice(0, 5)).toEqual(['input', 'smiles', 'similarity', 'improvement', 'logS']);
     expect(Number(rows[0].logS)).toBeGreaterThan(Number(rows[0].seed_logS)); // the best beats the seed on the surrogate
+    expect(JSON.parse(rows[0].parameters).method).toBe('cmaes');
     // the gradient method cannot follow a surrogate (the property head does not predict it)
-    const g = await molscape('optimize', 'CC(=O)Nc1ccc(O)cc1', '--objective', 'logS', '--train', 'train.csv', '--budget', '8');
+    const g = await molscape('optimize', 'CC(=O)Nc1ccc(O)cc1', '--objective', 'logS', '--train', 'train.csv', '--budget', '8', '--method', 'gradient');
     expect(g.code).toBe(1);
     expect(g.stderr).toMatch(/use the cmaes method/);
   }, 120_000);

@@ -18,7 +18,7 @@ import type { CustomObjective } from '../../../main/design/optimize/objectives.t
 import { surrogateObjective } from '../../../main/design/optimize/surrogate-objective.ts';
 import type { LabelledMolecule } from '../../../main/design/optimize/surrogate-objective.ts';
 import type { SurrogateFeatures } from '../../../main/design/optimize/surrogate.ts';
-import { OPTIMIZE_METHODS, OptimizeSettingsError, checkSettings, optimizeOne } from '../../../main/design/optimize/optimize.ts';
+import { OPTIMIZE_METHODS, OptimizeSettingsError, checkSettings, defaultMethod, optimizeOne } from '../../../main/design/optimize/optimize.ts';
 import type { OptimizeMethod, OptimizeResult, OptimizeSettings } from '../../../main/design/optimize/optimize.ts';
 import { optimizeCsv } from '../../../main/design/optimize/results-csv.ts';
 import { GradientUnavailable } from '../../../main/design/optimize/search-gradient.ts';
@@ -38,7 +38,7 @@ interface OptimizeOptions {
   allowTraining: boolean;
   pareto: boolean;
   budget: number;
-  method: OptimizeMethod;
+  method?: OptimizeMethod;
   seed: number;
   sigma?: number;
   stepSize?: number;
@@ -66,7 +66,7 @@ export function optimizeCommand(setExit: (code: number) => void): Command {
     .option('--allow-training', "accept molecules of the model's training set", false)
     .option('--pareto', 'two or three objectives: write the non-dominated results', false)
     .option('--budget <n>', 'decodes per start molecule', wholeNumber, 500)
-    .addOption(new Option('--method <name>', 'search').choices([...OPTIMIZE_METHODS]).default('gradient'))
+    .addOption(new Option('--method <name>', 'search (default: gradient when the property head predicts every objective, else cmaes)').choices([...OPTIMIZE_METHODS]))
     .option('--seed <n>', 'random seed (the same seed gives the same results)', wholeNumber, 0)
     .option('--sigma <s>', 'cmaes: initial step size in latent units (default 0.3)', positiveNumber)
     .option('--step-size <s>', 'gradient: largest step in latent units (default 0.5)', positiveNumber)
@@ -120,8 +120,9 @@ function settingsOf(o: OptimizeOptions, customs: Record<string, CustomObjective>
   const constraints: ConstraintSpec = {
     similarity: o.similarity, keep: o.keep, windows: o.window.map(parseWindow), noPains: !o.allowPains, notInTraining: !o.allowTraining, notInWorkspace: true,
   };
+  const objectives = o.objective.map((spec) => parseObjective(spec, customs));
   return {
-    objectives: o.objective.map((spec) => parseObjective(spec, customs)), constraints, method: o.method, budget: o.budget, randomSeed: o.seed, pareto: o.pareto,
+    objectives, constraints, method: o.method ?? defaultMethod(objectives), budget: o.budget, randomSeed: o.seed, pareto: o.pareto,
     cmaes: o.sigma !== undefined ? { sigma: o.sigma } : undefined, gradient: o.stepSize !== undefined ? { stepSize: o.stepSize } : undefined,
   };
 }

@@ -12,7 +12,7 @@ import { checkConstraintSpec, describeConstraints } from './constraints.ts';
 import type { ConstraintSpec } from './constraints.ts';
 import { Evaluator } from './evaluator.ts';
 import type { Candidate, SeedPoint } from './evaluator.ts';
-import { improvement, objectiveLabel, paretoFront } from './objectives.ts';
+import { improvement, objectiveDef, objectiveLabel, paretoFront } from './objectives.ts';
 import type { Objective } from './objectives.ts';
 import { cmaesSearch } from './search-cmaes.ts';
 import type { CmaesSettings } from './search-cmaes.ts';
@@ -63,6 +63,11 @@ export interface OptimizeResult {
 }
 
 export class OptimizeSettingsError extends Error {}
+
+/** gradient when the property head predicts every objective (it is the faster, and on plogp the better), else cmaes */
+export function defaultMethod(objectives: readonly Objective[]): OptimizeMethod {
+  return objectives.every((o) => !o.custom && objectiveDef(o.name).head) ? 'gradient' : 'cmaes';
+}
 
 export function checkSettings(s: OptimizeSettings): void {
   if (s.objectives.length === 0) throw new OptimizeSettingsError('name at least one objective');
