@@ -374,8 +374,14 @@ const optimizeUiCalls = {
       constraints: OptimizeConstraints,
       draw: z.object({ width: z.number().int().min(40).max(1200), height: z.number().int().min(40).max(1200) }).optional(),
     }),
-    z.object({ seed: CheckedMolecule, molecules: z.array(CheckedMolecule) }),
-    "Molecules judged against a seed as the optimizer judges them (properties, similarity, SMARTS kept, windows, PAINS; a bad SMARTS, window or objective is a 400), drawn with the atoms changed against the seed highlighted.",
+    z.object({
+      /** null when there is a problem */
+      seed: CheckedMolecule.nullable(),
+      molecules: z.array(CheckedMolecule),
+      /** what is wrong with the settings or the seed (a SMARTS RDKit cannot read, an unknown property …): an answer, not an error, as a chemist types */
+      problem: z.string().nullable(),
+    }),
+    "Molecules judged against a seed as the optimizer judges them (properties, similarity, SMARTS kept, windows, PAINS), drawn with the atoms changed against the seed highlighted; a bad SMARTS, window, objective or seed comes back as `problem`.",
   ),
 } as const;
 

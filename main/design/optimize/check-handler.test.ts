@@ -24,10 +24,12 @@ describe('design.check', () => {
       constraints: { similarity: 0.4, keep: ['NC(=O)C'], windows: ['mw<=200'], noPains: true },
       draw: { width: 200, height: 150 },
     });
-    expect(r.seed.smiles).toBe('CC(=O)Nc1ccc(O)cc1');
-    expect(r.seed.keeps).toEqual([true]);
-    expect(r.seed.values[0]).toBeCloseTo(0.595, 2);
-    expect(r.seed.svg).toContain('<svg');
+    expect(r.problem).toBeNull();
+    const seed = r.seed!;
+    expect(seed.smiles).toBe('CC(=O)Nc1ccc(O)cc1');
+    expect(seed.keeps).toEqual([true]);
+    expect(seed.values[0]).toBeCloseTo(0.595, 2);
+    expect(seed.svg).toContain('<svg');
     const [ether, benzene, bad, azo] = r.molecules;
     expect(ether.keeps).toEqual([true]);
     expect(ether.violations).toEqual([]);
@@ -40,11 +42,14 @@ describe('design.check', () => {
     expect(azo.violations.map((v) => v.code)).toEqual(expect.arrayContaining(['window', 'pains', 'substructure']));
   });
 
-  it('says what is wrong with a SMARTS, a window, an objective or the seed (400)', async () => {
-    await expect(check({ seed: 'CCO', smiles: [], constraints: { keep: ['C(('] } })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('is not a SMARTS') });
-    await expect(check({ seed: 'CCO', smiles: [], constraints: { windows: ['mw<<3'] } })).rejects.toMatchObject({ status: 400 });
-    await expect(check({ seed: 'CCO', smiles: [], objectives: ['colour:max'], constraints: {} })).rejects.toMatchObject({ status: 400 });
-    await expect(check({ seed: 'C1CC', smiles: [], constraints: {} })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('seed') });
+  it('says what is wrong with a SMARTS, a window, an objective or the seed, as an answer', async () => {
+    const problem = async (a: unknown) => (await check(a)).problem;
+    expect(await problem({ seed: 'CCO', smiles: [], constraints: { keep: ['C(('] } })).toBe("'C((' is not a SMARTS RDKit can read");
+    expect(await problem({ seed: 'CCO', smiles: [], constraints: { windows: ['mw<<3'] } })).toContain('NAME>=V');
+    expect(await problem({ seed: 'CCO', smiles: [], objectives: ['colour:max'], constraints: {} })).toContain('colour');
+    expect(await problem({ seed: 'C1CC', smiles: [], constraints: {} })).toBe("RDKit cannot read the seed 'C1CC'.");
+    expect(await check({ seed: 'C1CC', smiles: ['CCO'], constraints: {} })).toMatchObject({ seed: null, molecules: [] });
+    expect(await problem({ seed: 'CCO', smiles: [], constraints: { keep: ['[OX2H]'] } })).toBeNull();
   });
 });
 

@@ -1,11 +1,11 @@
 // design.check: molecules judged against a seed with the optimizer's own code (molecule-facts.ts for the
 // chemistry, constraints.ts for what they break, objectives.ts for their values), and drawn with the atoms that
 // changed against the seed highlighted (designed-molecule.ts). The Optimize panel uses it for live feedback
-// (does the seed match the SMARTS, how many of its neighbours pass) and to show results seed → result.
+// (does the seed match the SMARTS, how many of its neighbours pass) and to show results seed → result. A
+// mistake in the settings is an answer (`problem`), not an error: the panel asks as the chemist types.
 // Novelty is not checked here: whoever asks knows whether a molecule is in the training set or the workspace.
 import type { CallResult, CheckedMolecule, Handlers, ParsedArgs } from '../../api/contract.ts';
 import { loadRDKit } from '../../chem/rdkit.ts';
-import { badRequest } from '../../handlers/errors.ts';
 import { canonicalSmiles } from '../canonical.ts';
 import { chemPart, seedChem } from '../designed-molecule.ts';
 import { ConstraintError, checkConstraintSpec, parseWindow, violations } from './constraints.ts';
@@ -29,12 +29,12 @@ export async function checkMolecules(a: ParsedArgs<'design.check'>): Promise<Cal
     spec = { similarity: c.similarity, keep: c.keep, windows: c.windows?.map(parseWindow), noPains: c.noPains, notInTraining: false, notInWorkspace: false };
     checkConstraintSpec(spec);
   } catch (err) {
-    if (err instanceof ObjectiveError || err instanceof ConstraintError) throw badRequest(err.message);
+    if (err instanceof ObjectiveError || err instanceof ConstraintError) return { seed: null, molecules: [], problem: err.message };
     throw err;
   }
   const keep = spec.keep ?? [];
   const seed = canonicalSmiles(a.seed.trim());
-  if (!seed) throw badRequest(`RDKit cannot read the seed '${a.seed}'.`);
+  if (!seed) return { seed: null, molecules: [], problem: `RDKit cannot read the seed '${a.seed}'.` };
   const seedFacts = moleculeFacts(seed, null, keep)!;
   const chem = seedChem(seed);
   const judge = (canonical: string): CheckedMolecule => {
@@ -57,6 +57,7 @@ export async function checkMolecules(a: ParsedArgs<'design.check'>): Promise<Cal
       const c = canonicalSmiles(s.trim());
       return c ? judge(c) : unread(keep.length, objectives.length);
     }),
+    problem: null,
   };
 }
 

@@ -42,7 +42,7 @@ export class OptimizeSetup {
 
   /** the core's judgement of the seed (its objective values, SMARTS matches) under the current settings */
   seedCheck = $state.raw<CheckedMolecule | null>(null);
-  /** what the core said is wrong (a SMARTS RDKit cannot read, a seed it cannot read …) */
+  /** what the core says is wrong (a SMARTS RDKit cannot read, a seed it cannot read …) */
   checkError = $state<string | null>(null);
   checking = $state(false);
   neighbours = $state.raw<DesignedMolecule[] | null>(null);
@@ -138,8 +138,8 @@ export class OptimizeSetup {
       const judged = await this.#client.call('design.check', { seed, smiles, objectives: this.specs, constraints: this.constraints });
       if (request !== this.#checkRequest) return;
       this.seedCheck = judged.seed;
-      this.neighbourChecks = this.neighbours ? judged.molecules : null;
-      this.checkError = null;
+      this.neighbourChecks = this.neighbours && judged.seed ? judged.molecules : null;
+      this.checkError = judged.problem;
     } catch (error) {
       if (request !== this.#checkRequest) return;
       this.checkError = (error as Error).message;
@@ -282,7 +282,9 @@ export class OptimizeJobState extends FollowedJob {
       for (const [seed, rows] of bySeed) {
         if (!seed) continue;
         const r = await this.client.call('design.check', { seed, smiles: rows.map((x) => x.canonicalSmiles), objectives: this.objectives, constraints: this.constraints, draw: RESULT_DRAW });
-        rows.forEach((row, i) => judged.set(row, { seed: r.seed, result: r.molecules[i] }));
+        if (!r.seed) throw new Error(r.problem ?? `the start ${seed} cannot be read`);
+        const start = r.seed;
+        rows.forEach((row, i) => judged.set(row, { seed: start, result: r.molecules[i] }));
       }
       this.results = page.rows.filter((row) => judged.has(row)).map((row) => ({ row, ...judged.get(row)! }));
       this.resultsTotal = page.total;

@@ -477,13 +477,13 @@ export function doctorReport(patch: Partial<DoctorReport> = {}): DoctorReport {
 
 /**
  * design.check without RDKit: a molecule's properties follow from its length (as `designed`), a SMARTS "matches"
- * when the SMILES contains it (a SMARTS with '!' does not parse), similarity falls with the length difference.
+ * when the SMILES contains it (a SMARTS with '!' does not parse: a problem), similarity falls with the length difference.
  */
 function checkStandIn(a: ParsedArgs<'design.check'>): CallResult<'design.check'> {
   const keep = a.constraints.keep ?? [];
   const bad = keep.find((s) => s.includes('!'));
-  if (bad) throw new ApiError(`'${bad}' is not a SMARTS RDKit can read`, 400);
-  if (a.seed.includes('!')) throw new ApiError(`RDKit cannot read the seed '${a.seed}'.`, 400);
+  if (bad) return { seed: null, molecules: [], problem: `'${bad}' is not a SMARTS RDKit can read` };
+  if (a.seed.includes('!')) return { seed: null, molecules: [], problem: `RDKit cannot read the seed '${a.seed}'.` };
   const keys: Record<string, string> = { qed: 'qed', sa: 'sa', clogp: 'clogp', mw: 'mol_wt', tpsa: 'tpsa' };
   const judge = (smiles: string, seed: boolean): CheckedMolecule => {
     const props = designed(smiles, a.seed, 'decode', {}).props;
@@ -499,5 +499,5 @@ function checkStandIn(a: ParsedArgs<'design.check'>): CallResult<'design.check'>
     const svg = a.draw ? drawing(smiles, a.draw.width, a.draw.height) : null;
     return { smiles, props, similarity, changedAtoms: seed ? [] : [0], svg, keeps, values, violations };
   };
-  return { seed: judge(a.seed, true), molecules: a.smiles.map((s) => judge(s, false)) };
+  return { seed: judge(a.seed, true), molecules: a.smiles.map((s) => judge(s, false)), problem: null };
 }
