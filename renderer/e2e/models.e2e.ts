@@ -1,11 +1,12 @@
 // Models in the app, for real: browser mode with the shipped model, Debian's Chromium, the real core and job
 // process. A ChEMBL series is imported; the Models view lists the shipped model as active; the train dialog
-// runs the dataset doctor on the series and fine-tunes the shipped model on it; the training panel's curves
-// gain points while it runs; the run is cancelled (a checkpoint kept), found again after a reload of the page,
-// and resumed from its step; stopped again once its curve has moved on, it shows the held-out figures before →
-// after and the new model is made active with one click; the Design view then names it, encodes the series
-// with it and walks from a molecule, and samples its prior. The series and the run are small, so the checks
-// are about what the UI shows and that it moves, never about how good the model got.
+// runs the dataset doctor on the series and fine-tunes the shipped model on it with a short time budget; the
+// training panel's curve gets its first point; the run is cancelled (a checkpoint kept), found again after a
+// reload of the page, and resumed, its curve going on past the step it stopped at; when the resumed run ends
+// on its budget it shows the held-out figures before → after and the new model is made active with one click;
+// the Design view then names it, encodes the series with it and walks from a molecule, and samples its prior.
+// The series and the run are small, so the checks are about what the UI shows and that it moves, never about
+// how good the model got.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,11 +16,8 @@ import { loadRDKit, withMol } from '../../main/chem/rdkit.ts';
 import { openSession, sharedData, type Session } from './session.ts';
 
 const MOLECULES = 60;
-/**
- * The fine-tune's time budget, in minutes: longer than the test lets it run, so the run is stopped by Cancel
- * both times, after its curves have moved, and a busy machine makes the test slower, never different.
- */
-const BUDGET_MINUTES = 10;
+/** The fine-tune's time budget, in minutes (the resumed run gets it again). */
+const BUDGET_MINUTES = 2;
 /** a long step of the test: the shipped model fine-tunes at ~1 step/s on 2 cores, slower when they are busy */
 const LONG = 600_000;
 const MODEL = 'e2e series ft';
@@ -99,10 +97,9 @@ describe('models in the app, in browser mode', () => {
     const panel = page.getByTestId('train-panel');
     await panel.waitFor();
     await expect.poll(() => panel.getAttribute('data-phase'), { timeout: 30_000 }).toBe('running');
-    // the curves gain points while it runs (polled every 2 s; a point every 50 steps)
+    // the curve's first point comes while it runs (polled every 2 s; a point every 50 steps)
     await expect.poll(chartPoints, { timeout: LONG / 2, interval: 1000 }).toBeGreaterThanOrEqual(1);
-    const first = await chartPoints();
-    await expect.poll(chartPoints, { timeout: LONG / 2, interval: 1000 }).toBeGreaterThan(first);
+    expect(await panel.getAttribute('data-phase')).toBe('running');
     expect(await page.getByTestId('curves-latest').innerText()).toMatch(/step \d+\s+· training loss \d+\.\d{3}/);
     expect(await page.getByTestId('active-model').innerText()).toMatch(/training/);
     // uPlot drew: a canvas with something on it
@@ -139,10 +136,10 @@ describe('models in the app, in browser mode', () => {
     expect(await lastStep()).toBeGreaterThan(stoppedAt);
   }, LONG);
 
-  it('stopped again, shows the held-out figures before → after, and makes the new model active in one click', async () => {
+  it('ends on its budget with the held-out figures before → after, and makes the new model active in one click', async () => {
     const panel = page.getByTestId('train-panel');
-    await panel.getByRole('button', { name: 'Cancel' }).click();
-    await expect.poll(() => panel.getAttribute('data-phase'), { timeout: LONG / 2, interval: 1000 }).toBe('cancelled');
+    await expect.poll(() => panel.getAttribute('data-phase'), { timeout: LONG, interval: 2000 }).toMatch(/done|failed|cancelled/);
+    expect(await panel.getAttribute('data-phase')).toBe('done');
     const result = panel.getByTestId('train-result');
     await result.waitFor({ timeout: 30_000 });
     expect(await result.getByTestId('result-exact').innerText()).toMatch(/\d+\.\d %( → \d+\.\d % \([+−]\d+\.\d points\))?/);
@@ -158,7 +155,7 @@ describe('models in the app, in browser mode', () => {
     await expect.poll(() => page.getByTestId('active-model').innerText()).toContain(MODEL);
     expect(await card.getByTestId('active-badge').count()).toBe(1);
     await shot('06-active');
-  }, LONG);
+  }, LONG + 60_000);
 
   it('the Design view names the new model, encodes the series with it and walks', async () => {
     await page.getByRole('navigation', { name: 'Collections' }).getByRole('button', { name: /^series/ }).click();

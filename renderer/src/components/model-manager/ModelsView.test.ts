@@ -154,8 +154,10 @@ describe('ModelsView', () => {
     const panel = await screen.findByTestId('train-panel');
     await fireEvent.click(within(panel).getByRole('button', { name: 'Cancel' }));
     await waitFor(() => expect(core.calls('jobs.cancel')).toHaveLength(1));
-    core.curves.set(train.run!.jobId!, { name: 'ft', points: [], before: null, resumable: true });
+    core.curves.set(train.run!.jobId!, { name: 'ft', points: [{ step: 20, epoch: 1, seconds: 20, train: { ce: 0.2 }, valid: null, holdout: { molecules: 3, exact: 1 / 3, valid: 1 } }], before: { molecules: 3, exact: 0, valid: 1 }, resumable: true });
     core.emit('job.finished', { jobId: train.run!.jobId!, kind: 'train', status: 'cancelled', error: null, result: null });
+    // the core wrote no bundle for it: the panel says so instead of offering to make it active
+    expect((await within(panel).findByTestId('no-model')).textContent).toBe('ft is not among the models: no bundle was written when it stopped.');
     await fireEvent.click(await within(panel).findByRole('button', { name: 'Resume' }));
     await waitFor(() => expect(core.calls('models.train')).toHaveLength(2));
     expect(core.calls('models.train')[1].args).toEqual({ ...args, resume: true });
