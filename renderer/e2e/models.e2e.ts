@@ -149,7 +149,8 @@ describe('models in the app, in browser mode', () => {
     const text = await card.innerText();
     expect(text).toContain('trained here');
     expect(text).toMatch(/Base model\s+zinc250k/);
-    expect(text).toMatch(new RegExp(`\\d+ molecules · sha256 [0-9a-f]{12}…`));
+    // the collection and its count once ('collection "series" (60 molecules) · sha256 …')
+    expect(text).toMatch(/Trained on\s+collection "series" \(\d+ molecules\) · sha256 [0-9a-f]{12}…/);
     await result.getByRole('button', { name: `Make ${MODEL} active` }).click();
     await result.getByRole('status').filter({ hasText: `${MODEL} is the active model.` }).waitFor();
     await expect.poll(() => page.getByTestId('active-model').innerText()).toContain(MODEL);
