@@ -30,8 +30,11 @@ describe('App: models', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Models' }));
     expect(await screen.findByRole('heading', { name: 'Models' })).toBeTruthy();
     expect(screen.getAllByTestId('model-card')).toHaveLength(2);
-    await fireEvent.click(within(screen.getByRole('navigation', { name: 'Collections' })).getByText('series'));
+    const item = within(screen.getByRole('navigation', { name: 'Collections' })).getByText('series').closest('button')!;
+    expect(item.getAttribute('aria-current')).toBeNull();
+    await fireEvent.click(item);
     expect(await screen.findByRole('heading', { name: 'series' })).toBeTruthy();
+    expect(item.getAttribute('aria-current')).toBe('true');
   });
 
   it('trains from a collection: the dialog with the doctor, then the Models view follows the job', async () => {
