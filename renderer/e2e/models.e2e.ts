@@ -47,7 +47,10 @@ afterAll(async () => {
 });
 
 describe('models in the app, in browser mode', () => {
-  const lines = readFileSync(path.join(sharedData, 'samples', 'chembl2321810-series.smi'), 'utf8').split('\n').filter(Boolean).slice(0, MOLECULES);
+  // two silyl analogues: silicon is not in the shipped model's vocabulary, so the doctor names [Si] and the
+  // fine-tune adds it
+  const silyl = ['C[Si](C)(C)c1ccc(cc1)S(=O)(=O)Nc1nccs1 TMS-1', 'C[Si](C)(C)Oc1ccc(cc1C#N)S(=O)(=O)Nc1ccccn1 TMS-2'];
+  const lines = [...readFileSync(path.join(sharedData, 'samples', 'chembl2321810-series.smi'), 'utf8').split('\n').filter(Boolean).slice(0, MOLECULES), ...silyl];
 
   it('imports a series; the Models view lists the shipped model, active, with its card', async () => {
     await page.goto(session.served.url);
@@ -82,7 +85,7 @@ describe('models in the app, in browser mode', () => {
     const summary = await report.innerText();
     expect(summary).toMatch(new RegExp(`${lines.length} molecules`));
     expect(summary).toMatch(/Estimated time\s+About .+ for \d+ epochs/);
-    expect(summary).toMatch(/zinc250k/);
+    expect(await report.getByTestId('doctor-oov').innerText()).toMatch(/2 molecules use tokens zinc250k does not know\s+\[Si\] ×2[\s\S]*row 61\s+TMS-1\s+C\[Si\]\(C\)\(C\)c1ccc[\s\S]*row 62\s+TMS-2/);
     expect(await dialog.getByRole('combobox', { name: 'Base model' }).inputValue()).toBe('zinc250k');
     await dialog.getByRole('textbox', { name: 'New model name' }).fill(MODEL);
     await dialog.getByRole('spinbutton', { name: 'Time budget in minutes' }).fill(String(BUDGET_MINUTES));
@@ -149,6 +152,7 @@ describe('models in the app, in browser mode', () => {
     const text = await card.innerText();
     expect(text).toContain('trained here');
     expect(text).toMatch(/Base model\s+zinc250k/);
+    expect(text).toMatch(/Vocabulary\s+67 tokens · 1 added: \[Si\]/);
     // the collection and its count once ('collection "series" (60 molecules) · sha256 …')
     expect(text).toMatch(/Trained on\s+collection "series" \(\d+ molecules\) · sha256 [0-9a-f]{12}…/);
     await result.getByRole('button', { name: `Make ${MODEL} active` }).click();
