@@ -15,6 +15,10 @@ export const POLL_MS = 2000;
 export type TrainArgs = CallArgs<'models.train'>;
 export type Curves = CallResult<'models.curves'>;
 
+/** The contract's defaults for models.train, in percent (train.test.ts holds them to the contract). */
+export const DEFAULT_HOLDOUT_PERCENT = 10;
+export const DEFAULT_REPLAY_PERCENT = 50;
+
 /** '' in `from`: a fresh model from scratch. */
 export const FROM_SCRATCH = '';
 
@@ -27,8 +31,8 @@ export class TrainSetup {
   minutes = $state(10);
   epochs = $state(30);
   /** held-out share, in percent (the dialog's unit) */
-  holdoutPercent = $state(10);
-  replayPercent = $state(25);
+  holdoutPercent = $state(DEFAULT_HOLDOUT_PERCENT);
+  replayPercent = $state(DEFAULT_REPLAY_PERCENT);
   /** a fresh model's size (from scratch only) */
   size = $state<'zinc' | 'small' | 'tiny'>('zinc');
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createClient } from '../../../main/api/client.ts';
 import type { Job, TrainCurvePoint } from '../../../main/api/contract.ts';
 import { MemoryCore, doctorReport, modelInfo, settle } from '../test-support/memory-core.ts';
-import { FROM_SCRATCH, TrainJobState, TrainSetup, type ArgsStore, type TrainArgs } from './train.svelte.ts';
+import { calls } from '../../../main/api/contract.ts';
+import { DEFAULT_HOLDOUT_PERCENT, DEFAULT_REPLAY_PERCENT, FROM_SCRATCH, TrainJobState, TrainSetup, type ArgsStore, type TrainArgs } from './train.svelte.ts';
 
 function memoryStore(): ArgsStore & { kept: Map<number, TrainArgs> } {
   const kept = new Map<number, TrainArgs>();
@@ -12,6 +13,12 @@ function memoryStore(): ArgsStore & { kept: Map<number, TrainArgs> } {
 const point = (step: number, exact: number | null = null): TrainCurvePoint => ({ step, epoch: 0, seconds: step / 10, train: { loss: 2 - step / 100, ce: 1.5 - step / 100 }, valid: { ce: 1.6 }, holdout: exact === null ? null : { molecules: 12, exact, valid: 0.95 } });
 
 describe('TrainSetup', () => {
+  it("starts from the contract's defaults for the held-out and replay shares", () => {
+    const defaults = calls['models.train'].args.parse({ collectionId: 1, name: 'x' });
+    expect(DEFAULT_HOLDOUT_PERCENT / 100).toBe(defaults.holdout);
+    expect(DEFAULT_REPLAY_PERCENT / 100).toBe(defaults.replay);
+  });
+
   function setup() {
     const core = new MemoryCore();
     const c = core.addCollection(30, { name: 'series' });
@@ -70,7 +77,7 @@ describe('TrainSetup', () => {
     const { c, s } = setup();
     s.name = 'series ft';
     s.minutes = 2.5;
-    expect(s.args()).toEqual({ collectionId: c.id, name: 'series ft', holdout: 0.1, from: 'zinc250k', replay: 0.25, timeBudgetSeconds: 150, epochs: 10_000 });
+    expect(s.args()).toEqual({ collectionId: c.id, name: 'series ft', holdout: 0.1, from: 'zinc250k', replay: 0.5, timeBudgetSeconds: 150, epochs: 10_000 });
     s.from = FROM_SCRATCH;
     s.budget = 'epochs';
     s.epochs = 5;

@@ -211,7 +211,7 @@ describe('TrainDialog', () => {
     expect(within(report).getByTestId('doctor-estimate').textContent).toMatch(/the budget allows about 60 epochs/);
     await fireEvent.click(screen.getByRole('button', { name: 'Start training' }));
     expect(started).toEqual([
-      { args: { collectionId: c.id, name: 'chembl series fine-tuned', holdout: 0.1, from: 'zinc250k', replay: 0.25, timeBudgetSeconds: 120, epochs: 10_000 }, title: 'chembl series fine-tuned (zinc250k on chembl series.smi)' },
+      { args: { collectionId: c.id, name: 'chembl series fine-tuned', holdout: 0.1, from: 'zinc250k', replay: 0.5, timeBudgetSeconds: 120, epochs: 10_000 }, title: 'chembl series fine-tuned (zinc250k on chembl series.smi)' },
     ]);
   });
 
