@@ -11,9 +11,9 @@ export function integer(value: unknown): string {
   return typeof value === 'number' && Number.isFinite(value) ? String(Math.round(value)) : '';
 }
 
-export function rate(perSecond: number | null): string {
+export function rate(perSecond: number | null, unit = 'molecules'): string {
   if (perSecond === null || !Number.isFinite(perSecond)) return '';
-  return `${count(perSecond)} molecules/s`;
+  return `${count(perSecond)} ${unit}/s`;
 }
 
 export function duration(seconds: number | null): string {

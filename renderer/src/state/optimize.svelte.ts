@@ -5,14 +5,15 @@
 // seed → result with the changed atoms drawn).
 import type { ApiClient } from '../../../main/api/client.ts';
 import type { CallArgs, CheckedMolecule, DesignedMolecule, MoleculeRow, OptimizeProgress, Provenance } from '../../../main/api/contract.ts';
-import { FollowedJob, type Finished } from './followed-job.svelte.ts';
+import { FollowedJob, type Finished, type Progress } from './followed-job.svelte.ts';
+import type { ImportRun } from './import-job.svelte.ts';
 import { defaultObjective, objectiveSpec, settingProblems, windowSpec, type ObjectiveChoice, type OptimizeProperty, type WindowChoice } from '../lib/optimize-spec.ts';
 
 export type StartFrom = 'seed' | 'selection' | 'collection';
 type Constraints = NonNullable<CallArgs<'design.optimize'>['constraints']>;
 
 /** Neighbours sampled around the seed for the live count (greedy, seeded: the same seed gives the same ones). */
-export const NEIGHBOURS = { n: 60, radius: 0.5 };
+export const NEIGHBOURS = { n: 60, radius: 0.3 };
 
 export interface NeighbourTally {
   /** distinct valid neighbours judged */
@@ -250,6 +251,11 @@ export class OptimizeJobState extends FollowedJob {
     const jobId = this.run?.jobId;
     if (jobId != null) for (const p of this.#early.get(jobId) ?? []) this.#live(p);
     this.#early.clear();
+  }
+
+  protected progressPatch(p: Progress): Partial<ImportRun> {
+    // the job's line (start i of n; best score: SMILES) is what the plot's caption says, better: not twice
+    return { ...super.progressPatch(p), message: null };
   }
 
   protected failureText(error: string): string {
