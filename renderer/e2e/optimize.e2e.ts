@@ -148,6 +148,33 @@ describe('optimize from the UI, in browser mode', () => {
     await shot('05-table');
   });
 
+  it('stops a longer optimization with Cancel and keeps what it found', async () => {
+    await page.getByRole('navigation', { name: 'Collections' }).getByText('series', { exact: true }).click();
+    await page.getByRole('tab', { name: 'Design' }).click();
+    await page.getByRole('tab', { name: 'Optimize' }).click();
+    const panel = page.getByRole('region', { name: 'Optimize' });
+    // a fresh Design view: the settings are open again, with the defaults (QED up, δ 0.4)
+    await panel.getByRole('textbox', { name: 'Optimization seed' }).fill(seed);
+    await panel.getByRole('spinbutton', { name: 'Budget' }).fill('20000');
+    await panel.getByRole('textbox', { name: 'Results collection name' }).fill('e2e cancelled');
+    await panel.getByRole('button', { name: 'Optimize the seed' }).click();
+    const card = panel.getByRole('region', { name: 'Optimization', exact: true });
+    await card.waitFor();
+    // cancel once something meets every constraint
+    await expect.poll(async () => Number(/(\d+) meet every constraint/.exec(await panel.getByTestId('optimize-best').innerText())?.[1] ?? 0), { timeout: 90_000 }).toBeGreaterThan(0);
+    await card.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => card.getAttribute('data-phase'), { timeout: 60_000 }).toBe('cancelled');
+    const [done, total] = /([\d,]+) \/ ([\d,]+)/.exec(await card.innerText())!.slice(1).map((x) => Number(x.replaceAll(',', '')));
+    expect(total).toBe(20000);
+    expect(done).toBeLessThan(total);
+    await panel.getByTestId('optimize-result').first().waitFor({ timeout: 30_000 });
+    const kept = Number(await panel.getByTestId('optimize-result-count').innerText());
+    expect(kept).toBeGreaterThan(0);
+    const sidebar = page.getByRole('navigation', { name: 'Collections' });
+    await expect.poll(() => sidebar.innerText()).toMatch(new RegExp(`e2e cancelled\\s+${kept} molecules?`));
+    await shot('06-cancelled');
+  });
+
   it('had no console error, page error or CSP violation', () => {
     expect(session.troubles).toEqual([]);
   });
