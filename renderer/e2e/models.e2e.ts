@@ -7,7 +7,7 @@
 // the Design view then names it, encodes the series with it and walks from a molecule, and samples its prior.
 // The series and the run are small, so the checks are about what the UI shows and that it moves, never about
 // how good the model got.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -34,6 +34,10 @@ const lastStep = () => page.getByTestId('train-chart').getAttribute('data-last-s
 // Trained models go to a folder of this run, never the user's own (the server inherits the environment).
 const modelsDir = mkdtempSync(path.join(tmpdir(), 'molscape-e2e-models-'));
 process.env.MOLSCAPE_MODELS_DIR = modelsDir;
+// a bundle a crash left half-written: listed as broken, with the reason, never loaded
+const BROKEN = 'half written';
+mkdirSync(path.join(modelsDir, BROKEN));
+writeFileSync(path.join(modelsDir, BROKEN, 'manifest.json'), '{"format": "molscape-vae-bundle", "name": ');
 
 beforeAll(async () => {
   [session] = await Promise.all([openSession('models'), loadRDKit()]);
@@ -70,6 +74,9 @@ describe('models in the app, in browser mode', () => {
     expect(text).toMatch(/Trained on\s+.+\d[\d,]* molecules · sha256 [0-9a-f]{12}…/);
     expect(text).toMatch(/Vocabulary\s+\d+ tokens/);
     expect(text).toMatch(/exact reconstruction \d+\.\d %/);
+    const broken = page.locator(`[data-testid=model-card][data-model="${BROKEN}"]`);
+    expect(await broken.innerText()).toMatch(/broken[\s\S]*Cannot be used: .+/);
+    expect(await broken.getByRole('button', { name: 'Make active' }).isDisabled()).toBe(true);
     await shot('01-models');
   });
 
@@ -214,5 +221,30 @@ describe('models in the app, in browser mode', () => {
     await dialog.waitFor({ state: 'detached' });
     await page.getByRole('status').filter({ hasText: 'Kept 1 molecule in' }).waitFor();
     expect(session.troubles.filter((t) => !/HTTP 4\d\d/.test(t))).toEqual([]);
+  });
+
+  it('renames the trained model (it stays the active one) and deletes the broken bundle after a confirmation', async () => {
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Models' }).click();
+    const card = page.locator(`[data-testid=model-card][data-model="${MODEL}"]`);
+    await card.getByRole('button', { name: 'Rename' }).click();
+    const input = card.getByRole('textbox', { name: 'New model name' });
+    await input.fill('e2e/series');
+    expect(await card.innerText()).toMatch(/letters, digits/);
+    expect(await card.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+    await input.fill('e2e series v2');
+    await card.getByRole('button', { name: 'Save' }).click();
+    const renamed = page.locator('[data-testid=model-card][data-model="e2e series v2"]');
+    await renamed.waitFor();
+    expect(await renamed.getByTestId('active-badge').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('active-model').innerText()).toContain('e2e series v2');
+
+    const broken = page.locator(`[data-testid=model-card][data-model="${BROKEN}"]`);
+    await broken.getByRole('button', { name: 'Delete' }).click();
+    const confirm = page.getByRole('alertdialog', { name: `Delete ${BROKEN}` });
+    await confirm.waitFor();
+    await shot('09-delete');
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await broken.waitFor({ state: 'detached' });
+    expect(await page.getByTestId('model-card').count()).toBe(2);
   });
 });
