@@ -242,6 +242,9 @@ describe('models in the app, in browser mode', () => {
     await broken.getByRole('button', { name: 'Delete' }).click();
     const confirm = page.getByRole('alertdialog', { name: `Delete ${BROKEN}` });
     await confirm.waitFor();
+    // the finished run's panel follows the rename
+    expect(await page.getByTestId('train-result').innerText()).toContain('e2e series v2 is the active model.');
+    await confirm.scrollIntoViewIfNeeded();
     await shot('09-delete');
     await confirm.getByRole('button', { name: 'Delete' }).click();
     await broken.waitFor({ state: 'detached' });

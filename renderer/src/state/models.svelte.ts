@@ -27,6 +27,9 @@ export class ModelsState {
 
   readonly #client: ApiClient;
   #request = 0;
+  /** renames made here, old name → new, so what knew a model by its old name (a run's panel) still finds it */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- read with the list, which changes with every rename
+  readonly #renamed = new Map<string, string>();
 
   constructor(client: ApiClient) {
     this.#client = client;
@@ -57,8 +60,13 @@ export class ModelsState {
     }
   }
 
+  /** A model by its name, or by a name it had before a rename made here. */
   byName(name: string): ModelInfo | undefined {
-    return this.list.find((m) => m.name === name);
+    const found = this.list.find((m) => m.name === name);
+    if (found) return found;
+    let current = name;
+    for (let hops = 0; this.#renamed.has(current) && hops < 100; hops++) current = this.#renamed.get(current)!;
+    return current === name ? undefined : this.list.find((m) => m.name === current);
   }
 
   async setActive(name: string): Promise<boolean> {
@@ -90,6 +98,7 @@ export class ModelsState {
     }
     return this.#act(name, `Could not rename ${name}`, async () => {
       await this.#client.call('models.rename', { name, newName: trimmed });
+      this.#renamed.set(name, trimmed);
     });
   }
 

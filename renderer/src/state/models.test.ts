@@ -53,6 +53,11 @@ describe('ModelsState', () => {
     expect(await models.rename('series-ft', 'series v2')).toBe(true);
     expect(core.calls('models.rename')[0].args).toEqual({ name: 'series-ft', newName: 'series v2' });
     expect(models.byName('series v2')?.source).toBe('user');
+    // what knew it by its old name (a finished run's panel) still finds it
+    expect(models.byName('series-ft')?.name).toBe('series v2');
+    expect(await models.rename('series v2', 'series v3')).toBe(true);
+    expect(models.byName('series-ft')?.name).toBe('series v3');
+    expect(models.byName('no such model')).toBeUndefined();
   });
 
   it("shows the core's refusal as a message, not a crash", async () => {
