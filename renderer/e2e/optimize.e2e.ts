@@ -153,7 +153,9 @@ describe('optimize from the UI, in browser mode', () => {
     await page.getByRole('tab', { name: 'Design' }).click();
     await page.getByRole('tab', { name: 'Optimize' }).click();
     const panel = page.getByRole('region', { name: 'Optimize' });
-    // a fresh Design view: the settings are open again, with the defaults (QED up, δ 0.4)
+    // the collection's settings are kept (QED ↑ and SA ↓ as a Pareto front, δ 0.4, the sulfonamide), and the last run shows
+    await panel.getByTestId('optimize-result').first().waitFor();
+    expect(await panel.getByRole('spinbutton', { name: 'Budget' }).inputValue()).toBe(String(BUDGET));
     await panel.getByRole('textbox', { name: 'Optimization seed' }).fill(seed);
     await panel.getByRole('spinbutton', { name: 'Budget' }).fill('20000');
     await panel.getByRole('textbox', { name: 'Results collection name' }).fill('e2e cancelled');

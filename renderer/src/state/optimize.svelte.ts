@@ -205,6 +205,48 @@ export interface ResultPair {
 export const RESULT_DRAW = { width: 200, height: 150 };
 const RESULTS_SHOWN = 12;
 
+// One settings object and one followed job per collection for the page's life: the Design view is made anew
+// each time a collection is opened, and a run started there goes on while the chemist looks elsewhere; coming
+// back shows it where it is (its events were followed all along). Not kept over a reload.
+const kept = new WeakMap<ApiClient, { setups: Map<number, OptimizeSetup>; jobs: Map<number, OptimizeJobState> }>();
+function keptFor(client: ApiClient) {
+  let k = kept.get(client);
+  if (!k) kept.set(client, (k = { setups: new Map(), jobs: new Map() }));
+  return k;
+}
+
+/** The Optimize settings of a collection, the same each time its Design view opens. */
+export function optimizeSetupFor(client: ApiClient, collectionId: number): OptimizeSetup {
+  const k = keptFor(client);
+  let s = k.setups.get(collectionId);
+  if (!s) k.setups.set(collectionId, (s = outlive(() => new OptimizeSetup(client))));
+  return s;
+}
+
+/** The optimize job of a collection's Design view, followed from its first use for the page's life. */
+export function optimizeJobFor(client: ApiClient, collectionId: number): OptimizeJobState {
+  const k = keptFor(client);
+  let j = k.jobs.get(collectionId);
+  if (!j) {
+    k.jobs.set(collectionId, (j = outlive(() => new OptimizeJobState(client, collectionId))));
+    j.watch();
+  }
+  return j;
+}
+
+/**
+ * Makes state that outlives the component that first asks for it: a $derived made while a component starts
+ * belongs to it and stops following its inputs once the component is gone; made in a root of its own (never
+ * torn down: these live for the page), it goes on.
+ */
+function outlive<T>(make: () => T): T {
+  let made: T | undefined;
+  $effect.root(() => {
+    made = make();
+  });
+  return made!;
+}
+
 /** The optimize job: progress (decodes of the budget, rate, best so far), the live trace and front, the results. */
 export class OptimizeJobState extends FollowedJob {
   /** the best so far after each report, for the plot */

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { createClient } from '../../../../main/api/client.ts';
+import type { Collection } from '../../../../main/api/contract.ts';
 import { MemoryCore } from '../../test-support/memory-core.ts';
 import { cleanupAfterEach, withLayout } from '../../test-support/layout.ts';
 import { DepictionCache } from '../../state/depictions.svelte.ts';
@@ -17,14 +18,14 @@ globalThis.ResizeObserver ??= class {
   disconnect() {}
 };
 
-async function openPanel(core: MemoryCore) {
-  const collection = core.addCollection(20, { name: 'series' });
-  const client = createClient(core);
+async function openPanel(core: MemoryCore, again?: { client: ReturnType<typeof createClient>; collection: Collection }) {
+  const collection = again?.collection ?? core.addCollection(20, { name: 'series' });
+  const client = again?.client ?? createClient(core);
   const opened: number[] = [];
-  render(DesignView, { props: { client, collection, depictions: new DepictionCache(client), lists: [], model: 'zinc250k', onOpen: (id: number) => opened.push(id) } });
+  const view = render(DesignView, { props: { client, collection, depictions: new DepictionCache(client), lists: [], model: 'zinc250k', onOpen: (id: number) => opened.push(id) } });
   await fireEvent.click(await screen.findByRole('tab', { name: 'Optimize' }));
   const panel = screen.getByRole('region', { name: 'Optimize' });
-  return { collection, panel, opened };
+  return { collection, client, panel, opened, view };
 }
 
 describe('Optimize panel', () => {
@@ -104,5 +105,33 @@ describe('Optimize panel', () => {
       smiles: result.dataset.smiles,
       provenance: { operation: 'optimize', seed: 'CCO', params: { method: 'cmaes', iteration: 3, foundAtDecode: 40, collection: c.id }, model: 'zinc250k', randomSeed: 0 },
     });
+  });
+
+  it('starts from the whole collection, and a run goes on while another collection is open', async () => {
+    const core = new MemoryCore();
+    const first = await openPanel(core);
+    await fireEvent.click(within(first.panel).getByLabelText(/the collection \(20\)/));
+    await fireEvent.input(within(first.panel).getByLabelText('Budget'), { target: { value: '100' } });
+    expect(first.panel.textContent).toContain('(2,000 in all)');
+    await fireEvent.click(within(first.panel).getByRole('button', { name: 'Optimize 20 starts' }));
+    await waitFor(() => expect(core.optimizeRequests).toHaveLength(1));
+    expect(core.calls('design.optimize')[0].args).toMatchObject({ collectionId: first.collection.id, budget: 100 });
+    expect(core.calls('design.optimize')[0].args).not.toHaveProperty('starts');
+    first.view.unmount();
+
+    // the job reports and ends while the Design view is gone
+    const c = core.addCollection(2, { name: 'Optimized', userProps: (i) => ({ input: 'CCO', seed: 'CCO', improvement: i / 10, parameters: '{}' }) });
+    core.emit('optimize.progress', {
+      jobId: 1, collectionId: c.id, start: 19, starts: 20, decodes: 2000, total: 2000, objectives: ['qed:max'], best: { smiles: 'CCOC', score: 4.4, values: [0.62] }, front: [], valid: 40, feasible: 9,
+    });
+    core.emit('job.finished', { jobId: 1, kind: 'optimize', status: 'done', error: null, result: { collectionId: c.id } });
+    await waitFor(() => expect(core.calls('collections.molecules').some((x) => x.args.collectionId === c.id)).toBe(true));
+
+    const back = await openPanel(core, { client: first.client, collection: first.collection });
+    expect(within(back.panel).getByRole('region', { name: 'Optimization' }).dataset.phase).toBe('done');
+    expect(within(back.panel).getByTestId('optimize-best').textContent).toMatch(/best QED\s+0\.620.*start 20 of 20/s);
+    expect(await within(back.panel).findAllByTestId('optimize-result')).toHaveLength(2);
+    // the settings were kept too
+    expect((within(back.panel).getByLabelText(/the collection \(20\)/) as HTMLInputElement).checked).toBe(true);
   });
 });
