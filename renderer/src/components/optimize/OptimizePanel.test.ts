@@ -113,6 +113,7 @@ describe('Optimize panel', () => {
     await fireEvent.click(within(first.panel).getByLabelText(/the collection \(20\)/));
     await fireEvent.input(within(first.panel).getByLabelText('Budget'), { target: { value: '100' } });
     expect(first.panel.textContent).toContain('(2,000 in all)');
+    expect(within(first.panel).getByTestId('seed-role').textContent).toContain('starts from each of the 20 molecules');
     await fireEvent.click(within(first.panel).getByRole('button', { name: 'Optimize 20 starts' }));
     await waitFor(() => expect(core.optimizeRequests).toHaveLength(1));
     expect(core.calls('design.optimize')[0].args).toMatchObject({ collectionId: first.collection.id, budget: 100 });
