@@ -175,6 +175,16 @@ describe('optimize from the UI, in browser mode', () => {
     const sidebar = page.getByRole('navigation', { name: 'Collections' });
     await expect.poll(() => sidebar.innerText()).toMatch(new RegExp(`e2e cancelled\\s+${kept} molecules?`));
     await shot('06-cancelled');
+
+    // after a reload the collection's Design view finds the run again, with its results
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Collections' }).getByText('series', { exact: true }).click();
+    await page.getByRole('tab', { name: 'Design' }).click();
+    await page.getByRole('tab', { name: 'Optimize' }).click();
+    const again = page.getByRole('region', { name: 'Optimize' });
+    await expect.poll(() => again.getByRole('region', { name: 'Optimization', exact: true }).getAttribute('data-phase'), { timeout: 30_000 }).toBe('cancelled');
+    await again.getByTestId('optimize-result').first().waitFor({ timeout: 30_000 });
+    expect(Number(await again.getByTestId('optimize-result-count').innerText())).toBe(kept);
   });
 
   it('had no console error, page error or CSP violation', () => {

@@ -4,7 +4,7 @@
 // (progress, the best so far over the decodes and the Pareto front from 'optimize.progress', then the results
 // seed → result with the changed atoms drawn).
 import type { ApiClient } from '../../../main/api/client.ts';
-import type { CallArgs, CheckedMolecule, DesignedMolecule, MoleculeRow, OptimizeProgress, Provenance } from '../../../main/api/contract.ts';
+import type { CallArgs, CheckedMolecule, DesignedMolecule, Job, MoleculeRow, OptimizeProgress, Provenance } from '../../../main/api/contract.ts';
 import { FollowedJob, type Finished, type Progress } from './followed-job.svelte.ts';
 import type { ImportRun } from './import-job.svelte.ts';
 import { defaultObjective, objectiveSpec, settingProblems, windowSpec, type ObjectiveChoice, type OptimizeProperty, type WindowChoice } from '../lib/optimize-spec.ts';
@@ -247,6 +247,37 @@ function outlive<T>(make: () => T): T {
   return made!;
 }
 
+/** What is kept of a collection's last optimize run over a reload (localStorage, by collection id). */
+interface KeptRun {
+  jobId: number;
+  title: string;
+  objectives: string[];
+  constraints: Constraints;
+  resultCollection: number | null;
+}
+
+const STORE_KEY = 'molscape.optimize-runs';
+
+function keptRuns(): Record<string, KeptRun> {
+  try {
+    return JSON.parse(globalThis.localStorage?.getItem(STORE_KEY) ?? '{}') as Record<string, KeptRun>;
+  } catch {
+    return {};
+  }
+}
+
+function keepRun(collectionId: number, run: KeptRun | null): void {
+  try {
+    const all = keptRuns();
+    if (run) all[collectionId] = run;
+    else delete all[collectionId];
+    // the last 50 collections are plenty
+    globalThis.localStorage?.setItem(STORE_KEY, JSON.stringify(Object.fromEntries(Object.entries(all).slice(-50))));
+  } catch {
+    // no storage (a private window): a reload forgets the run, the session does not
+  }
+}
+
 /** The optimize job: progress (decodes of the budget, rate, best so far), the live trace and front, the results. */
 export class OptimizeJobState extends FollowedJob {
   /** the best so far after each report, for the plot */
@@ -264,6 +295,7 @@ export class OptimizeJobState extends FollowedJob {
 
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping only, never rendered
   readonly #early = new Map<number, OptimizeProgress[]>();
+  #recalled = false;
 
   constructor(client: ApiClient, collectionId: number) {
     super(client, collectionId, 'optimize');
@@ -291,8 +323,36 @@ export class OptimizeJobState extends FollowedJob {
     this.#early.clear();
     await this.startJob(title, () => this.client.call('design.optimize', request), 'Could not start the optimization');
     const jobId = this.run?.jobId;
+    if (jobId != null) keepRun(this.collectionId, { jobId, title, objectives: this.objectives, constraints: this.constraints, resultCollection: null });
     if (jobId != null) for (const p of this.#early.get(jobId) ?? []) this.#live(p);
     this.#early.clear();
+  }
+
+  /**
+   * After a reload: follows this collection's last run again (running: from now on, the plot starting at the
+   * next report; ended: its results). Once per page; a run the core no longer knows is forgotten.
+   */
+  async recall(): Promise<void> {
+    if (this.#recalled || this.run) return;
+    this.#recalled = true;
+    const kept = keptRuns()[this.collectionId];
+    if (!kept) return;
+    let job: Job;
+    try {
+      job = await this.client.call('jobs.get', { id: kept.jobId });
+    } catch {
+      keepRun(this.collectionId, null);
+      return;
+    }
+    if (this.run) return;
+    this.objectives = kept.objectives;
+    this.constraints = kept.constraints;
+    this.followRunning(job.id, kept.title);
+    this.set({ done: job.done, total: job.total });
+    if (job.status === 'running' || job.status === 'queued') return;
+    this.set({ phase: job.status, error: job.status === 'failed' ? this.failureText(job.error ?? 'unknown error') : null, finishedAt: Date.parse(job.finishedAt ?? '') || Date.now() });
+    this.resultCollection = (job.result as { collectionId?: number } | null)?.collectionId ?? kept.resultCollection;
+    if (job.status !== 'failed' && this.resultCollection !== null) await this.loadResults();
   }
 
   protected progressPatch(p: Progress): Partial<ImportRun> {
@@ -349,6 +409,11 @@ export class OptimizeJobState extends FollowedJob {
       return;
     }
     if (p.jobId !== this.run.jobId) return;
+    // the collection, for a reload after a cancel (whose job answers nothing)
+    if (this.latest?.collectionId !== p.collectionId) {
+      const kept = keptRuns()[this.collectionId];
+      if (kept?.jobId === p.jobId) keepRun(this.collectionId, { ...kept, resultCollection: p.collectionId });
+    }
     this.latest = p;
     if (p.best) this.trace = [...this.trace, { decodes: p.decodes, score: p.best.score, values: p.best.values }];
   }

@@ -116,4 +116,43 @@ describe('OptimizeJobState', () => {
     await job.start({ starts: ['CCO'], collectionId: 1, objectives: ['qed:max'] }, 'x');
     expect(job.run).toMatchObject({ phase: 'failed', error: 'Could not start the optimization: Give the start molecules or a collection, one of the two.' });
   });
+
+  it('after a reload follows the collection’s last run again: its results when it ended, its progress while it runs', async () => {
+    localStorage.clear();
+    const core = new MemoryCore();
+    const before = new OptimizeJobState(createClient(core), 1);
+    await before.start({ starts: ['CCO'], objectives: ['qed:max'], constraints: { similarity: 0.5 } }, 'CCO: QED ↑');
+    const c = core.addCollection(1, { name: 'Optimized', userProps: () => ({ seed: 'CCO', improvement: 0.2 }) });
+    // the page goes; the job is cancelled meanwhile (no answer: the collection is the one its reports named)
+    before.watch();
+    core.emit('optimize.progress', progress(1, 10, 0.6, { collectionId: c.id }));
+    core.jobs.set(1, { title: 'Optimize qed:max', kind: 'optimize', status: 'cancelled', done: 10, total: 300, result: null });
+
+    const after = new OptimizeJobState(createClient(core), 1);
+    await after.recall();
+    expect(after.run).toMatchObject({ jobId: 1, phase: 'cancelled', fileName: 'CCO: QED ↑', done: 10, total: 300 });
+    expect(after.resultCollection).toBe(c.id);
+    expect(after.results).toHaveLength(1);
+    expect(core.calls('design.check').at(-1)?.args).toMatchObject({ seed: 'CCO', constraints: { similarity: 0.5 } });
+    // another collection's view recalls nothing
+    const other = new OptimizeJobState(createClient(core), 2);
+    await other.recall();
+    expect(other.run).toBeNull();
+
+    // still running: followed from the next report on
+    core.jobs.set(1, { title: 'Optimize qed:max', kind: 'optimize', status: 'running', done: 40, total: 300 });
+    const running = new OptimizeJobState(createClient(core), 1);
+    running.watch();
+    await running.recall();
+    expect(running.run).toMatchObject({ phase: 'running', done: 40 });
+    core.emit('optimize.progress', progress(1, 50, 0.7, { collectionId: c.id }));
+    expect(running.trace).toHaveLength(1);
+
+    // a job the core no longer knows is forgotten
+    core.jobs.delete(1);
+    const gone = new OptimizeJobState(createClient(core), 1);
+    await gone.recall();
+    expect(gone.run).toBeNull();
+    expect(localStorage.getItem('molscape.optimize-runs')).toBe('{}');
+  });
 });

@@ -20,7 +20,7 @@ export class MemoryCore implements Transport {
   gate: Promise<void> | null = null;
   nextJobId = 1;
   /** Jobs the core knows by id (title only: what jobs.get answers with). */
-  jobs = new Map<number, { title: string }>();
+  jobs = new Map<number, { title: string } & Partial<Pick<Job, 'kind' | 'status' | 'done' | 'total' | 'result'>>>();
   /** molecule ids latent.map leaves out (not encoded yet) */
   unencoded = new Set<number>();
   /** what models.list answers (the shipped model, active, unless a test says otherwise) */
@@ -87,7 +87,7 @@ export class MemoryCore implements Transport {
         const known = this.jobs.get(id);
         if (!known) throw new ApiError(`There is no job ${id}.`, 404);
         const now = new Date(0).toISOString();
-        return { id, kind: 'import', status: 'running', title: known.title, done: 0, total: null, error: null, createdAt: now, finishedAt: null, result: null };
+        return { id, kind: 'import', status: 'running', done: 0, total: null, error: null, createdAt: now, finishedAt: null, result: null, ...known };
       }
       case 'jobs.cancel':
         return { cancelled: true };
