@@ -118,25 +118,32 @@ export class OptimizeSetup {
       return;
     }
     this.checking = true;
+    const check = (smiles: string[]) => this.#client.call('design.check', { seed, smiles, objectives: this.specs, constraints: this.constraints });
     try {
       if (this.#neighboursFor !== seed) {
         this.neighbours = null;
         this.neighbourChecks = null;
         this.neighboursError = null;
+        // the seed and the settings first (no error while a SMILES or SMARTS is half typed), then its neighbours
+        const first = await check([]);
+        if (request !== this.#checkRequest) return;
+        this.seedCheck = first.seed;
+        this.checkError = first.problem;
+        if (!first.seed) return;
         try {
           const found = await this.#client.call('latent.neighbours', { seed, ...NEIGHBOURS, randomSeed: 0 });
           if (request !== this.#checkRequest) return;
           this.neighbours = found.molecules;
-          this.#neighboursFor = seed;
         } catch (error) {
           if (request !== this.#checkRequest) return;
-          // the seed may still be judged (RDKit reads what the model cannot)
+          // RDKit reads what the model may not: the seed is judged all the same
           this.neighboursError = (error as Error).message;
-          this.#neighboursFor = seed;
         }
+        this.#neighboursFor = seed;
+        if (!this.neighbours) return;
       }
       const smiles = (this.neighbours ?? []).map((m) => m.smiles).filter((s): s is string => s !== null);
-      const judged = await this.#client.call('design.check', { seed, smiles, objectives: this.specs, constraints: this.constraints });
+      const judged = await check(smiles);
       if (request !== this.#checkRequest) return;
       this.seedCheck = judged.seed;
       this.neighbourChecks = this.neighbours && judged.seed ? judged.molecules : null;

@@ -44,11 +44,18 @@ describe('OptimizeSetup', () => {
     expect(s.tally?.pass).toBe(2);
     expect(s.tally?.fails.similarity).toBe(3);
     expect(core.calls('latent.neighbours')).toHaveLength(1);
-    expect(core.calls('design.check')).toHaveLength(2);
+    // the seed alone first, then with its neighbours; a change of constraint: one call
+    expect(core.calls('design.check').map((c) => (c.args.smiles as string[]).length)).toEqual([0, 5, 5]);
     s.keep = 'C!';
     await s.refresh();
     expect(s.checkError).toBe("'C!' is not a SMARTS RDKit can read");
     expect(s.tally).toBeNull();
+    // a seed RDKit cannot read is named, and no neighbours are asked for it (no 400 while typing)
+    s.keep = '';
+    s.seed = 'CC!';
+    await s.refresh();
+    expect(s.checkError).toBe("RDKit cannot read the seed 'CC!'.");
+    expect(core.calls('latent.neighbours')).toHaveLength(1);
   });
 
   it('counts novelty from the neighbours themselves', () => {
