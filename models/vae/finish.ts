@@ -38,6 +38,8 @@ export interface FinishOptions {
   trainingData?: BundleManifest['training']['data'];
   /** More manifest fields (what a fine-tuned model started from) */
   extraManifest?: Record<string, unknown>;
+  /** The checkpoint to export (default the run's last; e.g. its best by validation loss) */
+  checkpoint?: string;
 }
 
 /** The first `n` rows projected on the PCA plane p, rounded to 4 decimals (the JSON stays small). */
@@ -60,7 +62,7 @@ function projectBackground(p: Pca, mu: Float32Array, rows: number, dim: number, 
 export async function bundleFromRun(runDir: string, bundleDir: string, o: FinishOptions): Promise<BundleManifest> {
   const files = runFiles(runDir);
   const run = JSON.parse(fs.readFileSync(files.run, 'utf8')) as RunInfo;
-  const ck = readCheckpoint(files.checkpoint);
+  const ck = readCheckpoint(o.checkpoint ?? files.checkpoint);
   const c = run.model;
   const vocabulary = Vocabulary.fromJSON(run.vocabulary);
   const maxLength = o.maxLength ?? Math.max(...run.config.buckets) + 24;

@@ -99,6 +99,8 @@ export interface TrainVaeOptions {
   onCurve?: (c: CurvePoint) => void;
   /** Stop after this many steps in total (tests). */
   maxSteps?: number;
+  /** Keep the weights with the lowest validation loss as best.bin (runFiles(dir).best) */
+  keepBest?: boolean;
   /** Measures the weights after each chunk (e.g. held-out reconstruction with RDKit); kept in the curve point. */
   evaluate?: (run: RunInfo, weights: Map<string, Float32Array>) => Promise<Record<string, number> | null>;
 }
@@ -115,7 +117,21 @@ export const runFiles = (dir: string) => ({
   run: path.join(dir, 'run.json'),
   checkpoint: path.join(dir, 'checkpoint.bin'),
   curves: path.join(dir, 'curves.jsonl'),
+  /** the weights with the lowest validation loss so far (keepBest), and which step they are */
+  best: path.join(dir, 'best.bin'),
+  bestInfo: path.join(dir, 'best.json'),
 });
+
+/** The best checkpoint's step and validation loss, when the run keeps one. */
+export function readBest(dir: string): { step: number; validCe: number } | null {
+  const f = runFiles(dir).bestInfo;
+  if (!fs.existsSync(f) || !fs.existsSync(runFiles(dir).best)) return null;
+  try {
+    return JSON.parse(fs.readFileSync(f, 'utf8')) as { step: number; validCe: number };
+  } catch {
+    return null;
+  }
+}
 
 export function readCurves(dir: string): CurvePoint[] {
   const f = runFiles(dir).curves;
@@ -308,6 +324,16 @@ export async function trainVae(dir: string, config: VaeTrainConfig, o: TrainVaeO
           valid: valid.length ? await validator.run(res.state.params, valid, cfg.buckets) : undefined,
           holdout: o.evaluate ? await o.evaluate(run, res.state.snapshot().params) : undefined,
         };
+        // the best checkpoint by validation reconstruction loss: a run stopped at a bad moment (the time budget
+        // ends where it ends) still gives its best model
+        if (o.keepBest && point.valid && Number.isFinite(point.valid.ce)) {
+          const best = readBest(dir);
+          if (!best || point.valid.ce < best.validCe) {
+            const snap = res.state.snapshot();
+            writeCheckpoint(files.best, { step, updates: snap.updates, epoch, batchInEpoch: 0, lrScale: 1, rng: [0, 0, 0, 0], params: snap.params, m: new Map(), v: new Map() });
+            fs.writeFileSync(files.bestInfo, JSON.stringify({ step, validCe: point.valid.ce }));
+          }
+        }
         fs.appendFileSync(files.curves, JSON.stringify(point) + '\n');
         o.onCurve?.(point);
       }

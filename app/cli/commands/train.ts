@@ -73,9 +73,9 @@ export function trainCommand(setExit: (code: number) => void): Command {
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
 function report(r: TrainModelResult): string[] {
-  const lines = [`${r.status} at step ${r.step}; bundle ${r.bundle}; run folder ${r.runDir}${r.status === 'done' ? '' : ' (continue with --resume)'}`];
+  const lines = [`${r.status} at step ${r.step}; bundle ${r.bundle}${r.bestStep !== null ? ` (the model of step ${r.bestStep}, lowest validation loss)` : ''}; run folder ${r.runDir}${r.status === 'done' ? '' : ' (continue with --resume)'}`];
   const d = r.data;
-  lines.push(`data: ${d.label}: ${d.molecules} molecules (${d.train} trained on, ${d.holdout} held out), ${d.duplicates} duplicates collapsed, ${d.problemCount} left out${d.fragmentsStripped ? `, ${d.fragmentsStripped} salts/fragments stripped` : ''}`);
+  lines.push(`data: ${d.label}: ${d.molecules} molecules (${d.train} trained on, ${d.valid ?? 0} to choose the checkpoint by, ${d.holdout} held out), ${d.duplicates} duplicates collapsed, ${d.problemCount} left out${d.fragmentsStripped ? `, ${d.fragmentsStripped} salts/fragments stripped` : ''}`);
   for (const p of d.problems.slice(0, 5)) lines.push(`  left out ${p.where}: ${p.reason}`);
   if (r.addedTokens.length) lines.push(`vocabulary extended by ${r.addedTokens.length} tokens: ${r.addedTokens.join(' ')}`);
   if (r.replay) lines.push(`replay: ${pct(r.replay.share)} of each epoch from ${path.basename(r.replay.file)}`);

@@ -55,8 +55,8 @@ const seconds = (performance.now() - t0) / 1000;
 const zincAfter = await zincExact(out, zinc);
 const load1 = os.loadavg();
 console.log(JSON.stringify({
-  bench: 'finetune', task: opt.task, data: path.basename(data), budgetSeconds: budget, seconds: Math.round(seconds), steps: r.step, status: r.status,
-  molecules: { train: r.data.train, heldOut: r.data.holdout, leftOut: r.data.problemCount, duplicates: r.data.duplicates },
+  bench: 'finetune', task: opt.task, data: path.basename(data), budgetSeconds: budget, seconds: Math.round(seconds), steps: r.step, bestStep: r.bestStep, status: r.status,
+  molecules: { train: r.data.train, validation: r.data.valid, heldOut: r.data.holdout, leftOut: r.data.problemCount, duplicates: r.data.duplicates },
   addedTokens: r.addedTokens, replay: r.replay ? { file: path.basename(r.replay.file), share: r.replay.share } : null,
   heldOutExact: { before: r.holdout?.before?.exact ?? null, after: r.holdout?.after.exact ?? null },
   heldOutValid: { before: r.holdout?.before?.valid ?? null, after: r.holdout?.after.valid ?? null },

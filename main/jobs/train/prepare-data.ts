@@ -3,7 +3,9 @@
 // RDKit's canonical SMILES, the form the models are trained and queried on), duplicates collapsed, molecules the
 // model cannot take (too long, unreadable) left out with the reason and where, then split into a training and a
 // held-out part by a seeded hash of the canonical SMILES (the same molecules are held out every time for the
-// same data and seed, whatever the file order). Written into the run folder as train.smi and holdout.smi.
+// same data and seed, whatever the file order), and a small validation part of the rest that picks the checkpoint
+// kept (so the held-out figures are never used to choose the model they measure). Written into the run folder as
+// train.smi, valid.smi and holdout.smi.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,6 +32,8 @@ export interface PreparedData {
   molecules: number;
   train: number;
   holdout: number;
+  /** molecules set apart from training to choose the best checkpoint by (not the held-out ones) */
+  valid: number;
   duplicates: number;
   /** records left out: unreadable, empty, too long (with where and why) */
   problems: { where: string; reason: string }[];
@@ -38,7 +42,7 @@ export interface PreparedData {
   fragmentsStripped: number;
 }
 
-export const PREPARED_FILES = { train: 'train.smi', holdout: 'holdout.smi', summary: 'data.json' } as const;
+export const PREPARED_FILES = { train: 'train.smi', valid: 'valid.smi', holdout: 'holdout.smi', summary: 'data.json' } as const;
 
 /** Reads a file as the import does; a file without a single readable molecule is an error that says why. */
 export async function moleculesOfFile(file: string): Promise<{ molecules: TrainingMolecule[]; problems: { where: string; reason: string }[]; fragmentsStripped: number; records: number }> {
@@ -123,11 +127,15 @@ export function prepareTrainingData(
   const ordered = kept.map((s) => ({ s, r: rank(s, o.seed) })).sort((a, b) => a.r - b.r || (a.s < b.s ? -1 : 1));
   const nHold = o.holdout > 0 && kept.length >= 10 ? Math.max(1, Math.round(kept.length * o.holdout)) : 0;
   const holdout = ordered.slice(0, nHold).map((x) => x.s);
+  // 5 % of the rest (at least 10, at most 2,000) to choose the checkpoint by, when there are enough molecules
+  const rest = ordered.length - nHold;
+  const nValid = rest >= 100 ? Math.min(2000, Math.max(10, Math.round(rest * 0.05))) : 0;
+  const validation = ordered.slice(nHold, nHold + nValid).map((x) => x.s);
   // the training file keeps the source order (epochs are shuffled by the trainer anyway)
-  const held = new Set(holdout);
+  const held = new Set([...holdout, ...validation]);
   const train = kept.filter((s) => !held.has(s));
   const summary: PreparedData = {
-    label: input.label, sha256: input.sha256, records: input.records, molecules: kept.length, train: train.length, holdout: holdout.length,
+    label: input.label, sha256: input.sha256, records: input.records, molecules: kept.length, train: train.length, holdout: holdout.length, valid: validation.length,
     duplicates, problems: problems.slice(0, 200), problemCount: problems.length, fragmentsStripped: input.fragmentsStripped,
   };
   fs.mkdirSync(o.runDir, { recursive: true });
@@ -138,6 +146,7 @@ export function prepareTrainingData(
   };
   write(PREPARED_FILES.train, train.join('\n') + '\n');
   write(PREPARED_FILES.holdout, holdout.join('\n') + (holdout.length ? '\n' : ''));
+  write(PREPARED_FILES.valid, validation.join('\n') + (validation.length ? '\n' : ''));
   write(PREPARED_FILES.summary, JSON.stringify(summary, null, 1));
   return summary;
 }

@@ -39,13 +39,22 @@ describe('models.train', () => {
     expect(manifest.propertyNormalization?.names).toEqual(['clogp', 'qed', 'sa']);
     const table = fs.readFileSync(path.join(tmp.file('tiny.run'), 'properties.tsv'), 'utf8').trim().split('\n');
     expect(table[0]).toBe('smiles\tclogp\tqed\tsa');
+    // the bundle holds the checkpoint with the lowest validation loss, which the run folder names
+    const best = JSON.parse(fs.readFileSync(path.join(tmp.file('tiny.run'), 'best.json'), 'utf8')) as { step: number; validCe: number };
+    expect(manifest.training.steps).toBe(best.step);
+    const curves = fs.readFileSync(path.join(tmp.file('tiny.run'), 'curves.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { valid: { ce: number } });
+    expect(best.validCe).toBeCloseTo(Math.min(...curves.map((c) => c.valid.ce)), 6);
     expect(table).toHaveLength(1 + 120 + 30);
     // the training molecules are indexed by their RDKit canonical SMILES ("is a designed molecule new?")
     const bundle = await loadBundle(tmp.file('tiny'));
     await bundle.runtime.release();
-    const first = readSmilesFile(tmp.file('train.smi'), 1).smiles[0];
-    expect(bundle.trainingSet?.size).toBe(new Set(readSmilesFile(tmp.file('train.smi')).smiles.map((x) => canonicalSmiles(x))).size);
-    expect(bundle.trainingSet?.has(canonicalSmiles(first)!)).toBe(true);
+    // exactly the molecules trained on: not the validation part that chose the checkpoint, nor the held-out ones
+    const trained = readSmilesFile(path.join(tmp.file('tiny.run'), 'train.smi')).smiles;
+    const validation = readSmilesFile(path.join(tmp.file('tiny.run'), 'valid.smi')).smiles;
+    expect(trained.length + validation.length).toBe(120);
+    expect(bundle.trainingSet?.size).toBe(trained.length);
+    expect(bundle.trainingSet?.has(canonicalSmiles(trained[0])!)).toBe(true);
+    expect(bundle.trainingSet?.has(canonicalSmiles(validation[0])!)).toBe(false);
     expect(bundle.trainingSet?.has('CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC')).toBe(false);
 
     // a second start over it is refused before a job starts, and the bundle is left as it was

@@ -17,7 +17,7 @@ import { bundleFromRun } from '../../../models/vae/finish.ts';
 import { loadBundle } from '../../../models/vae/bundle.ts';
 import { klAnnealing } from '../../../models/vae/model.ts';
 import type { KlSchedule } from '../../../models/vae/model.ts';
-import { runFiles, trainVae } from '../../../models/vae/train.ts';
+import { readBest, runFiles, trainVae } from '../../../models/vae/train.ts';
 import type { CurvePoint, RunInfo, VaeTrainConfig } from '../../../models/vae/train.ts';
 import { TRAINING_SET_FILE, encodeTrainingSet, mergeTrainingSets } from '../../../models/vae/training-set.ts';
 import type { HoldoutFigures } from '../../api/contract.ts';
@@ -85,6 +85,8 @@ export interface TrainModelOptions {
 export interface TrainModelResult {
   status: 'done' | 'cancelled' | 'paused';
   step: number;
+  /** the step of the checkpoint the bundle holds, when it was chosen by validation loss */
+  bestStep: number | null;
   bundle: string;
   runDir: string;
   data: PreparedData;
@@ -177,13 +179,16 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult
   const trainFile = path.join(runDir, PREPARED_FILES.train);
   const holdFile = path.join(runDir, PREPARED_FILES.holdout);
   const holdout = readLines(holdFile);
+  // the checkpoint is chosen on a validation part of the training data where there is one, never on the held-out
+  const validFile = path.join(runDir, PREPARED_FILES.valid);
+  const validation = readLines(validFile);
 
   // 2. properties for the property head
   const propsFile = path.join(runDir, 'properties.tsv');
   if (!fs.existsSync(propsFile)) {
     // evenly spaced over the training file (a file of two data sets must not teach the head the first alone)
     const train = readLines(trainFile), want = Math.min(train.length, o.propertyMolecules ?? 50_000);
-    const all = [...Array.from({ length: want }, (_, i) => train[Math.floor((i * train.length) / want)]), ...holdout.slice(0, 2000)];
+    const all = [...Array.from({ length: want }, (_, i) => train[Math.floor((i * train.length) / want)]), ...validation, ...holdout.slice(0, 2000)];
     await writePropertyTable(all, propsFile, { signal: o.signal, threads: o.threads, onProgress: (d, t) => progress('properties', d, t, `properties ${d}/${t}`) });
   }
 
@@ -216,7 +221,7 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult
   const batchSize = o.batchSize ?? (size === 'tiny' ? 16 : small ? 32 : 128);
   const config: VaeTrainConfig = {
     data: trainFile,
-    valid: holdout.length ? holdFile : undefined,
+    valid: validation.length ? validFile : holdout.length ? holdFile : undefined,
     properties: propsFile,
     model: { ...MODEL_SIZES[size] },
     batchSize,
@@ -242,6 +247,7 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult
     timeBudgetSeconds: o.timeBudgetSeconds,
     onProgress: (p) => progress('training', p.step, null, `epoch ${p.epoch + 1}, batch ${p.batchInEpoch}/${p.batchesInEpoch}, ${Object.entries(p.losses).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(' ')}, ${p.moleculesPerSec.toFixed(0)} mol/s`),
     onCurve: o.onCurve,
+    keepBest: validation.length > 0,
     evaluate: curveSet.length
       ? async (run: RunInfo, weights) => ({ ...(await measureWeights(run.model, run.vocabulary, Math.max(...BUCKETS) + 24, weights, curveSet, o.threads ?? 2)) })
       : undefined,
@@ -250,13 +256,16 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult
   // 5. the bundle, with the held-out figures after training
   progress('bundle', 0, null, 'writing the model bundle');
   const run = JSON.parse(fs.readFileSync(runFiles(runDir).run, 'utf8')) as RunInfo;
+  const best = readBest(runDir);
+  const chosen = best ? runFiles(runDir).best : runFiles(runDir).checkpoint;
+  if (best) progress('bundle', 0, null, `the model of step ${best.step} (lowest validation loss, ${best.validCe.toFixed(4)}) of ${res.step}`);
   let after: HoldoutFigures | null = null;
   if (holdout.length) {
-    after = await measureWeights(run.model, run.vocabulary, Math.max(...BUCKETS) + 24, readCheckpoint(runFiles(runDir).checkpoint).params, holdout, o.threads ?? 2);
+    after = await measureWeights(run.model, run.vocabulary, Math.max(...BUCKETS) + 24, readCheckpoint(chosen).params, holdout, o.threads ?? 2);
   }
   const holdoutMetrics = after ? { before, after } : null;
   await bundleFromRun(runDir, out, {
-    name: o.name ?? path.basename(out), version: '0.1.0', threads: config.threads,
+    name: o.name ?? path.basename(out), version: '0.1.0', threads: config.threads, checkpoint: chosen,
     evalMolecules: size === 'tiny' ? 50 : 500,
     trainingData: { file: data.label, sha256: data.sha256, molecules: data.molecules, used: data.train, heldOut: data.holdout, duplicates: data.duplicates, problems: data.problemCount },
     metrics: holdoutMetrics ? { holdout: holdoutMetrics } : {},
@@ -270,7 +279,7 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult
   if (from && baseManifest!.files[TRAINING_SET_FILE]) index = mergeTrainingSets(index, new Uint8Array(fs.readFileSync(path.join(from, TRAINING_SET_FILE))));
   addBundleFile(out, TRAINING_SET_FILE, index);
   return {
-    status: res.status, step: res.step, bundle: out, runDir, data, holdout: holdoutMetrics,
+    status: res.status, step: res.step, bestStep: best?.step ?? null, bundle: out, runDir, data, holdout: holdoutMetrics,
     addedTokens: (run.base?.addedTokens ?? []).map((a) => a.token), replay,
   };
 }
