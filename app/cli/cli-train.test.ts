@@ -30,7 +30,7 @@ describe('molscape train', () => {
     const again = await molscape('train', '--data', 'train.smi', '--out', 'm', '--size', 'tiny');
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already holds a training run: pass --resume/);
-  }, 60_000);
+  }, 180_000);
 
   it('Ctrl-C stops with a checkpoint and a bundle (exit 130); --resume goes on from it', async () => {
     const before = steps();
@@ -52,7 +52,7 @@ describe('molscape train', () => {
     const r = await molscape('train', '--data', 'train.smi', '--out', 'm', '--resume', '--epochs', '3');
     expect(r.code).toBe(0);
     expect(steps()).toBeGreaterThanOrEqual(stopped);
-  }, 60_000);
+  }, 180_000);
 
   it('fine-tunes a model (--from) on a CSV into the user models folder: new tokens, held-out figures before/after, listed by molscape models, usable as --model NAME', async () => {
     const rows = readSmilesFile(zinc('valid.smi.gz'), 30).smiles.map((s, i) => `cpd-${i},C[Si](C)(C)O${s.startsWith('[') ? 'C' : ''}${s},${i / 10}`);
@@ -87,5 +87,5 @@ describe('molscape train', () => {
     const d = await molscape('train', '--data', 'train.smi', '--size', 'tiny');
     expect(d.code).toBe(1);
     expect(d.stderr).toMatch(/give either --name NAME .* or --out FOLDER/);
-  }, 60_000);
+  }, 180_000);
 });
