@@ -52,6 +52,9 @@ export class JobConflictError extends Error {
   }
 }
 
+/** How long a cancelled train job may take to write its bundle before its process is killed. */
+export const TRAIN_CANCEL_GRACE_MS = 5 * 60_000;
+
 interface Running {
   id: number;
   kind: Job['kind'];
@@ -165,7 +168,11 @@ export class JobManager {
     if (r.cancelRequested) return true;
     r.cancelRequested = true;
     r.process.postMessage({ type: 'cancel' } satisfies HostMessage);
-    r.killTimer = setTimeout(() => r.process.kill(), this.o.cancelGraceMs ?? 3000);
+    // a cancelled training run stops at a step boundary and then writes the model bundle of its checkpoint
+    // (held-out figures, graphs, latent statistics, training-set index: tens of seconds for the shipped model's
+    // size): it must not be killed while it keeps what was asked for
+    const grace = r.kind === 'train' ? Math.max(this.o.cancelGraceMs ?? 3000, TRAIN_CANCEL_GRACE_MS) : (this.o.cancelGraceMs ?? 3000);
+    r.killTimer = setTimeout(() => r.process.kill(), grace);
     return true;
   }
 

@@ -65,4 +65,29 @@ describe('models.train', () => {
   it('a missing data file is refused before a job starts', async () => {
     await expect(core.handlers['models.train'](calls['models.train'].args.parse({ data: tmp.file('nope.smi'), out: tmp.file('x') }))).rejects.toThrow(/There is no file/);
   });
+
+  it('a cancelled training run keeps its bundle even when other jobs get a short grace before their process is killed', async () => {
+    const quick = await createCore({ workspace: tmp.file('ws-cancel.sqlite'), host: 'test', cancelGraceMs: 1 });
+    try {
+      const args = calls['models.train'].args.parse({ data: tmp.file('train.smi'), out: tmp.file('cancelled'), size: 'tiny', epochs: 1000 });
+      const { jobId } = await quick.handlers['models.train'](args);
+      // cancel once training is under way
+      await new Promise<void>((resolve) => {
+        const off = quick.onEvent((event, payload) => {
+          if (event === 'job.progress' && (payload as { jobId: number; message: string | null }).jobId === jobId && /^training:/.test((payload as { message: string | null }).message ?? '')) {
+            off();
+            resolve();
+          }
+        });
+      });
+      await quick.handlers['jobs.cancel']({ id: jobId });
+      const job = await quick.whenJobFinished(jobId);
+      expect(job.status).toBe('cancelled');
+      expect(verifyBundle(tmp.file('cancelled')).manifest.training.steps).toBeGreaterThan(0);
+      const curves = await quick.handlers['models.curves']({ jobId });
+      expect(curves.resumable).toBe(true);
+    } finally {
+      await quick.close();
+    }
+  }, 180_000);
 });
