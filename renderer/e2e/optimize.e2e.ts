@@ -69,6 +69,16 @@ describe('optimize from the UI, in browser mode', () => {
     await panel.getByRole('slider', { name: 'Similarity at least' }).fill(String(DELTA));
     await expect.poll(() => feedback.innerText(), { timeout: 15_000 }).toMatch(/neighbours of the seed pass/);
     await shot('02-feedback');
+
+    // a target objective: its value and window, and a weight for each once there are two
+    await panel.getByRole('combobox', { name: 'Add an objective' }).selectOption('clogp');
+    expect(await panel.getByRole('spinbutton', { name: 'Objective 2 target' }).inputValue()).toBe('2.5');
+    expect(await panel.getByRole('spinbutton', { name: 'Objective 2 window' }).inputValue()).toBe('0.5');
+    await panel.getByRole('spinbutton', { name: 'Objective 1 weight' }).waitFor();
+    await expect.poll(() => panel.getByTestId('seed-values').innerText(), { timeout: 15_000 }).toMatch(/QED\s+0\.\d+\s+cLogP\s+-?\d+\.\d{2}/);
+    await panel.getByTestId('objective').nth(1).scrollIntoViewIfNeeded();
+    await shot('02b-target');
+    await panel.getByRole('button', { name: 'Remove objective 2' }).click();
   });
 
   it('runs a small Pareto optimization of QED and SA, with progress and a live plot, and shows the results seed → result', async () => {
