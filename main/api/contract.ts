@@ -595,9 +595,16 @@ export const calls = {
       model: ModelRef,
       /** N(0, I), or the aggregate posterior: a Gaussian fitted to the training latents (the bundle's latent statistics) */
       source: z.enum(['prior', 'aggregate']).default('prior'),
+      /** also answer each draw as a designed molecule (properties, membership, provenance; drawn at this size when given) */
+      describe: z.boolean().default(false),
+      draw: z.object({ width: z.number().int().min(40).max(1200), height: z.number().int().min(40).max(1200) }).optional(),
       ...DecodeSettings.omit({ seed: true }).shape,
     }),
-    z.object({ molecules: z.array(DecodedMolecule) }),
+    z.object({
+      molecules: z.array(DecodedMolecule),
+      /** with describe: one per draw, in order (provenance operation 'sample' with the draw's index) */
+      designed: z.array(DesignedMolecule).optional(),
+    }),
     'Molecules decoded from draws of the prior N(0, I) or of the aggregate posterior, the same for the same seed.',
   ),
 

@@ -51,6 +51,21 @@ describe('model calls', () => {
     expect(b.molecules).toEqual(a.molecules);
   });
 
+  it('latent.sample describes each draw on request (properties, membership, provenance), from the prior or the aggregate posterior', async () => {
+    const args = calls['latent.sample'].args.parse({ n: 8, seed: 5, strategy: 'valid-first', source: 'aggregate', describe: true });
+    const r = await core.handlers['latent.sample'](args);
+    expect(r.designed).toHaveLength(8);
+    r.designed!.forEach((d, i) => {
+      expect(d.smiles).toBe(r.molecules[i].smiles);
+      expect(d.provenance).toMatchObject({ operation: 'sample', randomSeed: 5, params: { source: 'aggregate', strategy: 'valid-first', draw: i } });
+      expect(d.provenance.modelSha256).toMatch(/^[0-9a-f]{64}$/);
+      if (d.valid) expect(typeof d.props.qed).toBe('number');
+    });
+    const prior = await core.handlers['latent.sample'](calls['latent.sample'].args.parse({ n: 8, seed: 5, strategy: 'valid-first' }));
+    expect(prior.designed).toBeUndefined();
+    expect(prior.molecules.map((m) => m.smiles)).not.toEqual(r.molecules.map((m) => m.smiles));
+  });
+
   it('bad requests are errors that say what is wrong', async () => {
     await expect(core.handlers['latent.decode'](calls['latent.decode'].args.parse({ z: [[1, 2]] }))).rejects.toThrow(/z row 1 has 2 values/);
     await expect(core.handlers['latent.sample'](calls['latent.sample'].args.parse({ n: 1, model: 'no-such-model' }))).rejects.toThrow(/There is no model named 'no-such-model'/);

@@ -11,6 +11,7 @@ import { ModelRegistry, defaultUserModelsDir } from './model-registry.ts';
 import { ModelService } from './model-service.ts';
 import { problemReason } from './molecule-input.ts';
 import { neighbours } from './neighbours.ts';
+import { sampleDescribed } from './sample.ts';
 import { ahead, walk } from './walk.ts';
 
 type DesignCalls =
@@ -90,9 +91,12 @@ export function designHandlers(options: DesignOptions = {}): Design {
       const m = await model(ref);
       return { molecules: await m.decode(rowsOf(z, m.latent), z.length, settings) };
     },
-    'latent.sample': async ({ n, seed, model: ref, source, ...settings }) => {
-      const m = await model(ref);
-      return { molecules: await m.sample(n, seed, settings, source) };
+    'latent.sample': async ({ n, seed, model: ref, source, describe, draw, ...settings }) => {
+      if (!describe) {
+        const m = await model(ref);
+        return { molecules: await m.sample(n, seed, settings, source) };
+      }
+      return sampleDescribed(await context(ref), { n, seed, source, draw, ...settings });
     },
     'latent.directions': async ({ model: ref, axes }) => {
       const c = await context(ref);

@@ -127,9 +127,9 @@ export function prepareTrainingData(
   const ordered = kept.map((s) => ({ s, r: rank(s, o.seed) })).sort((a, b) => a.r - b.r || (a.s < b.s ? -1 : 1));
   const nHold = o.holdout > 0 && kept.length >= 10 ? Math.max(1, Math.round(kept.length * o.holdout)) : 0;
   const holdout = ordered.slice(0, nHold).map((x) => x.s);
-  // 5 % of the rest (at least 10, at most 2,000) to choose the checkpoint by, when there are enough molecules
+  // 5 % of the rest (at least 5, at most 2,000) to choose the checkpoint by, when there are enough molecules
   const rest = ordered.length - nHold;
-  const nValid = rest >= 100 ? Math.min(2000, Math.max(10, Math.round(rest * 0.05))) : 0;
+  const nValid = rest >= 40 ? Math.min(2000, Math.max(5, Math.round(rest * 0.05))) : 0;
   const validation = ordered.slice(nHold, nHold + nValid).map((x) => x.s);
   // the training file keeps the source order (epochs are shuffled by the trainer anyway)
   const held = new Set([...holdout, ...validation]);

@@ -5,6 +5,7 @@
 // provenance a keep records (operation 'sample', the settings, the model, the random seed).
 import type { ApiClient } from '../../../main/api/client.ts';
 import type { CallArgs, CallResult, MoleculeProps, Provenance } from '../../../main/api/contract.ts';
+import { GRID_DRAW } from './neighbours.svelte.ts';
 
 type DecodedMolecule = CallResult<'latent.sample'>['molecules'][number];
 
@@ -95,7 +96,8 @@ export class PriorSampleState {
       ...(this.usesTemperature ? { temperature: this.temperature } : {}),
     };
     try {
-      const { molecules } = await this.#client.call('latent.sample', settings);
+      // described by the core: properties, training-set and workspace membership, a drawing, provenance per draw
+      const { molecules, designed } = await this.#client.call('latent.sample', { ...settings, describe: true, draw: GRID_DRAW });
       if (request !== this.#request) return;
       // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp, never rendered
       const createdAt = new Date().toISOString();
@@ -108,7 +110,7 @@ export class PriorSampleState {
         randomSeed: settings.seed,
         createdAt,
       };
-      this.#take(molecules, provenance);
+      this.#take(designed ?? molecules, provenance);
     } catch (error) {
       if (request === this.#request) {
         this.error = (error as Error).message;

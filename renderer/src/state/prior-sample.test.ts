@@ -11,7 +11,7 @@ describe('PriorSampleState', () => {
     ps.model = 'zinc250k';
     ps.n = 14;
     await ps.run();
-    expect(core.calls('latent.sample')[0].args).toEqual({ n: 14, seed: 0, source: 'prior', strategy: 'valid-first', temperature: 1 });
+    expect(core.calls('latent.sample')[0].args).toEqual({ n: 14, seed: 0, source: 'prior', strategy: 'valid-first', temperature: 1, describe: true, draw: { width: 180, height: 140 } });
     // 14 draws: draws 7 and 14 invalid, draws 3, 6, 9, 12 repeat the one before
     expect(ps.counts).toEqual({ draws: 14, valid: 12, unique: 8, new: null });
     expect(ps.shown).toHaveLength(8);
@@ -31,7 +31,7 @@ describe('PriorSampleState', () => {
     ps.randomSeed = 7;
     ps.n = 5;
     await ps.run();
-    expect(core.calls('latent.sample')[0].args).toEqual({ n: 5, seed: 7, source: 'aggregate', strategy: 'greedy' });
+    expect(core.calls('latent.sample')[0].args).toEqual({ n: 5, seed: 7, source: 'aggregate', strategy: 'greedy', describe: true, draw: { width: 180, height: 140 } });
     expect(ps.molecules[0].provenance.params).toEqual({ n: 5, source: 'aggregate', strategy: 'greedy', draw: 0 });
   });
 
