@@ -34,7 +34,7 @@ for (const s of smiles) {
 times.sort((a, b) => a - b);
 const q = (p: number) => +times[Math.min(times.length - 1, Math.floor(p * times.length))].toFixed(1);
 console.log(JSON.stringify({
-  bench: 'invert', model: model.name, file: path.basename(opt.file!), molecules: smiles.length, ...counts,
+  bench: 'invert', model: model.name, file: path.join(path.basename(path.dirname(opt.file!)), path.basename(opt.file!)), molecules: smiles.length, ...counts,
   held: +((counts.mean + counts.posterior + counts.gradient) / smiles.length).toFixed(4), heldByMean: +(counts.mean / smiles.length).toFixed(4),
   msPerSeed: { p50: q(0.5), p95: q(0.95), max: q(1) }, decodesPerSeed: +(decodes / Math.max(1, times.length)).toFixed(1),
   loadAverage: { before: load0.map((x) => +x.toFixed(2)), after: os.loadavg().map((x) => +x.toFixed(2)) },
