@@ -15,6 +15,7 @@ import { BUNDLE_FORMAT, addBundleFile, verifyBundle } from '../../../models/vae/
 import type { BundleManifest } from '../../../models/vae/bundle.ts';
 import { bundleFromRun } from '../../../models/vae/finish.ts';
 import { loadBundle } from '../../../models/vae/bundle.ts';
+import { readSmilesFile } from '../../../models/vae/data.ts';
 import { klAnnealing } from '../../../models/vae/model.ts';
 import type { KlSchedule } from '../../../models/vae/model.ts';
 import { readBest, runFiles, trainVae } from '../../../models/vae/train.ts';
@@ -214,6 +215,19 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult
     if (r.file) replay = { file: r.file, share: o.replay ?? 0.5 };
     else progress('training', 0, null, r.note ?? 'fine-tuning without replay');
   }
+  // With replay, the checkpoint is chosen on the chemist's validation molecules and as many of the base model's
+  // own: the model kept is the one best at both, not the one that learnt the series by forgetting the rest.
+  let validFor = validation.length ? validFile : holdout.length ? holdFile : undefined;
+  if (replay && validation.length) {
+    const both = path.join(runDir, 'valid-with-base.smi');
+    if (!fs.existsSync(both)) {
+      const pool = readSmilesFile(replay.file).smiles;
+      const k = Math.min(validation.length, pool.length);
+      const base = Array.from({ length: k }, (_, i) => pool[Math.floor(((i + 0.5) * pool.length) / k)]);
+      fs.writeFileSync(both, [...validation, ...base].join('\n') + '\n');
+    }
+    validFor = both;
+  }
   const baseConfig = (baseManifest?.training.config ?? null) as { kl?: KlSchedule; buckets?: number[] } | null;
   // fine-tuning keeps the KL weight the base model ended with, and a gentler learning rate
   const baseKl = baseConfig?.kl ? klAnnealing(baseConfig.kl)(baseManifest!.training.steps) : 0.001;
@@ -221,7 +235,7 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult
   const batchSize = o.batchSize ?? (size === 'tiny' ? 16 : small ? 32 : 128);
   const config: VaeTrainConfig = {
     data: trainFile,
-    valid: validation.length ? validFile : holdout.length ? holdFile : undefined,
+    valid: validFor,
     properties: propsFile,
     model: { ...MODEL_SIZES[size] },
     batchSize,
@@ -237,7 +251,8 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult
     threads: o.threads ?? 2,
     // fine-tuning a series: a point a minute or so; a broad data set: the measurement must not cost much
     chunkSteps: o.chunkSteps ?? (from && data.train < 20_000 ? 50 : size === 'tiny' ? 25 : 500),
-    validLimit: 2000,
+    // the chemist's validation molecules and as many of the base model's (with replay): up to 2,000 of each
+    validLimit: 4000,
     from,
     replay: replay ?? undefined,
   };
