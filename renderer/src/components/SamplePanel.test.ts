@@ -47,7 +47,7 @@ describe('Prior sampling in the Design view', () => {
     await fireEvent.click(within(panel).getByLabelText(/aggregate posterior/));
     await fireEvent.click(within(panel).getByRole('button', { name: 'Sample' }));
     const counts = await within(panel).findByTestId('sample-counts');
-    expect(core.calls('latent.sample')[0].args).toEqual({ n: 14, seed: 0, source: 'aggregate', strategy: 'valid-first', temperature: 1 });
+    expect(core.calls('latent.sample')[0].args).toEqual({ n: 14, seed: 0, source: 'aggregate', strategy: 'valid-first', temperature: 1, describe: true, draw: { width: 180, height: 140 } });
     expect(counts.textContent).toMatch(/14\s*draws\s*12\s*valid\s*8\s*unique\s*–\s*new/);
     expect(within(panel).getAllByTestId('sampled-molecule')).toHaveLength(8);
     await fireEvent.click(within(panel).getByLabelText('invalid'));
