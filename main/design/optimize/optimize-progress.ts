@@ -22,6 +22,8 @@ export class OptimizeProgressReporter {
   private decodes = 0;
   private last = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** a report came since the last one was sent */
+  private pending = false;
   private readonly labels: string[];
 
   constructor(
@@ -46,6 +48,7 @@ export class OptimizeProgressReporter {
     }
     this.start = start;
     this.decodes = decodes;
+    this.pending = true;
     const wait = this.last + this.intervalMs - Date.now();
     if (wait <= 0) this.flush();
     else if (!this.timer) {
@@ -59,7 +62,9 @@ export class OptimizeProgressReporter {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const ev = this.evaluator;
-    if (!ev) return;
+    // nothing reported since the last send: the same report twice would tell the panel nothing
+    if (!ev || !this.pending) return;
+    this.pending = false;
     this.last = Date.now();
     this.take(ev);
     this.ctx.emit('optimize.progress', {
