@@ -5,6 +5,7 @@
 // the best so far in the message. Cancel stops the search at its next batch; what was found until then,
 // including the current start's, is already in the collection, so a cancel keeps it.
 import { z } from 'zod';
+import { OptimizeRequest } from '../../api/contract.ts';
 import { createCollection, updateCollectionCounts } from '../../store/collections.ts';
 import { openWorkspace } from '../../store/db.ts';
 import { workspaceLookup } from '../../store/latent.ts';
@@ -13,34 +14,18 @@ import type { JobRunner } from '../../jobs/runner.ts';
 import { ModelService } from '../model-service.ts';
 import { parseWindow } from './constraints.ts';
 import { objectiveLabel, parseObjective } from './objectives.ts';
-import { OPTIMIZE_METHODS, checkSettings, optimizeOne, optimizeParams } from './optimize.ts';
+import { checkSettings, optimizeOne, optimizeParams } from './optimize.ts';
 import { OptimizeProgressReporter } from './optimize-progress.ts';
 import type { OptimizeResult, OptimizeSettings } from './optimize.ts';
 
-export const OptimizeJobArgs = z.object({
+/**
+ * The job takes what design.optimize takes (the contract's one schema), with the starts resolved to SMILES and the
+ * model to its folder by the handler.
+ */
+export const OptimizeJobArgs = OptimizeRequest.omit({ starts: true, collectionId: true, model: true }).extend({
   starts: z.array(z.string().min(1).max(2000)).min(1).max(10_000),
-  /** objective specs as the CLI takes them (objectives.ts parseObjective) */
-  objectives: z.array(z.string().min(1).max(200)).min(1).max(8),
-  constraints: z
-    .object({
-      similarity: z.number().min(0).max(1).optional(),
-      keep: z.array(z.string().min(1).max(2000)).max(16).optional(),
-      /** NAME>=V, NAME<=V or NAME=LO..HI */
-      windows: z.array(z.string().min(1).max(200)).max(16).optional(),
-      noPains: z.boolean().optional(),
-      notInTraining: z.boolean().optional(),
-      notInWorkspace: z.boolean().optional(),
-    })
-    .default({}),
-  method: z.enum(OPTIMIZE_METHODS).default('gradient'),
-  budget: z.number().int().min(1).max(1_000_000).default(500),
-  randomSeed: z.number().int().nonnegative().default(0),
-  pareto: z.boolean().default(false),
-  /** results kept per start molecule (best first; Pareto mode: up to this many of the front) */
-  keepPerStart: z.number().int().min(1).max(1000).default(5),
   /** the model bundle's folder (resolved by the caller) */
   modelDir: z.string().min(1),
-  name: z.string().min(1).max(200).optional(),
 });
 export type OptimizeJobArgs = z.input<typeof OptimizeJobArgs>;
 
