@@ -1,0 +1,97 @@
+// Collections: listing, import, the table's windows, filters, exports, values joined in, problems, grids.
+import { z } from 'zod';
+import { call } from './call.ts';
+import { Collection, ExportFormat, Id, ImportSource, MoleculeFilter, MoleculeRow, Problem, PropertyStat, SortSpec } from './shapes.ts';
+
+export const collectionCalls = {
+  'collections.list': call(z.object({}), z.array(Collection), 'Every collection in the workspace, newest first.'),
+  'collections.get': call(z.object({ id: Id }), Collection, 'One collection.'),
+  'collections.import': call(
+    z.object({
+      source: ImportSource,
+      name: z.string().min(1).max(200).optional(),
+      /** Follow the import with the properties job (default true). */
+      properties: z.boolean().optional(),
+      /** Keep only the largest fragment, stripping salts and solvents (default true; the stripped are counted). */
+      largestFragment: z.boolean().optional(),
+      /** Neutralize charges (default false). */
+      neutralize: z.boolean().optional(),
+      /** Drop molecules whose canonical SMILES is already in the collection (default true; counted). */
+      dropDuplicates: z.boolean().optional(),
+    }),
+    z.object({ jobId: Id }),
+    'Start an import job: parse, canonicalize and store a collection; its properties follow in a second job.',
+  ),
+  'collections.rename': call(z.object({ id: Id, name: z.string().min(1).max(200) }), Collection, 'Rename a collection.'),
+  'collections.delete': call(z.object({ id: Id }), z.object({ deleted: z.boolean() }), 'Delete a collection and its molecules.'),
+  'collections.molecules': call(
+    z.object({
+      collectionId: Id,
+      offset: z.number().int().nonnegative(),
+      limit: z.number().int().positive().max(2000),
+      sort: SortSpec.optional(),
+      /** only the molecules that pass; total counts those */
+      filter: MoleculeFilter.optional(),
+    }),
+    z.object({ total: z.number().int().nonnegative(), rows: z.array(MoleculeRow) }),
+    'A window of a collection, for the virtualized table (optionally filtered).',
+  ),
+  'collections.propertyStats': call(
+    z.object({ collectionId: Id }),
+    z.object({ stats: z.array(PropertyStat) }),
+    'Min, max and count of every numeric property and user column of a collection (bounds for the filter sliders).',
+  ),
+  'collections.createFromFilter': call(
+    z.object({ collectionId: Id, filter: MoleculeFilter, name: z.string().min(1).max(200) }),
+    Collection,
+    "A new collection (kind 'filtered') of the molecules that pass the filter, copied with their properties.",
+  ),
+  'collections.export': call(
+    z.object({
+      collectionId: Id,
+      format: ExportFormat,
+      /** where to write (desktop, CLI); left out in browser mode, where the content comes back instead */
+      path: z.string().min(1).max(4096).optional(),
+      filter: MoleculeFilter.optional(),
+    }),
+    z.object({
+      /** the file written, or null when the content is returned */
+      path: z.string().nullable(),
+      fileName: z.string(),
+      /** base64 of the file, when no path was given */
+      base64: z.string().nullable(),
+      count: z.number().int().nonnegative(),
+    }),
+    'Write a collection as CSV (SMILES, name, every property), SD file (2D coordinates, data fields) or SMILES.',
+  ),
+  'collections.joinValues': call(
+    z.object({ collectionId: Id, source: ImportSource }),
+    z.object({ matched: z.number().int().nonnegative(), unmatched: z.number().int().nonnegative(), columns: z.array(z.string()) }),
+    'Add the columns of a values file (CSV/TSV) to a collection as user columns, joined by name or id.',
+  ),
+  'collections.problems': call(
+    z.object({ collectionId: Id, offset: z.number().int().nonnegative(), limit: z.number().int().positive().max(5000) }),
+    z.object({ total: z.number().int().nonnegative(), rows: z.array(Problem) }),
+    'The lines of the source file that could not be imported, with the reason.',
+  ),
+  'collections.grid': call(
+    z.object({
+      collectionId: Id,
+      filter: MoleculeFilter.optional(),
+      sort: SortSpec.optional(),
+      /** at most this many molecules, in table order */
+      limit: z.number().int().positive().max(500).default(48),
+      columns: z.number().int().min(1).max(12).default(6),
+      cellWidth: z.number().int().min(80).max(600).default(220),
+      /** what to write under each structure: name, SMILES, and/or property values ('user:<column>' allowed) */
+      legend: z.array(z.string().min(1).max(200)).max(6).default(['name']),
+    }),
+    z.object({ svg: z.string(), count: z.number().int().nonnegative() }),
+    'One SVG of a collection\'s structures in a grid with legends, for a meeting (the UI can rasterize it to PNG).',
+  ),
+} as const;
+
+export const collectionEvents = {
+  /** a collection was added, changed or removed (null: several, or unknown) */
+  'collections.changed': z.object({ collectionId: Id.nullable() }),
+} as const;
