@@ -45,7 +45,7 @@ export function candidateHandlers(db: Db, onChanged: (collectionId: number) => v
       return c;
     }
     const name = listName ?? DEFAULT_LIST_NAME;
-    const row = db.prepare("SELECT id FROM collections WHERE kind = 'candidates' AND name = ? ORDER BY id DESC LIMIT 1").get(name) as { id: number } | undefined;
+    const row = db.prepare("SELECT id FROM collections WHERE kind = 'candidates' AND name = ? AND deleted_at IS NULL ORDER BY id DESC LIMIT 1").get(name) as { id: number } | undefined;
     if (row) return requireCollection(db, row.id);
     const id = createCollection(db, { name, kind: 'candidates' });
     updateCollectionCounts(db, id, { userColumns: [...CANDIDATE_COLUMNS] });

@@ -27,9 +27,13 @@ import { checkHandlers } from '../design/optimize/check-handler.ts';
 import { ModelRegistry, defaultUserModelsDir } from '../design/model-registry.ts';
 import { activeModelName, modelHandlers } from './model-handlers.ts';
 import { candidateHandlers } from './candidate-handlers.ts';
+import { manageHandlers } from './manage-handlers.ts';
+import { markCollectionDeleted, purgeDeleted } from '../store/trash.ts';
 import { depict } from './depict.ts';
 import { UserError, requireCollection, requireJob } from './errors.ts';
 import { chemHandlers } from './filter-handlers.ts';
+import { plotHandlers } from './plot-handlers.ts';
+import { shortlistHandlers } from './shortlist-handler.ts';
 import { gridSvg } from './grid.ts';
 import { removeStaleUploads, resolveImportSource } from './import-source.ts';
 import { latentHandlers } from './latent-handlers.ts';
@@ -70,6 +74,8 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
   // imported. Jobs of live processes (another window, browser mode, a CLI command) are theirs: left alone.
   jobs.recoverStale();
   removeStaleUploads(workspace);
+  // deletions past their undo window (another window of the same workspace may still offer a younger one)
+  purgeDeleted(db);
 
   let closing = false;
   /** collection id -> the properties job filling it, to cancel it when the collection is deleted */
@@ -143,7 +149,7 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
       emit('collections.changed', { collectionId: id });
       return c;
     },
-    'collections.delete': async ({ id }) => {
+    'collections.delete': async ({ id, undoable }) => {
       const existed = findCollection(db, id) !== null;
       // a job of another live process (a CLI import, another window) cannot be cancelled from here, and
       // deleting under it would fail it: refused, saying where it runs (jobs of gone processes are cleaned first)
@@ -158,7 +164,10 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
       for (const jobId of [importing?.job, propertiesJobs.get(id), ...latent.jobsFor(id)]) {
         if (jobId && jobs.cancel(jobId)) await jobs.whenFinished(jobId);
       }
-      deleteCollection(db, id);
+      if (undoable) {
+        markCollectionDeleted(db, id);
+        purgeDeleted(db);
+      } else deleteCollection(db, id);
       if (existed) emit('collections.changed', { collectionId: id });
       return { deleted: existed };
     },
@@ -178,6 +187,9 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
     ...models,
     ...latent.handlers,
     ...candidates.handlers,
+    ...plotHandlers(db, chem.whereFor),
+    ...shortlistHandlers(db, chem.whereFor, changed),
+    ...manageHandlers(db, (args) => chem.handlers['collections.molecules'](args), (collectionId) => emit('collections.changed', { collectionId })),
     ...optimize,
     ...checkHandlers(),
 

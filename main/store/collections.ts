@@ -44,11 +44,12 @@ export function createCollection(db: Db, c: NewCollection): number {
 }
 
 export function listCollections(db: Db): Collection[] {
-  return (db.prepare('SELECT * FROM collections ORDER BY id DESC').all() as CollectionRow[]).map(toCollection);
+  // a collection deleted as undoable (store/trash.ts) is gone for everyone until it is restored
+  return (db.prepare('SELECT * FROM collections WHERE deleted_at IS NULL ORDER BY id DESC').all() as CollectionRow[]).map(toCollection);
 }
 
 export function findCollection(db: Db, id: number): Collection | null {
-  const row = db.prepare('SELECT * FROM collections WHERE id = ?').get(id) as CollectionRow | undefined;
+  const row = db.prepare('SELECT * FROM collections WHERE id = ? AND deleted_at IS NULL').get(id) as CollectionRow | undefined;
   return row ? toCollection(row) : null;
 }
 
@@ -136,7 +137,7 @@ export function collectionsWithInterruptedProperties(db: Db): Collection[] {
   const rows = db
     .prepare(
       `SELECT c.* FROM collections c
-        WHERE c.importing_job_id IS NULL AND c.properties_done < c.molecule_count
+        WHERE c.importing_job_id IS NULL AND c.deleted_at IS NULL AND c.properties_done < c.molecule_count
           AND (SELECT j.status FROM jobs j
                 WHERE j.kind = 'properties' AND json_extract(j.args, '$.collectionId') = c.id
                 ORDER BY j.id DESC LIMIT 1) IN ('failed', 'cancelled')

@@ -25,4 +25,15 @@ export const candidateCalls = {
     "Change a candidate's rating or note.",
   ),
   'candidates.remove': call(z.object({ moleculeId: Id }), z.object({ removed: z.boolean() }), 'Take a molecule out of its candidate list.'),
+  'candidates.removeMany': call(
+    z.object({ moleculeIds: z.array(Id).min(1).max(100_000) }),
+    /** undo: pass to candidates.restore to put them back where they were (null when nothing was removed) */
+    z.object({ removed: z.number().int().nonnegative(), undo: Id.nullable() }),
+    'Take molecules out of their candidate list, restorably (candidates.restore) for a day.',
+  ),
+  'candidates.restore': call(
+    z.object({ undo: Id }),
+    z.object({ restored: z.number().int().nonnegative(), listId: Id.nullable() }),
+    'Put back the molecules a candidates.removeMany took out, at their places, with their ratings, notes and provenance.',
+  ),
 } as const;

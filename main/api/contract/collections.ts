@@ -3,6 +3,21 @@ import { z } from 'zod';
 import { call } from './call.ts';
 import { Collection, ExportFormat, Id, ImportSource, MoleculeFilter, MoleculeRow, Problem, PropertyStat, SortSpec } from './shapes.ts';
 
+/** A user column as its values read: every value judged, so a sort that brings a text to the top changes nothing. */
+export const ColumnType = z.object({
+  /** 'user:<column>' */
+  key: z.string(),
+  /** integer / number: every value a number (0/1 only: boolean); category: a few distinct texts; text otherwise */
+  type: z.enum(['integer', 'number', 'boolean', 'category', 'text']),
+  /** rows with a value, rows without one */
+  count: z.number().int().nonnegative(),
+  missing: z.number().int().nonnegative(),
+  distinct: z.number().int().nonnegative(),
+  /** decimals the file's numbers carry (most of them; float noise such as 276.42400000000004 ignored), at most 6 */
+  decimals: z.number().int().min(0).max(6),
+});
+export type ColumnType = z.infer<typeof ColumnType>;
+
 export const collectionCalls = {
   'collections.list': call(z.object({}), z.array(Collection), 'Every collection in the workspace, newest first.'),
   'collections.get': call(z.object({ id: Id }), Collection, 'One collection.'),
@@ -23,7 +38,53 @@ export const collectionCalls = {
     'Start an import job: parse, canonicalize and store a collection; its properties follow in a second job.',
   ),
   'collections.rename': call(z.object({ id: Id, name: z.string().min(1).max(200) }), Collection, 'Rename a collection.'),
-  'collections.delete': call(z.object({ id: Id }), z.object({ deleted: z.boolean() }), 'Delete a collection and its molecules.'),
+  'collections.delete': call(
+    z.object({
+      id: Id,
+      /** keep it restorable (collections.restore) for a while instead of deleting it at once: the UI's undo */
+      undoable: z.boolean().optional(),
+    }),
+    z.object({ deleted: z.boolean() }),
+    'Delete a collection and its molecules (undoable: hidden at once, restorable for an hour, then gone).',
+  ),
+  'collections.restore': call(z.object({ id: Id }), Collection, 'Bring back a collection deleted as undoable (the undo of a delete).'),
+  'collections.duplicate': call(
+    z.object({ id: Id, name: z.string().min(1).max(200).optional() }),
+    Collection,
+    "A copy of a collection (same kind, its molecules with their properties and columns), named '<name> (copy)' unless a name is given.",
+  ),
+  'collections.ids': call(
+    z.object({
+      collectionId: Id,
+      sort: SortSpec.optional(),
+      filter: MoleculeFilter.optional(),
+      offset: z.number().int().nonnegative().default(0),
+      limit: z.number().int().positive().max(1_000_000).default(1_000_000),
+    }),
+    z.object({ ids: z.array(Id), total: z.number().int().nonnegative() }),
+    "The molecule ids of a collection in the table's order (sorted and filtered as the table is): select all of a filter, a shift-click's range.",
+  ),
+  'collections.moleculesByIds': call(
+    z.object({ ids: z.array(Id).max(5000) }),
+    z.object({ rows: z.array(MoleculeRow) }),
+    'Molecules by id, in the order given (ids that do not exist are left out): a selection copied, opened or sent to Design.',
+  ),
+  'collections.createFromIds': call(
+    z.object({
+      collectionId: Id,
+      ids: z.array(Id).min(1).max(1_000_000),
+      name: z.string().min(1).max(200),
+      /** 'filtered': a plain collection; 'candidates': a candidate list (rating, note and provenance 'manual' added) */
+      kind: z.enum(['filtered', 'candidates']).default('filtered'),
+    }),
+    Collection,
+    'A new collection or candidate list of the given molecules of a collection (a selection), in file order, copied with their properties and columns.',
+  ),
+  'collections.columns': call(
+    z.object({ collectionId: Id }),
+    z.object({ columns: z.array(ColumnType) }),
+    "The type of each of a collection's user columns, judged from every value in it (not the first row's): how the table aligns and writes it.",
+  ),
   'collections.molecules': call(
     z.object({
       collectionId: Id,
