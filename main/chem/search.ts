@@ -1,8 +1,8 @@
 // Searching a set of molecules given as SMILES: top-k Tanimoto similarity on precomputed Morgan fingerprints
-// (radius 2, 2048 bits), and substructure search with a SMARTS or SMILES query through RDKit's
+// (radius 2, 2048 bits), and substructure search with a SMARTS (default) or SMILES query through RDKit's
 // SubstructLibrary, which screens with pattern fingerprints before matching. Build a MoleculeIndex once per
 // set and query it many times; dispose() frees the RDKit side.
-import { parseMol, parseMolFast, rdkit, rdkitGeneration } from './rdkit.ts';
+import { inputProblem, noteRDKitFault, parseMol, parseMolFast, rdkit, rdkitGeneration } from './rdkit.ts';
 import type { JSMol } from './rdkit.ts';
 import { FP_WORDS, morganFingerprint, popcount, popcount32 } from './fingerprint.ts';
 
@@ -22,28 +22,70 @@ export interface IndexOptions {
 export class QueryError extends Error {}
 
 /**
- * Parse a search query: SMILES first (a molecule is matched by element, charge, aromaticity and bonds),
- * then SMARTS. Throws a QueryError naming the query when neither parses.
+ * How a substructure query is read. SMARTS (the default): atoms as written, so [OH] requires the H and finds
+ * phenols, not ethers or esters. SMILES: the molecule as drawn, its implicit Hs free, so Oc1ccccc1 also finds
+ * anisole and phenyl esters.
  */
-export type QueryKind = 'auto' | 'smiles' | 'smarts';
+export type QueryMode = 'smarts' | 'smiles';
+export const QUERY_MODES: readonly QueryMode[] = ['smarts', 'smiles'];
 
-export function parseQuery(query: string, kind: QueryKind = 'auto'): JSMol {
+/** The one-line difference, for help texts and messages. */
+export const QUERY_MODE_HINT =
+  'SMARTS (default) matches atoms as written ([OH] requires the H: phenols, not ethers); SMILES matches the molecule as drawn, implicit Hs free (Oc1ccccc1 also finds anisole).';
+
+/** Parse a substructure query in the chosen mode; a QueryError says which mode failed and RDKit's reason. */
+export function parseQuery(query: string, mode: QueryMode = 'smarts'): JSMol {
   const text = query.trim();
-  if (text === '') throw new QueryError('Empty query: give a SMILES or SMARTS.');
-  if (kind !== 'smarts') {
-    const asSmiles = parseMol(text);
-    if (asSmiles) return asSmiles;
-    if (kind === 'smiles') throw new QueryError(`Not a valid SMILES: ${text.slice(0, 200)}`);
-  }
-  let q: JSMol | null = null;
+  const label = mode === 'smarts' ? 'SMARTS' : 'SMILES';
+  if (text === '') throw new QueryError(`Empty ${label} query: give a ${label} substructure.`);
+  const parse = (): JSMol | null => {
+    if (mode === 'smiles') return parseMol(text);
+    let q: JSMol | null = null;
+    try {
+      q = rdkit().get_qmol(text);
+    } catch (error) {
+      noteRDKitFault(error);
+      q = null;
+    }
+    if (q && q.is_valid()) return q;
+    q?.delete();
+    return null;
+  };
+  const q = parse();
+  if (q) return q;
+  const other = mode === 'smarts' ? 'SMILES' : 'SMARTS';
+  throw new QueryError(`Not a valid ${label} query: ${text.slice(0, 200)}: ${parseFailure(text, mode)} (read as ${label}; choose ${other} if it is one).`);
+}
+
+/** RDKit's reason for refusing a query: it says so only in its error log, so parse once more, capturing it. */
+function parseFailure(text: string, mode: QueryMode): string {
+  const problem = mode === 'smiles' ? inputProblem(text) : null;
+  if (problem) return problem;
+  const R = rdkit();
+  let buffer = '';
+  const log = R.set_log_capture('rdApp.error');
   try {
-    q = rdkit().get_qmol(text);
-  } catch {
-    q = null;
+    let m: JSMol | null = null;
+    try {
+      m = mode === 'smarts' ? R.get_qmol(text) : R.get_mol(text);
+    } catch (error) {
+      noteRDKitFault(error);
+    }
+    m?.delete();
+    buffer = log?.get_buffer() ?? '';
+  } finally {
+    log?.delete();
+    // deleting the capture leaves RDKit's error log on, printing to stderr: switch it off again
+    R.disable_logging();
   }
-  if (q && q.is_valid()) return q;
-  q?.delete();
-  throw new QueryError(`Not a valid ${kind === 'smarts' ? 'SMARTS' : 'SMILES or SMARTS'}: ${text.slice(0, 200)}`);
+  const lines = [...new Set(buffer.split('\n').map((l) => l.replace(/^\[\d\d:\d\d:\d\d\]\s*/, '').replace(/^(SMARTS|SMILES) Parse Error:\s*/, '').trim()))].filter(
+    (l) => l && !/^Failed parsing/.test(l),
+  );
+  if (!lines.length) return 'RDKit could not read it';
+  const position = lines.find((l) => /check for mistakes around position/.test(l));
+  const first = lines[0];
+  const reason = position && position !== first ? `${first} (${position.replace(/:$/, '')})` : first;
+  return reason.length > 300 ? `${reason.slice(0, 297)}...` : reason;
 }
 
 export class MoleculeIndex {
@@ -132,13 +174,13 @@ export class MoleculeIndex {
     return best;
   }
 
-  /** Positions of the molecules containing the query (SMILES or SMARTS), in input order. */
-  substructure(query: string, options: { maxResults?: number; useChirality?: boolean; kind?: QueryKind } = {}): number[] {
+  /** Positions of the molecules containing the query (SMARTS unless mode is 'smiles'), in input order. */
+  substructure(query: string, options: { maxResults?: number; useChirality?: boolean; mode?: QueryMode } = {}): number[] {
     if (!this.lib) throw new Error('This index was built without substructure search.');
     if (this.generation !== rdkitGeneration()) throw new Error('RDKit was reloaded since this index was built: build it again.');
     const maxResults = options.maxResults ?? this.size;
     if (maxResults <= 0 || this.libToInput.length === 0) return [];
-    const q = parseQuery(query, options.kind);
+    const q = parseQuery(query, options.mode);
     try {
       let found: number[];
       try {
@@ -182,11 +224,11 @@ export function similaritySearch(smiles: readonly string[], query: string, k: nu
   return index.similar(query, k, minSimilarity);
 }
 
-/** One-shot substructure search over SMILES. */
-export function substructureSearch(smiles: readonly string[], query: string, maxResults?: number): number[] {
+/** One-shot substructure search over SMILES (the query is SMARTS unless mode is 'smiles'). */
+export function substructureSearch(smiles: readonly string[], query: string, maxResults?: number, mode: QueryMode = 'smarts'): number[] {
   const index = MoleculeIndex.build(smiles);
   try {
-    return index.substructure(query, { maxResults });
+    return index.substructure(query, { maxResults, mode });
   } finally {
     index.dispose();
   }

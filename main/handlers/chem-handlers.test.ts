@@ -93,6 +93,21 @@ describe('chemistry calls', () => {
     await expect(call('chem.search', { collectionId: cid })).rejects.toMatchObject({ status: 400 });
   });
 
+  it('reads a substructure as SMARTS unless mode is smiles, in search and in the filter, and says which mode failed', async () => {
+    const names = async (args: object) => (await call('chem.search', { collectionId: cid, top: 50, ...args })).rows.map((r) => r.name);
+    const filtered = async (filter: object) => (await call('collections.molecules', { collectionId: cid, offset: 0, limit: 50, filter })).rows.map((r) => r.name);
+    // [OH] requires the H: the phenols, not aspirin's aryl ester
+    expect(await names({ substructure: '[OH]c1ccccc1' })).toEqual(['paracetamol', 'salicylic-acid']);
+    expect(await names({ substructure: '[OH]c1ccccc1', mode: 'smarts' })).toEqual(['paracetamol', 'salicylic-acid']);
+    expect(await filtered({ substructure: '[OH]c1ccccc1' })).toEqual(['paracetamol', 'salicylic-acid']);
+    // as SMILES the query is phenol as drawn, its H free: the ester's oxygen matches too
+    expect(await names({ substructure: '[OH]c1ccccc1', mode: 'smiles' })).toEqual(['paracetamol', 'aspirin', 'salicylic-acid']);
+    expect(await filtered({ substructure: '[OH]c1ccccc1', mode: 'smiles' })).toEqual(['paracetamol', 'aspirin', 'salicylic-acid']);
+    await expect(call('chem.search', { collectionId: cid, substructure: '[#8;R]', mode: 'smiles' })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/^Not a valid SMILES query: \[#8;R\]: .+choose SMARTS/) });
+    await expect(call('collections.molecules', { collectionId: cid, offset: 0, limit: 5, filter: { substructure: 'C(((' } })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/^Not a valid SMARTS query: C\(\(\(: syntax error/) });
+    await expect(call('chem.search', { collectionId: cid, substructure: 'c1ccccc1', mode: 'smirks' })).rejects.toThrow(/expected one of "smarts"\|"smiles"/);
+  });
+
   it('does not answer from the index of a deleted collection whose id was given again', async () => {
     const acids = await call('collections.createFromFilter', { collectionId: cid, name: 'acids-2', filter: { substructure: 'C(=O)[OH]' } });
     expect((await call('chem.search', { collectionId: acids.id, substructure: 'c1ccccc1' })).total).toBe(3);

@@ -25,6 +25,8 @@ type ChemCalls =
 
 export interface ChemHandlers {
   handlers: Pick<Handlers, ChemCalls>;
+  /** a filter's WHERE clause, its substructure looked up in the collection's index (plots and shortlists use it too) */
+  whereFor(collectionId: number, filter: MoleculeFilter | undefined): Promise<Where>;
   close(): void;
 }
 
@@ -37,7 +39,7 @@ export function chemHandlers(db: Db, workspace: string, onChanged: (collectionId
 
   /** The WHERE clause of a filter, the substructure's matches looked up first. */
   const whereFor = async (collectionId: number, filter: MoleculeFilter | undefined): Promise<Where> => {
-    const ids = filter?.substructure ? await indexes.substructureIds(collectionId, filter.substructure) : undefined;
+    const ids = filter?.substructure ? await indexes.substructureIds(collectionId, filter.substructure, filter.mode) : undefined;
     return whereClause(collectionId, filter, ids);
   };
   const isEmpty = (f: MoleculeFilter | undefined) => !f || (!f.substructure && !f.ranges.some((r) => r.min !== undefined || r.max !== undefined));
@@ -98,10 +100,10 @@ export function chemHandlers(db: Db, workspace: string, onChanged: (collectionId
       return requireCollection(db, id);
     },
 
-    'chem.search': async ({ collectionId, similar, top, substructure }) => {
+    'chem.search': async ({ collectionId, similar, top, substructure, mode }) => {
       requireCollection(db, collectionId);
       if (!similar && !substructure) throw badRequest('Give a SMILES to rank by similarity, a substructure, or both.');
-      const matches = substructure ? await indexes.substructureIds(collectionId, substructure) : undefined;
+      const matches = substructure ? await indexes.substructureIds(collectionId, substructure, mode) : undefined;
       if (similar) {
         const hits = await indexes.similarIds(collectionId, similar, top, matches);
         const sims = new Map(hits.map((h) => [h.id, h.similarity]));
@@ -184,5 +186,5 @@ export function chemHandlers(db: Db, workspace: string, onChanged: (collectionId
       }
     },
   };
-  return { handlers, close: () => indexes.close() };
+  return { handlers, whereFor, close: () => indexes.close() };
 }

@@ -3,7 +3,7 @@
 // right until the collection is deleted. SQLite may give a later collection the same id, so an entry is
 // known by the collection's creation time and its molecules' count and id range too. Two at most are kept.
 import { loadRDKit, rdkitGeneration } from '../chem/rdkit.ts';
-import { MoleculeIndex, QueryError } from '../chem/search.ts';
+import { MoleculeIndex, QueryError, type QueryMode } from '../chem/search.ts';
 import type { Db } from '../store/db.ts';
 import { badRequest } from './errors.ts';
 
@@ -46,10 +46,10 @@ export class SearchIndexes {
     return entry;
   }
 
-  /** Ids of the molecules containing the query (SMARTS or SMILES), in file order. */
-  async substructureIds(collectionId: number, query: string): Promise<number[]> {
+  /** Ids of the molecules containing the query (SMARTS unless mode is 'smiles'), in file order. */
+  async substructureIds(collectionId: number, query: string, mode: QueryMode = 'smarts'): Promise<number[]> {
     const e = await this.get(collectionId);
-    return asUserError(() => e.index.substructure(query).map((i) => e.ids[i]));
+    return asUserError(() => e.index.substructure(query, { mode }).map((i) => e.ids[i]));
   }
 
   /** The k most similar molecules (ids with their Tanimoto similarity), best first; `among` restricts the candidates. */

@@ -86,6 +86,25 @@ describe('molscape props, search, export, join', () => {
     expect((await molscape('search', SERIES)).code).toBe(2);
   });
 
+  it('search reads a substructure as SMARTS unless --smiles, says so in its help, and names the mode that failed', async () => {
+    writeFileSync(tmp.file('phenols.smi'), ['Oc1ccccc1 phenol', 'COc1ccccc1 anisole', 'CC(=O)Oc1ccccc1 phenyl-acetate', 'Oc1ccccc1O catechol'].join('\n'));
+    const names = (stdout: string) => parseCsv(stdout).map((x) => x.name);
+    const smarts = await molscape('search', '--substructure', '[OH]c1ccccc1', 'phenols.smi');
+    expect(smarts.code, smarts.stderr).toBe(0);
+    expect(names(smarts.stdout)).toEqual(['phenol', 'catechol']);
+    expect(names((await molscape('search', '--substructure', '[OH]c1ccccc1', '--smarts', 'phenols.smi')).stdout)).toEqual(['phenol', 'catechol']);
+    const smiles = await molscape('search', '--substructure', '[OH]c1ccccc1', '--smiles', 'phenols.smi');
+    expect(names(smiles.stdout)).toEqual(['phenol', 'anisole', 'phenyl-acetate', 'catechol']);
+    const bad = await molscape('search', '--substructure', '[#8;R]', '--smiles', 'phenols.smi');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^molscape search: Not a valid SMILES query: \[#8;R\]: .*choose SMARTS/m);
+    expect((await molscape('search', '--substructure', 'O', '--smarts', '--smiles', 'phenols.smi')).code).toBe(2);
+    expect((await molscape('search', '--similar', 'O', '--smiles', 'phenols.smi')).code).toBe(2);
+    const help = await molscape('search', '--help');
+    expect(help.stdout).toMatch(/SMARTS \(default\) matches atoms as written \(\[OH\] requires the H/);
+    expect(help.stdout).toContain('--smiles');
+  });
+
   it('joins activities onto an imported series, searches and exports it, and the export imports back the same', async () => {
     expect((await molscape('import', SERIES, '-w', 'w.sqlite', '-n', 'series', '--no-properties')).code).toBe(0);
     const join = await molscape('join', ACTIVITIES, '-w', 'w.sqlite', '-c', 'series');

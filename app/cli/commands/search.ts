@@ -1,10 +1,11 @@
-// molscape search (--substructure SMARTS | --similar SMILES [--top K]) SOURCE: search a molecule file, or a
-// workspace's collection (--workspace DB --collection NAME, through the core's chem.search). Hits go to
-// stdout as CSV (where, name, smiles, similarity): best first for similarity, file order for substructure.
+// molscape search (--substructure QUERY [--smarts | --smiles] | --similar SMILES [--top K]) SOURCE: search a
+// molecule file, or a workspace's collection (--workspace DB --collection NAME, through the core's
+// chem.search). A substructure is SMARTS unless --smiles says it is a molecule as drawn. Hits go to stdout as
+// CSV (where, name, smiles, similarity): best first for similarity, file order for substructure.
 import { Command, Option } from 'commander';
 import { basename } from 'node:path';
 import { loadRDKit } from '../../../main/chem/rdkit.ts';
-import { MoleculeIndex, QueryError } from '../../../main/chem/search.ts';
+import { MoleculeIndex, QUERY_MODE_HINT, QueryError, type QueryMode } from '../../../main/chem/search.ts';
 import { readMoleculeFile } from '../../../main/files/read.ts';
 import type { SourceRecord, UserValue } from '../../../main/files/types.ts';
 import { csvCell } from '../../../main/files/writers.ts';
@@ -13,6 +14,8 @@ import { CliError, collectionOption, withCollection, workspaceOption } from './w
 
 interface SearchOptions {
   substructure?: string;
+  smarts?: boolean;
+  smiles?: boolean;
   similar?: string;
   top: number;
   workspace?: string;
@@ -24,16 +27,24 @@ export function searchCommand(setExit: (code: number) => void): Command {
   return cmd
     .description('Substructure or top-k similarity search (Morgan r2, 2048 bits, Tanimoto) over a file or a collection.')
     .argument('[file]', 'a molecule file (or give --workspace and --collection)')
-    .option('-s, --substructure <smarts>', 'SMARTS or SMILES the molecules must contain')
+    .option('-s, --substructure <query>', 'the substructure the molecules must contain: SMARTS unless --smiles')
+    .addOption(new Option('--smarts', 'read the substructure as SMARTS (the default)').conflicts('smiles'))
+    .option('--smiles', 'read the substructure as SMILES: the molecule as drawn')
+    .addHelpText('after', `\nSubstructure queries: ${QUERY_MODE_HINT}`)
     .option('--similar <smiles>', 'rank by similarity to this SMILES')
     .addOption(new Option('-k, --top <k>', 'hits to print for --similar').default(10).argParser(positiveInt))
     .addOption(workspaceOption())
     .addOption(collectionOption())
     .action(async (file: string | undefined, opts: SearchOptions) => {
       if (!opts.substructure === !opts.similar) cmd.error('error: give exactly one of --substructure SMARTS or --similar SMILES', { exitCode: EXIT_USAGE });
+      if ((opts.smarts || opts.smiles) && !opts.substructure) cmd.error('error: --smarts and --smiles say how to read --substructure: give one', { exitCode: EXIT_USAGE });
       if (!file === !opts.collection) cmd.error('error: search a FILE, or a collection with --workspace DB --collection NAME', { exitCode: EXIT_USAGE });
       setExit(await runSearch(file, opts));
     });
+}
+
+function modeOf(opts: SearchOptions): QueryMode {
+  return opts.smiles ? 'smiles' : 'smarts';
 }
 
 function positiveInt(value: string): number {
@@ -84,7 +95,7 @@ async function searchFile(file: string, opts: SearchOptions): Promise<Hit[]> {
       similarity,
     });
     if (opts.similar) return index.similar(opts.similar, opts.top).map((h) => hit(h.index, h.similarity));
-    return index.substructure(opts.substructure!).map((i) => hit(i, null));
+    return index.substructure(opts.substructure!, { mode: modeOf(opts) }).map((i) => hit(i, null));
   } finally {
     index.dispose();
   }
@@ -94,7 +105,7 @@ async function searchCollection(opts: SearchOptions): Promise<Hit[]> {
   return withCollection(opts.workspace, opts.collection, async (core, c) => {
     // the contract caps `top` for UIs; the CLI prints every substructure match
     const top = opts.similar ? opts.top : Number.MAX_SAFE_INTEGER;
-    const r = await core.handlers['chem.search']({ collectionId: c.id, similar: opts.similar, substructure: opts.substructure, top });
+    const r = await core.handlers['chem.search']({ collectionId: c.id, similar: opts.similar, substructure: opts.substructure, mode: opts.substructure ? modeOf(opts) : undefined, top });
     return r.rows.map((row) => ({ where: row.position, name: row.name, smiles: row.smiles, similarity: row.similarity }));
   });
 }

@@ -1,7 +1,7 @@
 // Chemistry on demand: drawings and searches over a collection.
 import { z } from 'zod';
 import { call } from './call.ts';
-import { Id, SearchHit } from './shapes.ts';
+import { Id, SearchHit, SubstructureMode } from './shapes.ts';
 
 export const chemCalls = {
   'chem.depict': call(
@@ -19,8 +19,10 @@ export const chemCalls = {
       /** top-k similarity (Morgan r2, 2048 bits, Tanimoto) to this SMILES */
       similar: z.string().min(1).max(2000).optional(),
       top: z.number().int().positive().max(5000).default(50),
-      /** SMARTS or SMILES; with `similar`, only matching molecules are ranked */
+      /** read as `mode` says (SMARTS unless 'smiles'); with `similar`, only matching molecules are ranked */
       substructure: z.string().min(1).max(2000).optional(),
+      /** absent: 'smarts' */
+      mode: SubstructureMode.optional(),
     }),
     z.object({ rows: z.array(SearchHit), total: z.number().int().nonnegative() }),
     'Similarity and/or substructure search over a collection: best first for similarity, file order otherwise (at most `top` rows).',

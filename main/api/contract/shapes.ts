@@ -88,11 +88,20 @@ export const RangeFilter = z.object({
   min: z.number().optional(),
   max: z.number().optional(),
 });
+/**
+ * How a substructure query is read: 'smarts' (the default) matches atoms as written ([OH] requires the H:
+ * phenols, not ethers); 'smiles' matches the molecule as drawn, its implicit Hs free.
+ */
+export const SubstructureMode = z.enum(['smarts', 'smiles']);
+export type SubstructureMode = z.infer<typeof SubstructureMode>;
+
 /** Which molecules of a collection to show: all ranges hold (rows without a value fail) and the substructure matches. */
 export const MoleculeFilter = z.object({
   ranges: z.array(RangeFilter).max(100).default([]),
-  /** SMARTS or SMILES */
+  /** read as `mode` says: SMARTS unless 'smiles' */
   substructure: z.string().min(1).max(2000).optional(),
+  /** absent: 'smarts' */
+  mode: SubstructureMode.optional(),
 });
 export type MoleculeFilter = z.infer<typeof MoleculeFilter>;
 
