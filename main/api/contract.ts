@@ -10,11 +10,13 @@ import { chemCalls } from './contract/chem.ts';
 import { modelCalls } from './contract/models.ts';
 import { latentCalls } from './contract/latent.ts';
 import { candidateCalls } from './contract/candidates.ts';
+import { plotCalls } from './contract/plots.ts';
 import { optimizeCalls, optimizeEvents, optimizeUiCalls } from './contract/optimize.ts';
 
 export * from './contract/shapes.ts';
 export * from './contract/models.ts';
 export * from './contract/latent.ts';
+export { ColumnStat } from './contract/plots.ts';
 export { OptimizeRequest, CheckedMolecule, OptimizeProgress } from './contract/optimize.ts';
 
 export const calls = {
@@ -24,6 +26,7 @@ export const calls = {
   ...modelCalls,
   ...latentCalls,
   ...candidateCalls,
+  ...plotCalls,
   ...jobCalls,
   ...optimizeCalls,
   ...optimizeUiCalls,

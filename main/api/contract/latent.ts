@@ -8,7 +8,7 @@ import { DecodedMolecule, DecodeSettings, ModelRef } from './models.ts';
 
 /** Where a designed molecule came from: enough to make it again (same model, operation, parameters, seed). */
 export const Provenance = z.object({
-  operation: z.enum(['walk', 'interpolate', 'neighbours', 'sample', 'decode', 'manual', 'optimize']),
+  operation: z.enum(['walk', 'interpolate', 'neighbours', 'sample', 'decode', 'manual', 'optimize', 'shortlist']),
   /** canonical SMILES of the seed (interpolation: the start), or null */
   seed: z.string().nullable(),
   /** the operation's parameters (directions and amounts, steps, method, radius, temperature, …) */

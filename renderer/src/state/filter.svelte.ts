@@ -1,9 +1,11 @@
 // The filter panel's state for one collection: a range per numeric property (bounds from propertyStats), a
-// substructure query, and the live count of molecules that pass. Changes are debounced; each settled filter is
-// checked by the core first (a one-row window: its total is the count, and a query RDKit cannot parse comes
-// back as an error shown under the box), and only a filter that worked is handed to the table.
-import { ApiError, type ApiClient } from '../../../main/api/client.ts';
-import type { Collection, MoleculeFilter, PropertyStat } from '../../../main/api/contract.ts';
+// substructure query read as SMARTS (the default) or SMILES, and the live count of molecules that pass. Changes
+// are debounced and the last one wins; each settled filter is counted by the core first (collections.count,
+// which answers a query RDKit cannot read with its reason instead of a 400, so typing logs nothing in the
+// console), and only a filter that worked is handed to the table. While a count is on its way the old one is
+// marked as counting, and a query that does not parse has no count at all: never a stale number.
+import type { ApiClient } from '../../../main/api/client.ts';
+import type { Collection, MoleculeFilter, PropertyStat, SubstructureMode } from '../../../main/api/contract.ts';
 
 export interface Bounds {
   low: number;
@@ -15,6 +17,8 @@ export class FilterState {
   /** Only the ranges narrowed from the data's own min..max. */
   ranges = $state.raw<Record<string, Bounds>>({});
   substructure = $state('');
+  /** how the substructure box is read: SMARTS (atoms as written) unless the chemist chooses SMILES */
+  mode = $state<SubstructureMode>('smarts');
   /** Molecules passing the last filter checked; null before the first answer. */
   count = $state<number | null>(null);
   checking = $state(false);
@@ -46,7 +50,7 @@ export class FilterState {
     });
     const substructure = this.substructure.trim();
     if (ranges.length === 0 && !substructure) return undefined;
-    return { ranges, substructure: substructure || undefined };
+    return substructure ? { ranges, substructure, mode: this.mode } : { ranges };
   }
 
   get active(): boolean {
@@ -94,6 +98,17 @@ export class FilterState {
     this.#schedule();
   }
 
+  setMode(mode: SubstructureMode) {
+    if (mode === this.mode) return;
+    this.mode = mode;
+    if (this.substructure.trim()) this.#schedule();
+  }
+
+  /** The client this filter counts with (the panels beside it ask the same core). */
+  get client(): ApiClient {
+    return this.#client;
+  }
+
   clear() {
     this.ranges = {};
     this.substructure = '';
@@ -133,18 +148,24 @@ export class FilterState {
     const filter = this.filter;
     this.checking = true;
     try {
-      const { total } = await this.#client.call('collections.molecules', { collectionId: this.collectionId, offset: 0, limit: 1, filter });
+      if (!filter) {
+        this.count = null;
+        this.queryError = null;
+        this.error = null;
+        this.#apply(undefined);
+        return;
+      }
+      const { count, queryError } = await this.#client.call('collections.count', { collectionId: this.collectionId, filter });
       if (generation !== this.#generation) return;
-      this.count = total;
-      this.queryError = null;
       this.error = null;
-      this.#apply(filter);
+      this.queryError = queryError;
+      // a query that does not parse has no count: the last one would be a stale number for another query
+      this.count = count;
+      if (queryError === null) this.#apply(filter);
     } catch (error) {
       if (generation !== this.#generation) return;
-      const message = (error as Error).message;
-      // With a query in the box, a filter the core refuses (4xx) is the query's fault: ranges are plain numbers.
-      if (filter?.substructure && error instanceof ApiError && error.status < 500) this.queryError = message;
-      else this.error = `Could not filter: ${message}`;
+      this.count = null;
+      this.error = `Could not filter: ${(error as Error).message}`;
     } finally {
       if (generation === this.#generation) this.checking = false;
     }

@@ -36,14 +36,30 @@ describe('FilterState', () => {
     expect(filter.count).toBe(expected);
     expect(filter.checking).toBe(false);
     // The lower end sits at the data's minimum: left open, so float rounding never drops the extreme molecule.
-    expect(applied).toEqual([{ ranges: [{ key: 'clogp', min: undefined, max: 0.5 }], substructure: undefined }]);
-    expect(core.calls('collections.molecules').filter((c) => c.args.limit === 1)).toHaveLength(1);
+    expect(applied).toEqual([{ ranges: [{ key: 'clogp', min: undefined, max: 0.5 }] }]);
+    expect(core.calls('collections.count')).toHaveLength(1);
 
     filter.setRange('clogp', min, max);
     await settle(80);
-    expect(filter.count).toBe(rows.length);
+    // nothing narrows the collection: no count of its own (the panel shows the collection's size)
+    expect(filter.count).toBeNull();
     expect(applied.at(-1)).toBeUndefined();
     expect(filter.active).toBe(false);
+  });
+
+  it('keeps only the last of quick changes: a slow answer to an earlier query never lands', async () => {
+    const { core, filter } = setup();
+    let open!: () => void;
+    core.gate = new Promise<void>((resolve) => (open = resolve));
+    filter.setSubstructure('C');
+    const first = filter.flush();
+    core.gate = null;
+    filter.setSubstructure('CCCC');
+    await filter.flush();
+    const last = filter.count;
+    open();
+    await first;
+    expect(filter.count).toBe(last);
   });
 
   it('combines ranges on file columns with a substructure', async () => {
@@ -57,15 +73,23 @@ describe('FilterState', () => {
     expect(filter.count).toBe(expected);
   });
 
-  it("says when the query does not parse, and keeps the table's last good filter", async () => {
-    const { filter, applied } = setup();
+  it("says when the query does not parse, without a refused call, and keeps the table's last good filter", async () => {
+    const { core, filter, applied } = setup();
     filter.setSubstructure('CC');
     await filter.flush();
-    expect(applied).toHaveLength(1);
+    expect(applied).toEqual([{ ranges: [], substructure: 'CC', mode: 'smarts' }]);
+    expect(filter.count).toBeGreaterThan(0);
     filter.setSubstructure('C1CC!');
     await filter.flush();
-    expect(filter.queryError).toMatch(/neither valid SMARTS nor SMILES/);
+    expect(filter.queryError).toMatch(/Not a valid SMARTS query/);
+    // no stale number for a query that has none
+    expect(filter.count).toBeNull();
     expect(applied).toHaveLength(1);
+    filter.setMode('smiles');
+    await filter.flush();
+    expect(filter.queryError).toMatch(/Not a valid SMILES query/);
+    // the table was only ever asked with filters that worked
+    expect(core.calls('collections.molecules').every((c) => !String((c.args.filter as MoleculeFilter | undefined)?.substructure ?? '').includes('!'))).toBe(true);
     filter.setSubstructure('');
     await filter.flush();
     expect(filter.queryError).toBeNull();

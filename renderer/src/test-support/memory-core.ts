@@ -48,6 +48,16 @@ export class MemoryCore implements Transport {
         return this.#collection((args as ParsedArgs<'collections.get'>).id);
       case 'collections.molecules':
         return this.#window(args);
+      case 'collections.count': {
+        // as the core: a query that does not parse is an answer, not a refusal
+        const a = args as ParsedArgs<'collections.count'>;
+        this.#collection(a.collectionId);
+        if (a.filter.substructure?.includes('!')) {
+          const label = a.filter.mode === 'smiles' ? 'SMILES' : 'SMARTS';
+          return { count: null, queryError: `Not a valid ${label} query: ${a.filter.substructure}` };
+        }
+        return { count: this.#passing(a.collectionId, a.filter).length, queryError: null };
+      }
       case 'collections.propertyStats':
         return { stats: this.#stats((args as ParsedArgs<'collections.propertyStats'>).collectionId) };
       case 'collections.createFromFilter': {
