@@ -17,7 +17,7 @@ export * from './contract/shapes.ts';
 export * from './contract/models.ts';
 export * from './contract/latent.ts';
 export { ColumnStat } from './contract/plots.ts';
-export { OptimizeRequest, CheckedMolecule, OptimizeProgress } from './contract/optimize.ts';
+export { OptimizeRequest, CheckedMolecule, OptimizeProgress, SurrogateFit, SurrogateFeatures } from './contract/optimize.ts';
 
 export const calls = {
   ...appCalls,

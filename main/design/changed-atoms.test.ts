@@ -31,6 +31,17 @@ describe('changed atoms', () => {
     expect(changed).not.toContain(4);
   });
 
+  it('a ring shrunk or grown marks its atoms, though each keeps its neighbours (cyclohexyl -> cyclopentyl)', () => {
+    // atoms of c1ccccc1C1CCCC1: 0-5 the benzene ring, 6-10 the cyclopentyl ring
+    const changed = changedAtoms(graph('c1ccccc1C1CCCC1'), envs('c1ccccc1C1CCCCC1'));
+    for (const a of [6, 7, 8, 9, 10]) expect(changed).toContain(a);
+    expect(changed).not.toContain(2);
+    // indane against tetralin: the five-membered ring's atoms change, the benzene ring's far side does not
+    const fused = changedAtoms(graph('c1ccc2c(c1)CCC2'), envs('c1ccc2c(c1)CCCC2'));
+    expect(fused).toEqual(expect.arrayContaining([6, 7, 8]));
+    expect(fused).not.toContain(1);
+  });
+
   it('bondsWithin keeps only bonds between highlighted atoms', () => {
     const g = graph('CCO');
     expect(bondsWithin(g, [0, 1])).toEqual([0]);

@@ -1,7 +1,9 @@
 // Which atoms of a designed molecule changed against the seed, cheaply and without a maximum common
 // substructure: an atom is unchanged when its radius-1 Morgan environment (its own invariants, its bonds and
 // its neighbours' invariants, hashed as RDKit's Morgan algorithm does at layer 1) occurs anywhere in the seed.
-// A substituent swapped on a ring thus marks the new substituent and the ring atom carrying it.
+// A substituent swapped on a ring thus marks the new substituent and the ring atom carrying it. The sizes of
+// the rings an atom is in are part of its environment: Morgan's invariants only say "in a ring", so a ring grown
+// or shrunk (cyclohexyl -> cyclopentyl, a fused ring opened) would otherwise leave every ring atom unmarked.
 import { connectivityInvariants, hashCombine } from '../chem/morgan-env.ts';
 import type { MolGraph } from '../chem/mol-graph.ts';
 import { otherAtom } from '../chem/mol-graph.ts';
@@ -9,6 +11,7 @@ import { otherAtom } from '../chem/mol-graph.ts';
 /** The radius-1 environment id of every atom (an atom without bonds: its radius-0 invariant). */
 export function atomEnvironments(g: MolGraph): Uint32Array {
   const inv = connectivityInvariants(g);
+  const sizes = ringSizesHash(g);
   const out = new Uint32Array(g.numAtoms);
   for (let atom = 0; atom < g.numAtoms; atom++) {
     const bonds = g.atomBonds[atom];
@@ -20,9 +23,16 @@ export function atomEnvironments(g: MolGraph): Uint32Array {
     pairs.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
     let id = hashCombine(0, inv[atom]);
     for (const [bt, ni] of pairs) id = hashCombine(id, hashCombine(hashCombine(0, bt), ni));
-    out[atom] = id;
+    out[atom] = sizes[atom] ? hashCombine(id, sizes[atom]) : id;
   }
   return out;
+}
+
+/** Per atom, a hash of the sorted sizes of the SSSR rings it is in (0 for an atom in no ring). */
+function ringSizesHash(g: MolGraph): Uint32Array {
+  const perAtom: number[][] = Array.from({ length: g.numAtoms }, () => []);
+  for (const ring of g.rings) for (const a of ring) perAtom[a].push(ring.length);
+  return Uint32Array.from(perAtom, (sizes) => (sizes.length ? sizes.sort((a, b) => a - b).reduce((h, n) => hashCombine(h, n), 7) : 0));
 }
 
 /** Atom indices of g whose radius-1 environment is not among the seed's. */

@@ -191,7 +191,7 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
     ...shortlistHandlers(db, chem.whereFor, changed),
     ...manageHandlers(db, (args) => chem.handlers['collections.molecules'](args), (collectionId) => emit('collections.changed', { collectionId })),
     ...optimize,
-    ...checkHandlers(),
+    ...checkHandlers({ db, model: design.model }),
 
     'jobs.list': async ({ limit }) => listJobs(db, limit),
     'jobs.get': async ({ id }) => requireJob(db, id),

@@ -18,6 +18,7 @@ import type { CustomObjective } from '../../../main/design/optimize/objectives.t
 import { surrogateObjective } from '../../../main/design/optimize/surrogate-objective.ts';
 import type { LabelledMolecule } from '../../../main/design/optimize/surrogate-objective.ts';
 import type { SurrogateFeatures } from '../../../main/design/optimize/surrogate.ts';
+import { WorkspaceSurrogates, surrogateNames } from '../../../main/design/optimize/workspace-surrogates.ts';
 import { OPTIMIZE_METHODS, OptimizeSettingsError, checkSettings, defaultMethod, optimizeOne } from '../../../main/design/optimize/optimize.ts';
 import type { OptimizeMethod, OptimizeResult, OptimizeSettings } from '../../../main/design/optimize/optimize.ts';
 import { optimizeCsv } from '../../../main/design/optimize/results-csv.ts';
@@ -45,6 +46,7 @@ interface OptimizeOptions {
   top: number;
   train?: string;
   surrogateFeatures: SurrogateFeatures;
+  surrogateCollection?: number;
   model: string;
   workspace?: string;
   out?: string;
@@ -58,7 +60,7 @@ export function optimizeCommand(setExit: (code: number) => void): Command {
     .description("Optimize molecules toward property goals in the model's latent space, under constraints checked with RDKit.")
     .argument('[smiles]', 'the start molecule (or --input FILE)')
     .option('-i, --input <file>', 'SMILES file: optimize each molecule, one output row each')
-    .option('--objective <spec>', 'NAME[:max|:min|:target=V[:window=W][:soft=S]][:weight=K]; NAME: qed, sa, clogp, plogp, tpsa, mw, hbd, hba (repeatable)', collect, [])
+    .option('--objective <spec>', 'NAME[:max|:min|:target=V[:window=W][:soft=S]][:weight=K]; NAME: qed, sa, clogp, plogp, tpsa, mw, hbd, hba, a --train column, user:COLUMN or taste (with -w) (repeatable)', collect, [])
     .option('--similarity <d>', 'Tanimoto (Morgan r2) to the start at least d', Number)
     .option('--keep <smarts>', 'a substructure every result must contain (repeatable)', collect, [])
     .option('--window <spec>', 'a property window: NAME>=V, NAME<=V or NAME=LO..HI (repeatable)', collect, [])
@@ -72,6 +74,7 @@ export function optimizeCommand(setExit: (code: number) => void): Command {
     .option('--step-size <s>', 'gradient: largest step in latent units (default 0.5)', positiveNumber)
     .option('--train <csv>', "a CSV with a smiles column and measured columns: --objective COLUMN optimizes a ridge surrogate of that column (its cross-validated R² is printed)")
     .addOption(new Option('--surrogate-features <kind>', 'what the surrogate regresses on').choices(['fingerprint', 'latent']).default('fingerprint'))
+    .option('--surrogate-collection <id>', "with -w: the collection whose measured column --objective user:COLUMN learns (--objective taste learns the workspace's candidate star ratings)", wholeNumber)
     .option('--top <n>', 'results written per start molecule with one SMILES (--input: always 1)', wholeNumber, 10)
     .addOption(modelOption())
     .addOption(designWorkspaceOption())
@@ -88,7 +91,7 @@ export function optimizeCommand(setExit: (code: number) => void): Command {
       let columns: Record<string, LabelledMolecule[]> = {};
       try {
         columns = o.train ? readTrainFile(o.train) : {};
-        const placeholders = Object.fromEntries(Object.keys(columns).map((c) => [c, { label: c, scale: 1, needs: 'fingerprint' as const, value: () => null }]));
+        const placeholders = Object.fromEntries([...Object.keys(columns), ...surrogateNames(o.objective)].map((c) => [c, { label: c, scale: 1, needs: 'fingerprint' as const, value: () => null }]));
         checkSettings(settingsOf(o, placeholders));
       } catch (err) {
         usage(err);
@@ -155,6 +158,24 @@ async function runOptimize(smiles: string | undefined, o: OptimizeOptions, colum
       const sg = f.surrogate;
       say('optimize', `surrogate of ${name}: ridge on ${sg.features} of ${sg.molecules} molecules (alpha ${sg.alpha}), ${sg.folds}-fold cross-validated R² ${sg.cvR2.toFixed(3)}${f.skipped ? `; ${f.skipped} left out` : ''}`);
       if (sg.warning) say('optimize', `warning: ${sg.warning}`);
+    }
+    // taste (the star ratings of the workspace's candidates) and user:<column> (a collection's measured column)
+    const learned = surrogateNames(o.objective);
+    if (learned.length) {
+      if (!db) {
+        say('optimize', `${learned.join(', ')} ${learned.length === 1 ? 'is' : 'are'} learned from a workspace: give -w WORKSPACE`);
+        return EXIT_NOTHING;
+      }
+      const workspace = new WorkspaceSurrogates(db, { collectionId: o.surrogateCollection, features: o.surrogateFeatures, seed: o.seed, model: async () => model });
+      for (const f of await workspace.preview(learned)) {
+        if (f.problem) {
+          say('optimize', f.problem);
+          return EXIT_NOTHING;
+        }
+        say('optimize', `surrogate of ${f.label}: ridge on ${f.features} of ${f.molecules}${f.molecules < f.available ? ` (a seeded sample of ${f.available})` : ''} molecules, 5-fold cross-validated R² ${f.cvR2!.toFixed(3)}`);
+        if (f.warning) say('optimize', `warning: ${f.warning}`);
+      }
+      Object.assign(customs, workspace.customs);
     }
     s = settingsOf(o, customs); // checked with placeholder surrogates before the model loaded
     const env = { model, inWorkspace: db ? workspaceLookup(db) : null };

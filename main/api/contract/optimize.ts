@@ -8,12 +8,40 @@ import { ModelRef } from './models.ts';
 // Kept apart from the calls above: one call that starts the 'optimize' job (optimize-job.ts); its results are a
 // generated collection, its progress and cancel those of any job.
 
+export const SurrogateFeatures = z.enum(['fingerprint', 'latent']);
+
+/** A surrogate objective's fit: what it learned from and how well it predicts (cross-validated). */
+export const SurrogateFit = z.object({
+  /** 'taste' or 'user:<column>' */
+  name: z.string(),
+  label: z.string(),
+  features: SurrogateFeatures,
+  /** molecules fitted on (a seeded sample beyond 1,000), and how many had a value */
+  molecules: z.number().int().nonnegative(),
+  available: z.number().int().nonnegative(),
+  /** 5-fold cross-validated R²; null when nothing could be fitted */
+  cvR2: z.number().nullable(),
+  /** set when R² is too weak to trust the surrogate's optimum */
+  warning: z.string().nullable(),
+  /** why this objective cannot be used (too few values or ratings …) */
+  problem: z.string().nullable(),
+});
+export type SurrogateFit = z.infer<typeof SurrogateFit>;
+
 export const OptimizeRequest = z.object({
   /** start molecules as SMILES; or collectionId: every molecule of a collection */
   starts: z.array(z.string().min(1).max(2000)).min(1).max(10_000).optional(),
   collectionId: Id.optional(),
-  /** NAME[:max|:min|:target=V[:window=W][:soft=S]][:weight=K]; NAME: qed, sa, clogp, plogp, tpsa, mw, hbd, hba */
+  /**
+   * NAME[:max|:min|:target=V[:window=W][:soft=S]][:weight=K]; NAME: qed, sa, clogp, plogp, tpsa, mw, hbd, hba, or a
+   * surrogate learned from the workspace: `user:<column>` (a measured column of surrogateCollectionId) or `taste`
+   * (the star ratings given to candidates, refitted before each start as ratings change)
+   */
   objectives: z.array(z.string().min(1).max(200)).min(1).max(8),
+  /** the collection whose measured columns `user:<column>` objectives learn from (default: collectionId) */
+  surrogateCollectionId: Id.optional(),
+  /** what surrogates regress on: Morgan fingerprints (2048 bits) or the model's latent encodings */
+  surrogateFeatures: SurrogateFeatures.default('fingerprint'),
   constraints: z
     .object({
       /** Tanimoto (Morgan r2, 2048 bits) to the start at least this */
@@ -79,6 +107,9 @@ export const optimizeUiCalls = {
       objectives: z.array(z.string().min(1).max(200)).max(8).default([]),
       constraints: OptimizeConstraints,
       draw: z.object({ width: z.number().int().min(40).max(1200), height: z.number().int().min(40).max(1200) }).optional(),
+      /** for `user:<column>` objectives: the collection they learn from */
+      surrogateCollectionId: Id.optional(),
+      surrogateFeatures: SurrogateFeatures.default('fingerprint'),
     }),
     z.object({
       /** null when there is a problem */
@@ -86,8 +117,27 @@ export const optimizeUiCalls = {
       molecules: z.array(CheckedMolecule),
       /** what is wrong with the settings or the seed (a SMARTS RDKit cannot read, an unknown property …): an answer, not an error, as a chemist types */
       problem: z.string().nullable(),
+      /** the fits of the surrogate objectives named (taste, user columns) */
+      surrogates: z.array(SurrogateFit).default([]),
     }),
     "Molecules judged against a seed as the optimizer judges them (properties, similarity, SMARTS kept, windows, PAINS), drawn with the atoms changed against the seed highlighted; a bad SMARTS, window, objective or seed comes back as `problem`.",
+  ),
+  'design.surrogates': call(
+    z.object({
+      /** the collection whose measured columns are offered as objectives */
+      collectionId: Id.optional(),
+      /** surrogates to fit now ('taste', 'user:<column>'), to show their cross-validated R² before a run */
+      fit: z.array(z.string().min(1).max(300)).max(8).default([]),
+      features: SurrogateFeatures.default('fingerprint'),
+    }),
+    z.object({
+      /** the collection's numeric user columns as objective names ('user:<column>'), with how many molecules hold a number */
+      columns: z.array(z.object({ name: z.string(), count: z.number().int().nonnegative() })),
+      /** candidates rated 1–5 in the workspace's candidate lists (what `taste` learns from) */
+      rated: z.number().int().nonnegative(),
+      fits: z.array(SurrogateFit),
+    }),
+    "The objectives learned from the workspace that a collection offers (its measured columns; your taste from the candidates' star ratings), and their surrogates' fits with cross-validated R².",
   ),
 } as const;
 
@@ -110,6 +160,8 @@ export const OptimizeProgress = z.object({
   /** the current start's distinct valid molecules so far, and how many of them meet every constraint */
   valid: z.number().int().nonnegative(),
   feasible: z.number().int().nonnegative(),
+  /** the surrogate objectives' fits as the job uses them (taste: refitted before each start when ratings changed) */
+  surrogates: z.array(SurrogateFit).default([]),
 });
 export type OptimizeProgress = z.infer<typeof OptimizeProgress>;
 

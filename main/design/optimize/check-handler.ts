@@ -13,32 +13,55 @@ import type { ConstraintSpec } from './constraints.ts';
 import { moleculeFacts } from './molecule-facts.ts';
 import { ObjectiveError, objectiveValue, parseObjective } from './objectives.ts';
 import type { Objective } from './objectives.ts';
+import { WorkspaceSurrogates, surrogateNames } from './workspace-surrogates.ts';
+import type { SurrogateFit } from './workspace-surrogates.ts';
+import type { Db } from '../../store/db.ts';
+import type { ModelService } from '../model-service.ts';
 
 const unread = (keep: number, objectives: number): CheckedMolecule => ({
   smiles: null, props: {}, similarity: null, changedAtoms: [], svg: null, keeps: Array(keep).fill(false), values: Array(objectives).fill(null),
   violations: [{ code: 'invalid', amount: 1 }],
 });
 
-export async function checkMolecules(a: ParsedArgs<'design.check'>): Promise<CallResult<'design.check'>> {
+export interface CheckDeps {
+  db: Db;
+  model: (ref?: string) => Promise<ModelService>;
+}
+
+export async function checkMolecules(a: ParsedArgs<'design.check'>, deps?: CheckDeps): Promise<CallResult<'design.check'>> {
   await loadRDKit();
   let objectives: Objective[];
   let spec: ConstraintSpec;
+  let surrogates: SurrogateFit[] = [];
   try {
-    objectives = a.objectives.map((o) => parseObjective(o));
+    // surrogate objectives (taste, a measured column): fitted (or found in the fit cache) to value the molecules
+    const workspace = deps ? new WorkspaceSurrogates(deps.db, { collectionId: a.surrogateCollectionId, features: a.surrogateFeatures, seed: 0, model: () => deps.model() }) : null;
+    const names = surrogateNames(a.objectives);
+    if (workspace && names.length) {
+      surrogates = await workspace.preview(names);
+      const failed = surrogates.find((f) => f.problem);
+      if (failed) return { seed: null, molecules: [], problem: failed.problem, surrogates };
+    }
+    objectives = a.objectives.map((o) => parseObjective(o, workspace?.customs));
     const c = a.constraints;
     spec = { similarity: c.similarity, keep: c.keep, windows: c.windows?.map(parseWindow), noPains: c.noPains, notInTraining: false, notInWorkspace: false };
     checkConstraintSpec(spec);
   } catch (err) {
-    if (err instanceof ObjectiveError || err instanceof ConstraintError) return { seed: null, molecules: [], problem: err.message };
+    if (err instanceof ObjectiveError || err instanceof ConstraintError) return { seed: null, molecules: [], problem: err.message, surrogates };
     throw err;
   }
   const keep = spec.keep ?? [];
   const seed = canonicalSmiles(a.seed.trim());
-  if (!seed) return { seed: null, molecules: [], problem: `RDKit cannot read the seed '${a.seed}'.` };
+  if (!seed) return { seed: null, molecules: [], problem: `RDKit cannot read the seed '${a.seed}'.`, surrogates };
   const seedFacts = moleculeFacts(seed, null, keep)!;
   const chem = seedChem(seed);
+  const canonicals = a.smiles.map((s) => canonicalSmiles(s.trim()));
+  // a surrogate on latent encodings values a molecule by its encoding: encode them all in one call
+  const latents = objectives.some((o) => o.custom?.needs === 'latent') && deps ? await encodings(await deps.model(), [seed, ...canonicals.filter((c): c is string => c !== null)]) : null;
+  if (latents) seedFacts.latent = latents.get(seed);
   const judge = (canonical: string): CheckedMolecule => {
     const facts = moleculeFacts(canonical, seedFacts.fingerprint, keep);
+    if (facts && latents) facts.latent = latents.get(canonical);
     const part = chemPart(canonical, chem, a.draw);
     if (!facts || !part) return unread(keep.length, objectives.length);
     return {
@@ -53,12 +76,18 @@ export async function checkMolecules(a: ParsedArgs<'design.check'>): Promise<Cal
       smiles: seed, props: seedFacts.props, similarity: 1, changedAtoms: [], svg: seedPart?.svg ?? null, keeps: seedFacts.keeps,
       values: objectives.map((o) => objectiveValue(o, seedFacts.props, seedFacts)), violations: [],
     },
-    molecules: a.smiles.map((s) => {
-      const c = canonicalSmiles(s.trim());
-      return c ? judge(c) : unread(keep.length, objectives.length);
-    }),
+    molecules: canonicals.map((c) => (c ? judge(c) : unread(keep.length, objectives.length))),
     problem: null,
+    surrogates,
   };
 }
 
-export const checkHandlers = (): Pick<Handlers, 'design.check'> => ({ 'design.check': checkMolecules });
+/** The model's encoding (mean) of each SMILES it can read, by SMILES. */
+async function encodings(model: ModelService, smiles: string[]): Promise<Map<string, Float32Array>> {
+  const unique = [...new Set(smiles)];
+  const { mu, rows } = await model.encode(unique);
+  const L = model.latent;
+  return new Map(rows.map((i, k) => [unique[i], mu.slice(k * L, (k + 1) * L)]));
+}
+
+export const checkHandlers = (deps?: CheckDeps): Pick<Handlers, 'design.check'> => ({ 'design.check': (a) => checkMolecules(a, deps) });

@@ -80,8 +80,14 @@ export function canonicalObjectiveName(name: string): string {
  * `mw:target=350:window=50`. Default goal max, weight 1; a target's window 0 and soft edge one `scale`.
  */
 export function parseObjective(spec: string, customs: Record<string, CustomObjective> = {}): Objective {
-  const [rawName, ...parts] = spec.split(':');
+  const parts = spec.split(':');
+  let rawName = parts.shift()!;
+  // a collection's measured column, `user:<column>[:goal…]`: the column's name is part of the objective's
+  if (rawName.trim() === 'user' && parts.length) rawName = `user:${parts.shift()!.trim()}`;
   const custom = customs[rawName.trim()];
+  if (!custom && (rawName.startsWith('user:') || rawName.trim().toLowerCase() === 'taste')) {
+    throw new ObjectiveError(`objective '${rawName.trim()}' is learned from the workspace (${rawName.startsWith('user:') ? "a collection's measured column" : 'the star ratings of your candidates'}) and was not fitted here`);
+  }
   const name = custom ? rawName.trim() : canonicalObjectiveName(rawName);
   const def = custom ?? objectiveDef(name);
   let goal: Goal = { kind: 'max' };

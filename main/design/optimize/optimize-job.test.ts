@@ -51,7 +51,7 @@ describe('optimize job', () => {
   it('writes each start’s best results with panel and provenance into a generated collection', async () => {
     // a molecule the search is likely to meet, already in the workspace: it must not come back
     const ws = createCollection(db, { name: 'mine', kind: 'imported' });
-    insertMolecules(db, ws, [{ position: 0, name: null, smiles: 'COc1ccc(NC(C)=O)cc1', canonicalSmiles: 'COc1ccc(NC(C)=O)cc1', sourceLine: null }]);
+    insertMolecules(db, ws, [{ position: 1, name: null, smiles: 'COc1ccc(NC(C)=O)cc1', canonicalSmiles: 'COc1ccc(NC(C)=O)cc1', sourceLine: null }]);
     const { ctx, progress, changed } = context(args());
     const r = (await optimizeJob(ctx)) as OptimizeJobResult;
     expect(r.starts).toBe(2);
@@ -63,6 +63,8 @@ describe('optimize job', () => {
     expect(c.moleculeCount).toBe(r.molecules);
     expect(c.userColumns).toEqual(expect.arrayContaining(['input', 'similarity', 'improvement', 'qed', 'model_sha256', 'random_seed']));
     const rows = listMolecules(db, r.collectionId, 0, 100);
+    // numbered from 1 in the order found, as every collection is
+    expect(rows.map((m) => m.position)).toEqual(rows.map((_, i) => i + 1));
     for (const m of rows) {
       expect(m.canonicalSmiles).not.toBe('COc1ccc(NC(C)=O)cc1');
       expect(Number(m.userProps!.similarity)).toBeGreaterThanOrEqual(0.4);
@@ -89,8 +91,31 @@ describe('optimize job', () => {
     expect(rows.some((m) => m.userProps!.input === STARTS[0])).toBe(true);
   }, 120_000);
 
+  it("optimizes toward the chemist's taste, learned from the candidates' star ratings, and says how well it learned", async () => {
+    const list = createCollection(db, { name: 'rated', kind: 'candidates' });
+    const liked = ['NS(=O)(=O)c1ccc(Cl)cc1', 'NS(=O)(=O)c1ccc(F)cc1', 'NS(=O)(=O)c1ccc(Br)cc1', 'COc1ccc(cc1)S(N)(=O)=O', 'NS(=O)(=O)c1ccccc1', 'CCc1ccc(cc1)S(N)(=O)=O'];
+    const disliked = ['CCCCCCCCO', 'CCCCCCCCCO', 'CCCCCCCCCCO', 'CCCCCCCO', 'CC(C)CCCCCO', 'CCCCCCC(C)O'];
+    insertMolecules(db, list, [...liked, ...disliked].map((s, i) => ({ position: i + 1, name: null, smiles: s, canonicalSmiles: s, sourceLine: null, userProps: { rating: i < liked.length ? 5 : 1 } })));
+    const reports: { surrogates?: { name: string; cvR2: number | null }[] }[] = [];
+    const { ctx } = context(args({ starts: [STARTS[0]], objectives: ['taste'], budget: 32 }));
+    const emit = ctx.emit;
+    ctx.emit = (event, payload) => {
+      if (event === 'optimize.progress') reports.push(payload as (typeof reports)[number]);
+      emit(event, payload);
+    };
+    const r = (await optimizeJob(ctx)) as OptimizeJobResult;
+    expect(r.decodes).toBe(32);
+    expect(reports.length).toBeGreaterThan(0);
+    expect(reports.at(-1)!.surrogates).toEqual([expect.objectContaining({ name: 'taste', cvR2: expect.any(Number) })]);
+    const rows = listMolecules(db, r.collectionId, 0, 100);
+    expect(getCollection(db, r.collectionId).userColumns).toContain('taste');
+    for (const m of rows) expect(typeof m.userProps!.taste).toBe('number');
+  }, 120_000);
+
   it('refuses settings it cannot run', async () => {
     const { ctx } = context(args({ objectives: ['potency'] }));
     await expect(optimizeJob(ctx)).rejects.toThrow(/unknown objective/);
+    // taste with nothing rated: refused with what is missing
+    await expect(optimizeJob(context(args({ objectives: ['taste'] })).ctx)).rejects.toThrow(/at least 10 rated candidates/);
   }, 60_000);
 });

@@ -14,6 +14,8 @@ import type { JobRunner } from '../../jobs/runner.ts';
 import { ModelService } from '../model-service.ts';
 import { parseWindow } from './constraints.ts';
 import { objectiveLabel, parseObjective } from './objectives.ts';
+import type { CustomObjective } from './objectives.ts';
+import { WorkspaceSurrogates, surrogateNames } from './workspace-surrogates.ts';
 import { checkSettings, optimizeOne, optimizeParams } from './optimize.ts';
 import { OptimizeProgressReporter } from './optimize-progress.ts';
 import type { OptimizeResult, OptimizeSettings } from './optimize.ts';
@@ -39,10 +41,10 @@ export interface OptimizeJobResult {
   cancelled: boolean;
 }
 
-export function jobSettings(a: z.output<typeof OptimizeJobArgs>): OptimizeSettings {
+export function jobSettings(a: z.output<typeof OptimizeJobArgs>, customs: Record<string, CustomObjective> = {}): OptimizeSettings {
   const c = a.constraints;
   const s: OptimizeSettings = {
-    objectives: a.objectives.map((o) => parseObjective(o)), method: a.method, budget: a.budget, randomSeed: a.randomSeed, pareto: a.pareto,
+    objectives: a.objectives.map((o) => parseObjective(o, customs)), method: a.method, budget: a.budget, randomSeed: a.randomSeed, pareto: a.pareto,
     constraints: { similarity: c.similarity, keep: c.keep, windows: c.windows?.map(parseWindow), noPains: c.noPains, notInTraining: c.notInTraining, notInWorkspace: c.notInWorkspace },
   };
   checkSettings(s);
@@ -57,7 +59,11 @@ export const optimizeJob: JobRunner = async (ctx): Promise<OptimizeJobResult> =>
     ctx.progress(0, null, 'loading the model');
     model = await ModelService.open(args.modelDir);
     const m = model;
-    const s = jobSettings(args);
+    // surrogates learned from the workspace (a measured column, the star ratings), fitted here in the job process
+    const surrogates = new WorkspaceSurrogates(db, { collectionId: args.surrogateCollectionId, features: args.surrogateFeatures, seed: args.randomSeed, model: async () => m });
+    if (surrogateNames(args.objectives).length) ctx.progress(0, null, 'fitting the surrogate objectives');
+    await surrogates.resolve(args.objectives);
+    const s = jobSettings(args, surrogates.customs);
     const names = s.objectives.map((o) => o.name);
     const params = optimizeParams(s);
     const label = s.objectives.map(objectiveLabel).join(', ');
@@ -68,6 +74,7 @@ export const optimizeJob: JobRunner = async (ctx): Promise<OptimizeJobResult> =>
     const total = args.starts.length * s.budget;
     // the Optimize panel's live plot: best so far and the Pareto front ('optimize.progress')
     const live = new OptimizeProgressReporter(ctx, cid, s.objectives, args.starts.length, total);
+    live.surrogates = [...surrogates.fits.values()];
     // molecules already in the workspace before this job are "in workspace"; the job's own results are not
     // (the lookup runs on the store, which now holds them: so a start's results never rule out the next's)
     const lookup = workspaceLookup(db);
@@ -76,7 +83,8 @@ export const optimizeJob: JobRunner = async (ctx): Promise<OptimizeJobResult> =>
       const own = new Set((db.prepare('SELECT canonical_smiles AS s FROM molecules WHERE collection_id = ?').all(cid) as { s: string }[]).map((r) => r.s));
       return smiles.map((x, i) => here[i] && !own.has(x));
     };
-    let decodesBefore = 0, improved = 0, position = countMolecules(db, cid);
+    // positions are 1-based in every collection (the contract's MoleculeRow.position), in the order found
+    let decodesBefore = 0, improved = 0, position = countMolecules(db, cid) + 1;
     let best: { value: number; smiles: string } | null = null;
     const write = (r: OptimizeResult) => {
       const kept = r.results.slice(0, args.keepPerStart);
@@ -101,6 +109,8 @@ export const optimizeJob: JobRunner = async (ctx): Promise<OptimizeJobResult> =>
     };
     const results: OptimizeResult[] = [];
     for (let i = 0; i < args.starts.length && !ctx.signal.aborted; i++) {
+      // the chemist's taste follows the ratings given while the job runs: refitted before each start when they changed
+      if (i > 0 && (await surrogates.refreshTaste())) live.surrogates = [...surrogates.fits.values()];
       const r = await optimizeOne({
         model: m, inWorkspace,
         control: {

@@ -4,7 +4,7 @@
 // Reports come after a batch of decodes, at most one per `intervalMs` (the last one of a burst is sent when the
 // interval is over), and at once at the end of each start (flush). The archive only grows and keeps its order,
 // so each report looks only at the molecules found since the last one, and the front is updated, not rebuilt.
-import type { OptimizeProgress } from '../../api/contract.ts';
+import type { OptimizeProgress, SurrogateFit } from '../../api/contract.ts';
 import type { JobContext } from '../../jobs/runner.ts';
 import type { Candidate, Evaluator } from './evaluator.ts';
 import { objectiveLabel, paretoFront } from './objectives.ts';
@@ -25,6 +25,8 @@ export class OptimizeProgressReporter {
   /** a report came since the last one was sent */
   private pending = false;
   private readonly labels: string[];
+  /** the surrogate objectives' fits, as the job last fitted them */
+  surrogates: SurrogateFit[] = [];
 
   constructor(
     private readonly ctx: Pick<JobContext, 'jobId' | 'emit'>,
@@ -70,7 +72,7 @@ export class OptimizeProgressReporter {
     this.ctx.emit('optimize.progress', {
       jobId: this.ctx.jobId, collectionId: this.collectionId, start: this.start, starts: this.starts, decodes: this.decodes, total: this.total, objectives: this.labels, best: this.best,
       front: this.front.slice(0, FRONT_MAX).map((c) => ({ smiles: c.smiles!, values: c.values })),
-      valid: ev.archive.size, feasible: this.feasible,
+      valid: ev.archive.size, feasible: this.feasible, surrogates: this.surrogates,
     });
   }
 
