@@ -141,6 +141,33 @@ export function largestRingSize(g: MolGraph): number {
   return max;
 }
 
+/**
+ * The number of rings in the smallest set of smallest rings (SSSR): the graph's cycle rank, bonds - atoms +
+ * connected fragments, which is what RDKit's GetSSSR finds (cubane 5, adamantane 3, gamma-cyclodextrin 9).
+ * RDKit's ring list after sanitization (`rings` here, and get_descriptors' NumRings) is the *symmetrized*
+ * SSSR, which adds rings equivalent by symmetry: cubane 6, adamantane 4, gamma-cyclodextrin 264.
+ */
+export function sssrRingCount(g: MolGraph): number {
+  const parent = Int32Array.from({ length: g.numAtoms }, (_, i) => i);
+  const root = (a: number): number => {
+    while (parent[a] !== a) {
+      parent[a] = parent[parent[a]];
+      a = parent[a];
+    }
+    return a;
+  };
+  let fragments = g.numAtoms;
+  for (let b = 0; b < g.numBonds; b++) {
+    const x = root(g.bondBegin[b]);
+    const y = root(g.bondEnd[b]);
+    if (x !== y) {
+      parent[x] = y;
+      fragments--;
+    }
+  }
+  return g.numBonds - g.numAtoms + fragments;
+}
+
 /** Bond order as valence contribution (aromatic 1.5, zero-order 0). */
 export function bondValence(type: number): number {
   if (type === BondType.AROMATIC) return 1.5;

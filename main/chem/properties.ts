@@ -4,7 +4,7 @@
 // fails leaves its keys null and the rest is still returned: one odd molecule never stops an import.
 import { inputProblem, noteRDKitFault, parseMolFast } from './rdkit.ts';
 import type { JSMol } from './rdkit.ts';
-import { atomCounts, largestRingSize, molGraph } from './mol-graph.ts';
+import { atomCounts, largestRingSize, molGraph, sssrRingCount } from './mol-graph.ts';
 import type { AtomCounts, MolGraph } from './mol-graph.ts';
 import { PROPERTY_KEYS } from './property-defs.ts';
 import { qedFromProperties, qedProperties } from './qed.ts';
@@ -29,7 +29,6 @@ interface RDKitDescriptors {
   NumHBD: number;
   NumRotatableBonds: number;
   NumHeavyAtoms: number;
-  NumRings: number;
   NumAromaticRings: number;
   FractionCSP3: number;
   NumSpiroAtoms: number;
@@ -70,6 +69,8 @@ export function computeProperties(mol: JSMol): Properties {
 /** Everything computed on the molecule graph; each part on its own, so one failure costs only its keys. */
 function graphPart(out: Properties, mol: JSMol, graph: MolGraph, d: RDKitDescriptors | null): void {
   out.largest_ring = largestRingSize(graph);
+  // the SSSR's size, not get_descriptors' NumRings (the symmetrized SSSR: 264 rings for gamma-cyclodextrin)
+  out.rings = sssrRingCount(graph);
   const target = matchTarget(mol, graph);
   const counts = atomCounts(graph);
   attempt(() => {
@@ -104,7 +105,6 @@ function descriptorPart(out: Properties, d: RDKitDescriptors): void {
   out.hbd = d.NumHBD;
   out.rotatable_bonds = d.NumRotatableBonds;
   out.heavy_atoms = d.NumHeavyAtoms;
-  out.rings = d.NumRings;
   out.aromatic_rings = d.NumAromaticRings;
   out.fraction_csp3 = d.FractionCSP3;
   out.veber_pass = d.NumRotatableBonds <= 10 && d.tpsa <= 140;
