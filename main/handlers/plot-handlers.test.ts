@@ -60,6 +60,16 @@ describe('plot, count and shortlist calls', () => {
     expect(h.counts[0]).toBe(hbd.filter((v) => v === Math.min(...hbd)).length);
   });
 
+  it("bins the passing molecules on the collection's range when asked, so the two histograms line up", async () => {
+    const filter = { ranges: [{ key: 'clogp', min: 2 }] };
+    const whole = (await call('collections.columnStats', { collectionId: cid, keys: ['clogp'], bins: 20 })).stats[0];
+    const passing = (await call('collections.columnStats', { collectionId: cid, keys: ['clogp'], bins: 20, filter, collectionBins: true })).stats[0];
+    expect(passing.edges).toEqual(whole.edges);
+    expect(passing.count).toBe(rows.filter((m) => (m.props.clogp as number) >= 2).length);
+    expect(passing.counts.reduce((a, b) => a + b, 0)).toBe(passing.count);
+    passing.counts.forEach((n, i) => expect(n).toBeLessThanOrEqual(whole.counts[i]));
+  });
+
   it('puts the maximum in the last bin and keeps a constant column in one', () => {
     // width 2.625: 0 1 2 | 3 4 | - | 10.5 (the maximum, in the last bin, not one of its own)
     expect(histogram([0, 1, 2, 3, 4, 10.5], 4).counts).toEqual([3, 2, 0, 1]);

@@ -19,25 +19,27 @@ export type WhereFor = (collectionId: number, filter: MoleculeFilter | undefined
 const toBase64 = (a: Float32Array | Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
 /** The bins of a column: one per integer when the values are whole numbers over a short span, else `bins` equal widths. */
-export function histogram(values: readonly number[], bins: number): { edges: number[]; counts: number[] } {
-  const [lo, hi] = extent(values) as [number | undefined, number | undefined];
+export function histogram(values: readonly number[], bins: number, range?: [number, number]): { edges: number[]; counts: number[] } {
+  const [lo, hi] = range ?? (extent(values) as [number | undefined, number | undefined]);
   if (lo === undefined || hi === undefined) return { edges: [], counts: [] };
   const whole = values.every(Number.isInteger) && hi - lo <= 60;
   let edges: number[];
   if (whole) edges = Array.from({ length: hi - lo + 2 }, (_, i) => lo - 0.5 + i);
   else if (hi === lo) edges = [lo - 0.5, hi + 0.5];
-  else edges = Array.from({ length: bins + 1 }, (_, i) => lo + ((hi - lo) * i) / bins);
+  // the last edge is the maximum itself (lo + (hi - lo) can round past it)
+  else edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? hi : lo + ((hi - lo) * i) / bins));
   const last = edges[edges.length - 1];
   // d3's bins hold [x0, x1); the data's maximum goes in the last bin, not one of its own
+  const inside = range ? values.filter((v) => v >= edges[0] && v <= last) : values;
   const made = bin()
     .domain([edges[0], last])
-    .thresholds(edges.slice(1, -1))(values.map((v) => (v >= last ? last - (last - edges[edges.length - 2]) * 1e-9 : v)));
+    .thresholds(edges.slice(1, -1))(inside.map((v) => (v >= last ? last - (last - edges[edges.length - 2]) * 1e-9 : v)));
   return { edges, counts: made.map((b) => b.length) };
 }
 
-export function columnStat(key: string, values: readonly number[], rows: number, bins: number): ColumnStat {
+export function columnStat(key: string, values: readonly number[], rows: number, bins: number, range?: [number, number]): ColumnStat {
   const [min, max] = extent(values) as [number | undefined, number | undefined];
-  const { edges, counts } = histogram(values, bins);
+  const { edges, counts } = histogram(values, bins, range);
   return {
     key,
     count: values.length,
@@ -74,9 +76,15 @@ export function plotHandlers(db: Db, whereFor: WhereFor): Pick<Handlers, PlotCal
       };
     },
 
-    'collections.columnStats': async ({ collectionId, keys, bins, filter }) => {
+    'collections.columnStats': async ({ collectionId, keys, bins, filter, collectionBins }) => {
       requireCollection(db, collectionId);
       const exprs = keys.map((k) => numeric(keyExpression(k)));
+      // the whole collection's range per key, for bins that line up with its histogram
+      let ranges: ([number, number] | undefined)[] = keys.map(() => undefined);
+      if (filter && collectionBins) {
+        const r = db.prepare(`SELECT ${exprs.map((e, k) => `min(${e}) AS lo${k}, max(${e}) AS hi${k}`).join(', ')} FROM molecules WHERE collection_id = ?`).get(collectionId) as Record<string, number | null>;
+        ranges = keys.map((_, k) => (r[`lo${k}`] === null || r[`hi${k}`] === null ? undefined : [r[`lo${k}`] as number, r[`hi${k}`] as number]));
+      }
       const where = await whereFor(collectionId, filter);
       const values = keys.map(() => [] as number[]);
       let rows = 0;
@@ -85,7 +93,7 @@ export function plotHandlers(db: Db, whereFor: WhereFor): Pick<Handlers, PlotCal
         rows++;
         for (let k = 0; k < keys.length; k++) if (row[k] !== null) values[k].push(row[k] as number);
       }
-      return { rows, stats: keys.map((key, k) => columnStat(key, values[k], rows, bins)) };
+      return { rows, stats: keys.map((key, k) => columnStat(key, values[k], rows, bins, ranges[k])) };
     },
 
     'collections.count': async ({ collectionId, filter }) => {

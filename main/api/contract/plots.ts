@@ -46,6 +46,8 @@ export const plotCalls = {
       /** equal-width bins per histogram (whole-number columns over a short span get one bin per value) */
       bins: z.number().int().min(2).max(200).default(30),
       filter: MoleculeFilter.optional(),
+      /** with a filter: bin on the whole collection's range, so the passing molecules' histogram lines up with the collection's */
+      collectionBins: z.boolean().optional(),
     }),
     z.object({
       /** molecules described */

@@ -51,8 +51,15 @@ describe('filter panel', () => {
     open();
     await openFilter();
     await fireEvent.input(screen.getByRole('textbox', { name: /Substructure/ }), { target: { value: 'C1CC!' } });
-    expect((await screen.findByTestId('query-error')).textContent).toMatch(/neither valid SMARTS nor SMILES/);
+    expect((await screen.findByTestId('query-error')).textContent).toMatch(/Not a valid SMARTS query/);
+    // no number for a query that has none
+    expect(screen.getByTestId('filter-count').textContent).toMatch(/No count/);
     expect((screen.getByRole('button', { name: 'Save as collection' }) as HTMLButtonElement).disabled).toBe(true);
+    // read as SMILES instead: the explanation follows the choice, and the error names the mode
+    expect(screen.getByTestId('mode-hint').textContent).toMatch(/SMARTS matches atoms as written/);
+    await fireEvent.click(screen.getByRole('radio', { name: 'SMILES' }));
+    expect(screen.getByTestId('mode-hint').textContent).toMatch(/SMILES matches the molecule as drawn/);
+    await waitFor(() => expect(screen.getByTestId('query-error').textContent).toMatch(/Not a valid SMILES query/));
   });
 
   it('saves what passes as a new collection and opens it', async () => {

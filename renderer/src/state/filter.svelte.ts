@@ -26,6 +26,8 @@ export class FilterState {
   queryError = $state<string | null>(null);
   /** Anything else that went wrong (lost connection, ...). */
   error = $state<string | null>(null);
+  /** The last filter that worked and went to the table (plots and histograms follow it). */
+  applied = $state.raw<MoleculeFilter | undefined>(undefined);
 
   readonly collectionId: number;
   readonly #client: ApiClient;
@@ -152,6 +154,7 @@ export class FilterState {
         this.count = null;
         this.queryError = null;
         this.error = null;
+        this.applied = undefined;
         this.#apply(undefined);
         return;
       }
@@ -161,7 +164,10 @@ export class FilterState {
       this.queryError = queryError;
       // a query that does not parse has no count: the last one would be a stale number for another query
       this.count = count;
-      if (queryError === null) this.#apply(filter);
+      if (queryError === null) {
+        this.applied = filter;
+        this.#apply(filter);
+      }
     } catch (error) {
       if (generation !== this.#generation) return;
       this.count = null;
