@@ -1,7 +1,7 @@
 // CSV, TSV and semicolon tables of molecules: the SMILES column and the name column found by header or by
 // content, every other column kept as a typed user property, every malformed row reported with its line.
 import { SMILES_CHARS } from './columns.ts';
-import { splitLines } from './lines.ts';
+import { splitLines, type EncodingNotes } from './lines.ts';
 import { problem, typedValue } from './problem.ts';
 import { readTable } from './table.ts';
 import type { ReadItem, UserValue } from './types.ts';
@@ -10,6 +10,8 @@ export interface CsvReadOptions {
   file: string;
   delimiter: string;
   maxLength: number;
+  /** Where lines read in another encoding than UTF-8 are counted. */
+  notes?: EncodingNotes;
 }
 
 export const NO_SMILES_COLUMN = 'no SMILES column found';
@@ -25,7 +27,7 @@ export async function* readCsvMolecules(chunks: AsyncIterable<Buffer>, options: 
   let smilesAt = -1;
   let nameAt: number | null = null;
   let headerLine: number | null = null;
-  for await (const item of readTable(splitLines(chunks, Math.max(maxLength * 64, 1 << 20)), { file, delimiter })) {
+  for await (const item of readTable(splitLines(chunks, Math.max(maxLength * 64, 1 << 20), options.notes), { file, delimiter })) {
     if (item.kind === 'plan') {
       const { plan } = item;
       if (plan.smiles === null) {

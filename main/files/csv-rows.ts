@@ -141,13 +141,13 @@ export async function* readCsvRows(lines: AsyncIterable<TextLine>, options: CsvR
     if (!seenRow && EXCEL_SEP.test(first.text.trim())) continue;
     seenRow = true;
     if (first.cut) {
-      report(problem(file, first.line, null, `row too long (${first.bytes} bytes)`, first.text));
+      report({ ...problem(file, first.line, null, `row too long (${first.bytes.toLocaleString('en-US')} bytes, from byte ${first.offset.toLocaleString('en-US')})`, first.text), offset: first.offset });
       yield* overflow();
       continue;
     }
     const bad = controlCharacter(first.text);
     if (bad >= 0) {
-      report(problem(file, first.line, null, `binary or control character (code ${first.text.charCodeAt(bad)}) at column ${bad + 1}`, first.text));
+      report({ ...problem(file, first.line, null, `binary or control character (code ${first.text.charCodeAt(bad)}) at column ${bad + 1}`, first.text), offset: first.offset });
       yield* overflow();
       continue;
     }

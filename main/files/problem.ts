@@ -1,5 +1,5 @@
 // One way to build a SourceProblem, so every reader cuts the offending text the same way.
-import type { SourceProblem, UserValue } from './types.ts';
+import type { Severity, SourceProblem, UserValue } from './types.ts';
 
 /**
  * How much of a line a problem quotes: enough to find the line, never the line itself. A problem's text goes
@@ -10,9 +10,14 @@ export const EXCERPT_CHARS = 80;
 /** Reasons may quote a header or a cell; bounded too. */
 const REASON_CHARS = 300;
 
-export function problem(file: string, line: number, record: number | null, reason: string, text?: string | null): SourceProblem {
-  return { kind: 'problem', file, line, record, reason: clip(reason, REASON_CHARS), text: text == null ? null : clip(text, EXCERPT_CHARS) };
+export function problem(file: string, line: number, record: number | null, reason: string, text?: string | null, severity?: Severity): SourceProblem {
+  const p: SourceProblem = { kind: 'problem', file, line, record, reason: clip(reason, REASON_CHARS), text: text == null ? null : clip(text, EXCERPT_CHARS) };
+  if (severity && severity !== 'error') p.severity = severity;
+  return p;
 }
+
+/** Reasons of problems that mean binary data where text belongs: consecutive ones are reported as one run. */
+export const BINARY_REASON = /^(binary or control character|line too long|row too long|record too large)/;
 
 /**
  * Control characters (C0 but tab, DEL, C1), line separators and bidi controls written as escapes (\n, \x1b,

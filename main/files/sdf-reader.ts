@@ -2,8 +2,11 @@
 // as the name (or a NAME/ID data field when the title is blank), data fields as typed user properties.
 // Only the shape of a molblock is checked here (counts line, atom and bond block, M  END); RDKit parses it
 // in the import job. A record's problems are reported at the record's first line.
+// A missing $$$$ does not glue records together: a counts line where a record's header cannot be (after its
+// M  END) starts the next record three lines earlier, with a warning per missing separator; junk before a
+// record (no M  END, or too large) costs only itself.
 import { nameColumnByHeader } from './columns.ts';
-import { splitLines } from './lines.ts';
+import { splitLines, type EncodingNotes } from './lines.ts';
 import { controlCharacter, problem, typedValue } from './problem.ts';
 import type { ReadItem, UserValue } from './types.ts';
 
@@ -11,11 +14,15 @@ export interface SdfReadOptions {
   file: string;
   /** Largest record kept, in bytes; larger ones are reported and skipped (default 16 MiB). */
   maxRecordBytes?: number;
+  /** Where lines read in another encoding than UTF-8 are counted. */
+  notes?: EncodingNotes;
 }
 
 const FIELD_HEADER = /^>.*?<([^>]*)>/;
 const ATOM_V2000 = /^\s*-?\d+\.\d+\s+-?\d+\.\d+\s+-?\d+\.\d+\s+\S/;
 const BOND_V2000 = /^\s*\d+\s*\d+\s*\d+/;
+/** A molblock's counts line (the fourth line of a record): atom and bond counts, ending in V2000 or V3000. */
+const COUNTS_LINE = /^\s*\d+\s*\d+.*V[23]000\s*$/;
 
 export async function* readSdfRecords(chunks: AsyncIterable<Buffer>, options: SdfReadOptions): AsyncGenerator<ReadItem> {
   const { file } = options;
@@ -25,7 +32,18 @@ export async function* readSdfRecords(chunks: AsyncIterable<Buffer>, options: Sd
   let bytes = 0;
   let oversized = false;
   let record = 0;
-  for await (const line of splitLines(chunks, 1 << 20)) {
+  /** Index of the current record's M  END line, -1 before it. */
+  let end = -1;
+  /** The last three lines (kept while an oversized record drops its lines): the next record's header. */
+  let recent: string[] = [];
+  const restart = (from: number, head: string[]) => {
+    lines = head;
+    firstLine = from;
+    bytes = head.reduce((n, l) => n + l.length + 1, 0);
+    oversized = false;
+    end = -1;
+  };
+  for await (const line of splitLines(chunks, 1 << 20, options.notes)) {
     if (line.text.trimEnd() === '$$$$') {
       if (!oversized && lines.every((l) => l.trim() === '')) {
         // An empty record ($$$$ right after $$$$) is a problem: some writer lost a molecule here.
@@ -33,12 +51,28 @@ export async function* readSdfRecords(chunks: AsyncIterable<Buffer>, options: Sd
       } else {
         yield parseRecord(lines, { file, firstLine, record: ++record, oversized, terminated: true });
       }
-      lines = [];
-      bytes = 0;
-      oversized = false;
-      firstLine = line.line + 1;
+      restart(line.line + 1, []);
+      recent = [];
       continue;
     }
+    if (COUNTS_LINE.test(line.text) && (oversized ? recent.length === 3 : lines.length > 3)) {
+      // A counts line where this record's cannot be: the next record began three lines up, without a $$$$.
+      const head = oversized ? recent : lines.slice(-3);
+      const before = oversized ? [] : lines.slice(0, -3);
+      const at = line.line - 3;
+      if (oversized) {
+        yield parseRecord([], { file, firstLine, record: ++record, oversized: true, terminated: false });
+      } else if (end >= 0 && end < before.length) {
+        yield parseRecord(before, { file, firstLine, record: ++record, oversized: false, terminated: true });
+        yield problem(file, at, null, `missing $$$$ before line ${at}: the record ending on line ${at - 1} and the one starting here are read as two`, null, 'warning');
+      } else if (before.some((l) => l.trim() !== '')) {
+        yield problem(file, firstLine, ++record, `lines ${firstLine}–${at - 1} are not a complete record (no 'M  END' before the next record's header on line ${at}): skipped`, before.find((l) => l.trim() !== '') ?? null);
+      }
+      restart(at, head);
+      recent = [];
+    }
+    recent.push(line.text.length > 1024 ? line.text.slice(0, 1024) : line.text);
+    if (recent.length > 3) recent.shift();
     if (oversized) continue;
     bytes += line.bytes + 1;
     if (bytes > maxBytes || line.cut) {
@@ -46,6 +80,7 @@ export async function* readSdfRecords(chunks: AsyncIterable<Buffer>, options: Sd
       lines = [];
       continue;
     }
+    if (end < 0 && line.text.startsWith('M  END')) end = lines.length;
     lines.push(line.text);
   }
   // The last record may lack its $$$$ (common); blank lines at the end are not a record.

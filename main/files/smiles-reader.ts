@@ -1,13 +1,15 @@
 // SMILES files: one structure per line, an optional name after whitespace (or tab-separated columns),
 // '#' comments and blank lines skipped, a header line such as "smiles name" or "SMILES\tID" recognised.
 import { SMILES_CHARS } from './columns.ts';
-import { splitLines } from './lines.ts';
+import { splitLines, type EncodingNotes } from './lines.ts';
 import { controlCharacter, problem, typedValue } from './problem.ts';
 import type { ReadItem, UserValue } from './types.ts';
 
 export interface SmilesReadOptions {
   file: string;
   maxLength: number;
+  /** Where lines read in another encoding than UTF-8 are counted. */
+  notes?: EncodingNotes;
 }
 
 const SMILES_HEADER = /^(smiles|smi|canonical_?smiles|isomeric_?smiles|structure|mol|molecule)$/i;
@@ -17,17 +19,17 @@ export async function* readSmilesLines(chunks: AsyncIterable<Buffer>, options: S
   let record = 0;
   let seenData = false;
   let columns: string[] | null = null; // from a tab-separated header with more than two columns
-  for await (const { line, text, cut, bytes } of splitLines(chunks, Math.max(maxLength * 4, 64 * 1024))) {
+  for await (const { line, text, cut, bytes, offset } of splitLines(chunks, Math.max(maxLength * 4, 64 * 1024), options.notes)) {
     const trimmed = text.trim();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     if (cut) {
-      yield problem(file, line, ++record, `line too long (${bytes} bytes)`, trimmed);
+      yield { ...problem(file, line, ++record, `line too long (${bytes.toLocaleString('en-US')} bytes, from byte ${offset.toLocaleString('en-US')})`, trimmed), offset };
       seenData = true;
       continue;
     }
     const bad = controlCharacter(trimmed);
     if (bad >= 0) {
-      yield problem(file, line, ++record, `binary or control character (code ${trimmed.charCodeAt(bad)}) at column ${bad + 1}`, trimmed);
+      yield { ...problem(file, line, ++record, `binary or control character (code ${trimmed.charCodeAt(bad)}) at column ${bad + 1}`, trimmed), offset };
       seenData = true;
       continue;
     }

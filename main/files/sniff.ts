@@ -1,6 +1,8 @@
 // Which reader a file needs: by its extension first (after a .gz), by its content when the extension says
-// nothing. Also recognises files no reader handles (binary, zip/xlsx, other chemistry formats) so the user is
-// told what the file is instead of seeing a thousand unparseable lines.
+// nothing. Also recognises files no reader handles (images, archives, documents by their magic bytes; other
+// chemistry formats by extension) so the user is told what the file is instead of seeing a thousand unparseable
+// lines. Binary bytes elsewhere do not refuse a file: a text file with a few bad lines, or good records before
+// and after a run of junk, is read and the junk reported where it is (read.ts).
 
 export type FileFormat = 'smiles' | 'csv' | 'sdf';
 export type Sniffed = { format: FileFormat; delimiter?: string } | { format: 'unsupported'; reason: string };
@@ -29,6 +31,32 @@ export function formatExtension(fileName: string): string {
   const parts = base.split('.');
   if (parts.length > 1 && (parts.at(-1) === 'gz' || parts.at(-1) === 'gzip')) parts.pop();
   return parts.length > 1 ? parts.at(-1)! : '';
+}
+
+/** Files that are certainly not text, by their first bytes: what they are, for the message. */
+const MAGIC: { bytes: (number | null)[]; what: string }[] = [
+  { bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], what: 'a PNG image' },
+  { bytes: [0xff, 0xd8, 0xff], what: 'a JPEG image' },
+  { bytes: [0x47, 0x49, 0x46, 0x38], what: 'a GIF image' },
+  { bytes: [0x49, 0x49, 0x2a, 0x00], what: 'a TIFF image' },
+  { bytes: [0x4d, 0x4d, 0x00, 0x2a], what: 'a TIFF image' },
+  { bytes: [0x52, 0x49, 0x46, 0x46, null, null, null, null, 0x57, 0x45, 0x42, 0x50], what: 'a WebP image' },
+  { bytes: [0x25, 0x50, 0x44, 0x46, 0x2d], what: 'a PDF document' },
+  { bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], what: 'an old Office document (.xls, .doc)' },
+  { bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], what: 'a 7-Zip archive' },
+  { bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], what: 'an xz archive' },
+  { bytes: [0x42, 0x5a, 0x68, null, 0x31, 0x41, 0x59, 0x26, 0x53, 0x59], what: 'a bzip2 archive' },
+  { bytes: [0x28, 0xb5, 0x2f, 0xfd], what: 'a zstd archive' },
+  { bytes: [0x7f, 0x45, 0x4c, 0x46], what: 'a program (ELF)' },
+  { bytes: [0x53, 0x51, 0x4c, 0x69, 0x74, 0x65, 0x20, 0x66, 0x6f, 0x72, 0x6d, 0x61, 0x74, 0x20, 0x33, 0x00], what: 'an SQLite database (a Molscape workspace?)' },
+];
+
+/** What a binary file is, by its magic bytes, or null when it is not one of the formats known to be binary. */
+export function binaryKind(head: Buffer): string | null {
+  for (const { bytes, what } of MAGIC) {
+    if (head.length >= bytes.length && bytes.every((b, i) => b === null || head[i] === b)) return what;
+  }
+  return null;
 }
 
 /** True when the bytes look like binary data rather than text (NULs, or many control characters). */
@@ -91,11 +119,23 @@ function modeOf(values: number[]): number {
   return best;
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are what this looks for
+const CONTROL = /[\x00-\x08\x0e-\x1f\x7f]/;
+
+/**
+ * The head's text lines; lines with binary bytes are left out, so junk before the data cannot decide its format.
+ * Where junk fills much of the head, lines that are not UTF-8 are left out too (random bytes make short "lines"
+ * with a comma in them), and so are lines too few to judge by.
+ */
 function headLines(head: Buffer): string[] {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(head);
   const lines = text.split(/\r\n|\r|\n/);
   if (lines.length > 1) lines.pop(); // the last one may be cut by the peek
-  return lines;
+  let junk = 0;
+  for (const l of lines) if (CONTROL.test(l)) junk += l.length;
+  const noisy = junk > 0.3 * text.length;
+  const clean = lines.filter((l) => !CONTROL.test(l) && !(noisy && l.includes('\ufffd')));
+  return noisy && clean.filter((l) => l.trim() !== '').length < 3 ? [] : clean;
 }
 
 /** Looks like an SD file: a V2000/V3000 counts line, an M  END or a $$$$ in the first lines. */
@@ -109,7 +149,8 @@ export const EXCEL_SEP = /^"?sep=(.)"?$/i;
 export function sniffFormat(fileName: string, head: Buffer): Sniffed {
   if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04)
     return { format: 'unsupported', reason: 'this is a zip archive (an Excel workbook?): save the data as CSV, SD or SMILES' };
-  if (looksBinary(head)) return { format: 'unsupported', reason: 'binary content: not a SMILES, CSV or SD text file' };
+  const binary = binaryKind(head);
+  if (binary) return { format: 'unsupported', reason: `this is ${binary}, not a SMILES, CSV or SD text file` };
   const ext = formatExtension(fileName);
   if (UNSUPPORTED_EXTENSION[ext]) return { format: 'unsupported', reason: UNSUPPORTED_EXTENSION[ext] };
   const lines = headLines(head);

@@ -1,20 +1,31 @@
-// Opening a molecule file as a stream of decompressed bytes. Gzip is recognised by its magic bytes (1f 8b),
-// never by the name, so "data.csv" that is really gzipped and "data.csv.gz" that is not both read right.
-// The first bytes are peeked for format sniffing and then handed on, so nothing is read twice.
+// Opening a molecule file as a stream of decompressed UTF-8 bytes. Gzip is recognised by its magic bytes (1f 8b),
+// never by the name, so "data.csv" that is really gzipped and "data.csv.gz" that is not both read right; a gzip
+// fault (a wrong checksum, bytes after the stream, a cut file) keeps the content read and is reported as a fault.
+// UTF-16 and UTF-32 (with or without a byte-order mark) are turned into UTF-8 as they stream. The first bytes
+// are peeked for format sniffing and then handed on, so nothing is read twice.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Readable, pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
 import { basename } from 'node:path';
+import { gunzipKeepingContent, type SourceFault } from './gunzip.ts';
 import { problem } from './problem.ts';
+import { detectWideEncoding, toUtf8, type WideEncoding } from './text-encoding.ts';
 import type { SourceProblem } from './types.ts';
 
+export type { SourceFault } from './gunzip.ts';
+
 export interface OpenedSource {
-  /** Decompressed bytes, from the first one (the peeked head included). */
+  /** Decompressed bytes as UTF-8, from the first one (the peeked head included). */
   chunks: AsyncIterable<Buffer>;
   /** The first bytes of the decompressed content (up to the peek size), for sniffing. */
   head: Buffer;
   gzip: boolean;
+  /** The file's encoding when it is UTF-16 or UTF-32 (already turned into UTF-8), else null. */
+  encoding: WideEncoding | null;
+  /** Whether a byte-order mark named that encoding (else it was told from the pattern of zero bytes). */
+  bom: boolean;
+  /** Gzip faults, filled in as the content streams: complete once `chunks` has ended. */
+  faults: SourceFault[];
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -39,31 +50,22 @@ async function firstBytes(path: string): Promise<Buffer> {
 export async function openSource(source: string | Uint8Array): Promise<OpenedSource> {
   const magic = typeof source === 'string' ? await firstBytes(source) : source.subarray(0, 2);
   const gzip = isGzip(magic);
-  const raw: Readable =
-    typeof source === 'string' ? createReadStream(source, { highWaterMark: 64 * 1024 }) : Readable.from([Buffer.from(source.buffer, source.byteOffset, source.byteLength)]) // a view, not a copy;
-  // pipeline: a read error reaches the gunzip stream we iterate, and destroying that one closes the file.
-  const stream = gzip ? pipeline(raw, createGunzip(), () => {}) : raw;
-  const opened = await peek(stream as AsyncIterable<Buffer>, HEAD_BYTES, gzip);
-  const utf16 = utf16Encoding(opened.head);
-  if (!utf16) return opened;
-  // Excel's "Unicode text" is UTF-16 with a byte-order mark: turn it into UTF-8 as it streams.
-  return { gzip, head: Buffer.from(new TextDecoder(utf16).decode(opened.head)), chunks: transcode(opened.chunks, utf16) };
+  const raw: AsyncIterable<Buffer> =
+    typeof source === 'string'
+      ? createReadStream(source, { highWaterMark: 64 * 1024 })
+      : Readable.from([Buffer.from(source.buffer, source.byteOffset, source.byteLength)]); // a view, not a copy
+  const faults: SourceFault[] = [];
+  const stream = gzip ? gunzipKeepingContent(raw, faults) : raw;
+  const opened = await peek(stream, HEAD_BYTES);
+  const wide = detectWideEncoding(opened.head);
+  if (!wide) return { ...opened, gzip, encoding: null, bom: false, faults };
+  // Excel's "Unicode text" (UTF-16 with a byte-order mark) and the rarer UTF-32: UTF-8 as it streams.
+  const chunks = toUtf8(opened.chunks, wide);
+  const converted = await peek(chunks, HEAD_BYTES);
+  return { ...converted, gzip, encoding: wide.encoding, bom: wide.bom > 0, faults };
 }
 
-function utf16Encoding(head: Buffer): 'utf-16le' | 'utf-16be' | null {
-  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
-  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
-  return null;
-}
-
-async function* transcode(chunks: AsyncIterable<Buffer>, encoding: 'utf-16le' | 'utf-16be'): AsyncGenerator<Buffer> {
-  const decoder = new TextDecoder(encoding); // drops the byte-order mark, keeps split characters across chunks
-  for await (const chunk of chunks) yield Buffer.from(decoder.decode(chunk, { stream: true }));
-  const rest = decoder.decode();
-  if (rest) yield Buffer.from(rest);
-}
-
-async function peek(stream: AsyncIterable<Buffer>, size: number, gzip: boolean): Promise<OpenedSource> {
+async function peek(stream: AsyncIterable<Buffer>, size: number): Promise<{ chunks: AsyncIterable<Buffer>; head: Buffer }> {
   const iterator = stream[Symbol.asyncIterator]();
   const buffered: Buffer[] = [];
   let length = 0;
@@ -81,7 +83,7 @@ async function peek(stream: AsyncIterable<Buffer>, size: number, gzip: boolean):
       length += chunk.length;
     }
   } catch (err) {
-    // A corrupt gzip fails while peeking: keep what was decompressed, rethrow when the reader gets there.
+    // A read error while peeking: keep what was read, rethrow when the reader gets there.
     pending = err;
     done = true;
   }
@@ -101,7 +103,7 @@ async function peek(stream: AsyncIterable<Buffer>, size: number, gzip: boolean):
       await iterator.return?.();
     }
   }
-  return { chunks: chunks(), head, gzip };
+  return { chunks: chunks(), head };
 }
 
 /**

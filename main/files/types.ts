@@ -25,7 +25,17 @@ export interface SourceProblem {
   reason: string;
   /** The offending text, cut to at most 200 characters. */
   text: string | null;
+  /**
+   * 'error' (absent): the record was not imported; 'warning': imported, but something in the file is off (a
+   * line in another encoding, a gzip checksum); 'info': imported and changed or merged (a salt stripped, a
+   * duplicate merged), listed so that nothing changes silently.
+   */
+  severity?: Severity;
+  /** Byte offset of the offending line in the (decompressed) content, where the reader knows it. */
+  offset?: number;
 }
+
+export type Severity = 'error' | 'warning' | 'info';
 
 export type ReadItem = SourceRecord | SourceProblem;
 
