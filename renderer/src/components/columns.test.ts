@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PROPERTY_DEFS } from '../../../main/api/properties.ts';
 import { molecule } from '../test-support/memory-core.ts';
-import { columnsFor, DEFAULT_PROPERTIES, formatProperty, minTableWidth, userValue } from './columns.ts';
+import { columnsFor, DEFAULT_PROPERTIES, formatProperty, minTableWidth, nameColumnOf, userValue, type ColumnType } from './columns.ts';
+
+const typed = (key: string, type: ColumnType['type'], decimals = 0): ColumnType => ({ key: `user:${key}`, type, count: 10, missing: 0, distinct: 10, decimals });
 
 const def = (key: string) => PROPERTY_DEFS.find((d) => d.key === key)!;
 
@@ -14,21 +16,66 @@ describe('userValue', () => {
     expect(userValue(null)).toBe('');
     expect(userValue(undefined)).toBe('');
   });
+
+  it("writes a typed column to the column's own decimals, never float noise, and 0/1 flags as such", () => {
+    const mw = typed('mw', 'number', 3);
+    expect(userValue(276.42400000000004, mw)).toBe('276.424');
+    expect(userValue(46, mw)).toBe('46.000');
+    expect(userValue(1, typed('active', 'boolean'))).toBe('1');
+    expect(userValue(12, typed('n', 'integer'))).toBe('12');
+    expect(userValue('>10', mw)).toBe('>10');
+  });
+});
+
+describe('the name column', () => {
+  it("takes an IUPAC-like file column as the name when there is no name", () => {
+    expect(nameColumnOf(['pIC50', 'iupac'])).toBe('iupac');
+    expect(nameColumnOf(['IUPAC Name', 'x'])).toBe('IUPAC Name');
+    expect(nameColumnOf(['preferred_name'])).toBe('preferred_name');
+    expect(nameColumnOf(['pIC50', 'series'])).toBeNull();
+    const row = { ...molecule(1, 1, true), name: null, userProps: { iupac: 'benzene', pIC50: 5 } };
+    const cols = columnsFor([], ['iupac', 'pIC50'], { nameFrom: 'iupac' });
+    expect(cols.find((c) => c.id === 'name')!.value!(row)).toBe('benzene');
+    // the IUPAC column is the name now, not a column of its own as well
+    expect(cols.map((c) => c.id)).not.toContain('user:iupac');
+  });
 });
 
 describe('columns', () => {
-  it('shows the five basics by default, in the panel order, after the fixed columns', () => {
+  it('shows the basics and QED, SA and PAINS by default, in the panel order, after the fixed columns (SMILES when asked)', () => {
     const ids = columnsFor(DEFAULT_PROPERTIES, []).map((c) => c.id);
-    expect(ids).toEqual(['position', 'structure', 'name', 'smiles', 'mol_wt', 'clogp', 'tpsa', 'hbd', 'hba']);
+    expect(ids).toEqual(['position', 'structure', 'name', 'mol_wt', 'clogp', 'tpsa', 'hbd', 'hba', 'qed', 'sa', 'pains_count']);
+    expect(columnsFor([], [], { smiles: true }).map((c) => c.id)).toEqual(['position', 'structure', 'name', 'smiles']);
+    expect(columnsFor([], [], { density: 'text' }).map((c) => c.id)).toEqual(['position', 'name']);
+  });
+
+  it('freezes #, structure and name at the left, one after the other', () => {
+    const cols = columnsFor(DEFAULT_PROPERTIES, ['pIC50'], { density: 'compact' });
+    expect(cols.filter((c) => c.frozenAt !== undefined).map((c) => [c.id, c.frozenAt])).toEqual([
+      ['position', 0],
+      ['structure', 56],
+      ['name', 56 + 96],
+    ]);
+  });
+
+  it('aligns a file column by its type, whatever the first row holds', () => {
+    const [num, flag, cat] = [typed('pIC50', 'number', 2), typed('active', 'boolean'), typed('series', 'category')];
+    const types = new Map([num, flag, cat].map((t) => [t.key, t]));
+    const cols = columnsFor([], ['pIC50', 'active', 'series'], { types });
+    expect(cols.slice(-3).map((c) => [c.id, c.align])).toEqual([
+      ['user:pIC50', 'right'],
+      ['user:active', 'center'],
+      ['user:series', 'left'],
+    ]);
   });
 
   it('puts chosen properties in the panel order whatever order they were picked in, then the file columns', () => {
     const ids = columnsFor(['qed', 'mol_wt', 'pains'], ['pIC50']).map((c) => c.id);
-    expect(ids.slice(4)).toEqual(['mol_wt', 'qed', 'pains', 'user:pIC50']);
+    expect(ids.slice(3)).toEqual(['mol_wt', 'qed', 'pains', 'user:pIC50']);
   });
 
   it('ignores a property name the panel does not know', () => {
-    expect(columnsFor(['no_such_thing'], []).map((c) => c.id)).toHaveLength(4);
+    expect(columnsFor(['no_such_thing'], []).map((c) => c.id)).toHaveLength(3);
   });
 
   it('writes each kind of property as a chemist reads it', () => {
@@ -44,7 +91,7 @@ describe('columns', () => {
 
   it('reads each shown cell from the row', () => {
     const row = { ...molecule(1, 3, true), props: { ...molecule(1, 3, true).props, qed: 0.5, veber_pass: true } };
-    const cells = columnsFor(['qed', 'veber_pass'], []).filter((c) => c.value).map((c) => c.value!(row));
+    const cells = columnsFor(['qed', 'veber_pass'], [], { smiles: true }).filter((c) => c.value).map((c) => c.value!(row));
     expect(cells).toEqual(['3', row.name, row.canonicalSmiles, '0.500', 'yes']);
   });
 

@@ -1,10 +1,13 @@
 // The molecules table's columns, in order: which value each shows, how it is written, and its sort key
 // (the contract's SortSpec keys: 'position', 'name', 'canonicalSmiles', a property name or 'user:<column>').
 // The computed ones come from the property panel's definitions (main/api/properties.ts); which of them show is
-// the chemist's choice (the column chooser), the five basics by default.
-import type { MoleculeRow } from '../../../main/api/contract.ts';
+// the chemist's choice per collection (the column chooser). A file's own columns are typed from all their values
+// (collections.columns), never from the first row loaded, so alignment does not flip with the sort order.
+import type { CallResult, MoleculeRow } from '../../../main/api/contract.ts';
 import { PROPERTY_DEFS, type PropertyDef } from '../../../main/api/properties.ts';
 import { decimal, integer } from '../lib/format.ts';
+
+export type ColumnType = CallResult<'collections.columns'>['columns'][number];
 
 export interface Column {
   id: string;
@@ -16,28 +19,30 @@ export interface Column {
   title?: string;
   sortKey: string | null;
   numeric: boolean;
+  /** how the cell's text sits: numbers right (decimals line up), flags centred, text left */
+  align: 'left' | 'right' | 'center';
   value?: (row: MoleculeRow) => string;
   /** The property this column shows: empty while the properties job has not reached the row. */
   prop?: string;
+  /** px from the left edge where the column stays when the table scrolls sideways (structure and name) */
+  frozenAt?: number;
 }
 
-/** The property columns shown until the chemist picks others. */
-export const DEFAULT_PROPERTIES: readonly string[] = ['mol_wt', 'clogp', 'tpsa', 'hbd', 'hba'];
+/** The property columns shown until the chemist picks others: the basics, and what chemists check first. */
+export const DEFAULT_PROPERTIES: readonly string[] = ['mol_wt', 'clogp', 'tpsa', 'hbd', 'hba', 'qed', 'sa', 'pains_count'];
 
-const fixedColumns: Column[] = [
-  { id: 'position', width: '64px', minWidth: 64, label: '#', sortKey: 'position', numeric: true, value: (row) => String(row.position) },
-  { id: 'structure', width: '170px', minWidth: 170, label: 'Structure', sortKey: null, numeric: false },
-  { id: 'name', width: 'minmax(90px, 1fr)', minWidth: 90, label: 'Name', sortKey: 'name', numeric: false, value: (row) => row.name ?? '' },
-  {
-    id: 'smiles',
-    width: 'minmax(140px, 2.2fr)',
-    minWidth: 140,
-    label: 'Canonical SMILES',
-    sortKey: 'canonicalSmiles',
-    numeric: false,
-    value: (row) => row.canonicalSmiles,
-  },
-];
+/** Row heights: a drawing a chemist can read, six a screen; a smaller one, twelve a screen; text only. */
+export type Density = 'large' | 'compact' | 'text';
+export const ROW_HEIGHT: Record<Density, number> = { large: 104, compact: 56, text: 32 };
+const STRUCTURE_WIDTH: Record<Density, number> = { large: 170, compact: 96, text: 0 };
+
+/** What a cell with no value shows (a dash that says "missing", not a blank that could be a rendering fault). */
+export const MISSING = '—';
+
+/** A file column holding the molecules' names when the file had no name column (an IUPAC name column, say). */
+export function nameColumnOf(userColumns: readonly string[]): string | null {
+  return userColumns.find((c) => /^(iupac([ _-]?name)?|(preferred|compound|molecule|chemical)[ _-]?name|title)$/i.test(c.trim())) ?? null;
+}
 
 /** A computed property as it reads in a cell: numbers to their definition's digits (at least 2), flags as yes/no. */
 export function formatProperty(def: PropertyDef, value: unknown): string {
@@ -67,35 +72,91 @@ export function propertyColumn(def: PropertyDef): Column {
     title: propertyTitle(def),
     sortKey: def.key,
     numeric: def.kind === 'number' || def.kind === 'integer',
+    align: def.kind === 'number' || def.kind === 'integer' ? 'right' : def.kind === 'boolean' ? 'center' : 'left',
     prop: def.key,
     value: (row) => formatProperty(def, row.props[def.key]),
   };
 }
 
-/** A column the file brought along (a CSV column, an SD data field), after the computed ones. */
-export function userColumn(name: string): Column {
+/** A column the file brought along (a CSV column, an SD data field), after the computed ones, written as its type says. */
+export function userColumn(name: string, type?: ColumnType): Column {
+  const kind = type?.type ?? 'text';
+  const numeric = kind === 'number' || kind === 'integer';
+  const width = kind === 'text' ? 140 : kind === 'boolean' ? Math.max(64, 8 * name.length + 24) : Math.max(84, Math.min(160, 8 * name.length + 24));
   return {
     id: `user:${name}`,
-    width: 'minmax(90px, 1fr)',
-    minWidth: 100,
+    width: kind === 'text' ? `minmax(${width}px, 1.4fr)` : `${width}px`,
+    minWidth: width,
     label: name,
-    title: `${name} (from the file)`,
+    title: `${name} (from the file${type ? `: ${kind}${type.missing ? `, ${type.missing} missing` : ''}` : ''})`,
     sortKey: `user:${name}`,
-    numeric: false,
-    value: (row) => userValue(row.userProps[name]),
+    numeric,
+    align: numeric ? 'right' : kind === 'boolean' ? 'center' : 'left',
+    value: (row) => userValue(row.userProps[name], type),
   };
 }
 
-/** The table's columns: the fixed ones, the chosen properties in the panel's order, then the file's columns. */
-export function columnsFor(visibleProperties: readonly string[], userColumns: readonly string[]): Column[] {
-  const chosen = new Set(visibleProperties);
-  return [...fixedColumns, ...PROPERTY_DEFS.filter((d) => chosen.has(d.key)).map(propertyColumn), ...userColumns.map(userColumn)];
+export interface ColumnOptions {
+  density?: Density;
+  /** show the canonical SMILES column (the drawing says the same; hidden by default to leave room for values) */
+  smiles?: boolean;
+  /** the file's column to read a name from when the molecule has none */
+  nameFrom?: string | null;
+  /** the file's columns' types, by 'user:<column>' */
+  types?: ReadonlyMap<string, ColumnType>;
 }
 
-/** Values as the file had them; numbers to at most 2 decimals so a column of measurements lines up. */
-export function userValue(value: unknown): string {
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : decimal(value);
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+/** The table's columns: the fixed ones, the chosen properties in the panel's order, then the file's columns. */
+export function columnsFor(visibleProperties: readonly string[], userColumns: readonly string[], options: ColumnOptions = {}): Column[] {
+  const density = options.density ?? 'large';
+  const chosen = new Set(visibleProperties);
+  const structure = STRUCTURE_WIDTH[density];
+  const nameFrom = options.nameFrom ?? null;
+  const fixed: Column[] = [
+    { id: 'position', width: '56px', minWidth: 56, label: '#', sortKey: 'position', numeric: true, align: 'right', value: (row) => String(row.position), frozenAt: 0 },
+  ];
+  if (structure) fixed.push({ id: 'structure', width: `${structure}px`, minWidth: structure, label: 'Structure', sortKey: null, numeric: false, align: 'center', frozenAt: 56 });
+  fixed.push({
+    id: 'name',
+    width: 'minmax(120px, 1fr)',
+    minWidth: 150,
+    label: 'Name',
+    title: nameFrom ? `The molecule's name (from the file's '${nameFrom}' column where it has none)` : undefined,
+    sortKey: 'name',
+    numeric: false,
+    align: 'left',
+    value: (row) => displayName(row, nameFrom),
+    frozenAt: 56 + structure,
+  });
+  if (options.smiles) {
+    fixed.push({ id: 'smiles', width: 'minmax(140px, 2fr)', minWidth: 140, label: 'Canonical SMILES', sortKey: 'canonicalSmiles', numeric: false, align: 'left', value: (row) => row.canonicalSmiles });
+  }
+  return [
+    ...fixed,
+    ...PROPERTY_DEFS.filter((d) => chosen.has(d.key)).map(propertyColumn),
+    ...userColumns.filter((c) => c !== nameFrom).map((c) => userColumn(c, options.types?.get(`user:${c}`))),
+  ];
+}
+
+/** The molecule's name, else the file's name-like column's value, else empty. */
+export function displayName(row: MoleculeRow, nameFrom: string | null): string {
+  if (row.name) return row.name;
+  const v = nameFrom ? row.userProps[nameFrom] : null;
+  return v == null ? '' : String(v);
+}
+
+/**
+ * Values as the file had them, written as their column's type says: numbers to the column's decimals (so a
+ * column lines up, and float noise such as 276.42400000000004 never shows), whole numbers as they are, flags
+ * as 1 / 0. Without a type: at most 2 decimals.
+ */
+export function userValue(value: unknown, type?: ColumnType): string {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return '';
+    if (type?.type === 'number') return value.toFixed(Math.min(4, type.decimals));
+    return Number.isInteger(value) ? String(value) : decimal(value);
+  }
+  if (typeof value === 'boolean') return type?.type === 'boolean' ? (value ? '1' : '0') : value ? 'yes' : 'no';
   return value == null ? '' : String(value);
 }
 

@@ -38,4 +38,37 @@ export class CollectionsState {
   select(id: number) {
     this.selectedId = id;
   }
+
+  // ---- managing (issue 17, item 6): each refreshes the list itself rather than wait for the event ----
+
+  async rename(id: number, name: string): Promise<Collection> {
+    const c = await this.#client.call('collections.rename', { id, name });
+    await this.refresh();
+    return c;
+  }
+
+  /** A copy (same kind), opened. */
+  async duplicate(id: number): Promise<Collection> {
+    const c = await this.#client.call('collections.duplicate', { id });
+    await this.refresh();
+    this.select(c.id);
+    return c;
+  }
+
+  /** Deletes undoably: the action to push on the undo stack is returned (it restores and opens it again). */
+  async remove(id: number): Promise<{ label: string; undo: () => Promise<void> }> {
+    const c = this.list.find((x) => x.id === id);
+    await this.#client.call('collections.delete', { id, undoable: true });
+    if (this.selectedId === id) this.selectedId = null;
+    await this.refresh();
+    return {
+      label: `Deleted '${c?.name ?? id}'`,
+      undo: async () => {
+        await this.#client.call('collections.restore', { id });
+        await this.refresh();
+        this.select(id);
+      },
+    };
+  }
 }
+

@@ -62,6 +62,30 @@ export class MoleculeWindow {
     for (const page of this.#pagesFor(start - LOOKAHEAD, end + LOOKAHEAD)) void this.#fetch(page, false);
   }
 
+  /**
+   * The ids of display rows a..b inclusive, in the table's order: from the pages held when they cover the range,
+   * else from the core (a shift-click's range may span rows never scrolled into view).
+   */
+  async idsBetween(a: number, b: number): Promise<number[]> {
+    const held: number[] = [];
+    for (let i = a; i <= b; i++) {
+      const row = this.row(i);
+      if (!row) break;
+      held.push(row.id);
+    }
+    if (held.length === b - a + 1) return held;
+    return (await this.#client.call('collections.ids', { collectionId: this.collectionId, offset: a, limit: b - a + 1, ...this.#order() })).ids;
+  }
+
+  /** Every id that passes the filter, in the table's order (select all: the whole filter, not the pages held). */
+  async allIds(): Promise<number[]> {
+    return (await this.#client.call('collections.ids', { collectionId: this.collectionId, ...this.#order() })).ids;
+  }
+
+  #order() {
+    return { sort: this.sort.key === 'position' && !this.sort.descending ? undefined : { ...this.sort }, filter: this.filter };
+  }
+
   /** First page and total; call once when the collection opens. */
   load(): Promise<void> {
     return this.#fetch(0, false);
@@ -119,8 +143,7 @@ export class MoleculeWindow {
         collectionId: this.collectionId,
         offset: page * PAGE,
         limit: PAGE,
-        sort: this.sort.key === 'position' && !this.sort.descending ? undefined : { ...this.sort },
-        filter: this.filter,
+        ...this.#order(),
       });
       if (generation !== this.#generation) return;
       this.#pages.set(page, rows);
