@@ -161,7 +161,7 @@ export const OptimizeProgress = z.object({
   valid: z.number().int().nonnegative(),
   feasible: z.number().int().nonnegative(),
   /** the surrogate objectives' fits as the job uses them (taste: refitted before each start when ratings changed) */
-  surrogates: z.array(SurrogateFit).default([]),
+  surrogates: z.array(SurrogateFit).optional(),
 });
 export type OptimizeProgress = z.infer<typeof OptimizeProgress>;
 

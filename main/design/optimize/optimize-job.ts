@@ -64,7 +64,8 @@ export const optimizeJob: JobRunner = async (ctx): Promise<OptimizeJobResult> =>
     if (surrogateNames(args.objectives).length) ctx.progress(0, null, 'fitting the surrogate objectives');
     await surrogates.resolve(args.objectives);
     const s = jobSettings(args, surrogates.customs);
-    const names = s.objectives.map((o) => o.name);
+    // a measured column's surrogate is written as "predicted <column>", beside the column itself where it was measured
+    const names = s.objectives.map((o) => (o.name.startsWith('user:') ? `predicted ${o.name.slice(5)}` : o.name));
     const params = optimizeParams(s);
     const label = s.objectives.map(objectiveLabel).join(', ');
     const cid = createCollection(db, { name: args.name ?? `Optimized: ${label}`, kind: 'generated' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultObjective, objectiveSpec, objectiveText, settingProblems, windowSpec } from './optimize-spec.ts';
+import { defaultObjective, isLearned, objectiveSpec, objectiveText, optimizeLabel, settingProblems, specGoal, specName, windowSpec } from './optimize-spec.ts';
 
 describe('optimize settings as the core takes them', () => {
   it('writes objectives and windows in the CLI / contract syntax', () => {
@@ -28,5 +28,19 @@ describe('optimize settings as the core takes them', () => {
     expect(settingProblems([{ ...qed, weight: 0 }], [], 'gradient', false)).toEqual(['The weight of QED must be a number above 0.']);
     expect(settingProblems([qed], [{ property: 'mw', min: 500, max: 300 }], 'gradient', false)).toEqual(["The MW window's lower bound is above its upper bound."]);
     expect(settingProblems([qed], [{ property: 'mw', min: null, max: null }], 'gradient', false)).toEqual(['The MW window needs a lower or an upper bound.']);
+  });
+});
+
+describe('learned objectives in specs', () => {
+  it('keeps a measured column whole in its name, and reads its goal after it', () => {
+    expect(specName('user:IC50 nM:min')).toBe('user:IC50 nM');
+    expect(specGoal('user:IC50 nM:min')).toBe('min');
+    expect(specName('qed:max')).toBe('qed');
+    expect(specGoal('clogp:target=2.5:window=0.5')).toBe('target=2.5');
+    expect(isLearned('taste')).toBe(true);
+    expect(isLearned('user:pIC50')).toBe(true);
+    expect(isLearned('qed')).toBe(false);
+    expect(optimizeLabel('user:pIC50')).toBe('pIC50 (learned)');
+    expect(objectiveSpec({ ...defaultObjective('user:pIC50'), goal: 'target', target: 7, window: 0.5 })).toBe('user:pIC50:target=7:window=0.5');
   });
 });

@@ -15,15 +15,34 @@ export const OPTIMIZE_PROPERTIES = [
 ] as const;
 
 export type OptimizeProperty = (typeof OPTIMIZE_PROPERTIES)[number]['name'];
+/**
+ * What an objective can name: a computed property, or one learned from the workspace by a surrogate (the core's
+ * workspace-surrogates.ts): `taste` (the star ratings given to candidates) or `user:<column>` (a measured column).
+ */
+export type ObjectiveName = OptimizeProperty | 'taste' | `user:${string}`;
 
 const byName = new Map<string, (typeof OPTIMIZE_PROPERTIES)[number]>(OPTIMIZE_PROPERTIES.map((p) => [p.name, p]));
 
-export const optimizeLabel = (name: string): string => byName.get(name)?.label ?? name;
-/** The key of the property panel an objective reads (for values and deltas). */
+/** A learned objective: no RDKit property, a surrogate's prediction. */
+export const isLearned = (name: string): boolean => name === 'taste' || name.startsWith('user:');
+
+export const optimizeLabel = (name: string): string => (name === 'taste' ? 'your taste ★' : name.startsWith('user:') ? `${name.slice(5)} (learned)` : (byName.get(name)?.label ?? name));
+/** The key of the property panel an objective reads (for values and deltas); a learned objective has none. */
 export const optimizeKey = (name: string): string => byName.get(name)?.key ?? name;
 
+/** The objective name a spec starts with: "qed:max" → "qed", "user:IC50:min" → "user:IC50". */
+export function specName(spec: string): string {
+  const [first, second] = spec.split(':');
+  return first === 'user' && second !== undefined ? `user:${second}` : first;
+}
+
+/** The goal part of a spec: "qed:max" → "max", "user:IC50:target=7" → "target=7". */
+export function specGoal(spec: string): string {
+  return spec.split(':')[specName(spec).startsWith('user:') ? 2 : 1] ?? '';
+}
+
 export interface ObjectiveChoice {
-  property: OptimizeProperty;
+  property: ObjectiveName;
   goal: 'max' | 'min' | 'target';
   target: number;
   window: number;
@@ -38,7 +57,7 @@ export interface WindowChoice {
 }
 
 /** A sensible goal for a property a chemist picks: QED up, SA down, cLogP to 2.5 ± 0.5, MW down … */
-export function defaultObjective(property: OptimizeProperty): ObjectiveChoice {
+export function defaultObjective(property: ObjectiveName): ObjectiveChoice {
   const base = { property, target: 0, window: 0, weight: 1 };
   switch (property) {
     case 'sa':

@@ -4,10 +4,10 @@
 // (progress, the best so far over the decodes and the Pareto front from 'optimize.progress', then the results
 // seed → result with the changed atoms drawn).
 import type { ApiClient } from '../../../main/api/client.ts';
-import type { CallArgs, CheckedMolecule, DesignedMolecule, Job, MoleculeRow, OptimizeProgress, Provenance } from '../../../main/api/contract.ts';
+import type { CallArgs, CallResult, CheckedMolecule, DesignedMolecule, Job, MoleculeRow, OptimizeProgress, Provenance, SurrogateFit } from '../../../main/api/contract.ts';
 import { FollowedJob, type Finished, type Progress } from './followed-job.svelte.ts';
 import type { ImportRun } from './import-job.svelte.ts';
-import { defaultObjective, objectiveSpec, settingProblems, windowSpec, type ObjectiveChoice, type OptimizeProperty, type WindowChoice } from '../lib/optimize-spec.ts';
+import { defaultObjective, isLearned, objectiveSpec, settingProblems, windowSpec, type ObjectiveChoice, type ObjectiveName, type OptimizeProperty, type WindowChoice } from '../lib/optimize-spec.ts';
 
 export type StartFrom = 'seed' | 'selection' | 'collection';
 type Constraints = NonNullable<CallArgs<'design.optimize'>['constraints']>;
@@ -50,7 +50,18 @@ export class OptimizeSetup {
   neighbourChecks = $state.raw<CheckedMolecule[] | null>(null);
   neighboursError = $state<string | null>(null);
 
-  problems = $derived(settingProblems(this.objectives, this.windows, this.method, this.pareto));
+  /** what the collection offers beyond computed properties: its measured columns, and how many candidates are rated */
+  offered = $state.raw<Omit<CallResult<'design.surrogates'>, 'fits'> | null>(null);
+  /** the fits of the learned objectives chosen (cross-validated R², or why one cannot be used) */
+  fits = $state.raw<SurrogateFit[]>([]);
+  fitting = $state(false);
+  learnedNames = $derived(this.objectives.map((o) => o.property).filter(isLearned));
+
+  problems = $derived([
+    ...settingProblems(this.objectives, this.windows, this.method, this.pareto),
+    ...this.fits.flatMap((f) => (f.problem && this.learnedNames.includes(f.name as ObjectiveName) ? [`${f.problem[0].toUpperCase()}${f.problem.slice(1)}.`] : [])),
+    ...(this.fitting && this.learnedNames.some((n) => !this.fits.some((f) => f.name === n)) ? ['Fitting the learned objectives…'] : []),
+  ]);
   specs = $derived(this.objectives.map(objectiveSpec));
   constraints = $derived.by((): Constraints => {
     const keep = this.keep.trim();
@@ -67,16 +78,43 @@ export class OptimizeSetup {
   tally = $derived(tallyNeighbours(this.neighbours, this.neighbourChecks, this.notInTraining, this.notInWorkspace));
 
   readonly #client: ApiClient;
+  /** the collection the panel designs on: its measured columns are the `user:<column>` objectives */
+  readonly collectionId: number | undefined;
   #checkRequest = 0;
+  #fitRequest = 0;
   #neighboursFor = '';
 
-  constructor(client: ApiClient) {
+  constructor(client: ApiClient, collectionId?: number) {
     this.#client = client;
+    this.collectionId = collectionId;
   }
 
-  addObjective(property: OptimizeProperty) {
+  addObjective(property: ObjectiveName) {
     this.objectives = [...this.objectives, defaultObjective(property)];
     if (this.objectives.length > 3) this.pareto = false;
+    // a learned objective has no gradient in the model's property head: CMA-ES scores real decodes
+    if (isLearned(property)) this.method = 'cmaes';
+  }
+
+  /**
+   * What the collection offers to learn from, and the fits of the learned objectives chosen (the core caches a
+   * fit by its data: asking again after each change is cheap). A later call wins over an earlier one.
+   */
+  async loadLearned(): Promise<void> {
+    const request = ++this.#fitRequest;
+    const fit = [...this.learnedNames];
+    this.fitting = fit.length > 0;
+    try {
+      const r = await this.#client.call('design.surrogates', { ...(this.collectionId !== undefined ? { collectionId: this.collectionId } : {}), fit });
+      if (request !== this.#fitRequest) return;
+      this.offered = { columns: r.columns, rated: r.rated };
+      this.fits = r.fits;
+    } catch (error) {
+      if (request !== this.#fitRequest) return;
+      this.fits = fit.map((name) => ({ name, label: name, features: 'fingerprint', molecules: 0, available: 0, cvR2: null, warning: null, problem: `could not fit ${name}: ${(error as Error).message}` }));
+    } finally {
+      if (request === this.#fitRequest) this.fitting = false;
+    }
   }
 
   removeObjective(index: number) {
@@ -87,6 +125,7 @@ export class OptimizeSetup {
   /** Changes one objective; picking another property gives it that property's usual goal. */
   setObjective(index: number, patch: Partial<ObjectiveChoice>) {
     this.objectives = this.objectives.map((o, i) => (i !== index ? o : patch.property && patch.property !== o.property ? { ...defaultObjective(patch.property), weight: o.weight } : { ...o, ...patch }));
+    if (patch.property && isLearned(patch.property)) this.method = 'cmaes';
   }
 
   addWindow(property: OptimizeProperty = 'mw') {
@@ -108,7 +147,7 @@ export class OptimizeSetup {
   async refresh(): Promise<void> {
     const seed = this.seed.trim();
     const request = ++this.#checkRequest;
-    if (!seed || this.problems.some((p) => !p.startsWith('The gradient method'))) {
+    if (!seed || this.problems.some((p) => !p.startsWith('The gradient method') && !p.startsWith('Fitting'))) {
       this.checking = false;
       if (!seed) {
         this.seedCheck = this.neighbours = this.neighbourChecks = null;
@@ -118,7 +157,8 @@ export class OptimizeSetup {
       return;
     }
     this.checking = true;
-    const check = (smiles: string[]) => this.#client.call('design.check', { seed, smiles, objectives: this.specs, constraints: this.constraints });
+    const learnedFrom = this.collectionId !== undefined ? { surrogateCollectionId: this.collectionId } : {};
+    const check = (smiles: string[]) => this.#client.call('design.check', { seed, smiles, objectives: this.specs, constraints: this.constraints, ...learnedFrom });
     try {
       if (this.#neighboursFor !== seed) {
         this.neighbours = null;
@@ -171,7 +211,10 @@ export class OptimizeSetup {
     const name = this.name.trim();
     return {
       ok: true,
-      request: { ...start, objectives: this.specs, constraints: this.constraints, method: this.method, budget, randomSeed, pareto: this.pareto, keepPerStart, ...(name ? { name } : {}) },
+      request: {
+        ...start, objectives: this.specs, constraints: this.constraints, method: this.method, budget, randomSeed, pareto: this.pareto, keepPerStart, ...(name ? { name } : {}),
+        ...(this.collectionId !== undefined && this.learnedNames.length ? { surrogateCollectionId: this.collectionId } : {}),
+      },
     };
   }
 }
@@ -226,7 +269,7 @@ function keptFor(client: ApiClient) {
 export function optimizeSetupFor(client: ApiClient, collectionId: number): OptimizeSetup {
   const k = keptFor(client);
   let s = k.setups.get(collectionId);
-  if (!s) k.setups.set(collectionId, (s = outlive(() => new OptimizeSetup(client))));
+  if (!s) k.setups.set(collectionId, (s = outlive(() => new OptimizeSetup(client, collectionId))));
   return s;
 }
 
@@ -260,6 +303,7 @@ interface KeptRun {
   title: string;
   objectives: string[];
   constraints: Constraints;
+  surrogateCollectionId?: number;
   resultCollection: number | null;
 }
 
@@ -293,6 +337,8 @@ export class OptimizeJobState extends FollowedJob {
   /** the objectives and constraints the run was started with */
   objectives = $state.raw<string[]>([]);
   constraints = $state.raw<Constraints>({});
+  /** the collection the run's `user:<column>` objectives learn from */
+  surrogateCollectionId: number | undefined = undefined;
   /** the generated collection, once known */
   resultCollection = $state<number | null>(null);
   results = $state.raw<ResultPair[]>([]);
@@ -327,10 +373,11 @@ export class OptimizeJobState extends FollowedJob {
     this.resultCollection = null;
     this.objectives = request.objectives;
     this.constraints = request.constraints ?? {};
+    this.surrogateCollectionId = request.surrogateCollectionId;
     this.#early.clear();
     await this.startJob(title, () => this.client.call('design.optimize', request), 'Could not start the optimization');
     const jobId = this.run?.jobId;
-    if (jobId != null) keepRun(this.collectionId, { jobId, title, objectives: this.objectives, constraints: this.constraints, resultCollection: null });
+    if (jobId != null) keepRun(this.collectionId, { jobId, title, objectives: this.objectives, constraints: this.constraints, surrogateCollectionId: this.surrogateCollectionId, resultCollection: null });
     if (jobId != null) for (const p of this.#early.get(jobId) ?? []) this.#live(p);
     this.#early.clear();
   }
@@ -354,6 +401,7 @@ export class OptimizeJobState extends FollowedJob {
     if (this.run) return;
     this.objectives = kept.objectives;
     this.constraints = kept.constraints;
+    this.surrogateCollectionId = kept.surrogateCollectionId;
     this.followRunning(job.id, kept.title);
     this.set({ done: job.done, total: job.total });
     if (job.status === 'running' || job.status === 'queued') return;
@@ -396,7 +444,8 @@ export class OptimizeJobState extends FollowedJob {
       const judged = new Map<MoleculeRow, { seed: CheckedMolecule; result: CheckedMolecule }>();
       for (const [seed, rows] of bySeed) {
         if (!seed) continue;
-        const r = await this.client.call('design.check', { seed, smiles: rows.map((x) => x.canonicalSmiles), objectives: this.objectives, constraints: this.constraints, draw: RESULT_DRAW });
+        const learnedFrom = this.surrogateCollectionId !== undefined ? { surrogateCollectionId: this.surrogateCollectionId } : {};
+        const r = await this.client.call('design.check', { seed, smiles: rows.map((x) => x.canonicalSmiles), objectives: this.objectives, constraints: this.constraints, draw: RESULT_DRAW, ...learnedFrom });
         if (!r.seed) throw new Error(r.problem ?? `the start ${seed} cannot be read`);
         const start = r.seed;
         rows.forEach((row, i) => judged.set(row, { seed: start, result: r.molecules[i] }));

@@ -33,6 +33,24 @@ describe('OptimizeSetup', () => {
     expect(s.request({ collectionId: 1 })).toMatchObject({ ok: false, reason: expect.stringContaining('from 1 to 1,000,000') });
   });
 
+  it('a learned objective (taste, a measured column) switches to CMA-ES, names its collection, and waits for its fit', async () => {
+    const core = new MemoryCore();
+    const s = new OptimizeSetup(createClient(core), 7);
+    s.addObjective('user:pIC50');
+    expect(s.method).toBe('cmaes');
+    s.setObjective(1, { goal: 'min' });
+    s.addObjective('taste');
+    expect(s.learnedNames).toEqual(['user:pIC50', 'taste']);
+    // a fit that cannot be used stops the start with its reason
+    s.fits = [{ name: 'taste', label: 'your taste', features: 'fingerprint', molecules: 0, available: 3, cvR2: null, warning: null, problem: 'your taste needs at least 10 rated candidates' }];
+    expect(s.request({ starts: ['CCO'] })).toEqual({ ok: false, reason: 'Your taste needs at least 10 rated candidates.' });
+    s.fits = [];
+    expect(s.request({ starts: ['CCO'] })).toMatchObject({ ok: true, request: { objectives: ['qed:max', 'user:pIC50:min', 'taste:max'], method: 'cmaes', surrogateCollectionId: 7 } });
+    // asked of the core: what the collection offers (the stand-in offers nothing measured, nothing rated)
+    await s.loadLearned();
+    expect(s.offered).toEqual({ columns: [], rated: 0 });
+  });
+
   it('samples the neighbours once per seed and judges them again when a constraint changes', async () => {
     const core = new MemoryCore();
     const s = new OptimizeSetup(createClient(core));

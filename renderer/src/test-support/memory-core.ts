@@ -160,6 +160,9 @@ export class MemoryCore implements Transport {
       }
       case 'design.check':
         return checkStandIn(args as ParsedArgs<'design.check'>);
+      case 'design.surrogates':
+        // nothing measured, nothing rated: what a fresh workspace offers (the real fits are tested in main/design/optimize)
+        return { columns: [], rated: 0, fits: [] } satisfies CallResult<'design.surrogates'>;
       default:
         if (checked.name.startsWith('latent.') || checked.name.startsWith('candidates.')) return this.#design(checked.name, args);
         throw new ApiError(`MemoryCore does not implement ${name}`, 501);
@@ -492,8 +495,8 @@ export function doctorReport(patch: Partial<DoctorReport> = {}): DoctorReport {
 function checkStandIn(a: ParsedArgs<'design.check'>): CallResult<'design.check'> {
   const keep = a.constraints.keep ?? [];
   const bad = keep.find((s) => s.includes('!'));
-  if (bad) return { seed: null, molecules: [], problem: `'${bad}' is not a SMARTS RDKit can read` };
-  if (a.seed.includes('!')) return { seed: null, molecules: [], problem: `RDKit cannot read the seed '${a.seed}'.` };
+  if (bad) return { seed: null, molecules: [], problem: `'${bad}' is not a SMARTS RDKit can read`, surrogates: [] };
+  if (a.seed.includes('!')) return { seed: null, molecules: [], problem: `RDKit cannot read the seed '${a.seed}'.`, surrogates: [] };
   const keys: Record<string, string> = { qed: 'qed', sa: 'sa', clogp: 'clogp', mw: 'mol_wt', tpsa: 'tpsa' };
   const judge = (smiles: string, seed: boolean): CheckedMolecule => {
     const props = designed(smiles, a.seed, 'decode', {}).props;
@@ -509,5 +512,5 @@ function checkStandIn(a: ParsedArgs<'design.check'>): CallResult<'design.check'>
     const svg = a.draw ? drawing(smiles, a.draw.width, a.draw.height) : null;
     return { smiles, props, similarity, changedAtoms: seed ? [] : [0], svg, keeps, values, violations };
   };
-  return { seed: judge(a.seed, true), molecules: a.smiles.map((s) => judge(s, false)), problem: null };
+  return { seed: judge(a.seed, true), molecules: a.smiles.map((s) => judge(s, false)), problem: null, surrogates: [] };
 }
