@@ -7,6 +7,7 @@ import type { ApiClient } from '../../../main/api/client.ts';
 import type { PropertyStat } from '../../../main/api/contract.ts';
 import { ScatterIndex } from '../lib/scatter-index.ts';
 import { ColorScale } from '../lib/map-view.ts';
+import { percentileRange } from '../lib/scatter-view.ts';
 
 const PAGE = 2000;
 
@@ -45,6 +46,12 @@ export class LatentMapState {
   /** the plane shown: the model's PCA plane, or the collection's UMAP layout (see map-projection.svelte.ts) */
   projection = $state<'pca' | 'umap'>('pca');
   colorScale = $state.raw<ColorScale | null>(null);
+  /** the colour scale spans these percentiles of the values (2nd-98th: a few extremes, cLogP -15 or 22.6, do not wash
+   * every other point into one colour); beyond them a point takes the end colour */
+  lowPercentile = $state(2);
+  highPercentile = $state(98);
+  /** the data's own ends, for the legend beside the scale's */
+  colorData = $state.raw<{ min: number; max: number } | null>(null);
   /** what the map on show is coloured by (colorBy is the choice, which a load in flight has not drawn yet) */
   shownColorBy = $state<string | null>(null);
   /** numeric properties and user columns one can colour by */
@@ -90,7 +97,7 @@ export class LatentMapState {
         index: new ScatterIndex(x, y),
         axes: map.axes,
       };
-      this.colorScale = map.values ? ColorScale.over(map.values) : null;
+      this.#rescale();
       this.shownColorBy = this.colorScale ? (colorBy ?? null) : null;
       this.missing = map.missing;
       this.unencodable = map.unencodable;
@@ -103,6 +110,21 @@ export class LatentMapState {
     } finally {
       if (request === this.#request) this.loading = false;
     }
+  }
+
+  /** Span the colour scale over other percentiles of the values (0 and 100: the data's minimum and maximum). */
+  setPercentiles(low: number, high: number) {
+    const clamp = (v: number) => Math.max(0, Math.min(100, Number.isFinite(v) ? v : 0));
+    this.lowPercentile = Math.min(clamp(low), clamp(high));
+    this.highPercentile = Math.max(clamp(low), clamp(high));
+    this.#rescale();
+  }
+
+  #rescale() {
+    const values = this.points?.values;
+    const r = values ? percentileRange(values, this.lowPercentile, this.highPercentile) : null;
+    this.colorScale = r ? new ColorScale(r.min, r.max) : null;
+    this.colorData = r ? { min: r.dataMin, max: r.dataMax } : null;
   }
 
   async loadColorKeys(): Promise<void> {

@@ -34,7 +34,13 @@ describe('LatentMapState', () => {
     await map.load();
     expect(map.shownColorBy).toBe('clogp');
     expect(map.points!.values).toHaveLength(25);
-    expect(map.colorScale!.min).toBe(Math.min(...(map.points!.values as number[])));
+    // the scale spans the 2nd to 98th percentile; the legend keeps the data's own ends
+    const values = [...(map.points!.values as number[])].sort((a, b) => a - b);
+    expect(map.colorData).toEqual({ min: values[0], max: values[values.length - 1] });
+    expect(map.colorScale!.min).toBeCloseTo(values[0] + 0.48 * (values[1] - values[0]), 9);
+    expect(map.colorScale!.max).toBeCloseTo(values[23] + 0.52 * (values[24] - values[23]), 9);
+    map.setPercentiles(0, 100);
+    expect([map.colorScale!.min, map.colorScale!.max]).toEqual([values[0], values[24]]);
     map.setColorBy(null);
     await map.load();
     expect([map.shownColorBy, map.colorScale, map.points!.values]).toEqual([null, null, null]);
