@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRDKit, withMol } from '../chem/rdkit.ts';
 import { collect } from './collect.ts';
 import { readMoleculeFile } from './read.ts';
-import { createMoleculeWriter, csvCell } from './writers.ts';
+import { createMoleculeWriter, csvCell, roundForFile } from './writers.ts';
 import type { WritableMolecule } from './writers.ts';
 
 const SAMPLES = join(import.meta.dirname, '../../../shared/data/samples');
@@ -45,13 +45,18 @@ async function roundTrip(fileName: string) {
   return { path, ...(await collect(readMoleculeFile(path))) };
 }
 
-/** What a reader gives back for a row's values: computed and user values together (clashes prefixed). */
+/** A number as the writers round it (these rows' computed keys are not the panel's: 12 significant digits). */
+const rounded = (v: unknown) => (typeof v === 'number' ? roundForFile(v) : v);
+
+/**
+ * What a reader gives back for a row's values: computed and user values together, numbers rounded; a file column
+ * keeps its name (one called smiles or name, in CSV, becomes user_<name>), a computed one it clashes with is <key>_computed.
+ */
 function expectedValues(row: WritableMolecule, reserved = ['smiles', 'name']): Record<string, unknown> {
-  const values: Record<string, unknown> = { ...row.props };
-  for (const [k, v] of Object.entries(row.userProps ?? {})) {
-    const key = [...reserved, ...Object.keys(row.props ?? {})].includes(k.toLowerCase()) ? `user_${k}` : k;
-    values[key] = v;
-  }
+  const user = Object.keys(row.userProps ?? {}).map((k) => k.toLowerCase());
+  const values: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row.props ?? {})) values[user.includes(k.toLowerCase()) ? `${k}_computed` : k] = rounded(v);
+  for (const [k, v] of Object.entries(row.userProps ?? {})) values[reserved.includes(k.toLowerCase()) ? `user_${k}` : k] = rounded(v);
   return values;
 }
 
@@ -126,5 +131,33 @@ describe('writers', () => {
     expect([csvCell('a'), csvCell('a,b'), csvCell('q"'), csvCell(' x'), csvCell(null), csvCell(2.5), csvCell('a;b', ';')]).toEqual([
       'a', '"a,b"', '"q"""', '" x"', '', '2.5', '"a;b"',
     ]);
+  });
+});
+
+describe('numbers in exported files', () => {
+  it("are rounded to their column's precision (raw when asked), and the file's column names are kept", async () => {
+    const row: WritableMolecule = {
+      smiles: 'CCO',
+      name: 'ethanol',
+      props: { mol_wt: 46.06900000000001, qed: 0.4068079639359533, hbd: 1, clogp: -0.0014 },
+      userProps: { 'Molecular Weight': 276.42400000000004, clogp: 1.25, pIC50: 7.1 },
+    };
+    const csv = join(dir, 'rounded.csv');
+    const writer = createMoleculeWriter(csv, { props: ['mol_wt', 'qed', 'hbd', 'clogp'], userProps: ['Molecular Weight', 'clogp', 'pIC50'] });
+    await writer.write(row);
+    await writer.close();
+    const [head, line] = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(head).toBe('smiles,name,mol_wt,qed,hbd,clogp_computed,Molecular Weight,clogp,pIC50');
+    expect(line).toBe('CCO,ethanol,46.07,0.407,1,0,276.424,1.25,7.1');
+    expect(line).not.toContain('00000');
+
+    const sdf = join(dir, 'raw.sdf');
+    const raw = createMoleculeWriter(sdf, { raw: true });
+    await raw.write(row);
+    await raw.close();
+    const text = readFileSync(sdf, 'utf8');
+    expect(text).toContain('> <Molecular Weight>\n276.42400000000004\n');
+    expect(text).toContain('> <qed>\n0.4068079639359533\n');
+    expect(text).toContain('> <clogp_computed>\n-0.0014\n');
   });
 });

@@ -1,4 +1,5 @@
-// Streaming writers: CSV (smiles, name, every computed and user property, RFC 4180 quoting), SD files
+// Streaming writers: CSV (smiles, name, every computed and user property, RFC 4180 quoting; numbers rounded to
+// their column's precision unless raw is asked, the file's own column names kept), SD files
 // (2D coordinates from RDKit, the name as title, properties as data fields) and SMILES files
 // (smiles<TAB>name). Rows are written as they come, with the stream's back-pressure respected; a path
 // ending in .gz is gzipped. Writers never throw on a row: write() answers false for a row it cannot write
@@ -8,6 +9,7 @@ import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import { loadRDKit, parseMol } from '../chem/rdkit.ts';
+import { PROPERTY_DEFS } from '../api/properties.ts';
 import type { UserValue } from './types.ts';
 
 export interface WritableMolecule {
@@ -28,6 +30,25 @@ export interface WriterOptions {
   userProps?: string[];
   /** CSV delimiter (default ','). */
   delimiter?: string;
+  /**
+   * Numbers as stored, unrounded (for another program's input). By default a computed property is written to its
+   * panel's digits (MW 276.42) and every other number loses its float noise (276.42400000000004 → 276.424).
+   */
+  raw?: boolean;
+}
+
+/** Decimals each computed property is written with (its panel digits; whole numbers for counts). */
+const PROPERTY_DIGITS = new Map(PROPERTY_DEFS.filter((d) => d.kind === 'number' || d.kind === 'integer').map((d) => [d.key, d.kind === 'integer' ? 0 : (d.digits ?? 2)]));
+
+/**
+ * A number as a file should carry it: a computed property (`computed`: its key) to its panel's digits, any
+ * other number to 12 significant digits, which no measurement exceeds and which drops binary float noise.
+ */
+export function roundForFile(value: number, computed?: string): number {
+  if (!Number.isFinite(value)) return value;
+  const digits = computed === undefined ? undefined : PROPERTY_DIGITS.get(computed);
+  if (digits !== undefined) return Number(value.toFixed(digits));
+  return Number(value.toPrecision(12));
 }
 
 export interface MoleculeWriter {
@@ -58,7 +79,9 @@ export function createMoleculeWriter(path: string, options: WriterOptions = {}):
   out.on('error', (err) => (failed ??= err));
   file.on('error', (err) => (failed ??= err));
   const delimiter = options.delimiter ?? (path.toLowerCase().replace(/\.gz$/, '').endsWith('.tsv') ? '\t' : ',');
-  const encode = format === 'csv' ? csvEncoder(options, delimiter) : format === 'sdf' ? sdfRecord : smilesLine;
+  const rounded = options.raw ? (row: WritableMolecule) => row : roundRow;
+  const encoders = { csv: csvEncoder(options, delimiter), sdf: sdfRecord, smiles: smilesLine };
+  const encode = (row: WritableMolecule) => encoders[format](rounded(row));
   let written = 0;
 
   async function put(text: string): Promise<void> {
@@ -86,6 +109,13 @@ export function createMoleculeWriter(path: string, options: WriterOptions = {}):
   };
 }
 
+/** The row with its numbers rounded as roundForFile says (computed properties by key, the file's own cleaned). */
+function roundRow(row: WritableMolecule): WritableMolecule {
+  const each = (values: Record<string, UserValue> | undefined, computed: boolean) =>
+    values && Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === 'number' ? roundForFile(v, computed ? k : undefined) : v]));
+  return { ...row, props: each(row.props, true), userProps: each(row.userProps, false) };
+}
+
 // ---- SMILES ----------------------------------------------------------------------------------------------
 
 const oneLine = (text: string) => text.replace(/[\t\r\n]+/g, ' ').trim();
@@ -111,13 +141,15 @@ function csvEncoder(options: WriterOptions, delimiter: string): (row: WritableMo
     if (!columns) {
       const props = options.props ?? Object.keys(row.props ?? {});
       const user = options.userProps ?? Object.keys(row.userProps ?? {});
-      const taken = new Set(['smiles', 'name', ...props.map((p) => p.toLowerCase())]);
-      // A user column that would clash with smiles, name or a computed property is written as user_<name>.
-      const userHeader = (u: string) => (taken.has(u.toLowerCase()) ? `user_${u}` : u);
+      // The file's own column names are kept: a computed property whose name a file column has is written as
+      // <name>_computed; only a file column called smiles or name (the structure and name columns) becomes user_<name>.
+      const fileNames = new Set(user.map((u) => u.toLowerCase()));
+      const userHeader = (u: string) => (['smiles', 'name'].includes(u.toLowerCase()) ? `user_${u}` : u);
+      const propHeader = (p: string) => (fileNames.has(p.toLowerCase()) ? `${p}_computed` : p);
       columns = [
         { header: 'smiles', get: (r) => r.smiles },
         { header: 'name', get: (r) => r.name },
-        ...props.map((p) => ({ header: p, get: (r: WritableMolecule) => r.props?.[p] })),
+        ...props.map((p) => ({ header: propHeader(p), get: (r: WritableMolecule) => r.props?.[p] })),
         ...user.map((u) => ({ header: userHeader(u), get: (r: WritableMolecule) => r.userProps?.[u] })),
       ];
       head = `${columns.map((c) => csvCell(c.header, delimiter)).join(delimiter)}\n`;
@@ -156,10 +188,10 @@ function sdfRecord(row: WritableMolecule): string | null {
   lines[0] = title;
   let text = lines.join('\n');
   if (!text.endsWith('\n')) text += '\n';
-  const fields: [string, UserValue][] = Object.entries(row.props ?? {});
-  const taken = new Set(fields.map(([k]) => k.toLowerCase()));
-  // As in CSV, a user field that would clash with a computed property is written as user_<name>.
-  for (const [k, v] of Object.entries(row.userProps ?? {})) fields.push([taken.has(k.toLowerCase()) ? `user_${k}` : k, v]);
+  // As in CSV, the file's own field names are kept: a computed property of the same name is written as <name>_computed.
+  const fileNames = new Set(Object.keys(row.userProps ?? {}).map((k) => k.toLowerCase()));
+  const fields: [string, UserValue][] = Object.entries(row.props ?? {}).map(([k, v]) => [fileNames.has(k.toLowerCase()) ? `${k}_computed` : k, v]);
+  for (const [k, v] of Object.entries(row.userProps ?? {})) fields.push([k, v]);
   for (const [key, value] of fields) {
     const body = fieldValue(value);
     text += `> <${fieldName(key)}>\n${body ? `${body}\n` : ''}\n`;

@@ -114,7 +114,7 @@ export function chemHandlers(db: Db, workspace: string, onChanged: (collectionId
       return { rows: moleculesByIds(db, ids.slice(0, top)).map((r) => ({ ...r, similarity: null })), total: ids.length };
     },
 
-    'collections.export': async ({ collectionId, format, path, filter }) => {
+    'collections.export': async ({ collectionId, format, path, filter, ids, raw }) => {
       const c = requireCollection(db, collectionId);
       const fileName = `${c.name.replace(/[^\w.+-]+/g, '_') || 'molecules'}.${EXTENSION[format]}`;
       let target: string;
@@ -133,8 +133,9 @@ export function chemHandlers(db: Db, workspace: string, onChanged: (collectionId
         target = join(scratch, fileName);
       }
       try {
-        const where = isEmpty(filter) ? whereClause(collectionId, undefined) : await whereFor(collectionId, filter);
-        const writer = createMoleculeWriter(target, { format: WRITE_FORMAT[format], props: [...PROPERTY_KEYS], userProps: c.userColumns });
+        // a selection: exactly those molecules; else the filter's
+        const where = ids ? whereClause(collectionId, undefined, ids) : isEmpty(filter) ? whereClause(collectionId, undefined) : await whereFor(collectionId, filter);
+        const writer = createMoleculeWriter(target, { format: WRITE_FORMAT[format], props: [...PROPERTY_KEYS], userProps: c.userColumns, raw });
         for (const row of iterateWhere(db, where)) await writer.write({ smiles: row.smiles, name: row.name, props: row.props, userProps: row.userProps });
         await writer.close();
         if (!scratch) return { path: target, fileName, base64: null, count: writer.written };

@@ -57,6 +57,19 @@ describe('collection management and selection calls', () => {
     expect(byIds.rows.map((r) => r.canonicalSmiles)).toEqual(['CCN', 'c1ccccc1']);
   });
 
+  it('exports a selection with numbers rounded (raw when asked) and the file column names kept', async () => {
+    const { ids } = await call('collections.ids', { collectionId: id });
+    const csv = await call('collections.export', { collectionId: id, format: 'csv', ids: [ids[0], ids[2]] });
+    const text = Buffer.from(csv.base64!, 'base64').toString();
+    const lines = text.trim().split('\n');
+    expect(csv.count).toBe(2);
+    expect(lines[0]).toMatch(/^smiles,name,.*,iupac,pIC50,active,series,mw_file$/);
+    expect(lines[1]).toMatch(/,benzene,>10,1,A,78\.114$/);
+    expect(text).not.toMatch(/\d{9}/);
+    const raw = await call('collections.export', { collectionId: id, format: 'csv', ids: [ids[0]], raw: true });
+    expect(Buffer.from(raw.base64!, 'base64').toString()).toContain('78.11399999999999');
+  });
+
   it('judges each column from all its values', async () => {
     const { columns } = await call('collections.columns', { collectionId: id });
     const byKey = Object.fromEntries(columns.map((c) => [c.key, c]));

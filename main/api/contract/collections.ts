@@ -114,6 +114,10 @@ export const collectionCalls = {
       /** where to write (desktop, CLI); left out in browser mode, where the content comes back instead */
       path: z.string().min(1).max(4096).optional(),
       filter: MoleculeFilter.optional(),
+      /** only these molecules (a selection), in file order; the filter is then not used */
+      ids: z.array(Id).max(1_000_000).optional(),
+      /** numbers as stored, not rounded to their column's precision (SD fields as another program's input) */
+      raw: z.boolean().optional(),
     }),
     z.object({
       /** the file written, or null when the content is returned */
@@ -123,7 +127,7 @@ export const collectionCalls = {
       base64: z.string().nullable(),
       count: z.number().int().nonnegative(),
     }),
-    'Write a collection as CSV (SMILES, name, every property), SD file (2D coordinates, data fields) or SMILES.',
+    "Write a collection as CSV (SMILES, name, every property), SD file (2D coordinates, data fields) or SMILES; numbers rounded to their column's precision unless raw, the file's column names kept.",
   ),
   'collections.joinValues': call(
     z.object({ collectionId: Id, source: ImportSource }),
