@@ -127,7 +127,7 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
 
     'collections.list': async () => listCollections(db),
     'collections.get': async ({ id }) => requireCollection(db, id),
-    'collections.import': async ({ source, name, properties, largestFragment, neutralize, dropDuplicates }) => {
+    'collections.import': async ({ source, name, properties, largestFragment, neutralize, duplicates, dropDuplicates }) => {
       const resolved = resolveImportSource(source, workspace);
       const collectionName = name ?? collectionNameFor(resolved.fileName);
       const args: ImportJobArgs = {
@@ -139,7 +139,7 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
         temporary: resolved.temporary,
         largestFragment: largestFragment ?? true,
         neutralize: neutralize ?? false,
-        dropDuplicates: dropDuplicates ?? true,
+        duplicates: duplicates ?? (dropDuplicates === false ? 'keep' : 'merge'),
       };
       return { jobId: jobs.start('import', `Import ${resolved.fileName}`, args) };
     },

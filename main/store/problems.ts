@@ -4,8 +4,9 @@ import type { Db } from './db.ts';
 
 export function insertProblems(db: Db, collectionId: number, problems: readonly Problem[]): void {
   if (!problems.length) return;
-  const stmt = db.prepare('INSERT INTO problems (collection_id, file, line, record, reason, text) VALUES (?, ?, ?, ?, ?, ?)');
-  for (const p of problems) stmt.run(collectionId, p.file, p.line, p.record, p.reason, p.text);
+  const stmt = db.prepare('INSERT INTO problems (collection_id, file, line, record, reason, text, severity) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  // an error is stored as NULL, as every problem written before severities existed
+  for (const p of problems) stmt.run(collectionId, p.file, p.line, p.record, p.reason, p.text, p.severity && p.severity !== 'error' ? p.severity : null);
 }
 
 export function countProblems(db: Db, collectionId: number): number {
@@ -13,7 +14,8 @@ export function countProblems(db: Db, collectionId: number): number {
 }
 
 export function listProblems(db: Db, collectionId: number, offset: number, limit: number): Problem[] {
-  return db
-    .prepare('SELECT file, line, record, reason, text FROM problems WHERE collection_id = ? ORDER BY line, record, id LIMIT ? OFFSET ?')
-    .all(collectionId, limit, offset) as Problem[];
+  const rows = db
+    .prepare('SELECT file, line, record, reason, text, severity FROM problems WHERE collection_id = ? ORDER BY line, record, id LIMIT ? OFFSET ?')
+    .all(collectionId, limit, offset) as (Omit<Problem, 'severity'> & { severity: 'warning' | 'info' | null })[];
+  return rows.map(({ severity, ...p }) => ({ ...p, severity: severity ?? 'error' }));
 }

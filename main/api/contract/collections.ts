@@ -31,7 +31,13 @@ export const collectionCalls = {
       largestFragment: z.boolean().optional(),
       /** Neutralize charges (default false). */
       neutralize: z.boolean().optional(),
-      /** Drop molecules whose canonical SMILES is already in the collection (default true; counted). */
+      /**
+       * A molecule whose canonical SMILES came before: 'merge' (default) folds it into the first one, whose empty
+       * columns take its values (first non-empty value wins; conflicting values are listed as a warning); 'keep'
+       * keeps it as its own row. Either way it is listed among the collection's problems (as info).
+       */
+      duplicates: z.enum(['merge', 'keep']).optional(),
+      /** Older spelling: false is duplicates 'keep', true is 'merge'. */
       dropDuplicates: z.boolean().optional(),
     }),
     z.object({ jobId: Id }),

@@ -45,6 +45,12 @@ export const Problem = z.object({
   reason: z.string(),
   /** The offending text, cut to a readable length. */
   text: z.string().nullable(),
+  /**
+   * 'error' (or absent): the record was not imported; 'warning': imported, but something is off (a line in
+   * another encoding, a gzip checksum, conflicting values of merged duplicates); 'info': imported and changed or
+   * merged (a salt stripped, a duplicate merged or kept), listed so that nothing changes silently.
+   */
+  severity: z.enum(['error', 'warning', 'info']).optional(),
 });
 export type Problem = z.infer<typeof Problem>;
 

@@ -17,6 +17,8 @@ export type ChemTaskResult =
       errors: (string | null)[];
       /** per structure: fragments (salts, solvents) were stripped */
       stripped: boolean[];
+      /** per structure: the canonical SMILES of the fragments stripped, joined with '.' (null when none) */
+      removed: (string | null)[];
       /** per structure: charges were neutralized */
       neutralized: boolean[];
     }

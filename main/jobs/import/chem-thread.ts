@@ -33,6 +33,7 @@ async function canonicalize(structures: string[], flags: StandardizeFlags = { la
   const canonical: (string | null)[] = new Array(structures.length).fill(null);
   const errors: (string | null)[] = new Array(structures.length).fill(null);
   const stripped: boolean[] = new Array(structures.length).fill(false);
+  const removed: (string | null)[] = new Array(structures.length).fill(null);
   const neutralized: boolean[] = new Array(structures.length).fill(false);
   for (let i = 0; i < structures.length; i++) {
     if (generation !== rdkitGeneration()) await rdkitReady();
@@ -51,6 +52,7 @@ async function canonicalize(structures: string[], flags: StandardizeFlags = { la
         if (s && s.removedFragments.length) {
           smiles = s.smiles;
           stripped[i] = true;
+          removed[i] = s.removedFragments.join('.');
         }
       }
       if (flags.neutralize && /[+-]\d*\]/.test(smiles)) {
@@ -69,7 +71,7 @@ async function canonicalize(structures: string[], flags: StandardizeFlags = { la
       release(mol);
     }
   }
-  return { canonical, errors, stripped, neutralized };
+  return { canonical, errors, stripped, removed, neutralized };
 }
 
 type ComputeProperties = (mol: JSMol) => Record<string, number | string | boolean | null>;

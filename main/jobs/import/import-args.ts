@@ -18,8 +18,11 @@ export const ImportJobArgs = z.object({
   largestFragment: z.boolean().default(true),
   /** Neutralize charges where hydrogens can be added or removed. */
   neutralize: z.boolean().default(false),
-  /** Drop a molecule whose canonical SMILES is already in the collection (the first is kept). */
-  dropDuplicates: z.boolean().default(true),
+  /**
+   * A molecule whose canonical SMILES is already in the collection: 'merge' folds it into the first (its values
+   * fill the first's empty columns; conflicts are listed), 'keep' stores it as its own row. Listed either way.
+   */
+  duplicates: z.enum(['merge', 'keep']).default('merge'),
   /** Chemistry threads (default: one per core, at most 4). */
   threads: z.number().int().positive().max(16).optional(),
 });
@@ -30,8 +33,18 @@ export interface ImportResult {
   /** Records read from the file (good, duplicate and failed). */
   records: number;
   imported: number;
+  /** Molecules whose canonical SMILES came before (merged into the first, or kept as rows with 'keep'). */
   duplicates: number;
+  /** How duplicates were handled. */
+  duplicateMode: 'merge' | 'keep';
+  /** Merged duplicates whose values differed from the kept row's (the kept row's values stay; listed). */
+  valueConflicts: number;
+  /** Records not imported (reader and RDKit errors). */
   problems: number;
+  /** Imported, with something to check (another encoding, a gzip checksum, conflicting duplicate values). */
+  warnings: number;
+  /** Changes listed so nothing is silent: salts stripped, duplicates merged or kept, charges neutralized. */
+  notes: number;
   /** Molecules that had fragments (salts, solvents) stripped. */
   fragmentsStripped: number;
   /** Molecules whose charges were neutralized. */

@@ -61,7 +61,8 @@ describe('import and properties jobs', () => {
     const result = job.result as ImportResult;
     expect(result).toMatchObject({ imported: 3, duplicates: 2, problems: 3 });
     const c = getCollection(db, result.collectionId);
-    expect(c).toMatchObject({ name: 'set', kind: 'imported', sourcePath: path, moleculeCount: 3, duplicateCount: 2, problemCount: 3 });
+    // the Problems view lists the three lines not imported and, as notes, the two duplicates merged
+    expect(c).toMatchObject({ name: 'set', kind: 'imported', sourcePath: path, moleculeCount: 3, duplicateCount: 2, problemCount: 5 });
     const rows = listMolecules(db, c.id, 0, 10);
     expect(rows.map((r) => [r.position, r.name, r.smiles, r.sourceLine])).toEqual([
       [1, 'ethanol', 'CCO', 2],
@@ -69,7 +70,10 @@ describe('import and properties jobs', () => {
       [3, 'paracetamol', 'CC(=O)Nc1ccc(O)cc1', 9],
     ]);
     expect(rows.map((r) => r.canonicalSmiles)).toEqual(['CCO', 'c1ccccc1', 'CC(=O)Nc1ccc(O)cc1'].map(canonical));
-    const problems = listProblems(db, c.id, 0, 10);
+    const listed = listProblems(db, c.id, 0, 10);
+    expect(listed.filter((p) => p.severity === 'info').map((p) => p.line)).toEqual([6, 7]);
+    expect(listed.find((p) => p.line === 6)!.reason).toMatch(/^duplicate: the same structure as line 2 \(ethanol\), CCO; merged into it/);
+    const problems = listed.filter((p) => p.severity === 'error');
     expect(problems.map((p) => [p.file, p.line])).toEqual([
       ['set.smi', 4],
       ['set.smi', 8],

@@ -41,14 +41,14 @@ export const importJob: JobRunner = async (ctx) => {
       () => {},
     );
 
-    const writer = new ImportWriter(db, cid, file, args.dropDuplicates);
+    const writer = new ImportWriter(db, cid, file, args.duplicates);
     const inFlight: { records: SourceRecord[]; result: Promise<Canonicalized> }[] = [];
     let done = 0;
     let lastChanged = 0;
     const writeOldest = async () => {
       const { records, result } = inFlight.shift()!;
       const r = await result;
-      writer.writeBatch(records, r.canonical, r.errors, r.stripped, r.neutralized);
+      writer.writeBatch(records, r.canonical, r.errors, { stripped: r.stripped, removed: r.removed, neutralized: r.neutralized });
       done += records.length;
       ctx.progress(done, total === null ? null : Math.max(total, done), `${writer.imported} imported`);
       if (Date.now() - lastChanged > 1000) {
@@ -67,7 +67,8 @@ export const importJob: JobRunner = async (ctx) => {
       throwIfCancelled(ctx.signal);
       if (item.kind === 'problem') {
         writer.addProblem(item);
-        done++;
+        // a warning or note is about a record that is read anyway, or about the file: not one more record
+        if ((item.severity ?? 'error') === 'error') done++;
         continue;
       }
       batch.push(item);
@@ -90,7 +91,11 @@ export const importJob: JobRunner = async (ctx) => {
       records: done,
       imported: writer.imported,
       duplicates: writer.duplicates,
+      duplicateMode: args.duplicates,
+      valueConflicts: writer.valueConflicts,
       problems: writer.problems,
+      warnings: writer.warnings,
+      notes: writer.notes,
       fragmentsStripped: writer.fragmentsStripped,
       neutralized: writer.neutralized,
       seconds: (Date.now() - started) / 1000,

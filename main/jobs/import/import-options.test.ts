@@ -65,8 +65,9 @@ describe('import options and sample files', () => {
     const n = await importFile(tmp.file('salts.smi'), { neutralize: true });
     expect(n).toMatchObject({ imported: 4, duplicates: 2, fragmentsStripped: 3, neutralized: 2 });
     expect(smilesOf(n.collectionId).map((r) => r[2])).toEqual(['CC(=O)O', 'CN', 'c1ccccc1', 'CCO']);
-    const all = await importFile(tmp.file('salts.smi'), { largestFragment: false, dropDuplicates: false });
-    expect(all).toMatchObject({ imported: 6, duplicates: 0, fragmentsStripped: 0 });
+    const all = await importFile(tmp.file('salts.smi'), { largestFragment: false, duplicates: 'keep' });
+    // ethanol twice: kept as its own row, and counted and listed as a duplicate
+    expect(all).toMatchObject({ imported: 6, duplicates: 1, duplicateMode: 'keep', fragmentsStripped: 0 });
     expect(smilesOf(all.collectionId).map((r) => r[1])).toEqual(SALTS.split('\n').map((l) => l.split(' ')[0]));
   });
 

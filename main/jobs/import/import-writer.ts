@@ -1,7 +1,10 @@
-// The import's writing side, on the job's main thread: takes canonicalized batches in file order, drops
-// duplicates (first occurrence wins), records failures as problems, and writes each batch with the
-// collection's counts in one transaction, so the UI can show a partial collection at any moment.
-import type { SourceProblem, SourceRecord } from '../../files/types.ts';
+// The import's writing side, on the job's main thread: takes canonicalized batches in file order, handles
+// duplicates (merged into the first occurrence, or kept as their own rows), records failures as problems, and
+// writes each batch with the collection's counts in one transaction, so the UI can show a partial collection at
+// any moment. Nothing changes silently (issue 16, item 2): every stripped salt, neutralized charge and duplicate
+// is listed with the problems as 'info' (which row, which parent, why), and conflicting values of a merged
+// duplicate as a 'warning'.
+import type { SourceProblem, SourceRecord, UserValue } from '../../files/types.ts';
 import type { Problem } from '../../api/contract.ts';
 import type { Db } from '../../store/db.ts';
 import { updateCollectionCounts } from '../../store/collections.ts';
@@ -9,14 +12,41 @@ import { insertMolecules, type NewMolecule } from '../../store/molecules.ts';
 import { insertProblems } from '../../store/problems.ts';
 
 const cut = (text: string, n = 200) => (text.length > n ? `${text.slice(0, n - 3)}...` : text);
+/** A value as a note quotes it: short, strings in quotes. */
+const shown = (v: UserValue) => (typeof v === 'string' ? `'${cut(v, 40)}'` : String(v));
+const empty = (v: UserValue | undefined) => v === undefined || v === null || v === '';
+
+export type DuplicateMode = 'merge' | 'keep';
+
+export interface StandardizeNotes {
+  /** per record: fragments were stripped */
+  stripped?: readonly boolean[];
+  /** per record: the fragments stripped (canonical SMILES joined by '.') */
+  removed?: readonly (string | null)[];
+  /** per record: charges were neutralized */
+  neutralized?: readonly boolean[];
+}
+
+/** The first row of a canonical SMILES: where it is, to name it and to merge later values into it. */
+interface Kept {
+  position: number;
+  line: number;
+  name: string | null;
+  /** The row's values while its batch is being written (a merge changes them in memory). */
+  pending: Record<string, UserValue> | null;
+}
 
 export class ImportWriter {
   imported = 0;
   duplicates = 0;
+  /** records not imported */
   problems = 0;
+  warnings = 0;
+  notes = 0;
+  valueConflicts = 0;
   fragmentsStripped = 0;
   neutralized = 0;
-  private readonly seen = new Set<string>();
+  private readonly seen = new Map<string, Kept>();
   private readonly userColumns = new Set<string>();
   private pendingProblems: Problem[] = [];
 
@@ -24,65 +54,124 @@ export class ImportWriter {
     private readonly db: Db,
     private readonly collectionId: number,
     private readonly file: string,
-    private readonly dropDuplicates = true,
+    private readonly duplicateMode: DuplicateMode = 'merge',
   ) {}
 
   /** A problem the reader found; written with the next batch. */
   addProblem(p: SourceProblem): void {
-    this.pendingProblems.push({ file: p.file, line: p.line, record: p.record, reason: p.reason, text: p.text });
+    this.pendingProblems.push({ file: p.file, line: p.line, record: p.record, reason: p.reason, text: p.text, ...(p.severity && p.severity !== 'error' ? { severity: p.severity } : {}) });
   }
 
-  /** `stripped` / `neutralized`: per record, whether standardizing changed it (the stored SMILES is then the canonical one). */
-  writeBatch(
-    records: readonly SourceRecord[],
-    canonical: readonly (string | null)[],
-    errors: readonly (string | null)[],
-    stripped: readonly boolean[] = [],
-    neutralized: readonly boolean[] = [],
-  ): void {
+  writeBatch(records: readonly SourceRecord[], canonical: readonly (string | null)[], errors: readonly (string | null)[], changes: StandardizeNotes = {}): void {
     const molecules: NewMolecule[] = [];
     const problems = this.pendingProblems;
     this.pendingProblems = [];
     let duplicates = 0;
+    const note = (r: SourceRecord, reason: string, severity: 'info' | 'warning' = 'info') =>
+      problems.push({ file: this.file, line: r.line, record: r.record, reason, text: cut(r.structure.split('\n')[0]), severity });
     records.forEach((r, i) => {
       const c = canonical[i];
       if (c === null) {
         problems.push({ file: this.file, line: r.line, record: r.record, reason: errors[i] ?? 'RDKit could not parse the structure', text: cut(r.structure.split('\n')[0]) });
         return;
       }
-      if (this.dropDuplicates) {
-        if (this.seen.has(c)) {
-          duplicates++;
+      const stripped = changes.stripped?.[i] ?? false;
+      const neutralized = changes.neutralized?.[i] ?? false;
+      if (stripped) {
+        this.fragmentsStripped++;
+        const removed = changes.removed?.[i];
+        note(r, `salt/fragment stripped: kept the largest fragment ${cut(c, 120)}${removed ? `, removed ${cut(removed, 80)}` : ''}`);
+      }
+      if (neutralized) {
+        this.neutralized++;
+        note(r, `charges neutralized: stored as ${cut(c, 120)}`);
+      }
+      const kept = this.seen.get(c);
+      if (kept) {
+        duplicates++;
+        const first = `line ${kept.line}${kept.name ? ` (${cut(kept.name, 40)})` : ''}`;
+        const parent = stripped || neutralized ? 'the same parent structure' : 'the same structure';
+        if (this.duplicateMode === 'keep') {
+          note(r, `duplicate: ${parent} as ${first}, ${cut(c, 80)}; kept as its own row`);
+        } else {
+          const { added, conflicts } = this.merge(kept, r.userProps);
+          const what = added.length ? `its values for ${added.join(', ')} filled the empty columns there` : 'no values to add';
+          note(r, `duplicate: ${parent} as ${first}, ${cut(c, 80)}; merged into it (${what})${r.name && r.name !== kept.name ? `; its name ${cut(r.name, 40)} is not kept` : ''}`);
+          if (conflicts.length) {
+            this.valueConflicts++;
+            note(r, `duplicate of ${first} with different values: ${conflicts.join('; ')}. The first non-empty value is kept; import with duplicates 'keep' to keep both rows`, 'warning');
+          }
           return;
         }
-        this.seen.add(c);
       }
-      const changed = stripped[i] || neutralized[i];
-      if (stripped[i]) this.fragmentsStripped++;
-      if (neutralized[i]) this.neutralized++;
       for (const k of Object.keys(r.userProps)) this.userColumns.add(k);
-      molecules.push({
-        position: this.imported + molecules.length + 1,
-        name: r.name,
-        smiles: r.format === 'smiles' && !changed ? r.structure : c,
-        canonicalSmiles: c,
-        sourceLine: r.line,
-        userProps: r.userProps,
-      });
+      const userProps = { ...r.userProps };
+      const position = this.imported + molecules.length + 1;
+      molecules.push({ position, name: r.name, smiles: r.format === 'smiles' && !stripped && !neutralized ? r.structure : c, canonicalSmiles: c, sourceLine: r.line, userProps });
+      if (!kept) this.seen.set(c, { position, line: r.line, name: r.name, pending: userProps });
     });
     this.db.transaction(() => {
       insertMolecules(this.db, this.collectionId, molecules);
+      this.writeMerges();
       insertProblems(this.db, this.collectionId, problems);
       this.imported += molecules.length;
       this.duplicates += duplicates;
-      this.problems += problems.length;
+      for (const p of problems) {
+        if (p.severity === 'info') this.notes++;
+        else if (p.severity === 'warning') this.warnings++;
+        else this.problems++;
+      }
       updateCollectionCounts(this.db, this.collectionId, {
         moleculeCount: this.imported,
         duplicateCount: this.duplicates,
-        problemCount: this.problems,
+        // every row of the Problems view: errors, warnings and the notes of what was changed
+        problemCount: this.problems + this.warnings + this.notes,
         userColumns: [...this.userColumns],
       });
     })();
+    for (const m of molecules) {
+      const k = this.seen.get(m.canonicalSmiles);
+      if (k && k.pending === m.userProps) k.pending = null; // written: later merges go to the database
+    }
+  }
+
+  /**
+   * The rule for a merged duplicate: for each of its non-empty values, a column that is empty (or missing) in
+   * the kept row takes it; a column with another value keeps the first and the pair is listed.
+   */
+  private merge(kept: Kept, values: Record<string, UserValue>): { added: string[]; conflicts: string[] } {
+    const current = kept.pending ?? this.storedValues(kept.position);
+    const added: string[] = [];
+    const conflicts: string[] = [];
+    for (const [key, value] of Object.entries(values)) {
+      if (empty(value)) continue;
+      if (empty(current[key])) {
+        current[key] = value;
+        added.push(cut(key, 40));
+        this.userColumns.add(key);
+      } else if (current[key] !== value) {
+        conflicts.push(`${cut(key, 40)} ${shown(current[key])} kept, ${shown(value)} here`);
+      }
+    }
+    if (!kept.pending && added.length) this.changedStored.set(kept.position, current);
+    return { added, conflicts };
+  }
+
+  /** Kept rows already in the database whose values a merge changed, written with the batch. */
+  private readonly changedStored = new Map<number, Record<string, UserValue>>();
+
+  private storedValues(position: number): Record<string, UserValue> {
+    const held = this.changedStored.get(position);
+    if (held) return held;
+    const row = this.db.prepare('SELECT user_props FROM molecules WHERE collection_id = ? AND position = ?').get(this.collectionId, position) as { user_props: string | null } | undefined;
+    return row?.user_props ? (JSON.parse(row.user_props) as Record<string, UserValue>) : {};
+  }
+
+  private writeMerges(): void {
+    if (!this.changedStored.size) return;
+    const stmt = this.db.prepare('UPDATE molecules SET user_props = ? WHERE collection_id = ? AND position = ?');
+    for (const [position, values] of this.changedStored) stmt.run(JSON.stringify(values), this.collectionId, position);
+    this.changedStored.clear();
   }
 
   /** Writes problems still held (a file that ends with bad lines). */
