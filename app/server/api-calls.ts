@@ -5,9 +5,6 @@ import type { IncomingMessage } from 'node:http';
 import { checkCall } from '../../main/api/validate.ts';
 import type { CallName, Handlers } from '../../main/api/contract.ts';
 
-/** Uploads are base64 in JSON: the contract allows ~280 MB of base64, plus room for the rest of the body. */
-export const defaultMaxBodyBytes = 300 * 1024 * 1024;
-
 export interface Reply {
   status: number;
   body: unknown;
@@ -22,27 +19,62 @@ export class HttpError extends Error {
   }
 }
 
-/** The request body as parsed JSON; an empty body is `{}`. Refuses bodies over maxBytes without buffering them. */
-export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+/**
+ * The request body as parsed JSON; an empty body is `{}`. Refuses a body over maxBytes without buffering it
+ * (a declared Content-Length at once, a chunked one as soon as it passes the cap), and one that stalls for
+ * idleMs (408): a client that sends headers and then nothing must not hold a connection and its buffers.
+ */
+export function readJsonBody(req: IncomingMessage, maxBytes: number, idleMs = 0): Promise<unknown> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) throw new HttpError(413, `Request body too large: ${declared} bytes, at most ${maxBytes}.`);
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(new HttpError(413, `Request body too large: ${declared} bytes, at most ${maxBytes}.`));
   const type = req.headers['content-type'];
   if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type)) {
-    throw new HttpError(415, `Send the arguments as application/json, not ${type}.`);
+    return Promise.reject(new HttpError(415, `Send the arguments as application/json, not ${type}.`));
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw new HttpError(413, `Request body too large: more than ${maxBytes} bytes.`);
-    chunks.push(chunk);
-  }
-  if (size === 0) return {};
-  try {
-    return JSON.parse(Buffer.concat(chunks, size).toString('utf8'));
-  } catch (err) {
-    throw new HttpError(400, `The request body is not valid JSON: ${(err as Error).message}`);
-  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let timer: NodeJS.Timeout | null = null;
+    const stop = () => {
+      if (timer) clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onAborted);
+    };
+    const fail = (err: Error) => {
+      stop();
+      chunks.length = 0;
+      reject(err);
+    };
+    const arm = () => {
+      if (idleMs <= 0) return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => fail(new HttpError(408, `The request body stalled: nothing arrived for ${idleMs / 1000} s.`)), idleMs);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) return fail(new HttpError(413, `Request body too large: more than ${maxBytes} bytes.`));
+      chunks.push(chunk);
+      arm();
+    };
+    const onEnd = () => {
+      stop();
+      if (size === 0) return resolve({});
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks, size).toString('utf8')));
+      } catch (err) {
+        reject(new HttpError(400, `The request body is not valid JSON: ${(err as Error).message}`));
+      }
+    };
+    const onError = (err: Error) => fail(err);
+    const onAborted = () => fail(new HttpError(400, 'The client went away before sending the whole body.'));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
+    arm();
+  });
 }
 
 /**

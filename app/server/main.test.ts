@@ -1,7 +1,7 @@
 // `npm run serve`'s entry as a real process over the real core: the one line it prints, real calls and an
 // upload through the printed address with the job's end on the WebSocket, and a clean stop on SIGTERM / SIGINT.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,8 +15,8 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(path.join(tmpdir(), 'molscape-serve-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function serve(args: string[]): { child: ChildProcessWithoutNullStreams; firstLine: Promise<string>; stdout: string[]; stderr: string[]; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'app/server/main.ts', ...args], { cwd: root, env: { ...process.env, XDG_DATA_HOME: dir } });
+function serve(args: string[], env: Record<string, string> = {}): { child: ChildProcessWithoutNullStreams; firstLine: Promise<string>; stdout: string[]; stderr: string[]; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'app/server/main.ts', ...args], { cwd: root, env: { ...process.env, XDG_DATA_HOME: dir, ...env } });
   const stdout: string[] = [];
   const stderr: string[] = [];
   child.stderr.on('data', (d: Buffer) => stderr.push(String(d)));
@@ -147,6 +147,68 @@ describe('app/server/main.ts', () => {
     expect(await run.exit).toBe(1);
     expect(run.stdout).toEqual([]);
     expect(run.stderr.join('')).toMatch(/^molscape: could not start: /m);
+  });
+
+  it.runIf(process.platform === 'linux')('takes a chosen token from MOLSCAPE_TOKEN only: on no command line, in no job process, printed nowhere', async () => {
+    const token = 'chosen_token_' + 'x'.repeat(40);
+    const refused = serve(['--token', token]);
+    expect(await refused.exit).toBe(2);
+    expect(refused.stderr.join('')).toMatch(/never taken on the command line.*MOLSCAPE_TOKEN/);
+
+    const run = serve(['--workspace', path.join(dir, 't', 'w.sqlite')], { MOLSCAPE_TOKEN: token });
+    const line = await run.firstLine;
+    expect(line).not.toContain(token);
+    const port = Number(/127\.0\.0\.1:(\d+)\//.exec(line)?.[1]);
+    const call = (name: string, args: unknown, t = token) =>
+      rawRequest(port, { method: 'POST', path: `/api/${name}`, headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json' }, body: JSON.stringify(args) });
+    expect((await call('app.info', {})).status).toBe(200);
+    expect((await call('app.info', {}, 'y'.repeat(53))).status).toBe(401);
+
+    // every process the server starts while it imports (the import and properties jobs), looked at as they run
+    const children = new Map<number, { cmdline: string; environ: string }>();
+    const read = (file: string) => {
+      try {
+        return readFileSync(file, 'utf8');
+      } catch {
+        return null;
+      }
+    };
+    const scan = () => {
+      for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number)) {
+        const stat = read(`/proc/${pid}/stat`);
+        const ppid = stat ? Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) : -1;
+        if (ppid !== run.child.pid || children.has(pid)) continue;
+        const cmdline = read(`/proc/${pid}/cmdline`);
+        const environ = read(`/proc/${pid}/environ`);
+        // between fork and exec a child is still a copy of the server (its start-up environment included): look
+        // again once it runs its own program
+        if (cmdline === null || environ === null || cmdline === read(`/proc/${run.child.pid}/cmdline`)) continue;
+        children.set(pid, { cmdline, environ });
+      }
+    };
+    const lines = readFileSync(path.join(root, '..', 'shared', 'data', 'samples', 'chembl2321810-series.smi'), 'utf8').split('\n').slice(0, 200).join('\n');
+    const started = await call('collections.import', { source: { kind: 'upload', fileName: 'series.smi', base64: Buffer.from(lines).toString('base64') } });
+    expect(started.status).toBe(200);
+    const { jobId } = started.json() as { jobId: number };
+    for (let i = 0; i < 600; i++) {
+      scan();
+      const job = (await call('jobs.get', { id: jobId })).json() as { status: string; result: { propertiesJobId?: number } | null };
+      const props = job.result?.propertiesJobId;
+      const propsDone = props ? ((await call('jobs.get', { id: props })).json() as { status: string }).status !== 'running' : false;
+      if (job.status !== 'running' && job.status !== 'queued' && (props === undefined || propsDone)) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(children.size).toBeGreaterThan(0);
+    const own = read(`/proc/${run.child.pid}/cmdline`) ?? '';
+    expect(own).toContain('app/server/main.ts');
+    expect(own).not.toContain(token);
+    for (const [pid, c] of children) {
+      expect(c.cmdline, `argv of ${pid}`).not.toContain(token);
+      expect(c.environ, `environment of ${pid}`).not.toContain(token);
+    }
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+    expect(run.stdout.join('\n') + run.stderr.join('')).not.toContain(token);
   });
 
   it('says what is wrong with its options, on stderr, and exits non-zero', async () => {

@@ -1,5 +1,7 @@
 // `npm run serve`: browser mode. Opens the workspace, starts the server on 127.0.0.1 and prints exactly one line
 // on stdout, the address to open (with its per-run token). Everything else (warnings, errors) goes to stderr.
+// The token never goes on a command line (other users can read those): a chosen one comes by MOLSCAPE_TOKEN in
+// the environment, is not printed, and the job processes are started without it in their argv.
 // Stops cleanly on SIGINT / SIGTERM: no new requests, sockets closed, running jobs stopped, workspace closed.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +20,8 @@ async function main(): Promise<void> {
     console.error(`${(err as Error).message}\n${usage}`);
     process.exit(2);
   }
+  // read once; the job processes this server starts inherit its environment and have no use for the token
+  delete process.env.MOLSCAPE_TOKEN;
   if (!existsSync(path.join(staticDir, 'index.html'))) {
     console.error(`molscape: the user interface is not built (${staticDir}): run npm run serve, which builds it first.`);
   }
@@ -30,7 +34,7 @@ async function main(): Promise<void> {
   const core = await createCore({ workspace: options.workspace, host: 'browser', resumeProperties: true, paths });
   let server;
   try {
-    server = await startServer({ core, port: options.port, staticDir });
+    server = await startServer({ core, port: options.port, staticDir, token: options.token });
   } catch (err) {
     await core.close();
     throw err;
@@ -56,7 +60,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 
-  process.stdout.write(`Molscape is serving at ${server.url}\n`);
+  // a token the user chose (MOLSCAPE_TOKEN) is theirs already: it is not echoed into a terminal or a log
+  const address = options.token ? `http://127.0.0.1:${server.port}/ (add ?token= and your MOLSCAPE_TOKEN)` : server.url;
+  process.stdout.write(`Molscape is serving at ${address}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -13,9 +13,14 @@ export interface ServeOptions {
    * page then brings files by upload and takes them as downloads (issue 18, item 3).
    */
   allowFolders: string[];
+  /**
+   * The token, when the user chose it: from MOLSCAPE_TOKEN in the environment, never from the command line,
+   * where every user of the machine can read it (ps, /proc/PID/cmdline). Absent: a fresh random one.
+   */
+  token?: string;
 }
 
-export const usage = 'Usage: npm run serve -- [--port N] [--workspace FILE] [--allow-folder DIR]...';
+export const usage = 'Usage: npm run serve -- [--port N] [--workspace FILE] [--allow-folder DIR]...  (a token of your own: MOLSCAPE_TOKEN in the environment)';
 
 /**
  * The per-user data folder. On macOS and Windows it is where Electron's app.getPath('userData') points for
@@ -35,6 +40,9 @@ export function defaultWorkspace(env: NodeJS.ProcessEnv = process.env, platform:
 
 /** Parse argv (without node and the script); throws an Error whose message says what is wrong. */
 export function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): ServeOptions {
+  if (argv.some((a) => a === '--token' || a.startsWith('--token='))) {
+    throw new Error('The token is never taken on the command line, where other users of this machine can read it: set MOLSCAPE_TOKEN in the environment instead.');
+  }
   const { values } = parseArgs({
     args: argv,
     options: { port: { type: 'string' }, workspace: { type: 'string' }, 'allow-folder': { type: 'string', multiple: true } },
@@ -60,5 +68,9 @@ export function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     if (!isFolder) throw new Error(`--allow-folder ${full} is not a folder.`);
     return full;
   });
-  return { port, workspace, allowFolders };
+  const token = env.MOLSCAPE_TOKEN;
+  if (token !== undefined && !/^[A-Za-z0-9_-]{32,512}$/.test(token)) {
+    throw new Error('MOLSCAPE_TOKEN must be 32 to 512 letters, digits, _ or - (a fresh random token is used when it is not set).');
+  }
+  return token === undefined ? { port, workspace, allowFolders } : { port, workspace, allowFolders, token };
 }

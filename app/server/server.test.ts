@@ -24,7 +24,7 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'secret.txt'), 'TOP SECRET');
   symlinkSync(path.join(dir, 'secret.txt'), path.join(staticDir, 'link.txt'));
   core = fakeCore();
-  server = await startServer({ core, staticDir, maxBodyBytes: 4096 });
+  server = await startServer({ core, staticDir, limits: { maxBodyBytes: 4096, maxUploadBodyBytes: 4096 } });
   port = server.port;
   auth = { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' };
 });

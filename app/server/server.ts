@@ -11,7 +11,12 @@
 //     memory / sessionStorage) and sends the header on every call.
 //     Answers: 200 with the call's result as JSON; otherwise a JSON {error: message} with 400 (invalid
 //     arguments, the schema's message), 401 (no/wrong token), 403 (foreign Host or Origin), 404 (unknown call),
-//     405, 413 (body over the limit), 415 (not JSON), or the handler's own status / 500.
+//     405, 408 (the body stalled), 413 (body over the limit), 415 (not JSON), 429 (too many calls at once, with
+//     Retry-After), or the handler's own status / 500.
+//   - Limits (limits.ts): 8 MiB per body (300 MiB for the calls that carry an upload), headers within 20 s, the
+//     whole request within 5 min, a body idle for 15 s dropped, 4 calls open per connection, 16 running at once
+//     (256 more wait in line), 256 connections. Every array and string in the contract has a bound, checked by
+//     the schema before a handler runs.
 //   - Events: a WebSocket at  ws://127.0.0.1:PORT/api/events?token=TOKEN  (the cookie is also accepted there,
 //     since browsers cannot set headers on a WebSocket); each message is JSON {event, payload}.
 //   - Every request (API, static, upgrade) must carry Host 127.0.0.1:PORT or localhost:PORT (DNS rebinding) and,
@@ -21,7 +26,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { isCallName } from '../../main/api/contract.ts';
 import type { Core } from '../../main/handlers/types.ts';
-import { defaultMaxBodyBytes, errorMessage, HttpError, readJsonBody, runCall } from './api-calls.ts';
+import { errorMessage, HttpError, readJsonBody, runCall } from './api-calls.ts';
+import { bodyLimit, CallGate, defaultLimits, type Limits } from './limits.ts';
 import { attachEventSocket } from './event-socket.ts';
 import {
   bearerToken,
@@ -44,7 +50,10 @@ export interface ServerOptions {
   staticDir: string;
   /** Defaults to a fresh random token. */
   token?: string;
-  maxBodyBytes?: number;
+  /** Defaults: defaultLimits. */
+  limits?: Partial<Limits>;
+  /** How often Node looks for requests past their header or request timeout (tests make it short). */
+  timeoutCheckMs?: number;
 }
 
 export interface RunningServer {
@@ -68,7 +77,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extra: Rec
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { core, staticDir } = options;
   const token = options.token ?? newToken();
-  const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
+  const limits: Limits = { ...defaultLimits, ...options.limits };
+  const gate = new CallGate(limits);
   let port = options.port ?? 0;
 
   /** Host and Origin gates shared by requests and upgrades: a status to refuse with, or null. */
@@ -89,19 +99,38 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     // Refuse an unknown call before reading what may be a large body.
     if (!isCallName(name)) return sendJson(res, 404, { error: `Unknown call '${name}'.` });
-    let raw: unknown;
+    const socket = req.socket;
+    if (!gate.openOn(socket)) return refuseBody(req, res, 429, `Too many calls at once on one connection (at most ${limits.maxCallsPerConnection}): wait for an answer.`);
     try {
-      raw = await readJsonBody(req, maxBodyBytes);
-    } catch (err) {
-      // Stop the client sending the rest of an oversized body: answer, then close the connection.
-      const status = err instanceof HttpError ? err.status : 400;
-      if (!req.complete) res.setHeader('Connection', 'close');
-      sendJson(res, status, { error: errorMessage(err) });
-      if (!req.complete) req.resume();
-      return;
+      let raw: unknown;
+      try {
+        raw = await readJsonBody(req, bodyLimit(name, limits), limits.bodyIdleTimeoutMs);
+      } catch (err) {
+        return refuseBody(req, res, err instanceof HttpError ? err.status : 400, errorMessage(err));
+      }
+      // the schema's bounds are checked here, before the call waits for a turn or any handler work
+      const entered = gate.enter();
+      if (!entered) return sendJson(res, 429, { error: 'Too many calls at once: try again in a moment.' }, { 'Retry-After': '1' });
+      const release = await entered;
+      try {
+        const reply = await runCall(core.handlers, name, raw);
+        sendJson(res, reply.status, reply.body);
+      } finally {
+        release();
+      }
+    } finally {
+      gate.closeOn(socket);
     }
-    const reply = await runCall(core.handlers, name, raw);
-    sendJson(res, reply.status, reply.body);
+  }
+
+  /** Answer a request whose body is refused or unread, and close its connection so the rest is not sent. */
+  function refuseBody(req: IncomingMessage, res: ServerResponse, status: number, message: string): void {
+    if (!req.complete) res.setHeader('Connection', 'close');
+    sendJson(res, status, { error: message }, status === 429 ? { 'Retry-After': '1' } : {});
+    if (req.complete) return;
+    // a stalled body is dropped outright; an oversized one is discarded as it comes until the socket closes
+    if (status === 408) res.once('finish', () => req.socket.destroy());
+    else req.resume();
   }
 
   async function handleStatic(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -130,16 +159,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return handleStatic(req, res, url);
   }
 
-  const server = createServer((req, res) => {
+  const server = createServer({ connectionsCheckingInterval: options.timeoutCheckMs ?? 1000 }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       console.error('molscape: request failed:', err);
       if (!res.headersSent) sendJson(res, 500, { error: errorMessage(err) });
       else res.destroy();
     });
   });
-  // Large uploads over a slow disk-bound core can take a while: no request timeout, only a header timeout.
-  server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
+  // a client that sends its headers or its request slowly (or never finishes) is answered 408 and dropped
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.maxConnections = limits.maxConnections;
+  server.maxHeadersCount = 100;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

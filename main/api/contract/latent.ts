@@ -10,15 +10,15 @@ import { DecodedMolecule, DecodeSettings, ModelRef } from './models.ts';
 export const Provenance = z.object({
   operation: z.enum(['walk', 'interpolate', 'neighbours', 'sample', 'decode', 'manual', 'optimize', 'shortlist']),
   /** canonical SMILES of the seed (interpolation: the start), or null */
-  seed: z.string().nullable(),
-  /** the operation's parameters (directions and amounts, steps, method, radius, temperature, …) */
-  params: z.record(z.string(), z.unknown()),
-  model: z.string().nullable(),
+  seed: z.string().max(2000).nullable(),
+  /** the operation's parameters (directions and amounts, steps, method, radius, temperature, …); 64 KB of JSON at most */
+  params: z.record(z.string().max(200), z.unknown()).refine((p) => JSON.stringify(p).length <= 65_536, 'params: at most 64 KB of JSON'),
+  model: z.string().max(4096).nullable(),
   /** sha256 of the bundle's manifest.json (which holds the sha256 of every bundle file) */
-  modelSha256: z.string().nullable(),
+  modelSha256: z.string().max(128).nullable(),
   /** the random seed of a stochastic operation, else null */
   randomSeed: z.number().int().nullable(),
-  createdAt: z.string(),
+  createdAt: z.string().max(64),
 });
 export type Provenance = z.infer<typeof Provenance>;
 
@@ -86,7 +86,7 @@ export const latentCalls = {
     'Latent means of SMILES, each given to the model as RDKit\'s canonical SMILES; a molecule the model cannot express is a problem (which token), not an error.',
   ),
   'latent.decode': call(
-    z.object({ z: z.array(z.array(z.number())).max(5000), model: ModelRef, ...DecodeSettings.shape }),
+    z.object({ z: z.array(z.array(z.number()).max(4096)).max(5000), model: ModelRef, ...DecodeSettings.shape }),
     z.object({ molecules: z.array(DecodedMolecule) }),
     'SMILES for latent vectors, one per row, RDKit deciding validity.',
   ),

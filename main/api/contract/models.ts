@@ -125,7 +125,7 @@ export const modelCalls = {
   'models.doctor': call(
     z.object({
       /** a file on this machine, or a workspace collection */
-      path: z.string().min(1).optional(),
+      path: z.string().min(1).max(4096).optional(),
       collectionId: Id.optional(),
       model: ModelRef,
       epochs: z.number().int().positive().max(10_000).default(30),
@@ -136,12 +136,12 @@ export const modelCalls = {
   'models.train': call(
     z.object({
       /** training molecules: a file (SMILES, CSV/TSV, SD, gzip) or a workspace collection */
-      data: z.string().min(1).optional(),
+      data: z.string().min(1).max(4096).optional(),
       collectionId: Id.optional(),
-      valid: z.string().min(1).optional(),
+      valid: z.string().min(1).max(4096).optional(),
       /** the new model's name (kept in the user-data folder); or out, a bundle folder (CLI, tests) */
       name: ModelName.optional(),
-      out: z.string().min(1).optional(),
+      out: z.string().min(1).max(4096).optional(),
       /** the model to fine-tune (a model name or folder); left out: a fresh model from scratch */
       from: z.string().min(1).max(1000).optional(),
       /** share of the data held out (seeded split), measured before and after */
@@ -149,7 +149,7 @@ export const modelCalls = {
       /** share of each epoch drawn from the base model's own training data, when it is present */
       replay: z.number().min(0).max(0.9).default(0.5),
       /** checkpoints and curves (default: out + '.run') */
-      runDir: z.string().min(1).optional(),
+      runDir: z.string().min(1).max(4096).optional(),
       resume: z.boolean().default(false),
       epochs: z.number().int().positive().max(10_000).default(30),
       timeBudgetSeconds: z.number().positive().optional(),
