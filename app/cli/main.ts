@@ -7,6 +7,7 @@ import { exportCommand } from './commands/export.ts';
 import { joinCommand } from './commands/join.ts';
 import { propsCommand } from './commands/props.ts';
 import { searchCommand } from './commands/search.ts';
+import { shortlistCommand } from './commands/shortlist.ts';
 import { decodeCommand } from './commands/decode.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { encodeCommand } from './commands/encode.ts';
@@ -29,7 +30,7 @@ export function program(setExit: (code: number) => void): Command {
     .exitOverride();
   // addCommand does not pass settings down: the subcommand must also throw (not exit) on usage errors
   for (const c of [importCommand(setExit), encodeCommand(setExit), decodeCommand(setExit), sampleCommand(setExit), reconstructCommand(setExit), evaluateCommand(setExit), doctorCommand(setExit), trainCommand(setExit), modelsCommand(setExit)]) p.addCommand(c.copyInheritedSettings(p));
-  for (const c of [propsCommand(setExit), searchCommand(setExit), exportCommand(setExit), joinCommand(setExit)]) p.addCommand(c.copyInheritedSettings(p));
+  for (const c of [propsCommand(setExit), searchCommand(setExit), shortlistCommand(setExit), exportCommand(setExit), joinCommand(setExit)]) p.addCommand(c.copyInheritedSettings(p));
   for (const c of [walkCommand(setExit), interpolateCommand(setExit), neighboursCommand(setExit), optimizeCommand(setExit)]) p.addCommand(c.copyInheritedSettings(p));
   return p;
 }
