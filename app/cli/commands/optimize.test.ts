@@ -57,6 +57,23 @@ describe('molscape optimize', () => {
     expect(g.stderr).toMatch(/use the cmaes method/);
   }, 120_000);
 
+  it("-w: a collection's measured column (user:COLUMN) and your taste learned from the workspace", async () => {
+    const esol = parse(fs.readFileSync(new URL('../../../../shared/data/samples/esol.csv', import.meta.url), 'utf8'), { columns: true }) as Record<string, string>[];
+    fs.writeFileSync(tmp.file('esol.csv'), 'smiles,logS\n' + esol.slice(0, 120).map((r) => `${r.smiles},${r['measured log solubility in mols per litre']}`).join('\n') + '\n');
+    expect((await molscape('import', 'esol.csv', '-w', 'ws.sqlite', '--no-properties')).code).toBe(0);
+    const r = await molscape('optimize', 'CC(=O)Nc1ccc(O)cc1', '--objective', 'user:logS:max', '-w', 'ws.sqlite', '--surrogate-collection', '1', '--budget', '32', '--similarity', '0.3', '--out', 'u.csv');
+    expect(r.stderr).toMatch(/surrogate of logS: ridge on fingerprint of 120 molecules, 5-fold cross-validated R² -?\d\.\d{3}/);
+    expect(r.code).toBe(0);
+    expect(Object.keys(rowsOf('u.csv')[0]).slice(0, 5)).toEqual(['input', 'smiles', 'similarity', 'improvement', 'user:logS']);
+    // nothing rated in this workspace: taste says what it needs; without -w it says where it learns from
+    const taste = await molscape('optimize', 'CC(=O)Nc1ccc(O)cc1', '--objective', 'taste', '-w', 'ws.sqlite', '--budget', '8');
+    expect(taste.code).toBe(1);
+    expect(taste.stderr).toMatch(/at least 10 rated candidates.*0 are rated/);
+    const nowhere = await molscape('optimize', 'CC(=O)Nc1ccc(O)cc1', '--objective', 'taste', '--budget', '8');
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toMatch(/learned from a workspace: give -w/);
+  }, 120_000);
+
   it('usage errors exit 2 with the reason', async () => {
     const none = await molscape('optimize', 'CCO');
     expect(none.code).toBe(2);
