@@ -10,9 +10,10 @@ import { migration007 } from './007-job-owners.ts';
 import { migration008 } from './008-drop-sort-indexes.ts';
 import { migration009 } from './009-undo.ts';
 import { migration010 } from './010-problem-severity.ts';
+import { migration011 } from './011-latent-confidence.ts';
 import type { Migration } from './types.ts';
 
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011];
 
 /** The schema version this build of the app writes. */
 export const SCHEMA_VERSION = migrations.length;
