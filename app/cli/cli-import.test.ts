@@ -84,4 +84,46 @@ describe('molscape import', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/nowhere\.smi: there is no such file/);
   });
+
+  it('lists stripped salts and duplicates, merges duplicate values by default and keeps them with --duplicates keep', async () => {
+    // the issue's case: the salt row holds SR-MMP = 0, the free base a blank; neither value may be lost
+    writeFileSync(tmp.file('assay.csv'), 'smiles,name,SR-MMP\nCC(=O)Nc1ccc(O)cc1,paracetamol,\nCC(=O)Nc1ccc(O)cc1.Cl,paracetamol HCl,0\nCCN(CC)CC.Cl,tea HCl,1\nCCN(CC)CC,tea,0\n');
+    const [merged, kept, wrong] = await Promise.all([
+      molscape('import', 'assay.csv', '-w', 'dup1.sqlite', '--no-properties'),
+      molscape('import', 'assay.csv', '-w', 'dup2.sqlite', '--no-properties', '--duplicates', 'keep', '--json'),
+      molscape('import', 'assay.csv', '-w', 'dup3.sqlite', '--duplicates', 'drop'),
+    ]);
+    expect(merged.code).toBe(0);
+    expect(merged.stdout).toMatch(/duplicates: +2\n +merged into the first row: its empty columns took their values; 1 with conflicting values/);
+    expect(merged.stdout).toMatch(/^Warnings \(imported; check these\):\n {2}assay\.csv:5: duplicate of line 4 \(tea HCl\) with different values: SR-MMP 1 kept, 0 here/m);
+    expect(merged.stdout).toMatch(/^ {2}assay\.csv:3: salt\/fragment stripped: kept the largest fragment CC\(=O\)Nc1ccc\(O\)cc1, removed Cl/m);
+    expect(merged.stdout).toMatch(/^ {2}assay\.csv:3: duplicate: the same parent structure as line 2 \(paracetamol\).*merged into it \(its values for SR-MMP filled/m);
+    const { openWorkspace } = await import('../../main/store/db.ts');
+    const db = openWorkspace(tmp.file('dup1.sqlite'));
+    expect(db.prepare('SELECT name, user_props FROM molecules ORDER BY position').all()).toEqual([
+      { name: 'paracetamol', user_props: '{"SR-MMP":0}' },
+      { name: 'tea HCl', user_props: '{"SR-MMP":1}' },
+    ]);
+    db.close();
+
+    expect(kept.code).toBe(0);
+    const summary = JSON.parse(kept.stdout);
+    expect(summary).toMatchObject({ imported: 4, duplicates: 2, duplicateMode: 'keep', problems: 0, notes: 4 });
+    expect(summary.problemList).toEqual([]);
+    expect(summary.changeList.map((p: { line: number; severity: string }) => [p.line, p.severity])).toEqual([[3, 'info'], [3, 'info'], [4, 'info'], [5, 'info']]);
+
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/--duplicates.*drop.*merge, keep/);
+  });
+
+  it('a hostile file keeps its good records and says where the bad bytes are', async () => {
+    const good = Array.from({ length: 50 }, (_, i) => `${'C'.repeat(1 + i)}O m${i}`);
+    writeFileSync(tmp.file('nul.smi'), `${good.slice(0, 20).join('\n')}\n${'\u0000'.repeat(5000)}\n${good.slice(20).join('\n')}\n`);
+    const r = await molscape('import', 'nul.smi', '-w', 'hostile.sqlite', '--no-properties');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/records read: +51\n/);
+    expect(r.stdout).toMatch(/imported: +50\n/);
+    expect(r.stdout).toMatch(/problems: +1\n/);
+    expect(r.stdout).toMatch(/^ {2}nul\.smi:21: binary or control character \(code 0\) at column 1/m);
+  });
 });

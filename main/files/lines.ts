@@ -23,15 +23,31 @@ export interface TextLine {
 
 export type LineEncoding = 'windows-1252' | 'utf-16le' | 'utf-16be';
 
-/** Which lines were not UTF-8: a count and the first few line numbers per encoding. */
+/**
+ * Which lines were not UTF-8: a count and the first few line numbers per encoding. Lines are noted as they are
+ * split and confirmed only when a record comes from them (`confirmFrom`), so a run of binary junk that happens
+ * to decode as Latin-1 is not reported as Latin-1 text.
+ */
 export class EncodingNotes {
   static readonly KEEP = 10;
+  private static readonly PENDING = 10_000;
   readonly byEncoding = new Map<LineEncoding, { count: number; lines: number[] }>();
+  private pending: { line: number; encoding: LineEncoding }[] = [];
   note(encoding: LineEncoding, line: number): void {
-    let entry = this.byEncoding.get(encoding);
-    if (!entry) this.byEncoding.set(encoding, (entry = { count: 0, lines: [] }));
-    entry.count++;
-    if (entry.lines.length < EncodingNotes.KEEP) entry.lines.push(line);
+    this.pending.push({ line, encoding });
+    // nothing confirmed for a long while: the oldest are junk (a record always confirms its own lines at once)
+    if (this.pending.length > EncodingNotes.PENDING) this.pending = this.pending.slice(EncodingNotes.PENDING / 2);
+  }
+  /** A record starting on `line` was read: lines from there on are its own; earlier ones were not records. */
+  confirmFrom(line: number): void {
+    for (const p of this.pending) {
+      if (p.line < line) continue;
+      let entry = this.byEncoding.get(p.encoding);
+      if (!entry) this.byEncoding.set(p.encoding, (entry = { count: 0, lines: [] }));
+      entry.count++;
+      if (entry.lines.length < EncodingNotes.KEEP) entry.lines.push(p.line);
+    }
+    this.pending = [];
   }
 }
 

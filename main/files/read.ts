@@ -56,7 +56,10 @@ export async function* readMoleculeFile(source: string | Uint8Array, options: Re
   try {
     for await (const item of mergeJunkRuns(pickReader(sniffed, opened.chunks, file, maxLength, notes))) {
       lastLine = Math.max(lastLine, item.line);
-      if (item.kind === 'record') records++;
+      if (item.kind === 'record') {
+        records++;
+        notes.confirmFrom(item.line);
+      }
       else if (!BINARY_REASON.test(item.reason) && !item.reason.startsWith('binary content')) junkOnly = false;
       const kept = limit.pass(item);
       if (kept) yield kept;

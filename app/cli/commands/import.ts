@@ -18,6 +18,7 @@ interface ImportOptions {
   largestFragment: boolean;
   neutralize: boolean;
   keepDuplicates: boolean;
+  duplicates: 'merge' | 'keep';
   maxProblems: number;
   json: boolean;
 }
@@ -32,8 +33,13 @@ export function importCommand(setExit: (code: number) => void): Command {
     .option('--no-properties', 'do not compute properties after the import')
     .option('--no-largest-fragment', 'keep every fragment (default: keep the largest, stripping salts and solvents)')
     .option('--neutralize', 'neutralize charges', false)
-    .option('--keep-duplicates', 'keep molecules whose canonical SMILES came before', false)
-    .addOption(new Option('--max-problems <n>', 'problems to list in the summary').default(20).argParser(positiveInt))
+    .addOption(
+      new Option('--duplicates <mode>', "a molecule whose canonical SMILES came before: 'merge' into the first row (its values fill the first row's empty columns; conflicts are listed) or 'keep' as its own row")
+        .choices(['merge', 'keep'])
+        .default('merge'),
+    )
+    .option('--keep-duplicates', 'the same as --duplicates keep', false)
+    .addOption(new Option('--max-problems <n>', 'problems, warnings and changes to list in the summary (each)').default(20).argParser(positiveInt))
     .option('--json', 'print the summary as one JSON object', false)
     .action(async (file: string, opts: ImportOptions) => {
       // an empty MOLSCAPE_WORKSPACE counts as given for commander, not for us
@@ -77,7 +83,7 @@ async function runImport(file: string, opts: ImportOptions): Promise<number> {
         properties: opts.properties,
         largestFragment: opts.largestFragment,
         neutralize: opts.neutralize,
-        dropDuplicates: !opts.keepDuplicates,
+        duplicates: opts.keepDuplicates ? 'keep' : opts.duplicates,
       }));
     } catch (err) {
       process.stderr.write(`molscape import: ${printable((err as Error).message)}\n`);
@@ -92,9 +98,8 @@ async function runImport(file: string, opts: ImportOptions): Promise<number> {
       return EXIT_NOTHING;
     }
     const result = job.result as ImportResult & { propertiesJobId?: number };
-    const problems = (await core.handlers['collections.problems']({ collectionId: result.collectionId, offset: 0, limit: Math.max(1, Math.min(opts.maxProblems, 5000)) })).rows;
+    const listed = await listBySeverity(core, result.collectionId, opts.maxProblems);
     const collection = await core.handlers['collections.get']({ id: result.collectionId });
-    const listed = problems.slice(0, opts.maxProblems);
     // the import's summary goes out at once; properties (slower) follow on their own line
     if (!opts.json) process.stdout.write(summary(file, workspace, collection.name, result, listed));
     let propertiesNote: string | null = null;
@@ -107,7 +112,8 @@ async function runImport(file: string, opts: ImportOptions): Promise<number> {
       if (!opts.json) process.stdout.write(`Properties: ${printable(propertiesNote)}\n`);
     }
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify({ workspace, collection: { id: collection.id, name: collection.name }, ...result, properties: propertiesNote, problemList: listed })}\n`);
+      const { error: problemList, warning: warningList, info: changeList } = listed;
+      process.stdout.write(`${JSON.stringify({ workspace, collection: { id: collection.id, name: collection.name }, ...result, properties: propertiesNote, problemList, warningList, changeList })}\n`);
     }
     return result.imported > 0 ? EXIT_OK : EXIT_NOTHING;
   } finally {
@@ -118,24 +124,55 @@ async function runImport(file: string, opts: ImportOptions): Promise<number> {
   }
 }
 
+type Listed = Record<'error' | 'warning' | 'info', Problem[]>;
+
+/**
+ * The first `max` of each kind in file order: records not imported, warnings, and changes (salts stripped,
+ * duplicates merged or kept), so that 153 stripped salts do not hide the one line that failed. Reads at most
+ * four pages of the problems list.
+ */
+async function listBySeverity(core: Awaited<ReturnType<typeof createCore>>, collectionId: number, max: number): Promise<Listed> {
+  const listed: Listed = { error: [], warning: [], info: [] };
+  const page = 5000;
+  for (let offset = 0; offset < 4 * page; offset += page) {
+    const { total, rows } = await core.handlers['collections.problems']({ collectionId, offset, limit: page });
+    for (const p of rows) {
+      const list = listed[p.severity ?? 'error'];
+      if (list.length < max) list.push(p);
+    }
+    if (offset + page >= total || Object.values(listed).every((l) => l.length >= max)) break;
+  }
+  return listed;
+}
+
 /** The summary for a terminal: the file's name, the collection's and the problems' text escaped (printable). */
-function summary(file: string, workspace: string, name: string, r: ImportResult, problems: Problem[]): string {
+function summary(file: string, workspace: string, name: string, r: ImportResult, listed: Listed): string {
   // a rate over a fraction of a second says more about start-up than about the import
   const rate = r.seconds >= 1 ? Math.round(r.records / r.seconds) : null;
+  const handled =
+    r.duplicateMode === 'keep'
+      ? 'kept as their own rows (--duplicates keep)'
+      : `merged into the first row: its empty columns took their values${r.valueConflicts ? `; ${r.valueConflicts} with conflicting values (first kept, listed)` : ''}`;
   const out = [
     `Imported ${printable(file)} into ${printable(workspace)} as collection ${r.collectionId} "${printable(name)}"`,
     `  records read: ${r.records}`,
     `  imported:     ${r.imported}`,
     `  duplicates:   ${r.duplicates}`,
+    ...(r.duplicates ? [`    ${handled}`] : []),
     `  salts/fragments stripped: ${r.fragmentsStripped}`,
     ...(r.neutralized ? [`  neutralized:  ${r.neutralized}`] : []),
     `  problems:     ${r.problems}`,
+    ...(r.warnings ? [`  warnings:     ${r.warnings}`] : []),
     `  time:         ${r.seconds.toFixed(1)} s${rate !== null ? ` (${rate} molecules/s)` : ''}`,
   ];
-  if (problems.length) {
-    out.push('Problems:');
-    for (const p of problems) out.push(`  ${printable(p.file)}:${p.line}: ${printable(p.reason)}${p.text ? ` [${printable(p.text)}]` : ''}`);
-    if (r.problems > problems.length) out.push(`  ... and ${r.problems - problems.length} more (--max-problems N to list more)`);
-  }
+  const section = (title: string, rows: Problem[], total: number) => {
+    if (!rows.length) return;
+    out.push(title);
+    for (const p of rows) out.push(`  ${printable(p.file)}:${p.line}: ${printable(p.reason)}${p.text ? ` [${printable(p.text)}]` : ''}`);
+    if (total > rows.length) out.push(`  ... and ${total - rows.length} more (--max-problems N to list more)`);
+  };
+  section('Problems (not imported):', listed.error, r.problems);
+  section('Warnings (imported; check these):', listed.warning, r.warnings);
+  section('Notes (salts stripped, duplicates merged or kept, how the file was read):', listed.info, r.notes);
   return out.join('\n') + '\n';
 }

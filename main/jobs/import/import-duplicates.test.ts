@@ -69,7 +69,7 @@ describe('duplicates and stripped salts are listed, their values kept', () => {
     expect(listed[1].reason).toBe(
       "duplicate: the same parent structure as line 2 (paracetamol), CC(=O)Nc1ccc(O)cc1; merged into it (its values for SR-MMP, note filled the empty columns there); its name paracetamol HCl is not kept",
     );
-    expect(listed[3].reason).toMatch(/^duplicate: the same structure as line 4 \(triethylamine HCl\), CCN\(CC\)CC; merged into it \(no values to add\)/);
+    expect(listed[3].reason).toMatch(/^duplicate: the same parent structure as line 4 \(triethylamine HCl\), CCN\(CC\)CC; merged into it \(no values to add\)/);
     expect(listed[4].reason).toMatch(/^duplicate of line 4 \(triethylamine HCl\) with different values: SR-MMP 1 kept, 0 here\./);
   });
 

@@ -32,6 +32,8 @@ interface Kept {
   position: number;
   line: number;
   name: string | null;
+  /** Its structure was standardized (a salt stripped, charges neutralized) before it was compared. */
+  changed: boolean;
   /** The row's values while its batch is being written (a merge changes them in memory). */
   pending: Record<string, UserValue> | null;
 }
@@ -90,7 +92,7 @@ export class ImportWriter {
       if (kept) {
         duplicates++;
         const first = `line ${kept.line}${kept.name ? ` (${cut(kept.name, 40)})` : ''}`;
-        const parent = stripped || neutralized ? 'the same parent structure' : 'the same structure';
+        const parent = stripped || neutralized || kept.changed ? 'the same parent structure' : 'the same structure';
         if (this.duplicateMode === 'keep') {
           note(r, `duplicate: ${parent} as ${first}, ${cut(c, 80)}; kept as its own row`);
         } else {
@@ -108,7 +110,7 @@ export class ImportWriter {
       const userProps = { ...r.userProps };
       const position = this.imported + molecules.length + 1;
       molecules.push({ position, name: r.name, smiles: r.format === 'smiles' && !stripped && !neutralized ? r.structure : c, canonicalSmiles: c, sourceLine: r.line, userProps });
-      if (!kept) this.seen.set(c, { position, line: r.line, name: r.name, pending: userProps });
+      if (!kept) this.seen.set(c, { position, line: r.line, name: r.name, changed: stripped || neutralized, pending: userProps });
     });
     this.db.transaction(() => {
       insertMolecules(this.db, this.collectionId, molecules);
