@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { BUNDLE_FORMAT, verifyBundle } from '../../models/vae/bundle.ts';
+import { BUNDLE_FORMAT, declaredBundleFormat, verifyBundle } from '../../models/vae/bundle.ts';
 import type { BundleManifest } from '../../models/vae/bundle.ts';
 import type { HoldoutFigures, ModelInfo } from '../api/contract.ts';
 import { ModelName } from '../api/contract.ts';
@@ -100,13 +100,9 @@ export class ModelRegistry {
     const dir = this.userModel(name);
     // only a folder Molscape made: a bundle (or what is left of one: a manifest of our format or none at all
     // with only our files), never anything else a user put there
-    const manifest = path.join(dir, 'manifest.json');
-    let ours = false;
-    try {
-      ours = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { format?: string }).format === BUNDLE_FORMAT;
-    } catch {
-      ours = fs.readdirSync(dir).every((f) => /\.(onnx|json|bin)$/.test(f) || f.includes('.tmp'));
-    }
+    // the manifest read with a bundle's bounds (never a link, FIFO or device); none readable: only our files
+    const format = declaredBundleFormat(dir);
+    const ours = format !== null ? format === BUNDLE_FORMAT : fs.readdirSync(dir).every((f) => /\.(onnx|json|bin)$/.test(f) || f.includes('.tmp'));
     if (!ours) throw new Error(`${dir} does not look like a Molscape model; it was left alone`);
     fs.rmSync(dir, { recursive: true, force: true });
     const run = `${dir}.run`;

@@ -1,9 +1,6 @@
 // The model service: a verified bundle on ONNX Runtime plus RDKit, for the app and the CLI. Encodes SMILES
 // (molecules the vocabulary cannot express come back as problems, never as a throw), decodes latent vectors
 // with a choice of strategy, RDKit deciding validity, and samples the prior N(0, I) reproducibly by seed.
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { Rng } from '../../models/graph/rng.ts';
 import { beamDecode, greedyDecode, sampleDecode, validFirstDecode } from '../../models/runtime/decode.ts';
 import { loadBundle, predictProperties } from '../../models/vae/bundle.ts';
@@ -73,8 +70,8 @@ export class ModelService {
   static async open(dir: string = defaultModelDir(), o: { threads?: number } = {}): Promise<ModelService> {
     await loadRDKit();
     const bundle = await loadBundle(dir, { threads: o.threads });
-    const sha = createHash('sha256').update(fs.readFileSync(path.join(dir, 'manifest.json'))).digest('hex');
-    return new ModelService(dir, bundle, sha);
+    // the digest of the manifest that was verified, not of a second, unchecked read of the file
+    return new ModelService(dir, bundle, bundle.manifestSha256);
   }
 
   /** Mean, principal axes and variances of the training set's latent means (and its projected points, when shipped). */

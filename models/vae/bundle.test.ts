@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { greedyDecode } from '../runtime/decode.ts';
 import { TEST_SMILES, tinyTrainedModel } from '../runtime/test-model.ts';
 import { TRAINING_SET_FILE, encodeTrainingSet } from './training-set.ts';
-import { BundleError, addBundleFile, loadBundle, predictProperties, verifyBundle, writeBundle } from './bundle.ts';
+import { BundleError, addBundleFile, declaredBundleFormat, loadBundle, predictProperties, verifyBundle, writeBundle } from './bundle.ts';
 import { pca } from './pca.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vae-bundle-'));
@@ -233,6 +233,82 @@ describe('a damaged or foreign bundle', () => {
     const d = edited('stats', (mf) => (mf.files['latent_stats.json'] = { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length }));
     fs.writeFileSync(path.join(d, 'latent_stats.json'), bytes);
     expect(refusal(d).message).toMatch(/latent_stats\.json: mean has 2 entries, the latent size is 8/);
+  });
+
+  it('refuses every corruption with a message naming the file and the fault, in bounded time (one table)', () => {
+    const put = (d: string, file: string, bytes: Uint8Array) => fs.writeFileSync(path.join(d, file), bytes);
+    const replaceWith = (d: string, file: string, make: (at: string) => void) => {
+      fs.rmSync(path.join(d, file), { recursive: true, force: true });
+      make(path.join(d, file));
+    };
+    const editManifest = (d: string, edit: (mf: EditableManifest & Record<string, unknown>) => void) => {
+      const mf = JSON.parse(fs.readFileSync(path.join(d, 'manifest.json'), 'utf8'));
+      edit(mf);
+      fs.writeFileSync(path.join(d, 'manifest.json'), JSON.stringify(mf));
+    };
+    const flip = (d: string, file: string) => {
+      const b = fs.readFileSync(path.join(d, file));
+      b[b.length >> 1] ^= 0x10;
+      put(d, file, b);
+    };
+    const cases: [string, (d: string) => void, RegExp][] = [
+      ['manifest missing', (d) => fs.rmSync(path.join(d, 'manifest.json')), /manifest\.json is missing/],
+      ['graph missing', (d) => fs.rmSync(path.join(d, 'encoder.onnx')), /encoder\.onnx is missing/],
+      ['graph truncated', (d) => fs.truncateSync(path.join(d, 'decoder_step.onnx'), 1000), /decoder_step\.onnx has 1000 bytes, the manifest says \d+ \(truncated or replaced\)/],
+      ['stats grown by a byte', (d) => fs.appendFileSync(path.join(d, 'latent_stats.json'), ' '), /latent_stats\.json has \d+ bytes, the manifest says \d+/],
+      ['graph with a flipped byte', (d) => flip(d, 'property.onnx'), /property\.onnx is corrupt \(sha256 does not match the manifest\)/],
+      ['weights with a flipped byte', (d) => flip(d, 'decoder_weights.bin'), /decoder_weights\.bin is corrupt \(sha256/],
+      ['manifest: another sha256', (d) => editManifest(d, (mf) => (mf.files['encoder.onnx'].sha256 = 'ab'.repeat(32))), /encoder\.onnx is corrupt \(sha256 does not match the manifest\)/],
+      ['manifest: a sha256 that is none', (d) => editManifest(d, (mf) => (mf.files['encoder.onnx'].sha256 = 'not hex')), /manifest\.json: files\.encoder\.onnx\.sha256/],
+      ['manifest: another size', (d) => editManifest(d, (mf) => (mf.files['property.onnx'].bytes += 1)), /property\.onnx has \d+ bytes, the manifest says \d+/],
+      ['manifest: a file dropped from the list', (d) => editManifest(d, (mf) => delete mf.files['initial_state.onnx']), /manifest\.json does not list initial_state\.onnx/],
+      ['manifest: a file outside the folder', (d) => editManifest(d, (mf) => (mf.files['../escape.onnx'] = { sha256: 'ab'.repeat(32), bytes: 1 })), /manifest\.json lists an odd file name "\.\.\/escape\.onnx"/],
+      ['manifest: a field of the wrong type', (d) => editManifest(d, (mf) => (mf.name = 42)), /manifest\.json: name: /],
+      ['manifest: cut short', (d) => put(d, 'manifest.json', fs.readFileSync(path.join(d, 'manifest.json')).subarray(0, 200)), /manifest\.json is not valid JSON/],
+      ['manifest: a flipped byte that breaks its JSON', (d) => put(d, 'manifest.json', Buffer.from(fs.readFileSync(path.join(d, 'manifest.json'), 'utf8').replace('"files":', '"files";'))), /manifest\.json is not valid JSON/],
+      ['a folder where a graph belongs', (d) => replaceWith(d, 'property.onnx', (at) => fs.mkdirSync(at)), /property\.onnx is not a regular file \(a folder\)/],
+      ['a folder where the manifest belongs', (d) => replaceWith(d, 'manifest.json', (at) => fs.mkdirSync(at)), /manifest\.json is not a regular file \(a folder\)/],
+      ['a link to a good copy of the file', (d) => replaceWith(d, 'encoder.onnx', (at) => fs.symlinkSync(path.join(dir, 'encoder.onnx'), at)), /encoder\.onnx is not a regular file \(a symbolic link\)/],
+      ['a link to /dev/zero', (d) => replaceWith(d, 'latent_stats.json', (at) => fs.symlinkSync('/dev/zero', at)), /latent_stats\.json is not a regular file \(a symbolic link\)/],
+      ['a dangling link', (d) => replaceWith(d, 'decoder_step.onnx', (at) => fs.symlinkSync(path.join(d, 'nowhere'), at)), /decoder_step\.onnx is not a regular file \(a symbolic link\)/],
+      ['the manifest a link to /dev/zero', (d) => replaceWith(d, 'manifest.json', (at) => fs.symlinkSync('/dev/zero', at)), /manifest\.json is not a regular file \(a symbolic link\)/],
+      ['a FIFO', (d) => replaceWith(d, 'initial_state.onnx', (at) => execFileSync('mkfifo', [at])), /initial_state\.onnx is not a regular file \(a FIFO\)/],
+      ['the manifest a FIFO', (d) => replaceWith(d, 'manifest.json', (at) => execFileSync('mkfifo', [at])), /manifest\.json is not a regular file \(a FIFO\)/],
+    ];
+    const results = cases.map(([name, damage, expected], i) => {
+      const d = copy(`table-${i}`);
+      damage(d);
+      const started = Date.now();
+      let message = '(accepted)';
+      try {
+        verifyBundle(d);
+      } catch (e) {
+        message = e instanceof BundleError ? (e as Error).message : `not a BundleError: ${(e as Error).message}`;
+      }
+      const ms = Date.now() - started;
+      const ok = message.startsWith(`model bundle ${d}: `) && expected.test(message) && ms < 3000;
+      return { name, ok, message, ms };
+    });
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+  });
+
+  it('asks whether a folder is a bundle with the same bounds: a manifest that is a FIFO or a link to /dev/zero is not read', () => {
+    expect(declaredBundleFormat(dir)).toBe('molscape-vae-bundle');
+    const fifo = copy('format-fifo');
+    fs.rmSync(path.join(fifo, 'manifest.json'));
+    execFileSync('mkfifo', [path.join(fifo, 'manifest.json')]);
+    const zero = copy('format-zero');
+    fs.rmSync(path.join(zero, 'manifest.json'));
+    fs.symlinkSync('/dev/zero', path.join(zero, 'manifest.json'));
+    const started = Date.now();
+    expect(declaredBundleFormat(fifo)).toBeNull();
+    expect(declaredBundleFormat(zero)).toBeNull();
+    expect(declaredBundleFormat(path.join(tmp, 'no-such-folder'))).toBeNull();
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('gives the sha256 of the manifest it verified (the model identity), not of a second read', () => {
+    expect(verifyBundle(dir).manifestSha256).toBe(createHash('sha256').update(fs.readFileSync(path.join(dir, 'manifest.json'))).digest('hex'));
   });
 
   it('accepts the shipped model', () => {

@@ -143,7 +143,7 @@ export class BundleError extends Error {}
  * normalization, only regular files of the listed size, sha256, the graphs' inputs and outputs, the latent
  * statistics); throws BundleError naming the bundle, the file and the fault.
  */
-export function verifyBundle(dir: string): { manifest: BundleManifest; files: Map<string, Uint8Array> } {
+export function verifyBundle(dir: string): VerifiedBundle {
   try {
     return verified(dir);
   } catch (e) {
@@ -152,7 +152,15 @@ export function verifyBundle(dir: string): { manifest: BundleManifest; files: Ma
   }
 }
 
-function verified(dir: string): { manifest: BundleManifest; files: Map<string, Uint8Array> } {
+/** A bundle as verified: its manifest, the bytes of every file it lists, and the sha256 of the manifest read. */
+export interface VerifiedBundle {
+  manifest: BundleManifest;
+  files: Map<string, Uint8Array>;
+  /** sha256 (hex) of the manifest.json bytes that were checked (the model's identity: it holds every file's sha256) */
+  manifestSha256: string;
+}
+
+function verified(dir: string): VerifiedBundle {
   let isFolder: boolean;
   try {
     isFolder = fs.statSync(dir).isDirectory();
@@ -188,7 +196,21 @@ function verified(dir: string): { manifest: BundleManifest; files: Map<string, U
     if (decoderWeights.length !== want) throw new BundleFault(`${DECODER_WEIGHTS_FILE} has ${decoderWeights.length} bytes, the architecture needs ${want}`);
   }
   checkLatentStats(files.get(LATENT_STATS_FILE)!, manifest.architecture.latent);
-  return { manifest, files };
+  return { manifest, files, manifestSha256: sha256(manifestBytes) };
+}
+
+/**
+ * The `format` a folder's manifest.json declares, or null when there is none to read (missing, not a regular
+ * file, too large, not JSON): for the checks that only ask whether a folder is a Molscape bundle before
+ * replacing or deleting it. The manifest is read with the same bounds as verifyBundle's, never a link or FIFO.
+ */
+export function declaredBundleFormat(dir: string): string | null {
+  try {
+    const json = JSON.parse(new TextDecoder().decode(readBundleFile(dir, 'manifest.json', { maxBytes: BUNDLE_LIMITS.manifestBytes }))) as { format?: unknown };
+    return typeof json?.format === 'string' ? json.format : null;
+  } catch {
+    return null;
+  }
 }
 
 export interface LoadedBundle {
@@ -198,11 +220,13 @@ export interface LoadedBundle {
   /** Membership of the training molecules (canonical SMILES), when the bundle ships training_set.bin. */
   trainingSet: TrainingSetIndex | null;
   runtime: VaeRuntime;
+  /** sha256 of the manifest.json that was verified and loaded */
+  manifestSha256: string;
 }
 
 /** Verifies and loads a bundle onto ONNX Runtime. */
 export async function loadBundle(dir: string, o: RuntimeOptions = {}): Promise<LoadedBundle> {
-  const { manifest, files } = verifyBundle(dir);
+  const { manifest, files, manifestSha256 } = verifyBundle(dir);
   let vocabulary: Vocabulary;
   try {
     vocabulary = Vocabulary.fromJSON(manifest.vocabulary);
@@ -232,7 +256,7 @@ export async function loadBundle(dir: string, o: RuntimeOptions = {}): Promise<L
     // graphs whose inputs and outputs checked out can still hold damage only ONNX Runtime sees (a broken node)
     throw new BundleError(`model bundle ${dir}: ONNX Runtime cannot load its graphs (${(e as Error).message})`);
   }
-  return { manifest, vocabulary, latentStats, trainingSet, runtime };
+  return { manifest, vocabulary, latentStats, trainingSet, runtime, manifestSha256 };
 }
 
 /** Property-head predictions in real units (prediction · std + mean), one array per property; {} without a head. */

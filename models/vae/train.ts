@@ -10,7 +10,6 @@ import { Graph } from '../graph/builder.ts';
 import { createSession } from '../graph/ort.ts';
 import type { ort } from '../graph/ort.ts';
 import { toOnnx } from '../graph/writer.ts';
-import { createHash } from 'node:crypto';
 import { Rng } from '../graph/rng.ts';
 import { readCheckpoint, writeCheckpoint } from '../train/checkpoint.ts';
 import { train } from '../train/loop.ts';
@@ -157,8 +156,8 @@ async function startRun(cfg: VaeTrainConfig, checkpointFile: string): Promise<Ru
     vocabulary = ext.vocabulary;
     model = ext.config;
     normalization = b.normalization;
-    const sha = createHash('sha256').update(fs.readFileSync(path.join(cfg.from, 'manifest.json'))).digest('hex');
-    base = { name: b.manifest.name, dir: cfg.from, sha256: sha, addedTokens: ext.added, decoderInput: b.decoderInput };
+    // the digest of the manifest that was verified, not of a second read that could find another file there
+    base = { name: b.manifest.name, dir: cfg.from, sha256: b.manifestSha256, addedTokens: ext.added, decoderInput: b.decoderInput };
     // step 0 of the run is the base model: fresh optimizer moments, the run's own random stream
     const zeros = (w: Map<string, Float32Array>) => new Map([...w].map(([k, v]) => [k, new Float32Array(v.length)]));
     writeCheckpoint(checkpointFile, { step: 0, updates: 0, epoch: 0, batchInEpoch: 0, lrScale: 1, rng: new Rng(cfg.seed + 1).state, params: ext.weights, m: zeros(ext.weights), v: zeros(ext.weights) });

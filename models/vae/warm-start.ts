@@ -29,6 +29,8 @@ export interface BaseModel {
   weights: Map<string, Float32Array>;
   /** How the decoder's input weights were found, and the largest error of the refolded table (0 when exact). */
   decoderInput: { source: 'file' | 'solved'; maxError: number };
+  /** sha256 of the manifest.json that was verified: the base model's identity */
+  manifestSha256: string;
 }
 
 interface Initializer {
@@ -135,7 +137,7 @@ function solveDecoderInput(c: VaeConfig, emb: Float32Array, table: Float32Array,
 
 /** The training weights of a verified bundle (see the header); throws naming the bundle when they cannot be had. */
 export function readBundleWeights(dir: string): BaseModel {
-  const { manifest, files } = verifyBundle(dir);
+  const { manifest, files, manifestSha256 } = verifyBundle(dir);
   const a = manifest.architecture;
   const config: VaeConfig = {
     vocab: a.vocab, embedding: a.embedding, encoderHidden: a.encoderHidden, latent: a.latent, decoderHidden: a.decoderHidden,
@@ -173,7 +175,7 @@ export function readBundleWeights(dir: string): BaseModel {
     weights.set('dec.B', s.B);
     decoderInput = { source: 'solved', maxError: s.maxError };
   }
-  return { dir, manifest, config, vocabulary, normalization: manifest.propertyNormalization, weights, decoderInput };
+  return { dir, manifest, config, vocabulary, normalization: manifest.propertyNormalization, weights, decoderInput, manifestSha256 };
 }
 
 /** The element a token stands for ('[nH+]' → 'n', 'Cl' → 'Cl', '[Si@H]' → 'Si'), or null (bonds, digits...). */

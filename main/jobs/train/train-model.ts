@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readCheckpoint } from '../../../models/train/checkpoint.ts';
-import { BUNDLE_FORMAT, addBundleFile, verifyBundle } from '../../../models/vae/bundle.ts';
+import { BUNDLE_FORMAT, addBundleFile, declaredBundleFormat, verifyBundle } from '../../../models/vae/bundle.ts';
 import type { BundleManifest } from '../../../models/vae/bundle.ts';
 import { bundleFromRun } from '../../../models/vae/finish.ts';
 import { loadBundle } from '../../../models/vae/bundle.ts';
@@ -120,12 +120,8 @@ function checkOutputs(out: string, runDir: string, o: TrainModelOptions): void {
   if (!runExists && fs.existsSync(runDir) && fs.readdirSync(runDir).some((f) => f !== COLLECTION_FILE))
     throw new Error(`${runDir} exists and holds files that are not a Molscape training run (a failed run's leftovers?): remove it yourself or choose another folder`);
   if (fs.existsSync(out) && !o.resume) {
-    let isBundle = false;
-    try {
-      isBundle = (JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { format?: string }).format === BUNDLE_FORMAT;
-    } catch {
-      isBundle = false;
-    }
+    // read with a bundle's bounds: a manifest.json that is a link to a device or a FIFO is not read
+    const isBundle = declaredBundleFormat(out) === BUNDLE_FORMAT;
     const empty = fs.statSync(out).isDirectory() && fs.readdirSync(out).length === 0;
     if (!empty && !isBundle) throw new Error(`${out} exists and is not a Molscape model bundle: Molscape will not replace it; choose another folder`);
     if (isBundle && !o.overwrite) throw new Error(`${out} already holds a model bundle: pass --overwrite to replace it, or choose another folder`);
