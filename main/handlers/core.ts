@@ -31,6 +31,7 @@ import { manageHandlers } from './manage-handlers.ts';
 import { markCollectionDeleted, purgeDeleted } from '../store/trash.ts';
 import { depict } from './depict.ts';
 import { UserError, requireCollection, requireJob } from './errors.ts';
+import { guardImporting } from './import-guard.ts';
 import { chemHandlers } from './filter-handlers.ts';
 import { plotHandlers } from './plot-handlers.ts';
 import { shortlistHandlers } from './shortlist-handler.ts';
@@ -73,6 +74,20 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
   // what processes that are gone left behind (a crash, kill -9): their jobs marked running, collections half
   // imported. Jobs of live processes (another window, browser mode, a CLI command) are theirs: left alone.
   jobs.recoverStale();
+  /**
+   * Whoever lists jobs or collections notices a process that died (kill -9, a crash) at once: its jobs are
+   * failed and its half import removed before the answer, not at the next heartbeat or start. When nothing
+   * is gone it is a read: the owners' rows and a signal-0 look at each pid (microseconds).
+   */
+  const noticeGone = () => {
+    try {
+      const r = jobs.recoverStale();
+      if (r.collections.length) emit('collections.changed', { collectionId: null });
+    } catch (err) {
+      // a busy workspace: the heartbeat tries again
+      console.error(`molscape: looking for stopped processes failed: ${(err as Error).message}`);
+    }
+  };
   removeStaleUploads(workspace);
   // deletions past their undo window (another window of the same workspace may still offer a younger one)
   purgeDeleted(db);
@@ -125,8 +140,14 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
   const handlers: Handlers = {
     'app.info': async () => ({ name: 'Molscape', version: pkg.version, workspace, host: options.host }),
 
-    'collections.list': async () => listCollections(db),
-    'collections.get': async ({ id }) => requireCollection(db, id),
+    'collections.list': async () => {
+      noticeGone();
+      return listCollections(db);
+    },
+    'collections.get': async ({ id }) => {
+      noticeGone();
+      return requireCollection(db, id);
+    },
     'collections.import': async ({ source, name, properties, largestFragment, neutralize, duplicates, dropDuplicates }) => {
       const resolved = resolveImportSource(source, workspace);
       const collectionName = name ?? collectionNameFor(resolved.fileName);
@@ -193,8 +214,14 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
     ...optimize,
     ...checkHandlers({ db, model: design.model }),
 
-    'jobs.list': async ({ limit }) => listJobs(db, limit),
-    'jobs.get': async ({ id }) => requireJob(db, id),
+    'jobs.list': async ({ limit }) => {
+      noticeGone();
+      return listJobs(db, limit);
+    },
+    'jobs.get': async ({ id }) => {
+      noticeGone();
+      return requireJob(db, id);
+    },
     'jobs.cancel': async ({ id }) => {
       requireJob(db, id);
       return { cancelled: jobs.cancel(id) };
@@ -204,7 +231,8 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
   let closed: Promise<void> | null = null;
   return {
     // every path argument checked against the host's policy before its handler runs (path-policy.ts)
-    handlers: guardPaths(handlers, options.paths ?? defaultPathPolicy(options.host)),
+    // and no design call takes a collection an import is still filling (import-guard.ts)
+    handlers: guardPaths(guardImporting(handlers, db), options.paths ?? defaultPathPolicy(options.host)),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -14,6 +14,7 @@ interface CollectionRow {
   duplicate_count: number;
   properties_done: number;
   user_columns: string;
+  importing_job_id: number | null;
 }
 
 const toCollection = (r: CollectionRow): Collection => ({
@@ -27,6 +28,7 @@ const toCollection = (r: CollectionRow): Collection => ({
   duplicateCount: r.duplicate_count,
   propertiesDone: r.properties_done,
   userColumns: parseJson<string[]>(r.user_columns, []),
+  importingJobId: r.importing_job_id ?? null,
 });
 
 export interface NewCollection {

@@ -16,6 +16,11 @@ export const Collection = z.object({
   propertiesDone: z.number().int().nonnegative(),
   /** Names of the user columns carried in from the file (CSV columns, SD data fields). */
   userColumns: z.array(z.string()),
+  /**
+   * The import job still filling this collection: show it as "importing" (its molecules arrive as they are
+   * read), never as a collection to design on (design calls on it answer 409). Absent or null: complete.
+   */
+  importingJobId: Id.nullable().optional(),
 });
 export type Collection = z.infer<typeof Collection>;
 
