@@ -215,6 +215,12 @@ describe('latent.neighbours', () => {
       expect(close(m.z, r.seed.z.map((v, i) => v + eps[i]))).toBe(true);
     }
     expect(molecules.length).toBeGreaterThan(0);
+    // each says how far from the training data its point lies; a seed from ZINC and its close neighbours are at home
+    expect(r.seed.farFromTraining).toBe(false);
+    for (const m of molecules) expect(m.latentDistance).toBeGreaterThan(0);
+    // ten times the radius: most points land far outside what the model trained on
+    const wide = await neighbours({ seed: SEED, n: 20, radius: 8, randomSeed: 1 });
+    expect(wide.molecules.filter((m) => m.farFromTraining).length).toBeGreaterThan(wide.molecules.length / 2);
   });
 
   it('the same randomSeed gives the same neighbours, another gives other points; sampling too', async () => {

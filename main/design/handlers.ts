@@ -1,5 +1,6 @@
 // The contract's model calls (models.*, latent.*) over main/design. Bundles are loaded once per folder and
 // kept until close(); a bad model reference or a bundle that fails its checks is a 400 with the reason.
+import { withTypicality } from './typicality.ts';
 import path from 'node:path';
 import type { Handlers } from '../api/contract.ts';
 import { badRequest } from '../handlers/errors.ts';
@@ -96,7 +97,9 @@ export function designHandlers(options: DesignOptions = {}): Design {
         const m = await model(ref);
         return { molecules: await m.sample(n, seed, settings, source) };
       }
-      return sampleDescribed(await context(ref), { n, seed, source, draw, ...settings });
+      const c = await context(ref);
+      const r = await sampleDescribed(c, { n, seed, source, draw, ...settings });
+      return r.designed ? { ...r, designed: withTypicality(c.model, r.designed) } : r;
     },
     'latent.directions': async ({ model: ref, axes }) => {
       const c = await context(ref);
@@ -104,10 +107,25 @@ export function designHandlers(options: DesignOptions = {}): Design {
       c.chemAhead.warm();
       return { directions: listDirections(c.model, axes) };
     },
-    'latent.walk': async ({ model: ref, ...args }) => walk(await context(ref), args),
+    // every designed molecule says how far from the training data its latent point lies (typicality.ts)
+    'latent.walk': async ({ model: ref, ...args }) => {
+      const c = await context(ref);
+      const r = await walk(c, args);
+      const [seed, molecule] = withTypicality(c.model, [r.seed, r.molecule]);
+      return { ...r, seed, molecule };
+    },
     'latent.ahead': async ({ model: ref, ...args }) => ahead(await context(ref), args),
-    'latent.interpolate': async ({ model: ref, ...args }) => interpolate(await context(ref), args),
-    'latent.neighbours': async ({ model: ref, ...args }) => neighbours(await context(ref), args),
+    'latent.interpolate': async ({ model: ref, ...args }) => {
+      const c = await context(ref);
+      const r = await interpolate(c, args);
+      const flagged = withTypicality(c.model, r.path.map((p) => p.molecule));
+      return { ...r, path: r.path.map((p, i) => ({ ...p, molecule: flagged[i] })) };
+    },
+    'latent.neighbours': async ({ model: ref, ...args }) => {
+      const c = await context(ref);
+      const r = await neighbours(c, args);
+      return { ...r, molecules: withTypicality(c.model, r.molecules), seed: withTypicality(c.model, [r.seed])[0] };
+    },
   };
   const release = async (m: ModelService) => {
     // a decode ahead must not run on a released session

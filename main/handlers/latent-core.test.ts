@@ -36,7 +36,8 @@ describe('latent vectors in the workspace', () => {
 
     const { jobId } = await call('latent.encodeCollection', { collectionId: cid });
     const job = await core.whenJobFinished(jobId);
-    expect(job).toMatchObject({ status: 'done', kind: 'encode', total: smiles.length, done: smiles.length });
+    // its last phase: the model's confidence in each of the 24 it encoded
+    expect(job).toMatchObject({ status: 'done', kind: 'encode', total: smiles.length - 1, done: smiles.length - 1 });
     expect(job.result).toMatchObject({ collectionId: cid, encoded: smiles.length - 1, unencodable: 1, totalEncoded: smiles.length - 1, totalUnencodable: 1 });
     expect((job.result as { modelSha256: string }).modelSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(changed).toContain(cid);
@@ -58,6 +59,19 @@ describe('latent vectors in the workspace', () => {
     expect(new Set(map.x).size).toBeGreaterThan(1);
     expect(map.values).toHaveLength(map.ids.length);
     expect(map.values!.every((v) => typeof v === 'number' && v > 0 && v < 1)).toBe(true);
+
+    // the model's confidence in each encoded molecule, scored by the same job: a colour of the map
+    const fit = await call('latent.map', { collectionId: cid, colorBy: 'model:fit', background: 0 });
+    expect(fit.values).toHaveLength(fit.ids.length);
+    expect(fit.values!.every((v) => typeof v === 'number' && v > 0 && v < 5)).toBe(true);
+    const held = await call('latent.map', { collectionId: cid, colorBy: 'model:held', background: 0 });
+    expect(held.values!.every((v) => v === 0 || v === 1)).toBe(true);
+    // ZINC validation molecules: the shipped model holds most of them (about 3 in 4)
+    expect(held.values!.filter((v) => v === 1).length).toBeGreaterThan(smiles.length / 3);
+    // those it holds exactly fit better, on the whole, than those it does not
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    const fits = fit.values as number[], flags = held.values as number[];
+    if (flags.includes(0)) expect(mean(fits.filter((_, i) => flags[i] === 1))).toBeLessThan(mean(fits.filter((_, i) => flags[i] === 0)));
     expect(map).toMatchObject({ missing: 0, unencodable: 1 });
     expect(map.axes[0]).toMatch(/^PC1 \([\d.]+ % of variance\)$/);
     expect(map.axes[1]).toMatch(/^PC2 /);

@@ -9,7 +9,7 @@ import type { EncodeJobArgs } from '../jobs/encode/encode-job.ts';
 import type { LayoutJobArgs } from '../jobs/layout/layout-job.ts';
 import { layoutRefusal } from '../jobs/layout/limits.ts';
 import type { Db } from '../store/db.ts';
-import { latentCounts, latentValues, readCollectionLatents } from '../store/latent.ts';
+import { CONFIDENCE_KEYS, latentCounts, latentValues, readCollectionLatents } from '../store/latent.ts';
 import { findLayout, readLayout } from '../store/layouts.ts';
 import { UserError, badRequest, requireCollection } from './errors.ts';
 import { keyExpression } from './molecule-query.ts';
@@ -129,7 +129,7 @@ export function latentHandlers(
 
     'latent.map': async ({ collectionId, model: ref, colorBy, background, projection }) => {
       const c = requireCollection(db, collectionId);
-      if (colorBy !== undefined) keyExpression(colorBy); // a bad key is a 400
+      if (colorBy !== undefined && !(colorBy in CONFIDENCE_KEYS)) keyExpression(colorBy); // a bad key is a 400
       const m = await model(ref);
       if (projection === 'umap') {
         // read each time, not cached: a layout has at most 50,000 points

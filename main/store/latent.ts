@@ -44,6 +44,26 @@ export function latentCounts(db: Db, collectionId: number, modelSha256: string):
   return { ...r, missing: r.molecules - r.encoded - r.unencodable };
 }
 
+/** Encoded molecules of a collection whose confidence for this model is not scored yet, in id order after `afterId`. */
+export function moleculesWithoutConfidence(db: Db, collectionId: number, modelSha256: string, afterId: number, limit: number): { id: number; canonicalSmiles: string }[] {
+  return db
+    .prepare(
+      `SELECT m.id, m.canonical_smiles AS canonicalSmiles FROM latent_vectors v JOIN molecules m ON m.id = v.molecule_id
+       WHERE v.model_sha256 = ? AND m.collection_id = ? AND m.id > ? AND v.z IS NOT NULL AND v.neg_elbo IS NULL
+       ORDER BY m.id LIMIT ?`,
+    )
+    .all(modelSha256, collectionId, afterId, limit) as { id: number; canonicalSmiles: string }[];
+}
+
+/** The model's confidence in molecules it encoded (migration 011); the caller wraps a batch in a transaction. */
+export function writeConfidence(db: Db, modelSha256: string, rows: readonly { moleculeId: number; negElbo: number; held: boolean }[]): void {
+  const stmt = db.prepare('UPDATE latent_vectors SET neg_elbo = ?, held = ? WHERE model_sha256 = ? AND molecule_id = ? AND z IS NOT NULL');
+  for (const r of rows) stmt.run(r.negElbo, r.held ? 1 : 0, modelSha256, r.moleculeId);
+}
+
+/** Keys of the model's confidence, for the map's colour and the table: not molecule columns but latent_vectors' own. */
+export const CONFIDENCE_KEYS: Record<string, string> = { 'model:fit': 'v.neg_elbo', 'model:held': 'v.held' };
+
 /** Writes vectors (float32 little-endian bytes) or problems; the caller wraps a batch in a transaction. */
 export function writeLatents(db: Db, modelSha256: string, rows: readonly LatentWrite[]): void {
   const stmt = db.prepare('INSERT OR REPLACE INTO latent_vectors (molecule_id, model_sha256, z, problem) VALUES (?, ?, ?, ?)');
@@ -77,7 +97,7 @@ export interface CollectionLatents {
 export function readCollectionLatents(db: Db, collectionId: number, modelSha256: string, latent: number, valueKey?: string): CollectionLatents {
   let valueSql = "''";
   if (valueKey !== undefined) {
-    const expr = columnExpression(valueKey);
+    const expr = CONFIDENCE_KEYS[valueKey] ?? columnExpression(valueKey);
     if (expr === null) throw new Error(`'${valueKey}' is not a property or column name.`);
     valueSql = `coalesce(CASE WHEN typeof(${expr}) IN ('integer', 'real') THEN ${expr} END, '')`;
   }
@@ -111,7 +131,7 @@ export function readCollectionLatents(db: Db, collectionId: number, modelSha256:
  * null where missing or not a number. For re-colouring a map whose points are already known.
  */
 export function latentValues(db: Db, collectionId: number, modelSha256: string, latent: number, key: string): (number | null)[] {
-  const expr = columnExpression(key);
+  const expr = CONFIDENCE_KEYS[key] ?? columnExpression(key);
   if (expr === null) throw new Error(`'${key}' is not a property or column name.`);
   const row = db
     .prepare(

@@ -1,5 +1,6 @@
 // 2-D layouts of a collection's latent vectors (UMAP): written whole by the layout job, read whole by the
 // latent map. Points are per (model, method, molecule); the fit's parameters per (collection, model, method).
+import { CONFIDENCE_KEYS } from './latent.ts';
 import type { Db } from './db.ts';
 import { parseJson } from './json.ts';
 import { columnExpression } from './molecules.ts';
@@ -69,7 +70,8 @@ export interface LayoutPoints {
 export function readLayout(db: Db, collectionId: number, modelSha256: string, method: LayoutMethod, valueKey?: string): LayoutPoints {
   let valueSql = 'NULL';
   if (valueKey !== undefined) {
-    const expr = columnExpression(valueKey);
+    // the model's confidence lives beside the latent vectors (joined below as v), the rest in the molecule's row
+    const expr = CONFIDENCE_KEYS[valueKey] ?? columnExpression(valueKey);
     if (expr === null) throw new Error(`'${valueKey}' is not a property or column name.`);
     valueSql = `CASE WHEN typeof(${expr}) IN ('integer', 'real') THEN ${expr} END`;
   }
@@ -77,6 +79,7 @@ export function readLayout(db: Db, collectionId: number, modelSha256: string, me
     .prepare(
       `SELECT m.id AS id, p.x AS x, p.y AS y, ${valueSql} AS value
        FROM layout_points p JOIN molecules m ON m.id = p.molecule_id
+         LEFT JOIN latent_vectors v ON v.molecule_id = m.id AND v.model_sha256 = p.model_sha256
        WHERE p.model_sha256 = ? AND p.method = ? AND m.collection_id = ?
        ORDER BY m.id`,
     )

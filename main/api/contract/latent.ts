@@ -60,6 +60,10 @@ export const DesignedMolecule = z.object({
   provenance: Provenance,
   /** a seed only: whether the model holds it exactly (its latent point decodes to it) and how it was found */
   hold: SeedHold.optional(),
+  /** Mahalanobis distance of the latent point under the aggregate posterior (the training latents' Gaussian) */
+  latentDistance: z.number().optional(),
+  /** beyond the 99.9th percentile of that distance: the model extrapolates, whatever the decode */
+  farFromTraining: z.boolean().optional(),
 });
 export type DesignedMolecule = z.infer<typeof DesignedMolecule>;
 

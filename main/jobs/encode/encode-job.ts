@@ -2,13 +2,15 @@
 // (keyed by the sha256 of its manifest). Only molecules without a row for that model are encoded, batch by
 // batch, each batch written in one transaction: a cancel or a crash keeps every finished batch, and running
 // the job again continues where it stopped. A molecule the vocabulary cannot express is stored with the
-// reason (which token) and counted as unencodable, never retried.
+// reason (which token) and counted as unencodable, never retried. Then the model's confidence in each encoded
+// molecule (main/design/confidence.ts), written beside its vector (migration 011).
 import { z } from 'zod';
 import { ModelService } from '../../design/model-service.ts';
 import { problemReason } from '../../design/molecule-input.ts';
 import { getCollection } from '../../store/collections.ts';
 import { openWorkspace } from '../../store/db.ts';
-import { latentCounts, moleculesWithoutLatent, writeLatents, type LatentWrite } from '../../store/latent.ts';
+import { latentCounts, moleculesWithoutConfidence, moleculesWithoutLatent, writeConfidence, writeLatents, type LatentWrite } from '../../store/latent.ts';
+import { ConfidenceScorer } from '../../design/confidence.ts';
 import type { JobRunner } from '../runner.ts';
 import { throwIfCancelled } from '../runner.ts';
 
@@ -68,6 +70,31 @@ export const encodeJob: JobRunner = async (ctx): Promise<EncodeResult> => {
         lastChanged = Date.now();
         ctx.emit('collections.changed', { collectionId: cid });
       }
+    }
+    // the model's confidence in each molecule it encoded (negative ELBO per token, held by the mean's decode):
+    // scored after the vectors, batch by batch in its own transactions, so a cancel keeps the vectors and what
+    // was scored; vectors from before migration 011 are scored here too
+    const toScore = (db.prepare('SELECT count(*) FROM latent_vectors v JOIN molecules m ON m.id = v.molecule_id WHERE v.model_sha256 = ? AND m.collection_id = ? AND v.z IS NOT NULL AND v.neg_elbo IS NULL').pluck().get(sha, cid) as number) ?? 0;
+    let scored = 0;
+    if (toScore > 0) {
+      const scorer = new ConfidenceScorer(model);
+      try {
+        ctx.progress(0, toScore, "the model's confidence in each molecule");
+        for (let after = 0; ; ) {
+          throwIfCancelled(ctx.signal);
+          const rows = moleculesWithoutConfidence(db, cid, sha, after, args.batch);
+          if (!rows.length) break;
+          after = rows[rows.length - 1].id;
+          const scores = await scorer.score(rows.map((r) => r.canonicalSmiles));
+          const writes = rows.flatMap((r, i) => (scores[i].negElboPerToken !== null ? [{ moleculeId: r.id, negElbo: scores[i].negElboPerToken!, held: scores[i].heldByMean === true }] : []));
+          db.transaction(() => writeConfidence(db, sha, writes))();
+          scored += rows.length;
+          ctx.progress(scored, toScore, "the model's confidence in each molecule");
+        }
+      } finally {
+        await scorer.close();
+      }
+      ctx.emit('collections.changed', { collectionId: cid });
     }
     const after = latentCounts(db, cid, sha);
     return { collectionId: cid, model: model.name, modelSha256: sha, encoded, unencodable, totalEncoded: after.encoded, totalUnencodable: after.unencodable };

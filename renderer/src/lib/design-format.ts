@@ -9,6 +9,8 @@ const defs = new Map(PROPERTY_DEFS.map((d) => [d.key, d]));
 
 export function propertyLabel(key: string): string {
   if (key === 'similarity') return 'Similarity';
+  if (key === 'model:fit') return 'Model fit (−ELBO/token)';
+  if (key === 'model:held') return 'Held exactly';
   if (key.startsWith('user:')) return key.slice(5);
   return defs.get(key)?.label ?? key;
 }
