@@ -174,7 +174,8 @@ export function manageHandlers(db: Db, molecules: Molecules, onChanged: (collect
             // most of the values' decimals (the 90th percentile): one long outlier does not widen a column
             decimals = Math.min(6, ds[Math.floor(0.9 * (ds.length - 1))] ?? 2);
           }
-        } else if (texts.every((r) => r.type !== 'text') && count > 0) type = 'boolean';
+        } else if (count === 0) type = 'text';
+        else if (texts.every((r) => r.type !== 'text')) type = 'boolean';
         else if (distinct <= CATEGORY_MAX && distinct <= Math.max(2, count / 2)) type = 'category';
         return { key: `user:${name}`, type, count, missing: total - count, distinct, decimals };
       });

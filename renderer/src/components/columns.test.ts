@@ -54,7 +54,7 @@ describe('columns', () => {
     expect(cols.filter((c) => c.frozenAt !== undefined).map((c) => [c.id, c.frozenAt])).toEqual([
       ['position', 0],
       ['structure', 56],
-      ['name', 56 + 96],
+      ['name', 56 + 90],
     ]);
   });
 

@@ -31,10 +31,10 @@ export interface Column {
 /** The property columns shown until the chemist picks others: the basics, and what chemists check first. */
 export const DEFAULT_PROPERTIES: readonly string[] = ['mol_wt', 'clogp', 'tpsa', 'hbd', 'hba', 'qed', 'sa', 'pains_count'];
 
-/** Row heights: a drawing a chemist can read, six a screen; a smaller one, twelve a screen; text only. */
+/** Row heights: a drawing a chemist can read (about six a screen), a small one (twice as many), text only. */
 export type Density = 'large' | 'compact' | 'text';
-export const ROW_HEIGHT: Record<Density, number> = { large: 104, compact: 56, text: 32 };
-const STRUCTURE_WIDTH: Record<Density, number> = { large: 170, compact: 96, text: 0 };
+export const ROW_HEIGHT: Record<Density, number> = { large: 104, compact: 48, text: 32 };
+const STRUCTURE_WIDTH: Record<Density, number> = { large: 170, compact: 90, text: 0 };
 
 /** What a cell with no value shows (a dash that says "missing", not a blank that could be a rendering fault). */
 export const MISSING = '—';
@@ -104,6 +104,8 @@ export interface ColumnOptions {
   nameFrom?: string | null;
   /** the file's columns' types, by 'user:<column>' */
   types?: ReadonlyMap<string, ColumnType>;
+  /** a candidate list: the note gets the width (it is read and typed in), the rating room for five stars */
+  list?: boolean;
 }
 
 /** The table's columns: the fixed ones, the chosen properties in the panel's order, then the file's columns. */
@@ -134,8 +136,16 @@ export function columnsFor(visibleProperties: readonly string[], userColumns: re
   return [
     ...fixed,
     ...PROPERTY_DEFS.filter((d) => chosen.has(d.key)).map(propertyColumn),
-    ...userColumns.filter((c) => c !== nameFrom).map((c) => userColumn(c, options.types?.get(`user:${c}`))),
+    ...userColumns.filter((c) => c !== nameFrom).map((c) => listColumn(userColumn(c, options.types?.get(`user:${c}`)), options.list ?? false)),
   ];
+}
+
+/** A candidate list's own columns: a note wide enough to read, stars with room. */
+function listColumn(col: Column, list: boolean): Column {
+  if (!list) return col;
+  if (col.id === 'user:note') return { ...col, width: 'minmax(240px, 3fr)', minWidth: 240, align: 'left', numeric: false };
+  if (col.id === 'user:rating') return { ...col, width: '112px', minWidth: 112, align: 'left', numeric: false };
+  return col;
 }
 
 /** The molecule's name, else the file's name-like column's value, else empty. */

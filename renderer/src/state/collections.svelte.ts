@@ -58,8 +58,15 @@ export class CollectionsState {
   /** Deletes undoably: the action to push on the undo stack is returned (it restores and opens it again). */
   async remove(id: number): Promise<{ label: string; undo: () => Promise<void> }> {
     const c = this.list.find((x) => x.id === id);
-    await this.#client.call('collections.delete', { id, undoable: true });
-    if (this.selectedId === id) this.selectedId = null;
+    // close its view first: a table still open on it would ask for rows the core no longer has
+    const wasOpen = this.selectedId === id;
+    if (wasOpen) this.selectedId = this.list.find((x) => x.id !== id)?.id ?? null;
+    try {
+      await this.#client.call('collections.delete', { id, undoable: true });
+    } catch (e) {
+      if (wasOpen) this.selectedId = id;
+      throw e;
+    }
     await this.refresh();
     return {
       label: `Deleted '${c?.name ?? id}'`,
