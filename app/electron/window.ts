@@ -65,6 +65,7 @@ type Preventable = { preventDefault(): void };
 type NavigationListener = (event: Preventable, url: string) => void;
 export type ContentsLike = {
   on(event: 'will-navigate' | 'will-redirect', listener: NavigationListener): unknown;
+  on(event: 'will-frame-navigate', listener: (details: Preventable & { url: string }) => void): unknown;
   on(event: 'will-attach-webview', listener: (event: Preventable) => void): unknown;
   setWindowOpenHandler(handler: (details: Pick<HandlerDetails, 'url'>) => { action: 'deny' }): void;
 };
@@ -80,6 +81,8 @@ export function hardenContents(contents: ContentsLike, openExternal: (url: strin
   };
   contents.on('will-navigate', stayHome);
   contents.on('will-redirect', stayHome);
+  // will-navigate is the main frame's only: a frame inside the page (were one ever made) stays home too
+  contents.on('will-frame-navigate', (details) => stayHome(details, details.url));
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
     if (isExternalLink(url)) openExternal(url);
