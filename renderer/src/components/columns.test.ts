@@ -101,3 +101,11 @@ describe('columns', () => {
     expect(more).toBeGreaterThan(few);
   });
 });
+
+describe("a candidate list's columns", () => {
+  it('puts the rating and a wide note beside the name, before the properties', () => {
+    const cols = columnsFor(['mol_wt'], ['rating', 'note', 'operation', 'pIC50'], { list: true });
+    expect(cols.map((c) => c.id)).toEqual(['position', 'structure', 'name', 'user:rating', 'user:note', 'mol_wt', 'user:operation', 'user:pIC50']);
+    expect(cols.find((c) => c.id === 'user:note')!.minWidth).toBeGreaterThanOrEqual(240);
+  });
+});

@@ -63,7 +63,8 @@ export const propertyTitle = (def: PropertyDef) => (def.unit ? `${def.descriptio
 
 export function propertyColumn(def: PropertyDef): Column {
   const text = def.kind === 'string';
-  const width = text ? 160 : def.kind === 'number' ? 84 : Math.max(60, 9 * def.label.length + 24);
+  // a number's cell holds its digits (exact mass: 4 decimals, 457.1482 needs more than MW's 457.43)
+  const width = text ? 160 : def.kind === 'number' ? 84 + 9 * Math.max(0, (def.digits ?? 2) - 2) : Math.max(60, 9 * def.label.length + 24);
   return {
     id: def.key,
     width: text ? 'minmax(160px, 1.2fr)' : `${width}px`,
@@ -133,11 +134,10 @@ export function columnsFor(visibleProperties: readonly string[], userColumns: re
   if (options.smiles) {
     fixed.push({ id: 'smiles', width: 'minmax(140px, 2fr)', minWidth: 140, label: 'Canonical SMILES', sortKey: 'canonicalSmiles', numeric: false, align: 'left', value: (row) => row.canonicalSmiles });
   }
-  return [
-    ...fixed,
-    ...PROPERTY_DEFS.filter((d) => chosen.has(d.key)).map(propertyColumn),
-    ...userColumns.filter((c) => c !== nameFrom).map((c) => listColumn(userColumn(c, options.types?.get(`user:${c}`)), options.list ?? false)),
-  ];
+  const files = userColumns.filter((c) => c !== nameFrom).map((c) => listColumn(userColumn(c, options.types?.get(`user:${c}`)), options.list ?? false));
+  // a candidate list's rating and note are what it is read for: beside the name, before the properties
+  const first = options.list ? files.filter((c) => c.id === 'user:rating' || c.id === 'user:note') : [];
+  return [...fixed, ...first, ...PROPERTY_DEFS.filter((d) => chosen.has(d.key)).map(propertyColumn), ...files.filter((c) => !first.includes(c))];
 }
 
 /** A candidate list's own columns: a note wide enough to read, stars with room. */
