@@ -32,6 +32,7 @@ import { markCollectionDeleted, purgeDeleted } from '../store/trash.ts';
 import { depict } from './depict.ts';
 import { UserError, requireCollection, requireJob } from './errors.ts';
 import { guardImporting } from './import-guard.ts';
+import { unreadableHandler } from './unreadable-handler.ts';
 import { chemHandlers } from './filter-handlers.ts';
 import { plotHandlers } from './plot-handlers.ts';
 import { shortlistHandlers } from './shortlist-handler.ts';
@@ -213,6 +214,7 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
     ...manageHandlers(db, (args) => chem.handlers['collections.molecules'](args), (collectionId) => emit('collections.changed', { collectionId })),
     ...optimize,
     ...checkHandlers({ db, model: design.model }),
+    ...unreadableHandler(db, design.model),
 
     'jobs.list': async ({ limit }) => {
       noticeGone();

@@ -220,6 +220,29 @@ export const latentCalls = {
     }),
     "A collection on the model's latent map: the plane of the training latents' first two principal axes.",
   ),
+  'latent.unreadable': call(
+    z.object({
+      collectionId: Id,
+      model: ModelRef,
+      offset: z.number().int().nonnegative().max(10_000_000).default(0),
+      limit: z.number().int().positive().max(1000).default(100),
+    }),
+    z.object({
+      /** molecules the model could not read when the collection was encoded for it */
+      total: z.number().int().nonnegative(),
+      rows: z.array(
+        z.object({
+          moleculeId: Id,
+          position: z.number().int(),
+          name: z.string().nullable(),
+          smiles: z.string(),
+          /** why: a token outside the model's vocabulary, longer than it reads, ... */
+          reason: z.string(),
+        }),
+      ),
+    }),
+    "The molecules of a collection the model cannot read, with the reason, in file order (known once the collection is encoded for that model).",
+  ),
   'latent.layout': call(
     z.object({
       collectionId: Id,
