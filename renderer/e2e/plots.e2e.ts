@@ -144,8 +144,8 @@ describe('plots, search and shortlists in browser mode', () => {
     await expect.poll(() => page.getByTestId('scatter-count').innerText(), { timeout: 30_000 }).toBe(`${n(mols.length)} molecules`);
     await expect.poll(() => plot.getAttribute('data-points')).toBe(String(mols.length));
     // the colour spans the 2nd-98th percentile of cLogP; the data's own ends shown beside it
-    const legend = await page.getByTestId('scatter-legend').innerText();
-    expect(legend).toContain(`data ${Math.min(...mols.map((m) => m.clogp)).toFixed(2)} – ${Math.max(...mols.map((m) => m.clogp)).toFixed(2)}`);
+    const dataEnds = `data ${Math.min(...mols.map((m) => m.clogp)).toFixed(2)} – ${Math.max(...mols.map((m) => m.clogp)).toFixed(2)}`;
+    await expect.poll(() => page.getByTestId('scatter-legend').innerText(), { timeout: 15_000 }).toContain(dataEnds);
 
     const box = (await plot.boundingBox())!;
     const tip = page.getByTestId('scatter-tooltip');
@@ -279,6 +279,33 @@ describe('plots, search and shortlists in browser mode', () => {
     await page.getByRole('heading', { name: 'esol — diverse 12' }).waitFor();
     await expect.poll(() => page.getByTestId('molecule-count').innerText(), { timeout: 15_000 }).toBe('12 molecules');
     await shot('09-shortlist-list');
+  });
+
+  it("colours the latent map by cLogP's 2nd-98th percentile, the data's ends shown, and by its whole range when asked", async () => {
+    await page.getByRole('navigation', { name: 'Collections' }).getByText('esol', { exact: true }).click();
+    await page.getByRole('heading', { name: 'esol' }).waitFor();
+    await page.getByRole('tab', { name: 'Design' }).click();
+    await page.getByRole('button', { name: /^Encode [\d,]+ molecules$/ }).click();
+    const status = page.getByTestId('encode-status');
+    await expect.poll(() => status.innerText(), { timeout: 180_000 }).toMatch(/^[\d,]+ on the map(?![\s\S]*not encoded)/);
+    await page.getByRole('combobox', { name: 'Colour by' }).selectOption('clogp');
+    const legend = page.getByTestId('map-legend');
+    await legend.waitFor();
+    const numbers = (text: string) => [...text.matchAll(/-?\d+\.\d{2}/g)].map((m) => Number(m[0]));
+    const ends = async () => numbers(await legend.locator('.ends').innerText());
+    const data = numbers(await page.getByTestId('map-legend-data').innerText());
+    const [low, high] = await ends();
+    // the scale's ends lie inside the data's, marked as such: a few extremes no longer take the whole scale
+    expect(await legend.locator('.ends').innerText()).toMatch(/≤[\s\S]*≥/);
+    expect(low).toBeGreaterThan(data[0]);
+    expect(high).toBeLessThan(data[1]);
+    await page.mouse.move(5, 5);
+    await shot('10-map-percentiles');
+    await page.getByRole('spinbutton', { name: 'Colour from percentile' }).fill('0');
+    await page.getByRole('spinbutton', { name: 'Colour from percentile' }).press('Tab');
+    await page.getByRole('spinbutton', { name: 'Colour to percentile' }).fill('100');
+    await page.getByRole('spinbutton', { name: 'Colour to percentile' }).press('Tab');
+    await expect.poll(ends).toEqual(data);
   });
 
   it('had no console error, page error, HTTP error or CSP violation', () => {
