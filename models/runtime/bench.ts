@@ -1,10 +1,11 @@
 // Inference speed: encode molecules/s (batch 256), greedy-decode molecules/s (batch 256, from the encoded
 // means) and single-molecule greedy decode latency p50/p95 (what a slider needs). Prints one JSON line.
-// Usage: node --import tsx models/runtime/bench.ts [--bundle DIR] [--reference] [--threads 2] [--n 1024] [--no-pytorch]
+// Usage: node --import tsx models/runtime/bench.ts [--bundle DIR] [--reference] [--threads 2] [--n 1024] [--pairs 3] [--no-pytorch]
 // --bundle DIR: that bundle only. --reference: the architecture of ../shared/bench/reference-config.json with
 // freshly initialized weights, measured exactly as pytorch_reference.py measures it (encode 256 molecules
 // padded to pad_to; 256 greedy decodes of pad_to − 1 steps each, no early stop), then (when /usr/bin/python3
-// can import torch, and unless --no-pytorch) that script in the same run, with the ratios ours/PyTorch.
+// can import torch, and unless --no-pytorch) that script alternately with ours in the same run (A B A B …), with
+// medians, ranges, GFLOP/s, the share of the FP32 peak and the ratios ours/PyTorch.
 // With neither: both, the bundle being resources/models/zinc250k.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +22,10 @@ import type { VaeConfig } from '../vae/model.ts';
 import { Vocabulary } from '../vae/tokenizer.ts';
 import { VaeRuntime } from './vae-runtime.ts';
 import { greedyDecode } from './decode.ts';
+import { alternate } from '../bench/alternate.ts';
+import type { Summary } from '../bench/alternate.ts';
+import { machinePeak } from '../bench/machine.ts';
+import { referenceFlops } from '../bench/reference-flops.ts';
 
 const { values: a } = parseArgs({
   options: {
@@ -30,6 +35,7 @@ const { values: a } = parseArgs({
     data: { type: 'string', default: path.resolve(import.meta.dirname, '../../../shared/data/zinc250k/test.smi.gz') },
     reference: { type: 'boolean', default: false },
     'no-pytorch': { type: 'boolean', default: false },
+    pairs: { type: 'string', default: '3' },
   },
 });
 const threads = Number(a.threads);
@@ -78,10 +84,10 @@ async function bundleBench(dir: string) {
   };
 }
 
-// Ours on the reference config, then PyTorch's figures on the same config and threads, and the ratios.
+// Ours on the reference config and pytorch_reference.py on the same config and threads, alternately (A B A B …,
+// --pairs at least 3), each figure's median and range, as GFLOP/s and a share of the machine's FP32 peak, and the
+// ratios of the medians. Without PyTorch: it says so, and gives no ratio.
 async function referenceWithPytorch() {
-  const ours = await referenceBench();
-  if (a['no-pytorch']) return ours;
   const ref = JSON.parse(fs.readFileSync(referenceConfigPath, 'utf8'));
   let configPath = referenceConfigPath;
   if (ref.threads !== threads) {
@@ -89,15 +95,44 @@ async function referenceWithPytorch() {
     configPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-infer-')), 'reference-config.json');
     fs.writeFileSync(configPath, JSON.stringify({ ...ref, threads }));
   }
-  const torch = runPytorchReference(configPath);
-  if (!torch) return ours;
-  return {
-    ...ours, pytorch: torch,
-    ratio_vs_pytorch: {
-      encode: ours.encode_molecules_per_s / (torch.encode_molecules_per_s as number),
-      greedy_decode: ours.greedy_decode_molecules_per_s / (torch.greedy_decode_molecules_per_s as number),
+  let vocab = 0, torchVocab = 0, torchEngine = '';
+  const runs = await alternate(
+    Number(a.pairs),
+    async () => {
+      const r = await referenceBench();
+      vocab = r.vocab;
+      return { encode_molecules_per_s: r.encode_molecules_per_s, greedy_decode_molecules_per_s: r.greedy_decode_molecules_per_s };
     },
+    a['no-pytorch']
+      ? null
+      : async () => {
+          const t = runPytorchReference(configPath);
+          if (!t) return null;
+          torchVocab = t.vocab as number;
+          torchEngine = t.engine as string;
+          return { encode_molecules_per_s: t.encode_molecules_per_s as number, greedy_decode_molecules_per_s: t.greedy_decode_molecules_per_s as number };
+        },
+  );
+  const machine = machinePeak();
+  const flops = (v: number) => referenceFlops({ embedding: ref.embedding, encoderHidden: ref.encoder.hidden, latent: ref.latent, decoderHidden: ref.decoder.hidden, vocab: v, padTo: ref.pad_to });
+  const figures = (r: Record<string, Summary>, v: number) => {
+    const f = flops(v);
+    const one = (s: Summary, perMolecule: number) => ({ ...s, gflop_per_molecule: +(perMolecule / 1e9).toFixed(4), achieved_gflops: +((s.median * perMolecule) / 1e9).toFixed(1), share_of_peak: +((s.median * perMolecule) / 1e9 / machine.peakGflops).toFixed(3) });
+    return { encode_molecules_per_s: one(r.encode_molecules_per_s, f.encode), greedy_decode_molecules_per_s: one(r.greedy_decode_molecules_per_s, f.decodeGreedy) };
   };
+  const out: Record<string, unknown> = {
+    config: 'reference', decode_steps: ref.pad_to - 1, pairs: Number(a.pairs), order: runs.order,
+    molscape: { engine: `onnxruntime-node, ${threads} threads`, ...figures(runs.a, vocab) }, machine,
+    load_average: { before: runs.loadBefore, after: runs.loadAfter },
+  };
+  if (runs.b) {
+    const ratio = (k: string) => ({ median: +(runs.a[k].median / runs.b![k].median).toFixed(3), range: [+(runs.a[k].min / runs.b![k].max).toFixed(3), +(runs.a[k].max / runs.b![k].min).toFixed(3)] });
+    out.pytorch = { engine: torchEngine, ...figures(runs.b, torchVocab) };
+    out.ratio_vs_pytorch = { encode: ratio('encode_molecules_per_s'), greedy_decode: ratio('greedy_decode_molecules_per_s') };
+  } else {
+    out.pytorch = { missing: a['no-pytorch'] ? 'not run (--no-pytorch)' : 'PyTorch is not installed: /usr/bin/python3 cannot import torch (apt-get install -y python3-torch libopenblas0-pthread); no ratio' };
+  }
+  return out;
 }
 
 async function referenceBench() {
@@ -140,7 +175,7 @@ async function referenceBench() {
   }
   await rt.release();
   return {
-    engine: `onnxruntime-node, ${threads} threads`, config: 'reference', decode_steps: T - 1,
+    vocab: vocabulary.size,
     encode_molecules_per_s: Math.round(BI / median(encT)), greedy_decode_molecules_per_s: Math.round(BI / median(decT)),
   };
 }

@@ -1,10 +1,11 @@
-// npm run bench:train [-- --config FILE] [--no-pytorch]
+// npm run bench:train [-- --config FILE] [--pairs 3] [--no-pytorch]
 // Trains the reference VAE of ../shared/bench/reference-config.json with the engine for warmup + timed steps on
-// the same ZINC molecules and batches as pytorch_reference.py, then (when /usr/bin/python3 can import torch)
-// runs that script in the same run, and prints one JSON line: train_molecules_per_s, train_step_s_median,
-// compile_s, session_create_s, peak_rss_mb, and PyTorch's figures with the ratio.
+// the same ZINC molecules and batches as pytorch_reference.py, and runs that script (when /usr/bin/python3 can
+// import torch) alternately with it in the same run, A B A B … (--pairs, at least 3), so that the machine's other
+// work falls on both alike. Prints one JSON line: each system's training molecules/s per run with its median and
+// range, as achieved GFLOP/s and as a share of the machine's FP32 peak (models/bench/), the ratio of the medians
+// (and its range over the pairs), and the load average before and after. Without PyTorch: it says so, no ratio.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { tensor } from '../graph/ort.ts';
 import { Rng } from '../graph/rng.ts';
@@ -14,6 +15,9 @@ import { referenceConfigPath, runPytorchReference } from './pytorch-reference.ts
 import { referenceVaeLossGraph, referenceVaeParams } from './reference-vae.ts';
 import { encodeSmiles, readSmiles } from './smiles-data.ts';
 import { StepRunner, TrainState } from './train-step.ts';
+import { alternate } from '../bench/alternate.ts';
+import { machinePeak } from '../bench/machine.ts';
+import { referenceFlops } from '../bench/reference-flops.ts';
 
 interface BenchConfig {
   data: string;
@@ -91,17 +95,40 @@ async function engine() {
   };
 }
 
-function pytorch(): Record<string, unknown> | null {
-  return args.includes('--no-pytorch') ? null : runPytorchReference(configPath);
-}
-
-// The CPU may be shared (other builds and tests): record how busy it was, since both engines suffer from it.
-const loadBefore = os.loadavg()[0];
-const ours = await engine();
-const torch = pytorch();
-const line: Record<string, unknown> = { ...ours, load_average_1m: { before: loadBefore, after: os.loadavg()[0] } };
-if (torch) {
-  line.pytorch = torch;
-  line.ratio_vs_pytorch = ours.train_molecules_per_s / (torch.train_molecules_per_s as number);
+const pairs = Math.max(1, Number(args[args.indexOf('--pairs') + 1]) || 3);
+const machine = machinePeak();
+const flopsOf = (vocab: number) => referenceFlops({ embedding: cfg.embedding, encoderHidden: cfg.encoder.hidden, latent: cfg.latent, decoderHidden: cfg.decoder.hidden, vocab, padTo: cfg.pad_to }).train;
+let last: Awaited<ReturnType<typeof engine>> | null = null;
+let torchLast: Record<string, unknown> | null = null;
+const runs = await alternate(
+  pairs,
+  async () => {
+    last = await engine();
+    return { train_molecules_per_s: last.train_molecules_per_s };
+  },
+  args.includes('--no-pytorch')
+    ? null
+    : async () => {
+        torchLast = runPytorchReference(configPath);
+        return torchLast ? { train_molecules_per_s: torchLast.train_molecules_per_s as number } : null;
+      },
+);
+const ours = last!;
+const figure = (molPerS: { median: number; min: number; max: number }, vocab: number) => {
+  const gflops = (molPerS.median * flopsOf(vocab)) / 1e9;
+  return { ...molPerS, gflop_per_molecule: +(flopsOf(vocab) / 1e9).toFixed(3), achieved_gflops: +gflops.toFixed(1), share_of_peak: +(gflops / machine.peakGflops).toFixed(3) };
+};
+const line: Record<string, unknown> = {
+  bench: 'train', config: path.relative(process.cwd(), configPath), pairs, order: runs.order,
+  molscape: { engine: ours.engine, params: ours.params, compile_s: ours.compile_s, session_create_s: ours.session_create_s, peak_rss_mb: ours.peak_rss_mb, loss_first: ours.loss_first, loss_last: ours.loss_last, train_molecules_per_s: figure(runs.a.train_molecules_per_s, ours.vocab) },
+  machine,
+  load_average: { before: runs.loadBefore, after: runs.loadAfter },
+};
+if (runs.b) {
+  const t = torchLast as unknown as Record<string, unknown>;
+  line.pytorch = { engine: t.engine, params: t.params, train_molecules_per_s: figure(runs.b.train_molecules_per_s, t.vocab as number) };
+  line.ratio_vs_pytorch = { median: +(runs.a.train_molecules_per_s.median / runs.b.train_molecules_per_s.median).toFixed(3), range: [+(runs.a.train_molecules_per_s.min / runs.b.train_molecules_per_s.max).toFixed(3), +(runs.a.train_molecules_per_s.max / runs.b.train_molecules_per_s.min).toFixed(3)] };
+} else {
+  line.pytorch = { missing: args.includes('--no-pytorch') ? 'not run (--no-pytorch)' : 'PyTorch is not installed: /usr/bin/python3 cannot import torch (apt-get install -y python3-torch libopenblas0-pthread); no ratio' };
 }
 console.log(JSON.stringify(line));
