@@ -278,6 +278,8 @@ describe('plots, search and shortlists in browser mode', () => {
     await dialog.getByRole('button', { name: 'Open the list' }).click();
     await page.getByRole('heading', { name: 'esol — diverse 12' }).waitFor();
     await expect.poll(() => page.getByTestId('molecule-count').innerText(), { timeout: 15_000 }).toBe('12 molecules');
+    // the drawings in, for the screenshot a chemist looks at
+    await expect.poll(() => page.getByRole('table').first().locator('img').count(), { timeout: 15_000 }).toBeGreaterThan(4);
     await shot('09-shortlist-list');
   });
 
