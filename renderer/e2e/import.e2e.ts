@@ -92,6 +92,11 @@ describe('import in browser mode', () => {
     expect(summary).toContain(`${file.badLines.length} problems`);
     const sidebar = page.getByRole('navigation', { name: 'Collections' });
     expect(await sidebar.innerText()).toContain(`${distinct} molecules`);
+    // the import card says what the import did and where it is listed (issue 16, item 2)
+    expect(await page.getByTestId('import-outcome').innerText()).toBe(
+      `${distinct} imported · ${file.goodLines.length - distinct} duplicates merged · ${file.badLines.length} not imported\u00a0— each listed under Problems`,
+    );
+    await shot('02b-imported');
   });
 
   it('draws every visible structure as an image from the core', async () => {
@@ -140,13 +145,22 @@ describe('import in browser mode', () => {
 
   it('lists the lines that failed, with their line numbers and reasons', async () => {
     await page.getByRole('tab', { name: /Problems/ }).click();
-    const rows = page.getByTestId('problem');
+    const rows = page.locator('[data-testid=problem][data-severity=error]');
     await expect.poll(() => rows.count()).toBe(file.badLines.length);
     const shown = await rows.evaluateAll((all) => all.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
     expect(shown.map((r) => Number(r[0]))).toEqual(file.badLines.map((b) => b.line));
-    for (const [i, [, reason, text]] of shown.entries()) {
+    for (const [i, [, , reason, text]] of shown.entries()) {
       expect(reason.trim().length).toBeGreaterThan(3);
       expect(text).toContain(file.badLines[i].text.split(' ')[0]);
+    }
+    // beside them, each duplicate as a note naming its first row: nothing dropped silently
+    const notes = page.locator('[data-testid=problem][data-severity=info]');
+    const noted = await notes.evaluateAll((all) => all.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const again = file.lines.flatMap((l, i) => ((i + 1) % 30 === 0 ? [i + 1] : []));
+    expect(noted.map((r) => Number(r[0]))).toEqual(again);
+    for (const [, kind, reason] of noted) {
+      expect(kind).toBe('note');
+      expect(reason).toMatch(/^duplicate: the same structure as line \d+ \(\d+\), .*; merged into it/);
     }
     await shot('06-problems');
   });

@@ -4,6 +4,7 @@
 // import started elsewhere (the desktop's File > Import… menu) is followed the same way once it reports.
 import type { ApiClient } from '../../../main/api/client.ts';
 import type { EventPayload, ImportSource } from '../../../main/api/contract.ts';
+import { importOptions } from './import-options.svelte.ts';
 
 export type ImportPhase = 'reading' | 'starting' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -20,6 +21,20 @@ export interface ImportRun {
   startedAt: number;
   finishedAt: number | null;
   collectionId: number | null;
+  /** What the finished import did, from the job's result (null until it is done, or when it does not say). */
+  summary?: ImportSummary | null;
+}
+
+export interface ImportSummary {
+  imported: number;
+  duplicates: number;
+  duplicateMode: 'merge' | 'keep';
+  valueConflicts: number;
+  fragmentsStripped: number;
+  neutralized: number;
+  /** records not imported */
+  problems: number;
+  warnings: number;
 }
 
 type Progress = EventPayload<'job.progress'>;
@@ -63,7 +78,7 @@ export class ImportJobState {
     try {
       const source = await this.#sourceFor(file);
       this.#set({ phase: 'starting' });
-      const { jobId } = await this.#client.call('collections.import', { source, name: baseName(file.name) });
+      const { jobId } = await this.#client.call('collections.import', { source, name: baseName(file.name), duplicates: importOptions.duplicates });
       this.#set({ jobId, phase: 'running' });
       const early = this.#early.get(jobId);
       this.#early.clear();
@@ -114,7 +129,7 @@ export class ImportJobState {
     const collectionId = collectionIdOf(f.result);
     const error = f.status === 'failed' ? `Import of ${this.run.fileName} failed: ${f.error ?? 'unknown error'}` : null;
     const done = f.status === 'done' && this.run.total !== null ? Math.max(this.run.done, this.run.total) : this.run.done;
-    this.#set({ phase: f.status, error, collectionId, done, etaSeconds: null, finishedAt: Date.now() });
+    this.#set({ phase: f.status, error, collectionId, done, etaSeconds: null, finishedAt: Date.now(), summary: f.status === 'done' ? summaryOf(f.result) : null });
     if (f.status === 'done') this.#onFinished(collectionId);
   }
 
@@ -148,6 +163,25 @@ function blankRun(fileName: string): ImportRun {
     startedAt: Date.now(),
     finishedAt: null,
     collectionId: null,
+    summary: null,
+  };
+}
+
+/** The counts of an import job's result (main/jobs/import ImportResult); null when they are not there. */
+function summaryOf(result: unknown): ImportSummary | null {
+  if (typeof result !== 'object' || result === null) return null;
+  const r = result as Record<string, unknown>;
+  const n = (key: string) => (typeof r[key] === 'number' ? (r[key] as number) : 0);
+  if (typeof r.imported !== 'number') return null;
+  return {
+    imported: n('imported'),
+    duplicates: n('duplicates'),
+    duplicateMode: r.duplicateMode === 'keep' ? 'keep' : 'merge',
+    valueConflicts: n('valueConflicts'),
+    fragmentsStripped: n('fragmentsStripped'),
+    neutralized: n('neutralized'),
+    problems: n('problems'),
+    warnings: n('warnings'),
   };
 }
 

@@ -4,6 +4,7 @@ import type { ImportSource } from '../../../main/api/contract.ts';
 import { fileToBase64 } from '../lib/file-bytes.ts';
 import { MemoryCore, settle } from '../test-support/memory-core.ts';
 import { ImportJobState } from './import-job.svelte.ts';
+import { importOptions } from './import-options.svelte.ts';
 
 const uploadOf = async (file: File): Promise<ImportSource> => ({ kind: 'upload', fileName: file.name, base64: await fileToBase64(file) });
 const smiFile = () => new File(['CCO ethanol\nc1ccccc1 benzene\n'], 'series.smi');
@@ -41,6 +42,22 @@ describe('ImportJobState', () => {
     expect(job.run).toMatchObject({ phase: 'done', done: 5000, collectionId: 7 });
     expect(job.busy).toBe(false);
     expect(opened).toEqual([7]);
+  });
+
+  it('starts with the duplicates choice made beside the Import button, and keeps what the import did', async () => {
+    const { core, job } = setup();
+    await job.start(smiFile());
+    expect(core.calls('collections.import')[0].args.duplicates).toBe('merge');
+    core.emit('job.finished', { jobId: job.run!.jobId!, kind: 'import', status: 'done', error: null, result: { collectionId: 3, imported: 280, duplicates: 10, duplicateMode: 'merge', valueConflicts: 2, fragmentsStripped: 153, neutralized: 0, problems: 10, warnings: 1, notes: 163 } });
+    expect(job.run?.summary).toEqual({ imported: 280, duplicates: 10, duplicateMode: 'merge', valueConflicts: 2, fragmentsStripped: 153, neutralized: 0, problems: 10, warnings: 1 });
+    job.dismiss();
+    importOptions.duplicates = 'keep';
+    try {
+      await job.start(smiFile());
+      expect(core.calls('collections.import')[1].args.duplicates).toBe('keep');
+    } finally {
+      importOptions.duplicates = 'merge';
+    }
   });
 
   it('keeps events that arrive before the call answers', async () => {
