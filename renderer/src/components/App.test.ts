@@ -94,7 +94,9 @@ describe('App', () => {
     core.addCollection(30, { name: 'series B', problems: [{ file: 'b.smi', line: 4, record: null, reason: 'bad', text: 'C(' }] });
     renderApp(core);
     const nav = await screen.findByRole('navigation', { name: 'Collections' });
-    await waitFor(() => expect(within(nav).getAllByRole('button')).toHaveLength(2));
+    // each collection: the button that opens it and its ⋯ menu (rename, duplicate, delete)
+    await waitFor(() => expect(within(nav).getAllByRole('button', { name: /^series/ })).toHaveLength(2));
+    expect(within(nav).getAllByRole('button', { name: /^Manage / })).toHaveLength(2);
     expect(within(nav).getByText('30 molecules')).toBeTruthy();
     expect(within(nav).getByText('1 problems')).toBeTruthy();
     expect(screen.getByRole('heading', { name: 'series B' })).toBeTruthy();

@@ -33,6 +33,10 @@ export class MemoryCore implements Transport {
   optimizeRequests: ParsedArgs<'design.optimize'>[] = [];
   /** the doctor's report (a clean one unless a test sets it) */
   doctorReport: DoctorReport = doctorReport();
+  /** collections deleted as undoable, for collections.restore */
+  deleted = new Map<number, Collection>();
+  /** candidates taken out, by undo id, for candidates.restore */
+  removed = new Map<number, { listId: number; rows: MoleculeRow[] }>();
   #listeners = new Map<string, Set<(payload: unknown) => void>>();
 
   async call(name: string, raw: unknown): Promise<unknown> {
@@ -79,6 +83,78 @@ export class MemoryCore implements Transport {
         const rows = this.#passing(a.collectionId, a.filter);
         const text = a.format === 'csv' ? ['smiles,name', ...rows.map((r) => `${r.canonicalSmiles},${r.name ?? ''}`)].join('\n') + '\n' : rows.map((r) => `${r.canonicalSmiles} ${r.name ?? ''}\n`).join('');
         return { path: null, fileName: `${c.name}.${a.format}`, base64: btoa(text), count: rows.length };
+      }
+      // ---- the table's selection and the sidebar's managing (issue 17) ----
+      case 'collections.ids': {
+        const a = args as ParsedArgs<'collections.ids'>;
+        const all = this.#window({ ...a, offset: 0, limit: 1_000_000 });
+        return { ids: all.rows.slice(a.offset, a.offset + a.limit).map((r) => r.id), total: all.total };
+      }
+      case 'collections.moleculesByIds': {
+        const byId = new Map([...this.molecules.values()].flat().map((r) => [r.id, r]));
+        return { rows: (args as ParsedArgs<'collections.moleculesByIds'>).ids.flatMap((id) => (byId.has(id) ? [structuredClone(byId.get(id)!)] : [])) };
+      }
+      case 'collections.createFromIds': {
+        const a = args as ParsedArgs<'collections.createFromIds'>;
+        const source = this.#collection(a.collectionId);
+        const wanted = new Set(a.ids);
+        return this.#copy(source, (this.molecules.get(source.id) ?? []).filter((r) => wanted.has(r.id)), a.name, a.kind);
+      }
+      case 'collections.duplicate': {
+        const a = args as ParsedArgs<'collections.duplicate'>;
+        const source = this.#collection(a.id);
+        return this.#copy(source, this.molecules.get(source.id) ?? [], a.name ?? `${source.name} (copy)`, source.kind);
+      }
+      case 'collections.rename': {
+        const a = args as ParsedArgs<'collections.rename'>;
+        const c = this.#collection(a.id);
+        c.name = a.name;
+        this.emit('collections.changed', { collectionId: c.id });
+        return c;
+      }
+      case 'collections.delete': {
+        const a = args as ParsedArgs<'collections.delete'>;
+        const at = this.collections.findIndex((c) => c.id === a.id);
+        if (at < 0) return { deleted: false };
+        const [gone] = this.collections.splice(at, 1);
+        if (a.undoable) this.deleted.set(gone.id, gone);
+        this.emit('collections.changed', { collectionId: a.id });
+        return { deleted: true };
+      }
+      case 'collections.restore': {
+        const id = (args as ParsedArgs<'collections.restore'>).id;
+        const c = this.deleted.get(id);
+        if (!c) throw new ApiError(`There is no deleted collection with id ${id} to restore.`, 404);
+        this.deleted.delete(id);
+        this.collections.push(c);
+        this.emit('collections.changed', { collectionId: id });
+        return c;
+      }
+      case 'candidates.removeMany': {
+        const a = args as ParsedArgs<'candidates.removeMany'>;
+        const list = this.collections.find((c) => c.kind === 'candidates' && (this.molecules.get(c.id) ?? []).some((r) => a.moleculeIds.includes(r.id)));
+        if (!list) return { removed: 0, undo: null };
+        const rows = this.molecules.get(list.id)!;
+        const taken = rows.filter((r) => a.moleculeIds.includes(r.id));
+        this.molecules.set(list.id, rows.filter((r) => !a.moleculeIds.includes(r.id)).map((r, i) => ({ ...r, position: i + 1 })));
+        list.moleculeCount = list.propertiesDone = rows.length - taken.length;
+        const undo = this.nextJobId++;
+        this.removed.set(undo, { listId: list.id, rows: taken });
+        this.emit('collections.changed', { collectionId: list.id });
+        return { removed: taken.length, undo };
+      }
+      case 'candidates.restore': {
+        const undo = (args as ParsedArgs<'candidates.restore'>).undo;
+        const entry = this.removed.get(undo);
+        if (!entry) throw new ApiError(`Nothing to restore for undo ${undo}.`, 404);
+        this.removed.delete(undo);
+        const rows = [...(this.molecules.get(entry.listId) ?? [])];
+        for (const r of entry.rows) rows.splice(r.position - 1, 0, r);
+        this.molecules.set(entry.listId, rows.map((r, i) => ({ ...r, position: i + 1 })));
+        const list = this.#collection(entry.listId);
+        list.moleculeCount = list.propertiesDone = rows.length;
+        this.emit('collections.changed', { collectionId: entry.listId });
+        return { restored: entry.rows.length, listId: entry.listId };
       }
       case 'collections.problems': {
         const a = args as ParsedArgs<'collections.problems'>;
@@ -332,6 +408,19 @@ export class MemoryCore implements Transport {
   #collection(id: number): Collection {
     const c = this.collections.find((x) => x.id === id);
     if (!c) throw new ApiError(`There is no collection ${id}.`, 404);
+    return c;
+  }
+
+  /** A new collection of copies of `rows` (a selection kept, a duplicate). */
+  #copy(source: Collection, rows: MoleculeRow[], name: string, kind: Collection['kind']): Collection {
+    const c = this.addCollection(0, { name });
+    c.kind = kind;
+    c.userColumns = kind === 'candidates' && source.kind !== 'candidates' ? ['rating', 'note', 'operation', ...source.userColumns] : [...source.userColumns];
+    const extra: MoleculeRow['userProps'] = kind === 'candidates' && source.kind !== 'candidates' ? { rating: 0, note: '', operation: 'manual' } : {};
+    const copies = rows.map((r, i) => ({ ...structuredClone(r), id: c.id * 1_000_000 + i + 1, collectionId: c.id, position: i + 1, userProps: { ...r.userProps, ...extra } }));
+    this.molecules.set(c.id, copies);
+    c.moleculeCount = c.propertiesDone = copies.length;
+    this.emit('collections.changed', { collectionId: null });
     return c;
   }
 
