@@ -293,6 +293,7 @@ describe('the molecules table as a place to work', () => {
     await page.getByRole('menuitem', { name: 'Delete…' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
     await expect.poll(() => sidebar().getByRole('button', { name: /^esol pair \(copy\)/ }).count()).toBe(0);
+    await expect.poll(() => page.getByTestId('undo-toast').innerText()).toContain("Deleted 'esol pair (copy)'");
     await page.locator('body').press(`${mod}+Z`);
     await expect.poll(() => page.getByTestId('undo-toast').innerText()).toContain("Undone: Deleted 'esol pair (copy)'");
     await sidebar().getByRole('button', { name: /^esol pair \(copy\)/ }).waitFor();
