@@ -19,8 +19,8 @@ const FEXTRA = 4;
 const FNAME = 8;
 const FCOMMENT = 16;
 const FHCRC = 2;
-/** Compressed bytes per inflate write: deflate expands at most ~1032x, so one write yields at most ~4 MB. */
-const STEP = 4096;
+/** Compressed bytes per inflate write: deflate expands at most ~1032x, so one write yields at most ~16 MB. */
+const STEP = 16 * 1024;
 
 /** Raw bytes with a cursor: what is buffered, its offset in the file, and more on demand. */
 class ByteQueue {
@@ -171,8 +171,13 @@ async function* inflateMember(q: ByteQueue, counted: (n: number) => void): Async
   const inflate = createInflateRaw({ finishFlush: constants.Z_SYNC_FLUSH });
   const out: Buffer[] = [];
   let error: Error | null = null;
+  /** The wait for the current write: its callback does not come after an error, so the error ends it too. */
+  let waiting: (() => void) | null = null;
   inflate.on('data', (c: Buffer) => out.push(c));
-  inflate.on('error', (e) => (error = e));
+  inflate.on('error', (e) => {
+    error = e;
+    waiting?.();
+  });
   let crc = 0;
   let size = 0;
   let fed = 0;
@@ -198,12 +203,12 @@ async function* inflateMember(q: ByteQueue, counted: (n: number) => void): Async
         yield* emit();
         return { ended: false, error: error ? (error as Error).message : null, at: start + fed, crc, size };
       }
-      // the write's callback does not come after an error: the error event ends the wait too
       await new Promise<void>((resolve) => {
         if (error) return resolve();
-        inflate.once('error', () => resolve());
+        waiting = resolve;
         inflate.write(piece, () => resolve());
       });
+      waiting = null;
       fed += piece.length;
       yield* emit();
       if (error) return { ended: false, error: (error as Error).message, at: start + inflate.bytesWritten, crc, size };

@@ -53,18 +53,31 @@ export async function* readMoleculeFile(source: string | Uint8Array, options: Re
   let lastLine = 0;
   let records = 0;
   let junkOnly = true;
+  const runs = new JunkRuns();
+  const take = (item: ReadItem): ReadItem | null => {
+    lastLine = Math.max(lastLine, item.line);
+    if (item.kind === 'record') {
+      records++;
+      notes.confirmFrom(item.line);
+    } else if (!BINARY_REASON.test(item.reason) && !item.reason.startsWith('binary content')) junkOnly = false;
+    return limit.pass(item);
+  };
   try {
-    for await (const item of mergeJunkRuns(pickReader(sniffed, opened.chunks, file, maxLength, notes))) {
-      lastLine = Math.max(lastLine, item.line);
-      if (item.kind === 'record') {
-        records++;
-        notes.confirmFrom(item.line);
+    for await (const item of pickReader(sniffed, opened.chunks, file, maxLength, notes)) {
+      for (const out of runs.push(item)) {
+        const kept = take(out);
+        if (kept) yield kept;
       }
-      else if (!BINARY_REASON.test(item.reason) && !item.reason.startsWith('binary content')) junkOnly = false;
-      const kept = limit.pass(item);
+    }
+    for (const out of runs.end()) {
+      const kept = take(out);
       if (kept) yield kept;
     }
   } catch (err) {
+    for (const out of runs.end()) {
+      const kept = take(out);
+      if (kept) yield kept;
+    }
     // Only stream failures get here (a file removed or unreadable while read): say where reading stopped.
     yield problem(file, lastLine + 1, null, `reading stopped after line ${lastLine}: ${(err as Error).message}`);
   }
@@ -107,48 +120,56 @@ class ProblemLimit {
  * 200 KB of random bytes is one problem, not eight hundred. A few other problems between two binary ones (a
  * junk line that happens to hold no control character) join the run, and so does one short "record" between
  * two binary lines (random bytes make lines like "Y" or ")>"); anything else ends the run and is kept as it is.
+ * A plain class fed item by item (no generator in between): reading a quarter of a million records pays nothing.
  */
-export async function* mergeJunkRuns(items: AsyncIterable<ReadItem>): AsyncGenerator<ReadItem> {
-  const GAP = 8;
-  const SHORT = 16;
-  let run: { first: SourceProblem; lastLine: number; lines: number } | null = null;
-  let between: ReadItem[] = []; // after the run: joined only if a binary problem follows
-  function* close(): Generator<ReadItem> {
-    if (run) {
-      const { first, lastLine, lines } = run;
-      run = null;
-      if (lines === 1) yield first;
+export class JunkRuns {
+  private static readonly GAP = 8;
+  private static readonly SHORT = 16;
+  private run: { first: SourceProblem; lastLine: number; lines: number } | null = null;
+  /** after the run: joined to it only if a binary problem follows */
+  private between: ReadItem[] = [];
+
+  /** The items to pass on now (usually just `item`; none while a run may still grow). */
+  push(item: ReadItem): ReadItem[] {
+    if (!this.run && (item.kind === 'record' || !BINARY_REASON.test(item.reason) || (item.severity ?? 'error') !== 'error')) return [item];
+    const error = item.kind === 'problem' && (item.severity ?? 'error') === 'error';
+    if (error && BINARY_REASON.test(item.reason)) {
+      if (this.run) {
+        this.run.lastLine = item.line;
+        this.run.lines += this.between.length + 1;
+        this.between = [];
+      } else this.run = { first: item, lastLine: item.line, lines: 1 };
+      return [];
+    }
+    if (this.between.length < JunkRuns.GAP) {
+      const heldRecord = this.between.some((b) => b.kind === 'record');
+      const shortRecord = item.kind === 'record' && !heldRecord && item.format === 'smiles' && item.structure.length <= JunkRuns.SHORT && this.between.length === 0;
+      if (error || shortRecord) {
+        this.between.push(item);
+        return [];
+      }
+    }
+    return [...this.end(), item];
+  }
+
+  /** Whatever is held: the run as one problem, then the items after it. */
+  end(): ReadItem[] {
+    const out: ReadItem[] = [];
+    if (this.run) {
+      const { first, lastLine, lines } = this.run;
+      this.run = null;
+      if (lines === 1) out.push(first);
       else {
         const bytes = first.offset !== undefined ? `, from byte ${count(first.offset)}` : '';
         const merged = problem(first.file, first.line, first.record, `binary content on lines ${count(first.line)}–${count(lastLine)} (${count(lines)} lines${bytes}): not SMILES, CSV or SD text, skipped`, first.text);
         if (first.offset !== undefined) merged.offset = first.offset;
-        yield merged;
+        out.push(merged);
       }
     }
-    yield* between;
-    between = [];
+    out.push(...this.between);
+    this.between = [];
+    return out;
   }
-  for await (const item of items) {
-    const error = item.kind === 'problem' && (item.severity ?? 'error') === 'error';
-    if (error && BINARY_REASON.test(item.reason)) {
-      if (run) {
-        run.lastLine = item.line;
-        run.lines += between.length + 1;
-        between = [];
-      } else run = { first: item, lastLine: item.line, lines: 1 };
-      continue;
-    }
-    if (run && between.length < GAP) {
-      const heldRecord = between.some((b) => b.kind === 'record');
-      if (error || (item.kind === 'record' && !heldRecord && item.format === 'smiles' && item.structure.length <= SHORT && between.length === 0)) {
-        between.push(item);
-        continue;
-      }
-    }
-    yield* close();
-    yield item;
-  }
-  yield* close();
 }
 
 async function* pickReader(sniffed: Exclude<Sniffed, { format: 'unsupported' }>, chunks: AsyncIterable<Buffer>, file: string, maxLength: number, notes: EncodingNotes): AsyncGenerator<ReadItem> {
