@@ -124,8 +124,8 @@ export function manageHandlers(db: Db, molecules: Molecules, onChanged: (collect
         const { copied, done } = copyInto(id, sourceId, null, null);
         updateCollectionCounts(db, id, { moleculeCount: copied, propertiesDone: done, problemCount: 0, duplicateCount: source.duplicateCount, userColumns: source.userColumns });
         // the source's import problems are the copy's too: the same file's lines
-        db.prepare('INSERT INTO problems (collection_id, file, line, record, reason, text) SELECT ?, file, line, record, reason, text FROM problems WHERE collection_id = ?').run(id, sourceId);
-        updateCollectionCounts(db, id, { problemCount: db.prepare('SELECT count(*) FROM problems WHERE collection_id = ?').pluck().get(id) as number });
+        db.prepare('INSERT INTO problems (collection_id, file, line, record, reason, text, severity) SELECT ?, file, line, record, reason, text, severity FROM problems WHERE collection_id = ?').run(id, sourceId);
+        updateCollectionCounts(db, id, { problemCount: db.prepare("SELECT count(*) FROM problems WHERE collection_id = ? AND (severity IS NULL OR severity = 'warning')").pluck().get(id) as number });
         return id;
       })();
       onChanged(id);
