@@ -63,7 +63,7 @@ describe('plot, count and shortlist calls', () => {
   it("bins the passing molecules on the collection's range when asked, so the two histograms line up", async () => {
     const filter = { ranges: [{ key: 'clogp', min: 2 }] };
     const whole = (await call('collections.columnStats', { collectionId: cid, keys: ['clogp'], bins: 20 })).stats[0];
-    const passing = (await call('collections.columnStats', { collectionId: cid, keys: ['clogp'], bins: 20, filter, collectionBins: true })).stats[0];
+    const passing = (await call('collections.columnStats', { collectionId: cid, keys: ['clogp'], bins: 20, filter, binRanges: { clogp: [whole.min, whole.max] } })).stats[0];
     expect(passing.edges).toEqual(whole.edges);
     expect(passing.count).toBe(rows.filter((m) => (m.props.clogp as number) >= 2).length);
     expect(passing.counts.reduce((a, b) => a + b, 0)).toBe(passing.count);

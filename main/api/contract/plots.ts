@@ -46,8 +46,8 @@ export const plotCalls = {
       /** equal-width bins per histogram (whole-number columns over a short span get one bin per value) */
       bins: z.number().int().min(2).max(200).default(30),
       filter: MoleculeFilter.optional(),
-      /** with a filter: bin on the whole collection's range, so the passing molecules' histogram lines up with the collection's */
-      collectionBins: z.boolean().optional(),
+      /** key -> [min, max] to bin on (the collection's, from an earlier call): the passing molecules' histogram lines up with the collection's */
+      binRanges: z.record(Key, z.tuple([z.number(), z.number()])).optional(),
     }),
     z.object({
       /** molecules described */

@@ -41,7 +41,9 @@ export class ColumnStatsState {
       return;
     }
     try {
-      const { stats } = await this.#client.call('collections.columnStats', { collectionId: this.#collectionId, keys: this.#keys, bins: 30, filter, collectionBins: true });
+      // binned on the collection's own ranges, so the passing bars stand on the collection's
+      const binRanges = Object.fromEntries(Object.values(this.all).flatMap((s) => (s.min !== null && s.max !== null ? [[s.key, [s.min, s.max] as [number, number]]] : [])));
+      const { stats } = await this.#client.call('collections.columnStats', { collectionId: this.#collectionId, keys: this.#keys, bins: 30, filter, binRanges });
       if (request !== this.#request) return;
       this.passing = Object.fromEntries(stats.map((s) => [s.key, s]));
     } catch {
@@ -51,7 +53,7 @@ export class ColumnStatsState {
   }
 }
 
-/** The passing molecules' counts on the collection's bins (asked with collectionBins), or null without a filter. */
+/** The passing molecules' counts on the collection's bins (asked with binRanges), or null without a filter. */
 export function passingCounts(on: ColumnStat, passing: ColumnStat | undefined): number[] | null {
   if (!passing || passing.counts.length !== on.counts.length) return null;
   return passing.counts;
