@@ -2,6 +2,7 @@
 // main/design/evaluate.ts) as JSON; a one-line summary on stderr.
 import { Command } from 'commander';
 import { evaluateModel } from '../../../main/design/evaluate.ts';
+import { reportCard, reportCardMarkdown } from '../../../main/design/report-card.ts';
 import { ModelService } from '../../../main/design/model-service.ts';
 import { readMoleculeFile } from '../../../main/design/molecule-input.ts';
 import { EXIT_OK } from '../exit-codes.ts';
@@ -16,6 +17,10 @@ interface EvaluateOptions {
   trainLimit?: number;
   seed: number;
   out?: string;
+  reportCard: boolean;
+  draws: number;
+  snnLimit?: number;
+  card?: string;
 }
 
 export function evaluateCommand(setExit: (code: number) => void): Command {
@@ -29,6 +34,10 @@ export function evaluateCommand(setExit: (code: number) => void): Command {
     .option('--train-limit <count>', 'use the first COUNT training molecules', wholeNumber)
     .option('--seed <n>', 'random seed', wholeNumber, 0)
     .option('-o, --out <json>', 'metrics file (default: standard output)')
+    .option('--report-card', "the model's report card: reconstruction with and without stereo and within Tanimoto 0.9; on --draws prior draws, greedy and valid-first side by side, the MOSES metrics (validity, unique@1k/10k, novelty, IntDiv1/2, filters, SNN, Scaf against the test set)", false)
+    .option('--draws <count>', 'prior draws for the report card', wholeNumber, 30000)
+    .option('--snn-limit <count>', 'draws compared to the test set for SNN at most (seeded sample)', wholeNumber)
+    .option('--card <md>', 'also write the report card as a model card (markdown), e.g. beside the bundle')
     .action(async (o: EvaluateOptions) => setExit(await runEvaluate(o)));
 }
 
@@ -36,6 +45,20 @@ async function runEvaluate(o: EvaluateOptions): Promise<number> {
   const test = readMoleculeFile(o.test).slice(0, o.testLimit ?? Infinity).map((m) => m.smiles);
   const train = readMoleculeFile(o.train).slice(0, o.trainLimit ?? Infinity).map((m) => m.smiles);
   const model = await ModelService.open(o.model);
+  if (o.reportCard) {
+    try {
+      const c = await reportCard(model, { test, train, draws: o.draws, seed: o.seed, snnLimit: o.snnLimit, log: (l) => say('evaluate', l) });
+      const text = JSON.stringify(c, null, 1) + '\n';
+      if (o.out) writeOutput(o.out, text);
+      else process.stdout.write(text);
+      if (o.card) writeOutput(o.card, reportCardMarkdown(c, { test: o.test, train: o.train, date: new Date().toISOString().slice(0, 10) }));
+      const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+      say('evaluate', `exact ${pct(c.reconstruction.exact)} (stereo ignored ${pct(c.reconstruction.exactWithoutStereo)}); validity greedy ${pct(c.draws[0].validity)}, valid-first ${pct(c.draws[1].validity)} (${c.seconds} s)`);
+      return EXIT_OK;
+    } finally {
+      await model.close();
+    }
+  }
   try {
     const m = await evaluateModel(model, { test, train, n: o.n, seed: o.seed, log: (l) => say('evaluate', l) });
     const text = JSON.stringify(m, null, 1) + '\n';
