@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRDKit } from '../chem/rdkit.ts';
 import { MAX_PROBLEMS, readMoleculeFile } from './read.ts';
+import { readValuesTable } from './values-table.ts';
 import type { SourceProblem, SourceRecord } from './types.ts';
 
 const SAMPLES = join(import.meta.dirname, '../../../shared/data/samples');
@@ -323,5 +324,24 @@ describe('what is not text is refused, and floods are bounded', () => {
     expect(got.problems).toHaveLength(MAX_PROBLEMS + 1);
     expect(got.problems.at(-1)!.reason).toMatch(/20,000 more problems from line 10,002 on are not listed/);
     expect(got.peakMB).toBeLessThan(64);
+  });
+});
+
+describe('values tables (joined onto a collection) read the same way', () => {
+  it('binary lines cost their rows, a gzip checksum is a warning, an image is refused', async () => {
+    const rows = readFileSync(join(SAMPLES, 'chembl2321810-activities.csv'), 'utf8').split('\n').filter((l) => l !== '');
+    const damaged = rows.map((l, i) => (i === 100 || i === 500 ? `${l}\u0000\u0003` : l));
+    const gz = gzipSync(`${damaged.join('\n')}\n`);
+    gz[gz.length - 8] ^= 0xff;
+    const items = [];
+    for await (const item of readValuesTable(write('acts.csv.gz', gz))) items.push(item);
+    const values = items.filter((i) => i.kind === 'values');
+    const problems = items.filter((i) => i.kind === 'problem') as SourceProblem[];
+    expect(values).toHaveLength(rows.length - 3); // the header and the two damaged rows
+    expect(problems.map((p) => [p.line, p.severity ?? 'error'])).toEqual([[101, 'error'], [501, 'error'], [rows.length + 1, 'warning']]);
+    const png = [];
+    for await (const item of readValuesTable(write('plot.csv', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(300, 13)])))) png.push(item);
+    expect(png).toHaveLength(1);
+    expect((png[0] as SourceProblem).reason).toMatch(/PNG image/);
   });
 });

@@ -2,7 +2,7 @@
 // the name/id column, for joining onto an existing collection by name. The SMILES reader says "no SMILES
 // column found" for such a file; this reader is what a caller uses instead.
 import { openForReading } from './source.ts';
-import { detectDelimiter, formatExtension, looksBinary } from './sniff.ts';
+import { binaryKind, detectDelimiter, formatExtension } from './sniff.ts';
 import { splitLines } from './lines.ts';
 import { problem, typedValue } from './problem.ts';
 import { readTable } from './table.ts';
@@ -29,9 +29,12 @@ export interface ValuesTableOptions {
 export async function* readValuesTable(source: string | Uint8Array, options: ValuesTableOptions = {}): AsyncGenerator<ValueRow | SourceProblem> {
   const { file, opened, problem: unreadable } = await openForReading(source, options.fileName);
   if (!opened) return yield unreadable;
-  if (looksBinary(opened.head)) return yield problem(file, 1, null, 'binary content: not a CSV or TSV text file');
+  // a known binary is refused; binary lines inside a text are the rows' to report, one by one (issue 16, item 1)
+  const binary = binaryKind(opened.head);
+  if (binary) return yield problem(file, 1, null, `this is ${binary}, not a CSV or TSV text file`);
   const ext = formatExtension(options.fileName ?? (typeof source === 'string' ? source : ''));
-  const headText = new TextDecoder().decode(opened.head).split(/\r\n|\r|\n/);
+  // eslint-disable-next-line no-control-regex -- lines with control characters are junk, not the table's delimiter
+  const headText = new TextDecoder().decode(opened.head).split(/\r\n|\r|\n/).filter((l) => !/[\x00-\x08\x0e-\x1f]/.test(l));
   const delimiter = detectDelimiter(headText.slice(0, -1).length ? headText.slice(0, -1) : headText) ?? (ext === 'tsv' ? '\t' : ',');
   let names: string[] = [];
   let keyAt = 0;
@@ -71,4 +74,5 @@ export async function* readValuesTable(source: string | Uint8Array, options: Val
   } catch (err) {
     yield problem(file, lastLine + 1, null, `reading stopped after line ${lastLine}: ${(err as Error).message}`);
   }
+  for (const fault of opened.faults) yield problem(file, lastLine + 1, null, `gzip: ${fault.reason}`, null, fault.severity);
 }
