@@ -212,6 +212,11 @@ export class MoleculeIndex {
     return out;
   }
 
+  /** The fingerprint at input position i (a view of FP_WORDS words), or null where RDKit could not parse it. */
+  fingerprintAt(i: number): Uint32Array | null {
+    return this.valid[i] ? this.fps.subarray(i * FP_WORDS, (i + 1) * FP_WORDS) : null;
+  }
+
   dispose(): void {
     if (this.generation === rdkitGeneration()) this.lib?.delete();
     this.lib = null;

@@ -210,7 +210,7 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
     ...latent.handlers,
     ...candidates.handlers,
     ...plotHandlers(db, chem.whereFor),
-    ...shortlistHandlers(db, chem.whereFor, changed),
+    ...shortlistHandlers(db, chem.whereFor, chem.fingerprints, changed),
     ...manageHandlers(db, (args) => chem.handlers['collections.molecules'](args), (collectionId) => emit('collections.changed', { collectionId })),
     ...optimize,
     ...checkHandlers({ db, model: design.model }),

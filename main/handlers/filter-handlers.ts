@@ -27,6 +27,8 @@ export interface ChemHandlers {
   handlers: Pick<Handlers, ChemCalls>;
   /** a filter's WHERE clause, its substructure looked up in the collection's index (plots and shortlists use it too) */
   whereFor(collectionId: number, filter: MoleculeFilter | undefined): Promise<Where>;
+  /** a collection's fingerprints by molecule id, from the search index (shortlists use them) */
+  fingerprints(collectionId: number): Promise<(id: number) => Uint32Array | null>;
   close(): void;
 }
 
@@ -187,5 +189,5 @@ export function chemHandlers(db: Db, workspace: string, onChanged: (collectionId
       }
     },
   };
-  return { handlers, whereFor, close: () => indexes.close() };
+  return { handlers, whereFor, fingerprints: (collectionId) => indexes.fingerprints(collectionId), close: () => indexes.close() };
 }

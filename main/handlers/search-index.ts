@@ -63,6 +63,16 @@ export class SearchIndexes {
     return asUserError(() => sub.similar(smiles, k).map((h) => ({ id: rows[h.index].id, similarity: h.similarity })));
   }
 
+  /** A collection's Morgan fingerprints by molecule id, from its index (computed once, shared with the searches). */
+  async fingerprints(collectionId: number): Promise<(id: number) => Uint32Array | null> {
+    const e = await this.get(collectionId);
+    const at = new Map(e.ids.map((id, i) => [id, i]));
+    return (id) => {
+      const i = at.get(id);
+      return i === undefined ? null : e.index.fingerprintAt(i);
+    };
+  }
+
   close(): void {
     for (const e of [...this.entries]) this.drop(e);
   }

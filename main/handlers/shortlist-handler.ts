@@ -3,7 +3,7 @@
 // new candidate list. The picks are copied with their properties and the file's own columns, and each carries
 // its provenance (operation 'shortlist', the parameters, the random seed) like any kept candidate.
 import type { Handlers, MoleculeFilter } from '../api/contract.ts';
-import { FP_WORDS, morganFingerprintOf } from '../chem/fingerprint.ts';
+import { FP_WORDS } from '../chem/fingerprint.ts';
 import { maxMinPick, meanPairwiseTanimoto, rankWeights } from '../chem/diversity.ts';
 import { loadRDKit } from '../chem/rdkit.ts';
 import { createCollection, updateCollectionCounts } from '../store/collections.ts';
@@ -31,22 +31,26 @@ export interface Shortlist {
   meanTanimoto: number;
 }
 
-/** The picks alone (the CLI and the handler share it). */
-export async function pickShortlist(db: Db, whereFor: WhereFor, r: ShortlistRequest): Promise<Shortlist> {
+/** A collection's fingerprints by molecule id (the search index's, computed once per collection). */
+export type FingerprintsFor = (collectionId: number) => Promise<(id: number) => Uint32Array | null>;
+
+/** The picks alone. */
+export async function pickShortlist(db: Db, whereFor: WhereFor, fingerprints: FingerprintsFor, r: ShortlistRequest): Promise<Shortlist> {
   await loadRDKit();
   const weightExpr = r.weightBy ? keyExpression(r.weightBy.key) : 'NULL';
   const where = await whereFor(r.collectionId, r.filter);
-  let sql = `SELECT id, canonical_smiles AS s, CASE WHEN typeof(${weightExpr}) IN ('integer', 'real') THEN ${weightExpr} END AS w FROM molecules WHERE ${where.sql}`;
+  let sql = `SELECT id, CASE WHEN typeof(${weightExpr}) IN ('integer', 'real') THEN ${weightExpr} END AS w FROM molecules WHERE ${where.sql}`;
   const params = [...where.params];
   if (r.ids) {
     sql += ' AND id IN (SELECT value FROM json_each(?))';
     params.push(JSON.stringify(r.ids));
   }
-  const rows = db.prepare(`${sql} ORDER BY id`).all(...params) as { id: number; s: string; w: number | null }[];
+  const rows = db.prepare(`${sql} ORDER BY id`).all(...params) as { id: number; w: number | null }[];
   const kept: typeof rows = [];
   const fps = new Uint32Array(rows.length * FP_WORDS);
+  const fingerprintOf = await fingerprints(r.collectionId);
   for (const row of rows) {
-    const fp = morganFingerprintOf(row.s);
+    const fp = fingerprintOf(row.id);
     if (!fp) continue;
     fps.set(fp, kept.length * FP_WORDS);
     kept.push(row);
@@ -57,11 +61,11 @@ export async function pickShortlist(db: Db, whereFor: WhereFor, r: ShortlistRequ
   return { picks: positions.map((p) => kept[p].id), pool: kept.length, meanTanimoto: meanPairwiseTanimoto(pool, positions) };
 }
 
-export function shortlistHandlers(db: Db, whereFor: WhereFor, onChanged: (collectionId: number) => void): Pick<Handlers, 'candidates.shortlist'> {
+export function shortlistHandlers(db: Db, whereFor: WhereFor, fingerprints: FingerprintsFor, onChanged: (collectionId: number) => void): Pick<Handlers, 'candidates.shortlist'> {
   return {
     'candidates.shortlist': async ({ collectionId, count, randomSeed, filter, ids, weightBy, listName }) => {
       const source = requireCollection(db, collectionId);
-      const { picks, pool, meanTanimoto } = await pickShortlist(db, whereFor, { collectionId, count, randomSeed, filter, ids, weightBy });
+      const { picks, pool, meanTanimoto } = await pickShortlist(db, whereFor, fingerprints, { collectionId, count, randomSeed, filter, ids, weightBy });
       if (!picks.length) throw badRequest(`Nothing to pick from: no molecule of '${source.name}' ${ids ? 'in the selection' : filter ? 'passes the filter' : 'could be read'}.`);
       const now = new Date().toISOString();
       const provenance = {
