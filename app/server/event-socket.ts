@@ -8,7 +8,7 @@ import type { Core } from '../../main/handlers/types.ts';
 /** Returns null when the upgrade may proceed, or the status to refuse it with. */
 export type UpgradeGate = (req: IncomingMessage, url: URL) => number | null;
 
-const reasons: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
+const reasons: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests' };
 
 function refuse(socket: Duplex, status: number): void {
   socket.end(`HTTP/1.1 ${status} ${reasons[status] ?? 'Error'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -17,7 +17,8 @@ function refuse(socket: Duplex, status: number): void {
 /** Sockets with more than this unsent are too slow to keep up: they are closed, not buffered without end. */
 const maxBuffered = 64 * 1024 * 1024;
 
-export function attachEventSocket(server: Server, core: Core, port: number, gate: UpgradeGate): { close(): void } {
+/** `maxSockets`: event sockets open at once (a page needs one; a client opening more is refused with 429). */
+export function attachEventSocket(server: Server, core: Core, port: number, gate: UpgradeGate, maxSockets = 32): { close(): void } {
   // The page never sends anything but pings: a small payload limit.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
 
@@ -30,7 +31,7 @@ export function attachEventSocket(server: Server, core: Core, port: number, gate
       refuse(socket, 400);
       return;
     }
-    const status = gate(req, url) ?? (url.pathname === '/api/events' ? null : 404);
+    const status = gate(req, url) ?? (url.pathname !== '/api/events' ? 404 : wss.clients.size >= maxSockets ? 429 : null);
     if (status !== null) {
       refuse(socket, status);
       return;

@@ -6,6 +6,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { calls, type CallName } from '../../main/api/contract.ts';
 import { carriesUpload, defaultLimits } from './limits.ts';
 import { unboundedParts } from './schema-bounds.ts';
@@ -231,6 +232,44 @@ describe('calls open at once', () => {
       expect(slow.most()).toBe(2);
     } finally {
       slow.releaseAll();
+      await server.close();
+    }
+  });
+});
+
+describe('event sockets', () => {
+  it('a client may hold a bounded number at once; one more is refused with 429, and a closed one frees its place', async () => {
+    const server = await startServer({ core: fakeCore(), staticDir: dir, limits: { maxEventSockets: 2 } });
+    const url = `ws://127.0.0.1:${server.port}/api/events?token=${server.token}`;
+    const open = () =>
+      new Promise<{ ws?: WebSocket; status?: number }>((resolve, reject) => {
+        const ws = new WebSocket(url);
+        ws.on('open', () => resolve({ ws }));
+        ws.on('unexpected-response', (_req, res) => {
+          resolve({ status: res.statusCode });
+          ws.terminate();
+        });
+        ws.on('error', reject);
+      });
+    try {
+      const a = await open();
+      const b = await open();
+      expect(a.ws && b.ws).toBeTruthy();
+      expect((await open()).status).toBe(429);
+      await new Promise<void>((resolve) => {
+        a.ws!.once('close', () => resolve());
+        a.ws!.close();
+      });
+      // the server sees the close a moment later
+      let again = await open();
+      for (let i = 0; i < 20 && again.status === 429; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        again = await open();
+      }
+      expect(again.ws).toBeTruthy();
+      again.ws!.close();
+      b.ws!.close();
+    } finally {
       await server.close();
     }
   });

@@ -24,6 +24,8 @@ export interface Limits {
   maxWaitingCalls: number;
   /** open connections; Node drops the ones beyond */
   maxConnections: number;
+  /** event sockets open at once (a page holds one); more are refused with 429 */
+  maxEventSockets: number;
 }
 
 export const defaultLimits: Limits = {
@@ -39,6 +41,7 @@ export const defaultLimits: Limits = {
   maxRunningCalls: 16,
   maxWaitingCalls: 256,
   maxConnections: 256,
+  maxEventSockets: 32,
 };
 
 /** Calls whose argument schema admits a string larger than an ordinary body: those carry uploads. */

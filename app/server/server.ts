@@ -186,7 +186,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (refused) return refused;
     const given = url.searchParams.get('token') ?? cookieValue(req.headers.cookie, cookieName(port));
     return tokenMatches(token, given) ? null : 401;
-  });
+  }, limits.maxEventSockets);
 
   let closing: Promise<void> | null = null;
   return {

@@ -47,7 +47,11 @@ export const plotCalls = {
       bins: z.number().int().min(2).max(200).default(30),
       filter: MoleculeFilter.optional(),
       /** key -> [min, max] to bin on (the collection's, from an earlier call): the passing molecules' histogram lines up with the collection's */
-      binRanges: z.record(Key, z.tuple([z.number(), z.number()])).optional(),
+      binRanges: z
+        .record(Key, z.tuple([z.number(), z.number()]))
+        // one per key asked for at most: bounded before any work, as every argument is (issue 16, item 5)
+        .refine((r) => Object.keys(r).length <= 100, 'binRanges: at most 100 keys')
+        .optional(),
     }),
     z.object({
       /** molecules described */
