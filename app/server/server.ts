@@ -15,7 +15,7 @@
 //     Retry-After), or the handler's own status / 500.
 //   - Limits (limits.ts): 8 MiB per body (300 MiB for the calls that carry an upload), headers within 20 s, the
 //     whole request within 5 min, a body idle for 15 s dropped, 4 calls open per connection, 16 running at once
-//     (256 more wait in line), 256 connections. Every array and string in the contract has a bound, checked by
+//     (256 more wait in line), 256 connections, 32 event sockets. Every array and string in the contract has a bound, checked by
 //     the schema before a handler runs.
 //   - Events: a WebSocket at  ws://127.0.0.1:PORT/api/events?token=TOKEN  (the cookie is also accepted there,
 //     since browsers cannot set headers on a WebSocket); each message is JSON {event, payload}.
