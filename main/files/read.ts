@@ -111,7 +111,9 @@ class ProblemLimit {
   }
   rest(): SourceProblem | null {
     if (!this.dropped) return null;
-    return problem(this.file, this.firstDropped, null, `${count(this.dropped)} more problems from line ${count(this.firstDropped)} on are not listed (the first ${count(MAX_PROBLEMS)} are)`);
+    const p = problem(this.file, this.firstDropped, null, `${count(this.dropped)} more problems from line ${count(this.firstDropped)} on are not listed (the first ${count(MAX_PROBLEMS)} are)`);
+    p.more = this.dropped;
+    return p;
   }
 }
 

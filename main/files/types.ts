@@ -33,6 +33,8 @@ export interface SourceProblem {
   severity?: Severity;
   /** Byte offset of the offending line in the (decompressed) content, where the reader knows it. */
   offset?: number;
+  /** Set on the one problem that stands for problems not listed (beyond a file's limit): how many. */
+  more?: number;
 }
 
 export type Severity = 'error' | 'warning' | 'info';

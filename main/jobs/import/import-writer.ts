@@ -11,6 +11,9 @@ import { updateCollectionCounts } from '../../store/collections.ts';
 import { insertMolecules, type NewMolecule } from '../../store/molecules.ts';
 import { insertProblems } from '../../store/problems.ts';
 
+/** Rows stored per kind (errors, warnings, notes); beyond them each kind is counted and summed up in one row. */
+export const STORED_PER_KIND = 10_000;
+
 const cut = (text: string, n = 200) => (text.length > n ? `${text.slice(0, n - 3)}...` : text);
 /** A value as a note quotes it: short, strings in quotes. */
 const shown = (v: UserValue) => (typeof v === 'string' ? `'${cut(v, 40)}'` : String(v));
@@ -51,6 +54,9 @@ export class ImportWriter {
   private readonly seen = new Map<string, Kept>();
   private readonly userColumns = new Set<string>();
   private pendingProblems: Problem[] = [];
+  /** Per kind: rows stored, and those counted but not stored (with the first one's line). */
+  private readonly stored = { error: 0, warning: 0, info: 0 };
+  private readonly unlisted = { error: { n: 0, line: 0 }, warning: { n: 0, line: 0 }, info: { n: 0, line: 0 } };
 
   constructor(
     private readonly db: Db,
@@ -61,6 +67,17 @@ export class ImportWriter {
 
   /** A problem the reader found; written with the next batch. */
   addProblem(p: SourceProblem): void {
+    if (p.more) {
+      // the reader's own count of problems it did not list: counted here, summed up once at the end
+      const severity = p.severity ?? 'error';
+      const kind = this.unlisted[severity];
+      kind.line = kind.n === 0 ? p.line : Math.min(kind.line, p.line);
+      kind.n += p.more;
+      if (severity === 'error') this.problems += p.more;
+      else if (severity === 'warning') this.warnings += p.more;
+      else this.notes += p.more;
+      return;
+    }
     this.pendingProblems.push({ file: p.file, line: p.line, record: p.record, reason: p.reason, text: p.text, ...(p.severity && p.severity !== 'error' ? { severity: p.severity } : {}) });
   }
 
@@ -115,7 +132,7 @@ export class ImportWriter {
     this.db.transaction(() => {
       insertMolecules(this.db, this.collectionId, molecules);
       this.writeMerges();
-      insertProblems(this.db, this.collectionId, problems);
+      insertProblems(this.db, this.collectionId, this.listable(problems));
       this.imported += molecules.length;
       this.duplicates += duplicates;
       for (const p of problems) {
@@ -176,8 +193,38 @@ export class ImportWriter {
     this.changedStored.clear();
   }
 
-  /** Writes problems still held (a file that ends with bad lines). */
+  /** The problems to store: at most STORED_PER_KIND of each kind, the others counted. */
+  private listable(problems: readonly Problem[]): Problem[] {
+    return problems.filter((p) => {
+      const kind = p.severity ?? 'error';
+      if (this.stored[kind] < STORED_PER_KIND) return ++this.stored[kind] > 0;
+      const u = this.unlisted[kind];
+      u.line = u.n++ === 0 ? p.line : Math.min(u.line, p.line);
+      return false;
+    });
+  }
+
+  /** Writes problems still held (a file that ends with bad lines), then one row per kind for those not listed. */
   flush(): void {
     if (this.pendingProblems.length) this.writeBatch([], [], []);
+    const names = { error: 'problems (records not imported)', warning: 'warnings', info: 'notes (salts stripped, duplicates)' };
+    const summary: Problem[] = [];
+    for (const kind of ['error', 'warning', 'info'] as const) {
+      const { n, line } = this.unlisted[kind];
+      if (!n) continue; // already counted, as they came
+      summary.push({
+        file: this.file,
+        line,
+        record: null,
+        reason: `${n.toLocaleString('en-US')} more ${names[kind]} from line ${line.toLocaleString('en-US')} on are counted but not listed (the first ${STORED_PER_KIND.toLocaleString('en-US')} are)`,
+        text: null,
+        ...(kind === 'error' ? {} : { severity: kind }),
+      });
+    }
+    if (!summary.length) return;
+    this.db.transaction(() => {
+      insertProblems(this.db, this.collectionId, summary);
+      updateCollectionCounts(this.db, this.collectionId, { problemCount: this.problems + this.warnings });
+    })();
   }
 }
