@@ -6,6 +6,7 @@ import type { Handlers, MoleculeFilter, ParsedArgs } from '../api/contract.ts';
 import type { ColumnType } from '../api/contract/collections.ts';
 import { createCollection, updateCollectionCounts } from '../store/collections.ts';
 import type { Db } from '../store/db.ts';
+import { columnExpression } from '../store/molecules.ts';
 import { removeMolecules, restoreCollection, restoreMolecules } from '../store/trash.ts';
 import { CANDIDATE_COLUMNS, candidateColumns } from './candidate-handlers.ts';
 import { badRequest, notFound, requireCollection } from './errors.ts';
@@ -40,6 +41,8 @@ export function decimalsOf(value: number): number {
 
 export function manageHandlers(db: Db, molecules: Molecules, onChanged: (collectionId: number | null) => void): Pick<Handlers, ManageCalls> {
   const hasRanges = (f: MoleculeFilter | undefined) => !!f?.ranges.some((r) => r.min !== undefined || r.max !== undefined);
+  /** collections.columns' answers, by collection, with what they were judged on (size and columns) */
+  const columnTypes = new Map<number, { key: string; columns: ColumnType[] }>();
 
   /** Ids in the table's order, as collections.molecules sorts (rows without a value last, in file order). */
   const orderedIds = async ({ collectionId, sort, filter, offset, limit }: ParsedArgs<'collections.ids'>) => {
@@ -140,17 +143,30 @@ export function manageHandlers(db: Db, molecules: Molecules, onChanged: (collect
 
     'collections.columns': async ({ collectionId }) => {
       const c = requireCollection(db, collectionId);
+      // one pass over every value is seconds at 250,000 rows: kept while the collection's size and columns stay
+      const key = `${c.moleculeCount} ${JSON.stringify(c.userColumns)}`;
+      const hit = columnTypes.get(collectionId);
+      if (hit?.key === key) return { columns: hit.columns };
       const total = db.prepare('SELECT count(*) FROM molecules WHERE collection_id = ?').pluck().get(collectionId) as number;
       // one pass over the collection's user values: per column and JSON type, how many and how many distinct
       const byType = db
         .prepare(
-          `SELECT j.key AS key, j.type AS type, count(*) AS n, count(DISTINCT j.value) AS distinct_n,
+          `SELECT j.key AS key, j.type AS type, count(*) AS n,
                   sum(CASE WHEN j.type IN ('integer', 'real') AND j.value NOT IN (0, 1) THEN 1 ELSE 0 END) AS not01
              FROM molecules m, json_each(m.user_props) j
             WHERE m.collection_id = ? AND j.type <> 'null' AND NOT (j.type = 'text' AND trim(j.value) = '')
             GROUP BY j.key, j.type`,
         )
-        .all(collectionId) as { key: string; type: string; n: number; distinct_n: number; not01: number }[];
+        .all(collectionId) as { key: string; type: string; n: number; not01: number }[];
+      // distinct texts, asked only of the columns that hold texts (a second pass per such column, not per number)
+      const distinctTexts = (name: string) => {
+        const expr = columnExpression(`user:${name}`);
+        if (expr === null) return 0; // a name that cannot be a JSON path: judged as text
+        return db
+          .prepare(`SELECT count(DISTINCT v) FROM (SELECT ${expr} AS v FROM molecules WHERE collection_id = ?) WHERE typeof(v) = 'text' AND trim(v) <> ''`)
+          .pluck()
+          .get(collectionId) as number;
+      };
       // the decimals of up to 2,000 real values per column: enough to see how the file writes them
       const reals = db.prepare(
         `SELECT j.value FROM molecules m, json_each(m.user_props) j WHERE m.collection_id = ? AND j.key = ? AND j.type = 'real' LIMIT 2000`,
@@ -161,7 +177,8 @@ export function manageHandlers(db: Db, molecules: Molecules, onChanged: (collect
         const numbers = parts.filter((r) => r.type === 'integer' || r.type === 'real');
         const numeric = numbers.reduce((s, r) => s + r.n, 0);
         const texts = parts.filter((r) => r.type === 'text' || r.type === 'true' || r.type === 'false');
-        const distinct = parts.reduce((s, r) => s + r.distinct_n, 0);
+        const textual = texts.some((r) => r.type === 'text') && numeric < NUMERIC_SHARE * count;
+        const distinct = textual ? distinctTexts(name) : 0;
         let type: ColumnType['type'] = 'text';
         let decimals = 0;
         if (count > 0 && numeric >= NUMERIC_SHARE * count) {
@@ -176,9 +193,10 @@ export function manageHandlers(db: Db, molecules: Molecules, onChanged: (collect
           }
         } else if (count === 0) type = 'text';
         else if (texts.every((r) => r.type !== 'text')) type = 'boolean';
-        else if (distinct <= CATEGORY_MAX && distinct <= Math.max(2, count / 2)) type = 'category';
+        else if (distinct > 0 && distinct <= CATEGORY_MAX && distinct <= Math.max(2, count / 2)) type = 'category';
         return { key: `user:${name}`, type, count, missing: total - count, distinct, decimals };
       });
+      columnTypes.set(collectionId, { key, columns });
       return { columns };
     },
 

@@ -12,6 +12,7 @@ export const ColumnType = z.object({
   /** rows with a value, rows without one */
   count: z.number().int().nonnegative(),
   missing: z.number().int().nonnegative(),
+  /** distinct texts (numbers are not counted) */
   distinct: z.number().int().nonnegative(),
   /** decimals the file's numbers carry (most of them; float noise such as 276.42400000000004 ignored), at most 6 */
   decimals: z.number().int().min(0).max(6),
