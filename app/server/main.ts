@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createCore } from '../../main/handlers/core.ts';
 import { GrantedPaths } from '../../main/handlers/path-policy.ts';
+import { openInBrowser } from './open-browser.ts';
 import { parseServeOptions, usage } from './options.ts';
 import { startServer } from './server.ts';
 
@@ -40,12 +41,18 @@ async function main(): Promise<void> {
     throw err;
   }
 
+  // --open: the browser gets a private file that forwards to the address, never the address on its command line
+  const opened = options.open
+    ? openInBrowser(server.url, { onError: (err) => console.error(`molscape: could not open a browser (${err.message}): open the address below yourself.`) })
+    : null;
+
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     // A second signal while closing means: now.
     process.once(signal, () => process.exit(130));
+    opened?.remove();
     server
       .close()
       .then(() => core.close())

@@ -24,6 +24,18 @@ describe('parseServeOptions', () => {
     expect(() => parseServeOptions(['--allow-folder', ''], {})).toThrow(/--allow-folder needs a folder/);
   });
 
+  it('takes a token only from MOLSCAPE_TOKEN, never from the command line; --open asks for the browser', () => {
+    const token = 'a'.repeat(43);
+    expect(parseServeOptions([], { MOLSCAPE_TOKEN: token }).token).toBe(token);
+    expect(parseServeOptions([], {}).token).toBeUndefined();
+    expect(() => parseServeOptions(['--token', token], {})).toThrow(/never taken on the command line.*MOLSCAPE_TOKEN/);
+    expect(() => parseServeOptions([`--token=${token}`], {})).toThrow(/MOLSCAPE_TOKEN/);
+    expect(() => parseServeOptions([], { MOLSCAPE_TOKEN: 'short' })).toThrow(/MOLSCAPE_TOKEN must be 32 to 512/);
+    expect(() => parseServeOptions([], { MOLSCAPE_TOKEN: `${'a'.repeat(40)} b` })).toThrow(/MOLSCAPE_TOKEN/);
+    expect(parseServeOptions(['--open'], {}).open).toBe(true);
+    expect(parseServeOptions([], {}).open).toBeUndefined();
+  });
+
   it('says what is wrong with a bad option', () => {
     expect(() => parseServeOptions(['--port', 'eighty'], {})).toThrow(/--port must be a number/);
     expect(() => parseServeOptions(['--port', '70000'], {})).toThrow(/--port/);

@@ -18,9 +18,11 @@ export interface ServeOptions {
    * where every user of the machine can read it (ps, /proc/PID/cmdline). Absent: a fresh random one.
    */
   token?: string;
+  /** open the page in the default browser (through a private redirect file: the token on no command line) */
+  open?: boolean;
 }
 
-export const usage = 'Usage: npm run serve -- [--port N] [--workspace FILE] [--allow-folder DIR]...  (a token of your own: MOLSCAPE_TOKEN in the environment)';
+export const usage = 'Usage: npm run serve -- [--port N] [--workspace FILE] [--allow-folder DIR]... [--open]  (a token of your own: MOLSCAPE_TOKEN in the environment)';
 
 /**
  * The per-user data folder. On macOS and Windows it is where Electron's app.getPath('userData') points for
@@ -45,7 +47,7 @@ export function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv = proce
   }
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: 'string' }, workspace: { type: 'string' }, 'allow-folder': { type: 'string', multiple: true } },
+    options: { port: { type: 'string' }, workspace: { type: 'string' }, 'allow-folder': { type: 'string', multiple: true }, open: { type: 'boolean' } },
     strict: true,
     allowPositionals: false,
   });
@@ -72,5 +74,6 @@ export function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv = proce
   if (token !== undefined && !/^[A-Za-z0-9_-]{32,512}$/.test(token)) {
     throw new Error('MOLSCAPE_TOKEN must be 32 to 512 letters, digits, _ or - (a fresh random token is used when it is not set).');
   }
-  return token === undefined ? { port, workspace, allowFolders } : { port, workspace, allowFolders, token };
+  const chosen: ServeOptions = token === undefined ? { port, workspace, allowFolders } : { port, workspace, allowFolders, token };
+  return values.open ? { ...chosen, open: true } : chosen;
 }
