@@ -50,8 +50,12 @@ describe('createCore', () => {
     expect(page.total).toBe(3);
     expect(page.rows.map((r) => r.name)).toEqual(['paracetamol', 'benzene', 'ethanol']);
     const problems = (await call('collections.problems', { collectionId, offset: 0, limit: 10 })) as { total: number; rows: { line: number; reason: string }[] };
-    expect(problems.total).toBe(1);
-    expect(problems.rows[0]).toMatchObject({ file: 'set.smi', line: 4 });
+    // the line not imported, and beside it the duplicate merged into line 1, as a note (issue 16, item 2)
+    expect(problems.total).toBe(2);
+    expect(problems.rows).toMatchObject([
+      { file: 'set.smi', line: 2, severity: 'info' },
+      { file: 'set.smi', line: 4, severity: 'error' },
+    ]);
 
     expect(seen.some((e) => e.event === 'job.finished' && (e.payload as { jobId: number }).jobId === jobId)).toBe(true);
     expect(seen.some((e) => e.event === 'collections.changed')).toBe(true);
@@ -71,7 +75,7 @@ describe('createCore', () => {
     expect(job.status).toBe('done');
     const { collectionId } = job.result as { collectionId: number };
     expect(await call('collections.get', { id: collectionId })).toMatchObject({ name: 'dropped', sourcePath: null, moleculeCount: 3, propertiesDone: 0 });
-    expect((await call('collections.problems', { collectionId, offset: 0, limit: 5 })) as object).toMatchObject({ rows: [{ file: 'dropped.smi.gz', line: 4 }] });
+    expect((await call('collections.problems', { collectionId, offset: 0, limit: 5 })) as object).toMatchObject({ rows: [{ file: 'dropped.smi.gz', line: 2, severity: 'info' }, { file: 'dropped.smi.gz', line: 4 }] });
     expect(readdirSync(uploadsFolder(tmp.file('w.sqlite')))).toEqual([]);
   });
 
