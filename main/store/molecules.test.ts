@@ -105,7 +105,7 @@ describe('molecules and collections repositories', () => {
 
   it('renames, lists and deletes collections with their molecules and problems', () => {
     insertProblems(db, cid, [{ file: 'set.smi', line: 7, record: 7, reason: 'bad SMILES', text: 'C1CC' }]);
-    expect(listProblems(db, cid, 0, 10)).toEqual([{ file: 'set.smi', line: 7, record: 7, reason: 'bad SMILES', text: 'C1CC' }]);
+    expect(listProblems(db, cid, 0, 10)).toEqual([{ file: 'set.smi', line: 7, record: 7, reason: 'bad SMILES', text: 'C1CC', severity: 'error' }]);
     expect(renameCollection(db, cid, 'renamed').name).toBe('renamed');
     expect(listCollections(db).map((c) => c.id)).toEqual([cid]);
     expect(deleteCollection(db, cid)).toBe(true);
