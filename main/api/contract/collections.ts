@@ -144,7 +144,7 @@ export const collectionCalls = {
   'collections.problems': call(
     z.object({ collectionId: Id, offset: z.number().int().nonnegative(), limit: z.number().int().positive().max(5000) }),
     z.object({ total: z.number().int().nonnegative(), rows: z.array(Problem) }),
-    'The lines of the source file that could not be imported, with the reason.',
+    "What the import says about the source file, in file order: lines not imported (severity 'error'), records imported with something to check ('warning'), and what was changed on the way in ('info': a salt stripped, a duplicate merged or kept), each with its reason.",
   ),
   'collections.grid': call(
     z.object({
