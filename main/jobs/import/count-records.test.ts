@@ -21,4 +21,14 @@ describe('countRecords', () => {
     writeFileSync(tmp.file('b.sdf'), record.repeat(7));
     expect(await countRecords(tmp.file('b.sdf'))).toBe(7);
   });
+
+  it('counts an SD file without $$$$ by its M  END lines, and reads a gzip whose checksum is wrong', async () => {
+    const record = 'name\n  RDKit\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\n    0.0    0.0    0.0 C   0  0\nM  END\n> <p>\n1\n\n';
+    writeFileSync(tmp.file('c.sdf'), record.repeat(5));
+    expect(await countRecords(tmp.file('c.sdf'))).toBe(5);
+    const gz = gzipSync('CCO\nCCN\nCCC\n');
+    gz[gz.length - 8] ^= 0xff;
+    writeFileSync(tmp.file('crc.smi.gz'), gz);
+    expect(await countRecords(tmp.file('crc.smi.gz'))).toBe(3);
+  });
 });

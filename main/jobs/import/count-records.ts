@@ -1,6 +1,7 @@
 // A quick first pass that estimates how many records a file holds, so an import can show a total and an
-// ETA: SD files count their '$$$$' lines, everything else its non-blank, non-comment lines (a CSV header
-// makes it one too many, which only matters for the last second of the ETA). Gzip is read through.
+// ETA: SD files count their '$$$$' lines (or their 'M  END' lines when there is no '$$$$'), everything else its
+// non-blank, non-comment lines (a CSV header makes it one too many, which only matters for the last second of
+// the ETA). Gzip is read through.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { gunzipKeepingContent } from '../../files/gunzip.ts';
@@ -21,6 +22,7 @@ export async function countRecords(path: string, signal?: AbortSignal): Promise<
   const stream = (await isGzip(path)) ? gunzipKeepingContent(raw, []) : raw;
   let lines = 0;
   let records = 0;
+  let molblocks = 0; // 'M  END' lines: the records of an SD file that lost its $$$$ separators
   let atLineStart = true;
   let lineUseful = false;
   let lineStart = '';
@@ -30,6 +32,7 @@ export async function countRecords(path: string, signal?: AbortSignal): Promise<
       if (c === 10) {
         if (lineUseful) lines++;
         if (lineStart.trimEnd() === '$$$$') records++;
+        else if (lineStart.startsWith('M  EN')) molblocks++;
         atLineStart = true;
         lineUseful = false;
         lineStart = '';
@@ -48,5 +51,5 @@ export async function countRecords(path: string, signal?: AbortSignal): Promise<
   }
   if (lineUseful) lines++;
   if (lineStart.trimEnd() === '$$$$') records++;
-  return records > 0 ? records : lines;
+  return records > 0 ? records : molblocks > 0 ? molblocks : lines;
 }
