@@ -244,18 +244,28 @@ describe('plots, search and shortlists in browser mode', () => {
     const first = (await table.locator('[role=row]:not(.header) .name').first().getAttribute('title'))!;
     expect(withMol(first, (m) => m.get_smiles())).toBe(picked);
     expect(mols.some((m) => m.canonical === picked)).toBe(true);
+    // every hit selected, for the shortlist that follows
+    const hits = await table.locator('.sim').count();
+    await page.getByRole('button', { name: 'Select all', exact: true }).click();
+    await expect.poll(() => page.getByTestId('selected-count').innerText()).toBe(`${hits} of ${n(mols.length)} selected`);
     await page.getByRole('button', { name: 'Close the search' }).click();
   });
 
   it('shortlists 12 diverse molecules into a candidate list, more diverse than random picks', async () => {
     await page.getByRole('button', { name: 'Shortlist…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Shortlist diverse molecules' });
+    const done = dialog.getByTestId('shortlist-done');
+    // from the selection (the similarity hits), the dialog's choice when several are selected
+    const selected = Number((await page.getByTestId('selected-count').innerText()).split(' ')[0]);
+    expect(await dialog.getByRole('radio', { name: /the selection/ }).isChecked()).toBe(true);
+    await dialog.getByRole('spinbutton', { name: 'How many' }).fill('5');
+    await dialog.getByRole('button', { name: 'Pick and keep' }).click();
+    await expect.poll(() => done.innerText(), { timeout: 60_000 }).toMatch(new RegExp(`^Kept 5 of ${selected} molecules in “esol — diverse 5”`));
     await dialog.getByRole('radio', { name: 'the whole collection' }).check();
     await dialog.getByRole('spinbutton', { name: 'How many' }).fill('12');
     await dialog.getByRole('spinbutton', { name: 'Random seed' }).fill('3');
     await dialog.getByRole('button', { name: 'Pick and keep' }).click();
-    const done = dialog.getByTestId('shortlist-done');
-    await done.waitFor({ timeout: 60_000 });
+    await expect.poll(() => done.innerText(), { timeout: 60_000 }).toMatch(/diverse 12/);
     const text = await done.innerText();
     expect(text).toMatch(new RegExp(`Kept 12 of ${n(mols.length)} molecules`));
     const meanPicked = Number(/Tanimoto (\d\.\d+)/.exec(text)![1]);
