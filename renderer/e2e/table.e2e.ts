@@ -187,6 +187,7 @@ describe('the molecules table as a place to work', () => {
     expect(Number(passing.replace(/,/g, ''))).toBeGreaterThan(100);
     await shot('06-select-all-filtered');
     await query.fill('');
+    await shown.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: /^Filter/ }).click();
     await page.getByRole('button', { name: 'Clear' }).click();
   });
@@ -332,6 +333,12 @@ describe('the molecules table as a place to work', () => {
     const amig = rows.find((r) => r.iupac === file.rows[0].iupac)!;
     expect(amig['Molecular Weight']).toBe(String(Number(Number(file.rows[0]['Molecular Weight']).toPrecision(12))));
     expect(amig.mol_wt).toMatch(/^\d+\.\d{1,2}$/);
+    // unrounded when asked: an SD file's fields as stored, for another program's input
+    await page.getByRole('checkbox', { name: 'unrounded' }).check();
+    const [sd] = await Promise.all([page.waitForEvent('download'), page.getByRole('group', { name: 'Export' }).getByRole('button', { name: 'SD' }).click()]);
+    const sdText = readFileSync(await sd.path(), 'utf8');
+    expect(sdText).toContain(`> <Molecular Weight>\n${file.rows[0]['Molecular Weight']}\n`);
+    await page.getByRole('checkbox', { name: 'unrounded' }).uncheck();
   });
 
   it('had no console error, failed request or CSP violation', () => {
