@@ -170,6 +170,38 @@ describe('import in browser mode', () => {
     await shot('06-problems');
   });
 
+  it('says what an import changed: salts stripped, duplicates merged with a conflict, or kept as rows when chosen', async () => {
+    const assay = [
+      'smiles,name,SR-MMP,NR-AR',
+      'CC(=O)Nc1ccc(O)cc1,paracetamol,,1',
+      'CC(=O)Nc1ccc(O)cc1.Cl,paracetamol HCl,0,1',
+      'CCN(CC)CC.Cl,triethylamine HCl,1,0',
+      'CCN(CC)CC,triethylamine,0,',
+      'C1CC,broken,1,1',
+      'c1ccccc1O,phenol,0,0',
+    ].join('\n');
+    const importAssay = async (name: string) => {
+      await page.getByRole('button', { name: 'Close' }).first().click();
+      await page.getByTestId('import-input').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(`${assay}\n`) });
+      await page.locator('[data-phase=done]').waitFor({ timeout: 60_000 });
+      return page.getByTestId('import-outcome').innerText();
+    };
+    expect(await page.getByTestId('import-duplicates').inputValue()).toBe('merge');
+    expect(await importAssay('assay.csv')).toBe('3 imported · 2 duplicates merged (1 with other values) · 2 salts stripped · 1 not imported · 1 warning\u00a0— each listed under Problems');
+    await page.getByRole('heading', { name: 'assay' }).waitFor();
+    await page.getByRole('tab', { name: /Problems/ }).click();
+    const kinds = page.locator('[data-testid=problem]');
+    await expect.poll(() => kinds.count()).toBe(6);
+    const shown = await kinds.evaluateAll((all) => all.map((tr) => [(tr as HTMLElement).dataset.severity, Number.parseInt(tr.querySelectorAll('td')[0].textContent ?? '', 10)]));
+    expect(shown).toEqual([['info', 3], ['info', 3], ['info', 4], ['info', 5], ['warning', 5], ['error', 6]]);
+    expect(await kinds.nth(4).innerText()).toMatch(/SR-MMP 1 kept, 0 here/);
+    await shot('07-assay-notes');
+
+    await page.getByTestId('import-duplicates').selectOption('keep');
+    expect(await importAssay('assay-kept.csv')).toBe('5 imported · 2 duplicates kept as rows · 2 salts stripped · 1 not imported\u00a0— each listed under Problems');
+    await page.getByTestId('import-duplicates').selectOption('merge');
+  });
+
   it('had no console error, page error or CSP violation', () => {
     expect(session.troubles).toEqual([]);
   });

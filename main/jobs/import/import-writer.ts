@@ -118,7 +118,7 @@ export class ImportWriter {
           note(r, `duplicate: ${parent} as ${first}, ${cut(c, 80)}; merged into it${what}${r.name && r.name !== kept.name ? `; its name ${cut(r.name, 40)} is not kept` : ''}`);
           if (conflicts.length) {
             this.valueConflicts++;
-            note(r, `duplicate of ${first} with different values: ${conflicts.join('; ')}. The first non-empty value is kept; import with duplicates 'keep' to keep both rows`, 'warning');
+            note(r, `duplicate of ${first} with different values: ${conflicts.join('; ')}. The first non-empty value is kept; to keep both rows, import with Duplicates: keep as rows (--duplicates keep)`, 'warning');
           }
           return;
         }
