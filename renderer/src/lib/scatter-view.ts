@@ -114,28 +114,32 @@ export function drawScatter(
   buffer.fill(0);
   const kx = (f.width * pixelRatio) / (v.x1 - v.x0);
   const ky = (f.height * pixelRatio) / (v.y1 - v.y0);
-  const ox = f.left * pixelRatio - v.x0 * kx;
-  const oy = (f.top + f.height) * pixelRatio + v.y0 * ky;
+  const half = size >> 1;
+  // the dot's top-left corner is floor(screen + 0.5) - half: Math.round folded into the offsets
+  const ox = f.left * pixelRatio - v.x0 * kx + 0.5 - half;
+  const oy = (f.top + f.height) * pixelRatio + v.y0 * ky + 0.5 - half;
   // clip to the plot area, not the whole canvas: the axes stay clean
   const cx0 = Math.floor(f.left * pixelRatio);
   const cy0 = Math.floor(f.top * pixelRatio);
   const cx1 = Math.min(width, Math.ceil((f.left + f.width) * pixelRatio));
   const cy1 = Math.min(height, Math.ceil((f.top + f.height) * pixelRatio));
-  const half = size >> 1;
+  const lx = cx0 - size;
+  const ly = cy0 - size;
   const single = typeof colors === 'number';
   let drawn = 0;
   for (let i = 0; i < x.length; i++) {
-    const a = x[i];
-    const b = y[i];
-    if (a !== a || b !== b) continue; // NaN: a missing value
-    const px = Math.round(a * kx + ox) - half;
-    const py = Math.round(oy - b * ky) - half;
-    if (px + size <= cx0 || py + size <= cy0 || px >= cx1 || py >= cy1) continue;
+    const fx = x[i] * kx + ox;
+    const fy = oy - y[i] * ky;
+    // off the plot, or NaN (a missing value fails every comparison)
+    if (!(fx > lx && fx < cx1 && fy > ly && fy < cy1)) continue;
+    const px = Math.floor(fx);
+    const py = Math.floor(fy);
+    if (px + size <= cx0 || py + size <= cy0) continue;
     const color = single ? colors : colors[i];
-    const xa = Math.max(cx0, px);
-    const xb = Math.min(cx1, px + size);
-    const yb = Math.min(cy1, py + size);
-    for (let yy = Math.max(cy0, py); yy < yb; yy++) {
+    const xa = px < cx0 ? cx0 : px;
+    const xb = px + size > cx1 ? cx1 : px + size;
+    const yb = py + size > cy1 ? cy1 : py + size;
+    for (let yy = py < cy0 ? cy0 : py; yy < yb; yy++) {
       const row = yy * width;
       for (let xx = xa; xx < xb; xx++) buffer[row + xx] = color;
     }
