@@ -1,5 +1,5 @@
 // What plots and live counts read from a collection: columns for a scatter plot in one compact answer (typed
-// arrays as base64, not 250,000 row objects), per-column statistics with histogram bins (d3-array), and the count
+// arrays as base64, not 250,000 row objects), per-column statistics (d3-array) with histogram bins, and the count
 // of molecules passing a filter, answered without a 400 when the substructure query does not parse (the UI
 // counts as the chemist types).
 import { deviation, extent, mean, median } from 'd3-array';
