@@ -88,7 +88,7 @@ describe('import in browser mode', () => {
 
     await expect.poll(() => page.getByTestId('molecule-count').innerText()).toBe(`${distinct} molecules`);
     const summary = await page.locator('.summary').innerText();
-    expect(summary).toContain(`${file.goodLines.length - distinct} duplicates dropped`);
+    expect(summary).toContain(`${file.goodLines.length - distinct} duplicates merged`);
     expect(summary).toContain(`${file.badLines.length} problems`);
     const sidebar = page.getByRole('navigation', { name: 'Collections' });
     expect(await sidebar.innerText()).toContain(`${distinct} molecules`);

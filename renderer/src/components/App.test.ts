@@ -104,4 +104,16 @@ describe('App', () => {
     expect(await screen.findByRole('heading', { name: 'series A' })).toBeTruthy();
     expect(screen.getByTestId('molecule-count').textContent).toBe('12 molecules');
   });
+
+  it('shows a collection an import is still filling as importing, not as a collection of so many molecules', async () => {
+    const core = new MemoryCore();
+    core.addCollection(12, { name: 'done' });
+    const filling = core.addCollection(40, { name: 'half' });
+    filling.importingJobId = 7;
+    renderApp(core);
+    const nav = await screen.findByRole('navigation', { name: 'Collections' });
+    await waitFor(() => expect(within(nav).getByTestId('importing').textContent).toBe('importing… 40 so far'));
+    expect(within(nav).getAllByTestId('importing')).toHaveLength(1);
+    expect(within(nav).getByText('12 molecules')).toBeTruthy();
+  });
 });
