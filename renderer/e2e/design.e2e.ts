@@ -156,7 +156,18 @@ describe('design in latent space, in browser mode', () => {
   });
 
   it('keeps the molecule in a new candidate list with a rating and a note', async () => {
-    const card = page.getByTestId('walk-result').getByTestId('designed-molecule');
+    const result = page.getByTestId('walk-result');
+    const card = result.getByTestId('designed-molecule');
+    // the timed drags may end far out on PC1, where even valid-first finds no molecule (the card says "invalid"
+    // and offers no Keep): step back toward the seed, as a chemist would, until a molecule is drawn
+    const slider = page.getByRole('slider', { name: 'PC1' });
+    for (let i = 0; i < 16 && !(await card.getAttribute('data-smiles')); i++) {
+      const move = Number(await result.getAttribute('data-move'));
+      const at = Number(await slider.inputValue());
+      await slider.focus();
+      await page.keyboard.press(at < 0 ? 'ArrowRight' : 'ArrowLeft');
+      await expect.poll(() => result.getAttribute('data-move').then(Number), { timeout: 30_000 }).toBeGreaterThan(move);
+    }
     const smiles = (await card.getAttribute('data-smiles'))!;
     await card.getByRole('button', { name: 'Keep…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Keep as candidate' });
