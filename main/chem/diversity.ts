@@ -3,6 +3,7 @@
 // molecule farthest (Tanimoto distance) from everything picked so far. Reproducible: the same fingerprints,
 // seed and weights give the same picks, ties broken by position. Optionally weighted by a property, so a
 // shortlist leans toward better molecules without losing its spread.
+import { Rng } from '../../models/graph/rng.ts';
 import { FP_WORDS, popcount, popcount32 } from './fingerprint.ts';
 
 export interface MaxMinOptions {
@@ -17,16 +18,10 @@ export interface MaxMinOptions {
   weights?: ArrayLike<number>;
 }
 
-/** A small seeded generator (mulberry32): the same seed, the same first pick, on every machine. */
+/** The project's seeded generator (models/graph/rng.ts) as a function: the same seed, the same draws, on every machine. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.uniform();
 }
 
 /**
