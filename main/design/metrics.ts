@@ -69,25 +69,26 @@ export function activeUnits(mu: Float32Array, rows: number, latent: number, thre
 }
 
 /**
- * Internal diversity: 1 − mean Tanimoto similarity over pairs of distinct molecules, all pairs when there
- * are few, else `maxPairs` pairs drawn with a seeded generator (pick(n) returns an index in [0, n)).
+ * Internal diversity IntDiv_p (MOSES): 1 − (mean over pairs of distinct molecules of Tanimoto^p)^(1/p), all pairs
+ * when there are few, else `maxPairs` pairs drawn with a seeded generator (pick(n) returns an index in [0, n)).
+ * p = 1 (the default) is 1 − mean Tanimoto.
  */
-export function internalDiversity(n: number, similarity: (i: number, j: number) => number, pick: (n: number) => number, maxPairs = 200_000): number {
+export function internalDiversity(n: number, similarity: (i: number, j: number) => number, pick: (n: number) => number, maxPairs = 200_000, p: 1 | 2 = 1): number {
   if (n < 2) return NaN;
   const allPairs = (n * (n - 1)) / 2;
   let sum = 0, count = 0;
   if (allPairs <= maxPairs) {
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
-      sum += similarity(i, j);
+      sum += similarity(i, j) ** p;
       count++;
     }
   } else {
     while (count < maxPairs) {
       const i = pick(n), j = pick(n);
       if (i === j) continue;
-      sum += similarity(i, j);
+      sum += similarity(i, j) ** p;
       count++;
     }
   }
-  return 1 - sum / count;
+  return 1 - (sum / count) ** (1 / p);
 }

@@ -6,7 +6,8 @@ import { morganFingerprintOf, tanimoto } from '../chem/fingerprint.ts';
 import { molGraph } from '../chem/mol-graph.ts';
 import { loadRDKit, withMol } from '../chem/rdkit.ts';
 import { canonicalSmiles } from './canonical.ts';
-import { cosineOfCounts, internalDiversityP, murckoScaffold, nearestNeighbourSimilarity, passesMosesFilters, scaffoldCounts, uniqueAt, withoutStereo } from './report-card.ts';
+import { internalDiversity } from './metrics.ts';
+import { cosineOfCounts, murckoScaffold, nearestNeighbourSimilarity, passesMosesFilters, scaffoldCounts, uniqueAt, withoutStereo } from './report-card.ts';
 
 beforeAll(async () => {
   await loadRDKit();
@@ -51,9 +52,10 @@ describe('report card metrics', () => {
     expect(uniqueAt(['a'], 3)).toBeNull();
     const fps = ['CCO', 'CCN', 'c1ccccc1'].map((s) => morganFingerprintOf(s)!);
     const pairs = [tanimoto(fps[0], fps[1]), tanimoto(fps[0], fps[2]), tanimoto(fps[1], fps[2])];
-    expect(internalDiversityP(fps, 1)).toBeCloseTo(1 - pairs.reduce((a, b) => a + b) / 3, 12);
-    expect(internalDiversityP(fps, 2)).toBeCloseTo(1 - Math.sqrt(pairs.reduce((a, b) => a + b * b, 0) / 3), 12);
-    expect(internalDiversityP([fps[0], fps[0]], 1)).toBe(0);
+    const intDiv = (f: Uint32Array[], p: 1 | 2) => internalDiversity(f.length, (i, j) => tanimoto(f[i], f[j]), () => 0, 500_000, p);
+    expect(intDiv(fps, 1)).toBeCloseTo(1 - pairs.reduce((a, b) => a + b) / 3, 12);
+    expect(intDiv(fps, 2)).toBeCloseTo(1 - Math.sqrt(pairs.reduce((a, b) => a + b * b, 0) / 3), 12);
+    expect(intDiv([fps[0], fps[0]], 1)).toBe(0);
     expect(nearestNeighbourSimilarity([fps[0]], [fps[0], fps[2]])).toBe(1);
     expect(nearestNeighbourSimilarity([fps[0], fps[2]], [fps[1]])).toBeCloseTo((pairs[0] + pairs[2]) / 2, 12);
     expect(cosineOfCounts(new Map([['a', 1], ['b', 1]]), new Map([['a', 2], ['b', 2]]))).toBeCloseTo(1, 12);

@@ -3,7 +3,7 @@
 // - reconstruction with and without stereo (stereo marks removed, then canonical SMILES compared) and the share
 //   decoded within Tanimoto 0.9 of the input;
 // - on draws: validity, uniqueness at 1k and 10k (of the first k valid), novelty, IntDiv1 = 1 − mean Tanimoto
-//   and IntDiv2 = 1 − √(mean Tanimoto²) over pairs of valid draws, the MOSES filters (allowed atoms C N S O F Cl
+//   and IntDiv2 = 1 − √(mean Tanimoto²) over pairs of valid draws (metrics.ts), the MOSES filters (allowed atoms C N S O F Cl
 //   Br H, no charge, no ring of 8 or more atoms, none of MOSES's MCF or the PAINS SMARTS, matched with explicit
 //   hydrogens), SNN (mean over draws of the Tanimoto to the nearest test molecule) and Scaf (cosine similarity of
 //   the Bemis–Murcko scaffold counts of draws and test set).
@@ -19,6 +19,7 @@ import { compileSmarts, matchTarget } from '../chem/queries.ts';
 import type { CompiledQuery } from '../chem/queries.ts';
 import { withMol } from '../chem/rdkit.ts';
 import { canonicalSmiles } from './canonical.ts';
+import { internalDiversity } from './metrics.ts';
 import type { ModelService } from './model-service.ts';
 import { Rng } from '../../models/graph/rng.ts';
 
@@ -165,30 +166,6 @@ export function uniqueAt(valid: readonly string[], k: number): number | null {
   return new Set(valid.slice(0, k)).size / k;
 }
 
-/** IntDiv_p = 1 − (mean over pairs of Tanimoto^p)^(1/p), over all pairs i < j (or `maxPairs` seeded-sampled pairs). */
-export function internalDiversityP(fps: readonly Uint32Array[], p: 1 | 2, pick?: (n: number) => number, maxPairs = 500_000): number {
-  const n = fps.length;
-  if (n < 2) return 0;
-  const all = (n * (n - 1)) / 2;
-  let sum = 0, count = 0;
-  if (all <= maxPairs || !pick) {
-    for (let i = 0; i < n; i++) {
-      for (let j = i + 1; j < n; j++) {
-        sum += tanimoto(fps[i], fps[j]) ** p;
-        count++;
-      }
-    }
-  } else {
-    while (count < maxPairs) {
-      const i = pick(n), j = pick(n);
-      if (i === j) continue;
-      sum += tanimoto(fps[i], fps[j]) ** p;
-      count++;
-    }
-  }
-  return 1 - (sum / count) ** (1 / p);
-}
-
 /** SNN: the mean over generated molecules of the Tanimoto similarity to the nearest reference molecule. */
 export function nearestNeighbourSimilarity(generated: readonly Uint32Array[], reference: readonly Uint32Array[]): number {
   if (!generated.length || !reference.length) return 0;
@@ -297,7 +274,7 @@ export async function reportCard(model: ModelService, input: ReportCardInput) {
       validity: valid.length / input.draws,
       unique1k: uniqueAt(valid, 1000), unique10k: uniqueAt(valid, 10_000),
       novelty: unique.length ? unique.filter((s) => !train.has(s)).length / unique.length : 0,
-      intDiv1: internalDiversityP(fps, 1, (k) => rng.int(k)), intDiv2: internalDiversityP(fps, 2, (k) => rng.int(k)),
+      intDiv1: intDiv(fps, 1, rng), intDiv2: intDiv(fps, 2, rng),
       filters: valid.length ? valid.filter(passesMosesFilters).length / valid.length : 0,
       snn: nearestNeighbourSimilarity(snnSet, testFps),
       scaf: cosineOfCounts(scaffoldCounts(valid), testScaffolds),
@@ -317,6 +294,11 @@ export async function reportCard(model: ModelService, input: ReportCardInput) {
 }
 
 export type ReportCard = Awaited<ReturnType<typeof reportCard>>;
+
+/** IntDiv_p of valid draws (metrics.ts), up to 500,000 seeded pairs; 0 for fewer than two molecules. */
+function intDiv(fps: readonly Uint32Array[], p: 1 | 2, rng: Rng): number {
+  return fps.length < 2 ? 0 : internalDiversity(fps.length, (i, j) => tanimoto(fps[i], fps[j]), (k) => rng.int(k), 500_000, p);
+}
 
 /** The report card as the model card's markdown. */
 export function reportCardMarkdown(c: ReportCard, about: { test: string; train: string; date: string }): string {
