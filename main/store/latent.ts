@@ -44,6 +44,17 @@ export function latentCounts(db: Db, collectionId: number, modelSha256: string):
   return { ...r, missing: r.molecules - r.encoded - r.unencodable };
 }
 
+/** How many encoded molecules of a collection have no confidence for this model yet (moleculesWithoutConfidence's total). */
+export function countWithoutConfidence(db: Db, collectionId: number, modelSha256: string): number {
+  return db
+    .prepare(
+      `SELECT count(*) FROM latent_vectors v JOIN molecules m ON m.id = v.molecule_id
+       WHERE v.model_sha256 = ? AND m.collection_id = ? AND v.z IS NOT NULL AND v.neg_elbo IS NULL`,
+    )
+    .pluck()
+    .get(modelSha256, collectionId) as number;
+}
+
 /** Encoded molecules of a collection whose confidence for this model is not scored yet, in id order after `afterId`. */
 export function moleculesWithoutConfidence(db: Db, collectionId: number, modelSha256: string, afterId: number, limit: number): { id: number; canonicalSmiles: string }[] {
   return db

@@ -9,7 +9,7 @@ import { ModelService } from '../../design/model-service.ts';
 import { problemReason } from '../../design/molecule-input.ts';
 import { getCollection } from '../../store/collections.ts';
 import { openWorkspace } from '../../store/db.ts';
-import { latentCounts, moleculesWithoutConfidence, moleculesWithoutLatent, writeConfidence, writeLatents, type LatentWrite } from '../../store/latent.ts';
+import { countWithoutConfidence, latentCounts, moleculesWithoutConfidence, moleculesWithoutLatent, writeConfidence, writeLatents, type LatentWrite } from '../../store/latent.ts';
 import { ConfidenceScorer } from '../../design/confidence.ts';
 import type { JobRunner } from '../runner.ts';
 import { throwIfCancelled } from '../runner.ts';
@@ -74,7 +74,7 @@ export const encodeJob: JobRunner = async (ctx): Promise<EncodeResult> => {
     // the model's confidence in each molecule it encoded (negative ELBO per token, held by the mean's decode):
     // scored after the vectors, batch by batch in its own transactions, so a cancel keeps the vectors and what
     // was scored; vectors from before migration 011 are scored here too
-    const toScore = (db.prepare('SELECT count(*) FROM latent_vectors v JOIN molecules m ON m.id = v.molecule_id WHERE v.model_sha256 = ? AND m.collection_id = ? AND v.z IS NOT NULL AND v.neg_elbo IS NULL').pluck().get(sha, cid) as number) ?? 0;
+    const toScore = countWithoutConfidence(db, cid, sha);
     let scored = 0;
     if (toScore > 0) {
       const scorer = new ConfidenceScorer(model);
