@@ -50,6 +50,22 @@ export default tseslint.config(
     rules: restrict([{ group: ['**/main/**', '**/renderer/**', '**/app/**', '@rdkit/rdkit'], message: 'models/ knows nothing of chemistry, UI or hosts.' }]),
   },
   {
+    // Several processes write one workspace (a job, the host, a CLI command). A deferred transaction that reads and
+    // then writes fails at once with SQLITE_BUSY when another process wrote in between (the busy timeout cannot help
+    // it); BEGIN IMMEDIATE takes the write lock first, waiting through the busy timeout.
+    files: ['main/**/*.ts', 'app/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[arguments.length=0] > CallExpression.callee[callee.property.name='transaction']",
+          message: 'Call workspace transactions with .immediate(): several processes write one workspace.',
+        },
+      ],
+    },
+  },
+  {
     files: ['main/**/*.ts'],
     rules: restrict([{ group: ['**/app/**', '**/renderer/**'], message: 'main/ is the core: hosts import it, never the other way.' }]),
   },

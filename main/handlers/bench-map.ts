@@ -41,7 +41,7 @@ try {
         writes.push({ moleculeId: id, z });
       }
       writeLatents(db, sha, writes);
-    })();
+    }).immediate();
   }
   updateCollectionCounts(db, cid, { moleculeCount: n });
   db.close();

@@ -87,7 +87,7 @@ export function candidateHandlers(db: Db, onChanged: (collectionId: number) => v
         updateCollectionCounts(db, list.id, { userColumns: columns });
         recount(list.id);
         return { list, id };
-      })();
+      }).immediate();
       onChanged(list.id);
       return { list: requireCollection(db, list.id), molecule: toMolecule(moleculeRow(id)!) };
     },
@@ -113,7 +113,7 @@ export function candidateHandlers(db: Db, onChanged: (collectionId: number) => v
         db.prepare('UPDATE molecules SET position = -position WHERE collection_id = ? AND position > ?').run(row.collection_id, row.position);
         db.prepare('UPDATE molecules SET position = -position - 1 WHERE collection_id = ? AND position < 0').run(row.collection_id);
         recount(row.collection_id);
-      })();
+      }).immediate();
       onChanged(row.collection_id);
       return { removed: true };
     },

@@ -97,7 +97,7 @@ export function chemHandlers(db: Db, workspace: string, onChanged: (collectionId
         const done = (db.prepare('SELECT count(*) AS n FROM molecules WHERE collection_id = ? AND props IS NOT NULL').get(id) as { n: number }).n;
         updateCollectionCounts(db, id, { moleculeCount: copied, propertiesDone: done, problemCount: 0, duplicateCount: 0, userColumns: source.userColumns });
         return id;
-      })();
+      }).immediate();
       onChanged(id);
       return requireCollection(db, id);
     },
@@ -181,7 +181,7 @@ export function chemHandlers(db: Db, workspace: string, onChanged: (collectionId
           }
           const userColumns = [...c.userColumns, ...[...columns].filter((k) => !c.userColumns.includes(k))];
           updateCollectionCounts(db, collectionId, { userColumns });
-        })();
+        }).immediate();
         onChanged(collectionId);
         return { matched, unmatched, columns: [...columns] };
       } finally {

@@ -115,7 +115,7 @@ export function manageHandlers(db: Db, molecules: Molecules, onChanged: (collect
         const userColumns = kind === 'candidates' ? [...CANDIDATE_COLUMNS, ...source.userColumns.filter((c) => !(CANDIDATE_COLUMNS as readonly string[]).includes(c))] : source.userColumns;
         updateCollectionCounts(db, id, { moleculeCount: copied, propertiesDone: done, problemCount: 0, duplicateCount: 0, userColumns });
         return id;
-      })();
+      }).immediate();
       onChanged(id);
       return requireCollection(db, id);
     },
@@ -130,7 +130,7 @@ export function manageHandlers(db: Db, molecules: Molecules, onChanged: (collect
         db.prepare('INSERT INTO problems (collection_id, file, line, record, reason, text, severity) SELECT ?, file, line, record, reason, text, severity FROM problems WHERE collection_id = ?').run(id, sourceId);
         updateCollectionCounts(db, id, { problemCount: db.prepare("SELECT count(*) FROM problems WHERE collection_id = ? AND (severity IS NULL OR severity = 'warning')").pluck().get(id) as number });
         return id;
-      })();
+      }).immediate();
       onChanged(id);
       return requireCollection(db, id);
     },
@@ -213,7 +213,7 @@ export function manageHandlers(db: Db, molecules: Molecules, onChanged: (collect
           propertiesDone: db.prepare('SELECT count(*) FROM molecules WHERE collection_id = ? AND props IS NOT NULL').pluck().get(list.id) as number,
         });
         return r;
-      })();
+      }).immediate();
       onChanged(list.id);
       return result;
     },
@@ -228,7 +228,7 @@ export function manageHandlers(db: Db, molecules: Molecules, onChanged: (collect
           });
         }
         return r;
-      })();
+      }).immediate();
       if (result.collectionId === null) throw notFound(`Nothing to restore for undo ${undo} (restored already, or older than a day).`);
       onChanged(result.collectionId);
       return { restored: result.restored, listId: result.collectionId };

@@ -104,7 +104,7 @@ export function shortlistHandlers(db: Db, whereFor: WhereFor, fingerprints: Fing
         const columns = [...CANDIDATE_COLUMNS, 'pick', ...source.userColumns.filter((c) => !(CANDIDATE_COLUMNS as readonly string[]).includes(c) && c !== 'pick')];
         updateCollectionCounts(db, id, { moleculeCount: picks.length, propertiesDone: done, problemCount: 0, duplicateCount: 0, userColumns: columns });
         return id;
-      })();
+      }).immediate();
       onChanged(listId);
       return { list: requireCollection(db, listId), picked: picks.length, pool, meanTanimoto };
     },

@@ -22,13 +22,13 @@ for (let i = 0; i < N; i += 5000) {
     const smiles = `C${'C'.repeat(Math.floor(rand() * 30))}O${i + j}`;
     return { position: i + j + 1, name: `ZINC${Math.floor(rand() * 1e9)}`, smiles, canonicalSmiles: smiles, sourceLine: i + j + 1, userProps: { pIC50: rand() * 10 } };
   });
-  db.transaction(() => insertMolecules(db, cid, rows))();
+  db.transaction(() => insertMolecules(db, cid, rows)).immediate();
 }
 const ids = (db.prepare('SELECT id FROM molecules WHERE collection_id = ?').pluck().all(cid) as number[]);
 for (let i = 0; i < ids.length; i += 5000) {
   // every 10th molecule stays without properties, as while the properties job runs
   const batch = ids.slice(i, i + 5000).filter((_, k) => k % 10).map((id) => ({ id, props: { mol_wt: 150 + rand() * 400, clogp: rand() * 8 - 2, tpsa: rand() * 140, hbd: Math.floor(rand() * 5), hba: Math.floor(rand() * 10), qed: rand() } }));
-  db.transaction(() => setProperties(db, batch))();
+  db.transaction(() => setProperties(db, batch)).immediate();
 }
 const loadSeconds = (performance.now() - t0) / 1000;
 const timeWindow = (key: string, descending: boolean, offset: number) => {

@@ -44,7 +44,7 @@ export function writeLayout(db: Db, w: LayoutWrite): void {
       JSON.stringify(w.params),
       w.ids.length,
     );
-  })();
+  }).immediate();
 }
 
 /** The collection's fit for this model and method, or null when none was computed. */

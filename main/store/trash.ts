@@ -20,13 +20,23 @@ export function restoreCollection(db: Db, id: number): boolean {
 /** Deletes for good what was deleted (or removed) longer ago than `seconds`; returns the collections purged. */
 export function purgeDeleted(db: Db, seconds = UNDO_SECONDS): number[] {
   const cutoff = `-${Math.max(0, Math.round(seconds))} seconds`;
+  const removedCutoff = `-${Math.max(seconds, 86_400)} seconds`;
+  // a look first: every core start calls this, and most find nothing; a write lock then would only queue behind
+  // another process's import for nothing
+  const due = db
+    .prepare(
+      "SELECT EXISTS (SELECT 1 FROM collections WHERE deleted_at IS NOT NULL AND deleted_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)) OR EXISTS (SELECT 1 FROM removed_molecules WHERE created_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?))",
+    )
+    .pluck()
+    .get(cutoff, removedCutoff);
+  if (!due) return [];
   return db.transaction(() => {
     const ids = db.prepare("SELECT id FROM collections WHERE deleted_at IS NOT NULL AND deleted_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)").pluck().all(cutoff) as number[];
     const del = db.prepare('DELETE FROM collections WHERE id = ?');
     for (const id of ids) del.run(id);
-    db.prepare("DELETE FROM removed_molecules WHERE created_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)").run(`-${Math.max(seconds, 86_400)} seconds`);
+    db.prepare("DELETE FROM removed_molecules WHERE created_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)").run(removedCutoff);
     return ids;
-  })();
+  }).immediate();
 }
 
 /** Positions 1..n again in the current order (negated first: UNIQUE (collection, position) is checked row by row). */
@@ -50,7 +60,7 @@ export function removeMolecules(db: Db, collectionId: number, ids: readonly numb
     renumber(db, collectionId, db.prepare('SELECT id FROM molecules WHERE collection_id = ? ORDER BY position').pluck().all(collectionId) as number[]);
     const undo = Number(db.prepare('INSERT INTO removed_molecules (collection_id, rows) VALUES (?, ?)').run(collectionId, JSON.stringify(rows)).lastInsertRowid);
     return { removed: rows.length, undo };
-  })();
+  }).immediate();
 }
 
 /**
@@ -79,5 +89,5 @@ export function restoreMolecules(db: Db, undo: number): { restored: number; coll
     renumber(db, entry.collectionId, order);
     db.prepare('DELETE FROM removed_molecules WHERE id = ?').run(undo);
     return { restored: rows.length, collectionId: entry.collectionId };
-  })();
+  }).immediate();
 }

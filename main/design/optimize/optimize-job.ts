@@ -105,7 +105,7 @@ export const optimizeJob: JobRunner = async (ctx): Promise<OptimizeJobResult> =>
         setProperties(db, ids.map(({ id }, k) => ({ id, props: kept[k].facts!.props })));
         const n = countMolecules(db, cid);
         updateCollectionCounts(db, cid, { moleculeCount: n, propertiesDone: n });
-      })();
+      }).immediate();
       ctx.emit('collections.changed', { collectionId: cid });
     };
     const results: OptimizeResult[] = [];

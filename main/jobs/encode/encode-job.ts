@@ -62,7 +62,7 @@ export const encodeJob: JobRunner = async (ctx): Promise<EncodeResult> => {
       const L = model.latent;
       const writes: LatentWrite[] = encodedRows.map((index, r) => ({ moleculeId: rows[index].id, z: mu.slice(r * L, (r + 1) * L) }));
       for (const p of problems) writes.push({ moleculeId: rows[p.index!].id, z: null, problem: problemReason(p.message) });
-      db.transaction(() => writeLatents(db, sha, writes))();
+      db.transaction(() => writeLatents(db, sha, writes)).immediate();
       encoded += encodedRows.length;
       unencodable += problems.length;
       ctx.progress(encoded + unencodable, total, null);
@@ -87,7 +87,7 @@ export const encodeJob: JobRunner = async (ctx): Promise<EncodeResult> => {
           after = rows[rows.length - 1].id;
           const scores = await scorer.score(rows.map((r) => r.canonicalSmiles));
           const writes = rows.flatMap((r, i) => (scores[i].negElboPerToken !== null ? [{ moleculeId: r.id, negElbo: scores[i].negElboPerToken!, held: scores[i].heldByMean === true }] : []));
-          db.transaction(() => writeConfidence(db, sha, writes))();
+          db.transaction(() => writeConfidence(db, sha, writes)).immediate();
           scored += rows.length;
           ctx.progress(scored, toScore, "the model's confidence in each molecule");
         }

@@ -147,7 +147,7 @@ export class ImportWriter {
         problemCount: this.problems + this.warnings,
         userColumns: [...this.userColumns],
       });
-    })();
+    }).immediate();
     for (const m of molecules) {
       const k = this.seen.get(m.canonicalSmiles);
       if (k && k.pending === m.userProps) k.pending = null; // written: later merges go to the database
@@ -225,6 +225,6 @@ export class ImportWriter {
     this.db.transaction(() => {
       insertProblems(this.db, this.collectionId, summary);
       updateCollectionCounts(this.db, this.collectionId, { problemCount: this.problems + this.warnings });
-    })();
+    }).immediate();
   }
 }

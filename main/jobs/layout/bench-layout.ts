@@ -29,7 +29,7 @@ try {
     const batch = smiles.slice(start, start + 512);
     const { mu, rows } = await model.encode(batch);
     const writes: LatentWrite[] = rows.map((index, r) => ({ moleculeId: ids[start + index], z: mu.slice(r * model.latent, (r + 1) * model.latent) }));
-    db.transaction(() => writeLatents(db, model.manifestSha256, writes))();
+    db.transaction(() => writeLatents(db, model.manifestSha256, writes)).immediate();
   }
   const encodeSeconds = (performance.now() - t) / 1000;
   db.close();

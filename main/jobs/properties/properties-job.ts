@@ -42,7 +42,7 @@ export const propertiesJob: JobRunner = async (ctx) => {
         // a molecule RDKit cannot read back gets an empty record, so it counts as done and is not retried
         setProperties(db, ids.map((id, i) => ({ id, props: r.props[i] ?? {} })));
         updateCollectionCounts(db, cid, { propertiesDone: already + done + ids.length });
-      })();
+      }).immediate();
       done += ids.length;
       ctx.progress(done, total, null);
       if (Date.now() - lastChanged > 500 || done === total) {
