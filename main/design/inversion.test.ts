@@ -10,6 +10,8 @@ import { designHandlers } from './handlers.ts';
 import type { Design } from './handlers.ts';
 import { Inverter } from './inversion.ts';
 import type { ModelService } from './model-service.ts';
+import { latentDistance } from './confidence.ts';
+import { farThreshold } from './typicality.ts';
 
 let design: Design;
 let model: ModelService;
@@ -49,6 +51,58 @@ describe('latent inversion', () => {
     }
     expect(held).toBeGreaterThanOrEqual(Math.ceil(missed.length / 2));
   }, 120_000);
+
+  it('the graph counts the tokens greedy decoding would not pick: none exactly where the decode gives the seed back', async () => {
+    const seeds = readSmilesFile(zincTest, 12).smiles.map((s) => canonicalSmiles(s)!);
+    const enc = await model.encode(seeds);
+    const L = model.latent;
+    const decoded = await model.decode(enc.mu, seeds.length, { strategy: 'greedy' });
+    let agreed = 0;
+    for (let i = 0; i < seeds.length; i++) {
+      const ids = model.bundle.vocabulary.encode(seeds[i]);
+      if (!ids.ok) continue;
+      const { misses } = await inverter.nllAndGrad(ids.ids, enc.mu.slice(i * L, (i + 1) * L), 1);
+      // decoded back ⇒ every token was the argmax; not decoded back ⇒ some token was not (the tokens are canonical)
+      expect(misses[0] === 0).toBe(decoded[i].smiles === seeds[i]);
+      agreed++;
+    }
+    expect(agreed).toBeGreaterThan(8);
+    const ids = model.bundle.vocabulary.encode(seeds[0]);
+    if (!ids.ok) throw new Error('not encodable');
+    const far = new Float32Array(L).fill(3);
+    expect((await inverter.nllAndGrad(ids.ids, far, 1)).misses[0]).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('keeps what it holds among the training latents: a pull toward them, and the ignored axes left at the mean', async () => {
+    const seeds = readSmilesFile(zincTest, 80).smiles.map((s) => canonicalSmiles(s)!);
+    const enc = await model.encode(seeds);
+    const L = model.latent;
+    const fromMean = await model.decode(enc.mu, seeds.length, { strategy: 'greedy' });
+    const missed = seeds.map((s, i) => (fromMean[i].smiles === s ? -1 : i)).filter((i) => i >= 0).slice(0, 8);
+    const { axes, variances } = model.latentStats;
+    const top = Math.max(...variances);
+    const distances = { pulled: [] as number[], free: [] as number[] };
+    for (const i of missed) {
+      const mu = enc.mu.slice(i * L, (i + 1) * L), logvar = enc.logvar.slice(i * L, (i + 1) * L);
+      for (const [key, typicalityWeight] of [['pulled', undefined], ['free', 0]] as const) {
+        const h = await inverter.invert(seeds[i], mu, logvar, { typicalityWeight });
+        if (!h.held || h.method === 'mean') continue;
+        distances[key].push(latentDistance(model, h.z, 1)[0]);
+        // along the axes the training latents do not use, the held point is where the mean is
+        axes.forEach((a, k) => {
+          if (variances[k] >= 0.05 * top) return;
+          let d = 0;
+          for (let j = 0; j < L; j++) d += (h.z[j] - mu[j]) * a[j];
+          expect(Math.abs(d)).toBeLessThan(1e-3);
+        });
+      }
+    }
+    expect(distances.pulled.length).toBeGreaterThan(2);
+    const far = farThreshold(model);
+    expect(distances.pulled.filter((d) => d > far).length).toBeLessThanOrEqual(distances.pulled.length / 2);
+    const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
+    if (distances.free.length) expect(mean(distances.pulled)).toBeLessThan(mean(distances.free) + 1e-6);
+  }, 180_000);
 
   it("the gradient of the seed's negative log-likelihood agrees with finite differences", async () => {
     const seed = canonicalSmiles('CC(=O)Nc1ccc(O)cc1')!;

@@ -4,8 +4,10 @@
 //   2. draws from the seed's own posterior N(mu, σ²) (seeded by the molecule, so the same seed finds the same z),
 //      decoded together in one batch;
 //   3. gradient descent on the decoder's teacher-forced negative log-likelihood of the seed's tokens with
-//      respect to z (models/vae/inversion-graph.ts), from the mean and the posterior draws with the lowest NLL,
-//      the batch decoded every few steps.
+//      respect to z (models/vae/inversion-graph.ts), from the mean and the posterior draws, plus a small pull
+//      toward the training latents (so that walks from the held z stay among molecules). The same graph says, for
+//      each row, how many tokens the greedy decoder would not pick; a row with none is confirmed by one decode.
+//      No batch decode per check: that was most of the time a seed took.
 // When nothing decodes to the seed, the answer says so and names the nearest molecule that is held (the valid
 // decode most similar to the seed): never silently another molecule.
 import { createHash } from 'node:crypto';
@@ -31,6 +33,8 @@ export interface Held {
   similarity: number | null;
   /** decodes spent */
   decodes: number;
+  /** gradient steps taken (0: held by the mean or a posterior draw) */
+  steps?: number;
 }
 
 export interface InversionOptions {
@@ -38,8 +42,10 @@ export interface InversionOptions {
   draws?: number;
   /** gradient steps at most */
   steps?: number;
-  /** decode the descending rows every this many steps */
-  checkEvery?: number;
+  /** Adam's step size in latent units */
+  lr?: number;
+  /** weight of the pull toward the training latents (squared Mahalanobis distance / 2); 0 turns it off */
+  typicalityWeight?: number;
 }
 
 /** Sequence lengths are rounded up to a multiple of this, so a handful of graphs serve every seed. */
@@ -64,8 +70,8 @@ export class Inverter {
     return s;
   }
 
-  /** nll and ∂nll/∂z for each row of z [batch × latent], all rows the same token sequence. */
-  async nllAndGrad(ids: Int32Array, z: Float32Array, batch: number): Promise<{ nll: Float32Array; grad: Float32Array }> {
+  /** nll, ∂nll/∂z and the greedy misses for each row of z [batch × latent], all rows the same token sequence. */
+  async nllAndGrad(ids: Int32Array, z: Float32Array, batch: number): Promise<{ nll: Float32Array; grad: Float32Array; misses: Float32Array }> {
     const T = Math.ceil(ids.length / LENGTH_STEP) * LENGTH_STEP;
     const tokens = new BigInt64Array(T * batch), mask = new Float32Array(T * batch);
     for (let t = 0; t < ids.length; t++)
@@ -79,58 +85,106 @@ export class Inverter {
       tokens: tensor('int64', tokens, [T, batch]),
       mask: tensor('float32', mask, [T, batch]),
     });
-    return { nll: out.nll.data as Float32Array, grad: out.grad.data as Float32Array };
+    return { nll: out.nll.data as Float32Array, grad: out.grad.data as Float32Array, misses: out.misses.data as Float32Array };
+  }
+
+  /**
+   * Adds the gradient of (weight / 2) · the squared Mahalanobis distance under the aggregate posterior to `grad`:
+   * the pull that keeps an inverted z among the training latents, where walks and neighbours from it stay valid.
+   */
+  private addTypicalityPull(z: Float32Array, grad: Float32Array, rows: number, weight: number): void {
+    const { mean, axes, variances } = this.model.latentStats;
+    const L = this.model.latent;
+    if (!weight || mean.length !== L) return;
+    for (let r = 0; r < rows; r++)
+      axes.forEach((axis, k) => {
+        let proj = 0;
+        for (let i = 0; i < L; i++) proj += (z[r * L + i] - mean[i]) * axis[i];
+        const c = (weight * proj) / Math.max(variances[k], 1e-8);
+        for (let i = 0; i < L; i++) grad[r * L + i] += c * axis[i];
+      });
+  }
+
+  /**
+   * The principal axes along which the training latents barely vary (variance under 5 % of the largest): latent
+   * dimensions the decoder learned to ignore. A posterior draw is N(0, 1) along them, which the decoder does not
+   * notice but which puts it far outside the training latents (the typicality flag fires), so the search keeps
+   * each row's position along them at the mean's.
+   */
+  private collapsedAxes(): Float32Array[] {
+    const { axes, variances, mean } = this.model.latentStats;
+    if (mean.length !== this.model.latent) return [];
+    const top = Math.max(...variances);
+    return axes.filter((_, k) => variances[k] < 0.05 * top).map((a) => Float32Array.from(a));
+  }
+
+  private keepCollapsedAtMean(z: Float32Array, mu: Float32Array, rows: number, collapsed: readonly Float32Array[]): void {
+    const L = this.model.latent;
+    for (let r = 0; r < rows; r++)
+      for (const a of collapsed) {
+        let c = 0;
+        for (let i = 0; i < L; i++) c += (z[r * L + i] - mu[i]) * a[i];
+        for (let i = 0; i < L; i++) z[r * L + i] -= c * a[i];
+      }
   }
 
   /** A z that decodes to `canonical` (RDKit canonical SMILES), given its encoder mean and log-variance. */
   async invert(canonical: string, mu: Float32Array, logvar: Float32Array, o: InversionOptions = {}): Promise<Held> {
     const m = this.model;
     const L = m.latent;
-    const K = o.draws ?? 16;
+    const K = o.draws ?? 4;
     let decodes = 0;
     const candidates: string[] = [];
-    const check = async (z: Float32Array, rows: number): Promise<number> => {
+    const decodeRows = async (z: Float32Array, rows: number) => {
       const dec = await m.decode(z, rows, { strategy: 'greedy' });
       decodes += rows;
       for (const d of dec) if (d.smiles) candidates.push(d.smiles);
-      return dec.findIndex((d) => d.smiles === canonical);
+      return dec;
     };
     const result = (z: Float32Array, method: HoldMethod): Held => ({ z, held: true, method, nearest: null, similarity: null, decodes });
 
     // 1. the mean
-    if ((await check(mu, 1)) === 0) return result(Float32Array.from(mu), 'mean');
+    if ((await decodeRows(mu, 1))[0]?.smiles === canonical) return result(Float32Array.from(mu), 'mean');
 
-    // 2. the seed's own posterior, seeded by the molecule
-    const rng = new Rng(createHash('sha256').update(canonical).digest().readUInt32BE(0));
-    const z = new Float32Array(K * L);
-    z.set(mu);
-    for (let r = 1; r < K; r++) {
-      const eps = rng.normals(L);
-      for (let i = 0; i < L; i++) z[r * L + i] = mu[i] + Math.exp(logvar[i] / 2) * eps[i];
-    }
-    const hit = await check(z, K);
-    if (hit >= 0) return result(z.slice(hit * L, (hit + 1) * L), 'posterior');
-
-    // 3. descend the negative log-likelihood of the seed's tokens from all of them
     const enc = m.bundle.vocabulary.encode(canonical);
     if (enc.ok) {
-      const steps = o.steps ?? 30, every = o.checkEvery ?? 5;
+      // 2. the seed's own posterior, seeded by the molecule (row 0 stays the mean), then 3. descent from all rows
+      const rng = new Rng(createHash('sha256').update(canonical).digest().readUInt32BE(0));
+      const z = new Float32Array(K * L);
+      z.set(mu);
+      for (let r = 1; r < K; r++) {
+        const eps = rng.normals(L);
+        for (let i = 0; i < L; i++) z[r * L + i] = mu[i] + Math.exp(logvar[i] / 2) * eps[i];
+      }
+      const collapsed = this.collapsedAxes();
+      this.keepCollapsedAtMean(z, mu, K, collapsed);
+      const steps = o.steps ?? 12;
+      const pull = o.typicalityWeight ?? 0.4;
       // Adam on each row: the NLL surface is steep in some directions and flat in others
       const mom = new Float32Array(K * L), vel = new Float32Array(K * L);
-      const lr = 0.05;
-      for (let step = 1; step <= steps; step++) {
-        const { grad } = await this.nllAndGrad(enc.ids, z, K);
+      const lr = o.lr ?? 0.08;
+      for (let step = 0; step <= steps; step++) {
+        const { grad, misses } = await this.nllAndGrad(enc.ids, z, K);
+        // rows whose teacher-forced argmax is the seed at every token: greedy decodes them back; one decode confirms
+        // (the graph and the decoder round differently, so a near-tie may still go the other way)
+        const order = [...misses.keys()].filter((r) => misses[r] === 0);
+        for (const r of order.slice(0, 2)) {
+          const zr = z.slice(r * L, (r + 1) * L);
+          if ((await decodeRows(zr, 1))[0]?.smiles === canonical) return { ...result(zr, step === 0 ? (r === 0 ? 'mean' : 'posterior') : 'gradient'), steps: step };
+        }
+        if (step === steps) break;
+        this.addTypicalityPull(z, grad, K, pull);
+        const t = step + 1;
         for (let i = 0; i < K * L; i++) {
           mom[i] = 0.9 * mom[i] + 0.1 * grad[i];
           vel[i] = 0.999 * vel[i] + 0.001 * grad[i] * grad[i];
-          const mh = mom[i] / (1 - 0.9 ** step), vh = vel[i] / (1 - 0.999 ** step);
+          const mh = mom[i] / (1 - 0.9 ** t), vh = vel[i] / (1 - 0.999 ** t);
           z[i] -= (lr * mh) / (Math.sqrt(vh) + 1e-8);
         }
-        if (step % every === 0 || step === steps) {
-          const h = await check(z, K);
-          if (h >= 0) return result(z.slice(h * L, (h + 1) * L), 'gradient');
-        }
+        this.keepCollapsedAtMean(z, mu, K, collapsed);
       }
+      // what the rows decode to now: the nearest held molecule is chosen among them
+      await decodeRows(z, K);
     }
 
     // not held: the mean, and the nearest molecule that is held

@@ -2,7 +2,8 @@
 // respect to z, as one ONNX graph: what a latent inversion climbs to find a z that decodes to a given molecule.
 //   inversion.onnx (one per sequence length T and batch B, built on demand):
 //     z [B, latent], tokens [T, B] int64 (<bos> … <eos>, <pad> after), mask [T, B] (1 where a token is real)
-//     →  nll [B] (Σ over the predicted tokens of −log p(token | previous tokens, z)), grad [B, latent] = ∂nll/∂z
+//     →  nll [B] (Σ over the predicted tokens of −log p(token | previous tokens, z)), grad [B, latent] = ∂nll/∂z,
+//        misses [B] (how many of the predicted tokens are not the decoder's argmax: 0 = greedy decodes it back)
 // Built by the same model functions as the train step (so the same maths as training), with the weights bound
 // as constants, and differentiated by the engine's autodiff (one rule per op, each checked by finite
 // differences in models/graph). Rows are independent, so the gradient of Σ_b nll_b is each row's own gradient.
@@ -49,6 +50,12 @@ export function inversionGraph(c: VaeConfig, weights: ReadonlyMap<string, Float3
   const tokenNll = g.mul(g.neg(g.reduceSum(g.mul(onehot, g.logSoftmax(logits, 1)), [1])), m); // [(T-1)·B]
   const nll = g.reduceSum(g.reshape(tokenNll, [length - 1, batch]), [0]); // [B]
   g.output('nll', nll);
+  // tokens the greedy decoder would not pick: where the target's logit is below the row's largest (exact: the target
+  // logit is a one-hot sum, the max a reduction, both of the same floats). 0 means a greedy decode from z gives the
+  // sequence back, so an inversion can stop without decoding (it confirms with one decode: near-ties).
+  const targetLogit = g.reduceSum(g.mul(onehot, logits), [1]);
+  const hit = g.cast(g.equal(targetLogit, g.reduceMax(logits, [1])), 'float32');
+  g.output('misses', g.reduceSum(g.reshape(g.mul(g.sub(1, hit), m), [length - 1, batch]), [0]));
   if (withGrad) g.output('grad', gradients(g, g.reduceSum(nll), [z])[0]);
   return toOnnx(g, { name: 'inversion' });
 }
