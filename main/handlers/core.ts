@@ -26,6 +26,7 @@ import { optimizeHandlers } from '../design/optimize/optimize-handler.ts';
 import { checkHandlers } from '../design/optimize/check-handler.ts';
 import { ModelRegistry, defaultUserModelsDir } from '../design/model-registry.ts';
 import { activeModelName, modelHandlers } from './model-handlers.ts';
+import { activeModelIdentity } from './active-model-identity.ts';
 import { candidateHandlers } from './candidate-handlers.ts';
 import { manageHandlers } from './manage-handlers.ts';
 import { markCollectionDeleted, purgeDeleted } from '../store/trash.ts';
@@ -132,7 +133,9 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
   const registry = new ModelRegistry(options.userModelsDir ?? defaultUserModelsDir());
   const design = designHandlers({ inWorkspace: workspaceLookup(db), registry, activeModel: () => activeModelName(db, registry) });
   const models = modelHandlers({ db, registry, startJob: (kind, title, args) => jobs.start(kind, title, args), forget: design.forget });
-  const chem = chemHandlers(db, workspace, changed);
+  // the active model's identity without loading it: the table's confidence columns (issue 13, item 3)
+  const activeModel = activeModelIdentity(db, registry);
+  const chem = chemHandlers(db, workspace, changed, activeModel);
   const latent = latentHandlers(db, jobs, design.model, changed);
   onCollectionChanged = (collectionId) => latent.invalidate(collectionId);
   const candidates = candidateHandlers(db, changed);
@@ -211,7 +214,7 @@ export async function createCore(options: CoreOptions): Promise<LocalCore> {
     ...candidates.handlers,
     ...plotHandlers(db, chem.whereFor),
     ...shortlistHandlers(db, chem.whereFor, chem.fingerprints, changed),
-    ...manageHandlers(db, (args) => chem.handlers['collections.molecules'](args), (collectionId) => emit('collections.changed', { collectionId })),
+    ...manageHandlers(db, (args) => chem.handlers['collections.molecules'](args), (collectionId) => emit('collections.changed', { collectionId }), activeModel),
     ...optimize,
     ...checkHandlers({ db, model: design.model }),
     ...unreadableHandler(db, design.model),

@@ -4,15 +4,18 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Handlers, MoleculeFilter, PropertyStat } from '../api/contract.ts';
+import { MODEL_COLUMN_DEFS, MODEL_COLUMN_KEYS } from '../api/model-columns.ts';
 import { PROPERTY_DEFS, PROPERTY_KEYS } from '../api/properties.ts';
 import { createMoleculeWriter, type WriteFormat } from '../files/writers.ts';
 import { readValuesTable } from '../files/values-table.ts';
 import { createCollection, updateCollectionCounts } from '../store/collections.ts';
 import type { Db } from '../store/db.ts';
+import { confidenceReader } from '../store/latent.ts';
 import { countMolecules, listMolecules } from '../store/molecules.ts';
+import type { ModelIdentity } from './active-model-identity.ts';
 import { badRequest, requireCollection } from './errors.ts';
 import { resolveImportSource } from './import-source.ts';
-import { countWhere, iterateWhere, keyExpression, listWhere, moleculesByIds, whereClause, type Where } from './molecule-query.ts';
+import { countWhere, iterateWhere, keyExpression, listWhere, moleculesByIds, whereClause, withConfidence, type Where } from './molecule-query.ts';
 import { SearchIndexes } from './search-index.ts';
 
 type ChemCalls =
@@ -36,31 +39,39 @@ const NUMERIC_KEYS = PROPERTY_DEFS.filter((d) => d.kind === 'number' || d.kind =
 const EXTENSION: Record<'csv' | 'sdf' | 'smi', string> = { csv: 'csv', sdf: 'sdf', smi: 'smi' };
 const WRITE_FORMAT: Record<'csv' | 'sdf' | 'smi', WriteFormat> = { csv: 'csv', sdf: 'sdf', smi: 'smiles' };
 
-export function chemHandlers(db: Db, workspace: string, onChanged: (collectionId: number) => void): ChemHandlers {
+/**
+ * `activeModel`: the workspace's active model (active-model-identity.ts), whose confidence in each molecule the
+ * rows carry and 'model:fit' / 'model:held' sort, filter and export by; none: those are empty.
+ */
+export function chemHandlers(db: Db, workspace: string, onChanged: (collectionId: number) => void, activeModel: () => ModelIdentity | null = () => null): ChemHandlers {
   const indexes = new SearchIndexes(db);
+  const modelSha = () => activeModel()?.sha256 ?? null;
 
   /** The WHERE clause of a filter, the substructure's matches looked up first. */
   const whereFor = async (collectionId: number, filter: MoleculeFilter | undefined): Promise<Where> => {
     const ids = filter?.substructure ? await indexes.substructureIds(collectionId, filter.substructure, filter.mode) : undefined;
-    return whereClause(collectionId, filter, ids);
+    return whereClause(collectionId, filter, ids, modelSha());
   };
   const isEmpty = (f: MoleculeFilter | undefined) => !f || (!f.substructure && !f.ranges.some((r) => r.min !== undefined || r.max !== undefined));
 
   const handlers: Pick<Handlers, ChemCalls> = {
     'collections.molecules': async ({ collectionId, offset, limit, sort, filter }) => {
       requireCollection(db, collectionId);
+      const sha = modelSha();
       // unfiltered: the store's index-walking window
       if (isEmpty(filter)) {
         keyExpression(sort?.key ?? 'position'); // a bad key is a 400, not a 500
-        return { total: countMolecules(db, collectionId), rows: listMolecules(db, collectionId, offset, limit, sort) };
+        return { total: countMolecules(db, collectionId), rows: withConfidence(db, listMolecules(db, collectionId, offset, limit, sort, sha), sha) };
       }
       const where = await whereFor(collectionId, filter);
-      return { total: countWhere(db, where), rows: listWhere(db, where, offset, limit, sort) };
+      return { total: countWhere(db, where), rows: withConfidence(db, listWhere(db, where, offset, limit, sort), where.modelSha256) };
     },
 
     'collections.propertyStats': async ({ collectionId }) => {
       const c = requireCollection(db, collectionId);
-      const keys = [...NUMERIC_KEYS, ...c.userColumns.map((u) => `user:${u}`)].filter((k) => {
+      const sha = modelSha();
+      // the model's confidence too (its slider shows once the active model has encoded some of the collection)
+      const keys = [...NUMERIC_KEYS, ...(sha ? MODEL_COLUMN_KEYS : []), ...c.userColumns.map((u) => `user:${u}`)].filter((k) => {
         try {
           keyExpression(k);
           return true;
@@ -70,7 +81,7 @@ export function chemHandlers(db: Db, workspace: string, onChanged: (collectionId
       });
       if (!keys.length) return { stats: [] };
       // one pass over the collection for every key
-      const inner = keys.map((k, i) => `${keyExpression(k)} AS e${i}`).join(', ');
+      const inner = keys.map((k, i) => `${keyExpression(k, sha)} AS e${i}`).join(', ');
       const num = (i: number) => `CASE WHEN typeof(e${i}) IN ('integer', 'real') THEN e${i} END`;
       const outer = keys.map((_, i) => `min(${num(i)}) AS min${i}, max(${num(i)}) AS max${i}, count(${num(i)}) AS n${i}`).join(', ');
       const r = db.prepare(`SELECT ${outer} FROM (SELECT ${inner} FROM molecules WHERE collection_id = ?)`).get(collectionId) as Record<string, number | null>;
@@ -109,14 +120,14 @@ export function chemHandlers(db: Db, workspace: string, onChanged: (collectionId
       if (similar) {
         const hits = await indexes.similarIds(collectionId, similar, top, matches);
         const sims = new Map(hits.map((h) => [h.id, h.similarity]));
-        const rows = moleculesByIds(db, hits.map((h) => h.id)).map((r) => ({ ...r, similarity: sims.get(r.id) ?? null }));
+        const rows = withConfidence(db, moleculesByIds(db, hits.map((h) => h.id)), modelSha()).map((r) => ({ ...r, similarity: sims.get(r.id) ?? null }));
         return { rows, total: matches ? matches.length : rows.length };
       }
       const ids = matches ?? [];
-      return { rows: moleculesByIds(db, ids.slice(0, top)).map((r) => ({ ...r, similarity: null })), total: ids.length };
+      return { rows: withConfidence(db, moleculesByIds(db, ids.slice(0, top)), modelSha()).map((r) => ({ ...r, similarity: null })), total: ids.length };
     },
 
-    'collections.export': async ({ collectionId, format, path, filter, ids, raw }) => {
+    'collections.export': async ({ collectionId, format, path, filter, ids, raw, modelColumns }) => {
       const c = requireCollection(db, collectionId);
       const fileName = `${c.name.replace(/[^\w.+-]+/g, '_') || 'molecules'}.${EXTENSION[format]}`;
       let target: string;
@@ -137,8 +148,24 @@ export function chemHandlers(db: Db, workspace: string, onChanged: (collectionId
       try {
         // a selection: exactly those molecules; else the filter's
         const where = ids ? whereClause(collectionId, undefined, ids) : isEmpty(filter) ? whereClause(collectionId, undefined) : await whereFor(collectionId, filter);
-        const writer = createMoleculeWriter(target, { format: WRITE_FORMAT[format], props: [...PROPERTY_KEYS], userProps: c.userColumns, raw });
-        for (const row of iterateWhere(db, where)) await writer.write({ smiles: row.smiles, name: row.name, props: row.props, userProps: row.userProps });
+        // the model's confidence as the table shows it, after the computed properties (empty where not encoded)
+        const sha = modelColumns?.length ? modelSha() : null;
+        const shown = sha ? MODEL_COLUMN_DEFS.filter((d) => modelColumns!.includes(d.key)) : [];
+        const confidenceOf = sha ? confidenceReader(db, sha) : null;
+        const writer = createMoleculeWriter(target, { format: WRITE_FORMAT[format], props: [...PROPERTY_KEYS, ...shown.map((d) => d.fileHeader)], userProps: c.userColumns, raw });
+        for (const row of iterateWhere(db, where)) {
+          let props = row.props;
+          if (confidenceOf && shown.length) {
+            const confidence = confidenceOf(row.id);
+            props = { ...props };
+            for (const d of shown) {
+              const v = d.key === 'model:fit' ? confidence?.fit : confidence?.held;
+              // fit to the table's digits unless raw (a computed property's rounding is by its own key)
+              props[d.fileHeader] = v == null ? null : typeof v === 'number' && !raw ? Number(v.toFixed(d.digits ?? 3)) : v;
+            }
+          }
+          await writer.write({ smiles: row.smiles, name: row.name, props, userProps: row.userProps });
+        }
         await writer.close();
         if (!scratch) return { path: target, fileName, base64: null, count: writer.written };
         return { path: null, fileName, base64: readFileSync(target).toString('base64'), count: writer.written };

@@ -10,7 +10,8 @@ import { columnExpression } from '../store/molecules.ts';
 import { removeMolecules, restoreCollection, restoreMolecules } from '../store/trash.ts';
 import { CANDIDATE_COLUMNS, candidateColumns } from './candidate-handlers.ts';
 import { badRequest, notFound, requireCollection } from './errors.ts';
-import { keyExpression, moleculesByIds, whereClause } from './molecule-query.ts';
+import type { ModelIdentity } from './active-model-identity.ts';
+import { keyExpression, moleculesByIds, whereClause, withConfidence } from './molecule-query.ts';
 
 type ManageCalls =
   | 'collections.ids'
@@ -39,7 +40,8 @@ export function decimalsOf(value: number): number {
   return dot < 0 ? 0 : text.length - dot - 1;
 }
 
-export function manageHandlers(db: Db, molecules: Molecules, onChanged: (collectionId: number | null) => void): Pick<Handlers, ManageCalls> {
+/** `activeModel`: whose confidence the rows carry and 'model:fit' / 'model:held' order by (filter-handlers' chemHandlers). */
+export function manageHandlers(db: Db, molecules: Molecules, onChanged: (collectionId: number | null) => void, activeModel: () => ModelIdentity | null = () => null): Pick<Handlers, ManageCalls> {
   const hasRanges = (f: MoleculeFilter | undefined) => !!f?.ranges.some((r) => r.min !== undefined || r.max !== undefined);
   /** collections.columns' answers, by collection, with what they were judged on (size and columns) */
   const columnTypes = new Map<number, { key: string; columns: ColumnType[] }>();
@@ -59,8 +61,9 @@ export function manageHandlers(db: Db, molecules: Molecules, onChanged: (collect
       }
       return { ids, total };
     }
-    const where = whereClause(collectionId, hasRanges(filter) ? filter : undefined);
-    const expr = keyExpression(sort?.key ?? 'position');
+    const sha = activeModel()?.sha256 ?? null;
+    const where = whereClause(collectionId, hasRanges(filter) ? filter : undefined, undefined, sha);
+    const expr = keyExpression(sort?.key ?? 'position', sha);
     const dir = sort?.descending ? 'DESC' : 'ASC';
     // unfiltered, the store's window keeps the empty rows in file order either way; filtered, listWhere's order
     const nulls = hasRanges(filter) ? `id ${dir}` : 'id ASC';
@@ -95,7 +98,7 @@ export function manageHandlers(db: Db, molecules: Molecules, onChanged: (collect
   return {
     'collections.ids': orderedIds,
 
-    'collections.moleculesByIds': async ({ ids }) => ({ rows: moleculesByIds(db, ids) }),
+    'collections.moleculesByIds': async ({ ids }) => ({ rows: withConfidence(db, moleculesByIds(db, ids), activeModel()?.sha256) }),
 
     'collections.createFromIds': async ({ collectionId, ids, name, kind }) => {
       const source = requireCollection(db, collectionId);

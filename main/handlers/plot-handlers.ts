@@ -74,7 +74,7 @@ export function columnStat(key: string, values: readonly number[], rows: number,
  */
 export function readColumns(db: Db, where: Where, keys: readonly string[]): { ids: number[]; values: (number | null)[][] } {
   const exprs = keys.map((k) => {
-    const e = keyExpression(k); // a key that cannot be a column is a 400
+    const e = keyExpression(k, where.modelSha256); // a key that cannot be a column is a 400
     return `CASE WHEN typeof(${e}) IN ('integer', 'real') THEN ${e} END`;
   });
   const stmt = db.prepare(`SELECT id, ${exprs.join(', ')} FROM molecules WHERE ${where.sql} ORDER BY id`).raw(true);

@@ -37,8 +37,9 @@ export type FingerprintsFor = (collectionId: number) => Promise<(id: number) => 
 /** The picks alone. */
 export async function pickShortlist(db: Db, whereFor: WhereFor, fingerprints: FingerprintsFor, r: ShortlistRequest): Promise<Shortlist> {
   await loadRDKit();
-  const weightExpr = r.weightBy ? keyExpression(r.weightBy.key) : 'NULL';
+  if (r.weightBy) keyExpression(r.weightBy.key); // a bad key is a 400 before the filter's search
   const where = await whereFor(r.collectionId, r.filter);
+  const weightExpr = r.weightBy ? keyExpression(r.weightBy.key, where.modelSha256) : 'NULL';
   let sql = `SELECT id, CASE WHEN typeof(${weightExpr}) IN ('integer', 'real') THEN ${weightExpr} END AS w FROM molecules WHERE ${where.sql}`;
   const params = [...where.params];
   if (r.ids) {

@@ -72,6 +72,35 @@ export function writeConfidence(db: Db, modelSha256: string, rows: readonly { mo
   for (const r of rows) stmt.run(r.negElbo, r.held ? 1 : 0, modelSha256, r.moleculeId);
 }
 
+export interface Confidence {
+  /** negative ELBO per token; null where the vector was written before scores were kept (the next encode scores it) */
+  fit: number | null;
+  held: boolean | null;
+}
+
+/** The model's confidence in the molecules it encoded among `ids` (a table's window): absent ids it did not encode. */
+export function confidenceByIds(db: Db, modelSha256: string, ids: readonly number[]): Map<number, Confidence> {
+  const out = new Map<number, Confidence>();
+  if (!ids.length) return out;
+  const rows = db
+    .prepare(
+      `SELECT molecule_id AS id, neg_elbo AS fit, held FROM latent_vectors
+       WHERE model_sha256 = ? AND z IS NOT NULL AND molecule_id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(modelSha256, JSON.stringify(ids)) as { id: number; fit: number | null; held: number | null }[];
+  for (const r of rows) out.set(r.id, { fit: r.fit, held: r.held === null ? null : r.held === 1 });
+  return out;
+}
+
+/** One molecule's confidence at a time over one prepared statement (an export's rows, as they stream). */
+export function confidenceReader(db: Db, modelSha256: string): (moleculeId: number) => Confidence | undefined {
+  const stmt = db.prepare('SELECT neg_elbo AS fit, held FROM latent_vectors WHERE model_sha256 = ? AND molecule_id = ? AND z IS NOT NULL');
+  return (moleculeId) => {
+    const r = stmt.get(modelSha256, moleculeId) as { fit: number | null; held: number | null } | undefined;
+    return r && { fit: r.fit, held: r.held === null ? null : r.held === 1 };
+  };
+}
+
 /** Keys of the model's confidence, for the map's colour and the table: not molecule columns but latent_vectors' own. */
 export const CONFIDENCE_KEYS: Record<string, string> = { 'model:fit': 'v.neg_elbo', 'model:held': 'v.held' };
 

@@ -102,7 +102,7 @@ export const collectionCalls = {
       filter: MoleculeFilter.optional(),
     }),
     z.object({ total: z.number().int().nonnegative(), rows: z.array(MoleculeRow) }),
-    'A window of a collection, for the virtualized table (optionally filtered).',
+    "A window of a collection, for the virtualized table (optionally filtered), each row with the active model's confidence where that model encoded it; 'model:fit' and 'model:held' sort and filter by it.",
   ),
   'collections.propertyStats': call(
     z.object({ collectionId: Id }),
@@ -125,6 +125,8 @@ export const collectionCalls = {
       ids: z.array(Id).max(1_000_000).optional(),
       /** numbers as stored, not rounded to their column's precision (SD fields as another program's input) */
       raw: z.boolean().optional(),
+      /** also the active model's confidence (model-columns.ts): 'model:fit' / 'model:held', as the table shows them */
+      modelColumns: z.array(z.enum(['model:fit', 'model:held'])).max(2).optional(),
     }),
     z.object({
       /** the file written, or null when the content is returned */

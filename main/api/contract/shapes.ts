@@ -39,6 +39,12 @@ export const MoleculeRow = z.object({
   sourceLine: z.number().int().nullable(),
   props: MoleculeProps,
   userProps: MoleculeProps,
+  /**
+   * The active model's confidence in the molecule (main/api/model-columns.ts): its negative ELBO per token (null:
+   * encoded before scores were kept, until the next encode) and whether the mean's greedy decode gives it back.
+   * Absent where that model has not encoded the molecule (or cannot).
+   */
+  confidence: z.object({ fit: z.number().nullable(), held: z.boolean().nullable() }).optional(),
 });
 export type MoleculeRow = z.infer<typeof MoleculeRow>;
 
