@@ -4,6 +4,7 @@
 // the chemist's choice per collection (the column chooser). A file's own columns are typed from all their values
 // (collections.columns), never from the first row loaded, so alignment does not flip with the sort order.
 import type { CallResult, MoleculeRow } from '../../../main/api/contract.ts';
+import { MODEL_COLUMN_DEFS, type ModelColumnDef } from '../../../main/api/model-columns.ts';
 import { PROPERTY_DEFS, type PropertyDef } from '../../../main/api/properties.ts';
 import { decimal, integer } from '../lib/format.ts';
 
@@ -26,6 +27,8 @@ export interface Column {
   prop?: string;
   /** px from the left edge where the column stays when the table scrolls sideways (structure and name) */
   frozenAt?: number;
+  /** what an empty cell means, when more than "no value" (the model has not encoded the molecule yet) */
+  missingTitle?: string;
 }
 
 /** The property columns shown until the chemist picks others: the basics, and what chemists check first. */
@@ -79,6 +82,33 @@ export function propertyColumn(def: PropertyDef): Column {
   };
 }
 
+/** The active model's confidence in a molecule, as read in a cell: the fit to its digits, held as yes / no. */
+export function formatConfidence(def: ModelColumnDef, row: MoleculeRow): string {
+  const c = row.confidence;
+  if (def.key === 'model:fit') return decimal(c?.fit, def.digits ?? 3);
+  return typeof c?.held === 'boolean' ? (c.held ? 'yes' : 'no') : '';
+}
+
+/** The header's tooltip of a model column: what it measures, which way is better, and which model's it is. */
+export const modelColumnTitle = (def: ModelColumnDef, model: string | null) => `${def.description}${model ? ` Model: ${model} (the active model).` : ''}`;
+
+/** A column of the active model's confidence (issue 13): sorted and filtered by the core like a property. */
+export function modelColumn(def: ModelColumnDef, model: string | null): Column {
+  const width = def.kind === 'number' ? 132 : 96;
+  return {
+    id: def.key,
+    width: `${width}px`,
+    minWidth: width,
+    label: def.label,
+    title: modelColumnTitle(def, model),
+    sortKey: def.key,
+    numeric: def.kind === 'number',
+    align: def.kind === 'number' ? 'right' : 'center',
+    value: (row) => formatConfidence(def, row),
+    missingTitle: `Not encoded with ${model ?? 'the active model'} yet (Design → Encode), or not scored yet`,
+  };
+}
+
 /** A column the file brought along (a CSV column, an SD data field), after the computed ones, written as its type says. */
 export function userColumn(name: string, type?: ColumnType): Column {
   const kind = type?.type ?? 'text';
@@ -107,9 +137,11 @@ export interface ColumnOptions {
   types?: ReadonlyMap<string, ColumnType>;
   /** a candidate list: the note gets the width (it is read and typed in), the rating room for five stars */
   list?: boolean;
+  /** the active model's name, for the model columns' tooltips */
+  model?: string | null;
 }
 
-/** The table's columns: the fixed ones, the chosen properties in the panel's order, then the file's columns. */
+/** The table's columns: the fixed ones, the chosen properties in the panel's order, the model's confidence, then the file's columns. */
 export function columnsFor(visibleProperties: readonly string[], userColumns: readonly string[], options: ColumnOptions = {}): Column[] {
   const density = options.density ?? 'large';
   const chosen = new Set(visibleProperties);
@@ -137,7 +169,8 @@ export function columnsFor(visibleProperties: readonly string[], userColumns: re
   const files = userColumns.filter((c) => c !== nameFrom).map((c) => listColumn(userColumn(c, options.types?.get(`user:${c}`)), options.list ?? false));
   // a candidate list's rating and note are what it is read for: beside the name, before the properties
   const first = options.list ? files.filter((c) => c.id === 'user:rating' || c.id === 'user:note') : [];
-  return [...fixed, ...first, ...PROPERTY_DEFS.filter((d) => chosen.has(d.key)).map(propertyColumn), ...files.filter((c) => !first.includes(c))];
+  const model = MODEL_COLUMN_DEFS.filter((d) => chosen.has(d.key)).map((d) => modelColumn(d, options.model ?? null));
+  return [...fixed, ...first, ...PROPERTY_DEFS.filter((d) => chosen.has(d.key)).map(propertyColumn), ...model, ...files.filter((c) => !first.includes(c))];
 }
 
 /** A candidate list's own columns: a note wide enough to read, stars with room. */

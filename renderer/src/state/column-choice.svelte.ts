@@ -1,12 +1,14 @@
 // Which columns the molecules table shows, and how tall its rows are: the chemist's choice per collection,
 // kept in localStorage (it survives a reload and a restart), the defaults until it is changed. Computed
-// properties by key; the file's own columns are all shown unless hidden; the SMILES column is off by default
+// properties and the active model's confidence ('model:fit', 'model:held', off by default) by key; the file's own columns are all shown unless hidden; the SMILES column is off by default
 // (the drawing says the same, and its width goes to values).
+import { MODEL_COLUMN_KEYS } from '../../../main/api/model-columns.ts';
 import { PROPERTY_DEFS } from '../../../main/api/properties.ts';
 import { DEFAULT_PROPERTIES, type Density } from '../components/columns.ts';
 
 const PREFIX = 'molscape.columns.';
-const known = new Set(PROPERTY_DEFS.map((d) => d.key));
+// the computed properties and the active model's confidence ('model:fit', 'model:held'), chosen alike
+const known = new Set([...PROPERTY_DEFS.map((d) => d.key), ...MODEL_COLUMN_KEYS]);
 const DENSITIES: readonly Density[] = ['large', 'compact', 'text'];
 
 interface Stored {
