@@ -164,11 +164,19 @@ function drawToken(logp: Float64Array, temp: number, rng: Rng, probs: Float64Arr
 }
 
 export function sampleDecode(rt: VaeRuntime, z: Float32Array, rows: number, o: SampleOptions = {}): Promise<Decoded[]> {
+  return sampleRows(rt, z, [...Array(rows).keys()], o);
+}
+
+/**
+ * A sampling decode of some rows of a larger call: z's row j draws from the generator of row rowIds[j], so a
+ * row draws the same whichever other rows are decoded with it (valid-first's later rounds decode a subset).
+ */
+function sampleRows(rt: VaeRuntime, z: Float32Array, rowIds: readonly number[], o: SampleOptions): Promise<Decoded[]> {
   const temp = o.temperature ?? 1;
   const seed = o.seed ?? 0;
-  const rngs = Array.from({ length: rows }, (_, r) => rowRng(seed, r));
+  const rngs = rowIds.map((r) => rowRng(seed, r));
   const probs = new Float64Array(rt.vocabulary.size);
-  return stepLoop(rt, z, rows, (logp, r) => drawToken(logp, temp, rngs[r], probs), o);
+  return stepLoop(rt, z, rowIds.length, (logp, j) => drawToken(logp, temp, rngs[j], probs), o);
 }
 
 export interface BeamOptions extends DecodeOptions {
@@ -262,6 +270,8 @@ export interface ValidFirstResult {
 /**
  * Greedy (constrained) first; then, with beamWidth, the other decodes of a constrained beam search, most
  * probable first; then constrained samples, batched per round over the rows still without a valid decode.
+ * Row r's sampled try of round c is row r of a sampling decode seeded seed·1009 + c, whichever rows are still
+ * pending with it (a row's answer does not depend on how its batch-mates fared).
  */
 export async function validFirstDecode(
   rt: VaeRuntime, z: Float32Array, rows: number, isValid: (smiles: string) => boolean | Promise<boolean>, o: ValidFirstOptions = {},
@@ -312,7 +322,7 @@ export async function validFirstDecode(
   for (let round = 1; pending.length > 0; round++) {
     pending = pending.filter((r) => out[r].tries < maxTries);
     if (pending.length === 0) break;
-    const samples = await sampleDecode(rt, subset(pending), pending.length, { ...o, constrained: true, temperature: o.temperature ?? 1, seed: (o.seed ?? 0) * 1009 + round });
+    const samples = await sampleRows(rt, subset(pending), pending, { ...o, constrained: true, temperature: o.temperature ?? 1, seed: (o.seed ?? 0) * 1009 + round });
     const next: number[] = [];
     for (let j = 0; j < pending.length; j++) if (!(await judge(pending[j], samples[j]))) next.push(pending[j]);
     pending = next;
