@@ -6,21 +6,22 @@
 //   and IntDiv2 = 1 − √(mean Tanimoto²) over pairs of valid draws (metrics.ts), the MOSES filters (allowed atoms C N S O F Cl
 //   Br H, no charge, no ring of 8 or more atoms, none of MOSES's MCF or the PAINS SMARTS, matched with explicit
 //   hydrogens), SNN (mean over draws of the Tanimoto to the nearest test molecule) and Scaf (cosine similarity of
-//   the Bemis–Murcko scaffold counts of draws and test set).
-// Frag (BRICS fragments) is not computed: RDKit MinimalLib has no BRICS decomposition, and a hand-written one
-// would not be MOSES's. Fingerprints are the app's Morgan radius 2, 2048 bits (MOSES uses 1024 bits for SNN and
+//   the Bemis–Murcko scaffold counts of draws and test set) and Frag (the same of their BRICS fragment counts,
+//   brics.ts: MOSES's fragmenter written on MinimalLib's SMARTS matching, stereo marks not kept).
+// Fingerprints are the app's Morgan radius 2, 2048 bits (MOSES uses 1024 bits for SNN and
 // IntDiv; figures differ a little).
-import { elementSymbol } from '../chem/elements.ts';
 import { morganFingerprint, tanimoto } from '../chem/fingerprint.ts';
 import type { MolGraph } from '../chem/mol-graph.ts';
-import { BondType, bondValence, molGraph } from '../chem/mol-graph.ts';
+import { BondType, molGraph } from '../chem/mol-graph.ts';
 import { painsMatches } from '../chem/pains.ts';
 import { compileSmarts, matchTarget } from '../chem/queries.ts';
 import type { CompiledQuery } from '../chem/queries.ts';
 import { withMol } from '../chem/rdkit.ts';
+import { fragmentCounts } from './brics.ts';
 import { canonicalSmiles } from './canonical.ts';
 import { internalDiversity } from './metrics.ts';
 import type { ModelService } from './model-service.ts';
+import { writeSubgraph } from './subgraph-smiles.ts';
 import { Rng } from '../../models/graph/rng.ts';
 
 /** The molecule without stereo marks (@, / and \), canonical; null when RDKit cannot read it. */
@@ -55,71 +56,6 @@ export function murckoScaffold(g: MolGraph): string {
   }
   if (!keep.some((k) => k)) return '';
   return canonicalSmiles(writeSubgraph(g, keep)) ?? '';
-}
-
-/** A SMILES of the kept atoms: bracket atoms with their hydrogen counts (a lost neighbour's bond becomes Hs). */
-function writeSubgraph(g: MolGraph, keep: Uint8Array): string {
-  const hs = Array.from(g.hs);
-  for (let b = 0; b < g.numBonds; b++) {
-    const [x, y] = [g.bondBegin[b], g.bondEnd[b]];
-    if (keep[x] && !keep[y]) hs[x] += Math.round(bondValence(g.bondType[b]));
-    if (keep[y] && !keep[x]) hs[y] += Math.round(bondValence(g.bondType[b]));
-  }
-  const atom = (a: number) => {
-    const sym = elementSymbol(g.z[a]);
-    const c = g.charge[a];
-    return `[${g.aromatic[a] ? sym.toLowerCase() : sym}${hs[a] ? `H${hs[a] > 1 ? hs[a] : ''}` : ''}${c ? (c > 0 ? '+' : '-') + (Math.abs(c) > 1 ? Math.abs(c) : '') : ''}]`;
-  };
-  const bondSymbol = (b: number) => ({ [BondType.DOUBLE]: '=', [BondType.TRIPLE]: '#', [BondType.AROMATIC]: ':' })[g.bondType[b]] ?? '-';
-  const seen = new Uint8Array(g.numAtoms);
-  const usedBond = new Uint8Array(g.numBonds);
-  const closures = new Map<number, number>(); // bond → ring-closure number
-  let nextClosure = 1;
-  // first pass: a DFS tree; bonds not in it are ring closures
-  const order: number[] = [];
-  const visit = (a: number) => {
-    seen[a] = 1;
-    order.push(a);
-    for (const b of g.atomBonds[a]) {
-      const n = g.bondBegin[b] === a ? g.bondEnd[b] : g.bondBegin[b];
-      if (!keep[n] || usedBond[b]) continue;
-      usedBond[b] = 1;
-      if (seen[n]) closures.set(b, nextClosure++);
-      else visit(n);
-    }
-  };
-  const parts: string[] = [];
-  for (let s = 0; s < g.numAtoms; s++) {
-    if (!keep[s] || seen[s]) continue;
-    usedBond.fill(0);
-    const start = order.length;
-    visit(s);
-    // second pass: write the tree from s, children in bond order, closures as digits on both ends
-    const inTree = new Set(order.slice(start));
-    const written = new Uint8Array(g.numAtoms);
-    const write = (a: number, from: number): string => {
-      written[a] = 1;
-      let out = atom(a);
-      const kids: [number, number][] = [];
-      for (const b of g.atomBonds[a]) {
-        if (b === from) continue;
-        const n = g.bondBegin[b] === a ? g.bondEnd[b] : g.bondBegin[b];
-        if (!keep[n] || !inTree.has(n)) continue;
-        const ring = closures.get(b);
-        if (ring !== undefined) {
-          const d = ring < 10 ? String(ring) : `%${ring}`;
-          out += bondSymbol(b) + d;
-        } else if (!written[n]) kids.push([b, n]);
-      }
-      kids.forEach(([b, n], i) => {
-        const branch = bondSymbol(b) + write(n, b);
-        out += i < kids.length - 1 ? `(${branch})` : branch;
-      });
-      return out;
-    };
-    parts.push(write(s, -1));
-  }
-  return parts.join('.');
 }
 
 // ---- MOSES filters -------------------------------------------------------------------------------------------
@@ -233,7 +169,7 @@ export interface DrawCard {
   filters: number;
   snn: number;
   scaf: number;
-  frag: null;
+  frag: number;
 }
 
 export async function reportCard(model: ModelService, input: ReportCardInput) {
@@ -259,6 +195,7 @@ export async function reportCard(model: ModelService, input: ReportCardInput) {
   const train = new Set(input.train.map((s) => canonicalSmiles(s) ?? s));
   const testFps = fingerprints(canonTest);
   const testScaffolds = scaffoldCounts(canonTest);
+  const testFragments = fragmentCounts(canonTest);
   const cards: DrawCard[] = [];
   for (const strategy of ['greedy', 'valid-first'] as const) {
     log(`${input.draws} prior draws, ${strategy}`);
@@ -267,7 +204,7 @@ export async function reportCard(model: ModelService, input: ReportCardInput) {
     const unique = [...new Set(valid)];
     const fps = fingerprints(unique);
     const rng = new Rng(seed + 7);
-    log(`${strategy}: diversity, filters, SNN, scaffolds`);
+    log(`${strategy}: diversity, filters, SNN, scaffolds, fragments`);
     const snnSet = fps.length > (input.snnLimit ?? Infinity) ? rng.shuffle([...fps]).slice(0, input.snnLimit) : fps;
     cards.push({
       strategy, draws: input.draws,
@@ -278,7 +215,7 @@ export async function reportCard(model: ModelService, input: ReportCardInput) {
       filters: valid.length ? valid.filter(passesMosesFilters).length / valid.length : 0,
       snn: nearestNeighbourSimilarity(snnSet, testFps),
       scaf: cosineOfCounts(scaffoldCounts(valid), testScaffolds),
-      frag: null,
+      frag: cosineOfCounts(fragmentCounts(valid), testFragments),
     });
   }
   return {
@@ -287,7 +224,7 @@ export async function reportCard(model: ModelService, input: ReportCardInput) {
     definitions: {
       exact: "greedy decode of the encoder's mean has the input's RDKit canonical SMILES (as the app canonicalizes)",
       draws: 'z ~ N(0, I); greedy: one decode each; valid-first: greedy, then constrained samples until RDKit reads one',
-      metrics: 'MOSES definitions; Morgan r2 2048 bits (MOSES: 1024); Frag not computed (no BRICS in RDKit MinimalLib)',
+      metrics: 'MOSES definitions; Morgan r2 2048 bits (MOSES: 1024); BRICS fragments and scaffolds without stereo marks (MOSES keeps them)',
     },
     seconds: +((performance.now() - t0) / 1000).toFixed(1),
   };
@@ -329,7 +266,7 @@ Model sha256 (of its manifest): \`${c.model.sha256}\`; latent size ${c.model.lat
 | filters (MOSES) | ${pct(g.filters)} | ${pct(v.filters)} |
 | SNN to test | ${num(g.snn)} | ${num(v.snn)} |
 | Scaf to test | ${num(g.scaf)} | ${num(v.scaf)} |
-| Frag to test | not computed | not computed |
+| Frag to test | ${num(g.frag)} | ${num(v.frag)} |
 
 ${c.definitions.exact}. ${c.definitions.draws}. ${c.definitions.metrics}.
 `;
