@@ -21,7 +21,7 @@ describe('molscape optimize', () => {
     expect(a.code).toBe(0);
     const header = fs.readFileSync(tmp.file('a.csv'), 'utf8').split('\n')[0].split(',');
     expect(header.slice(0, 6)).toEqual(['input', 'smiles', 'similarity', 'improvement', 'plogp', 'qed']);
-    for (const c of ['operation', 'seed', 'parameters', 'model', 'model_sha256', 'random_seed', 'created_at']) expect(header).toContain(c);
+    for (const c of ['operation', 'seed', 'start_held', 'parameters', 'model', 'model_sha256', 'random_seed', 'created_at']) expect(header).toContain(c);
     const rows = rowsOf('a.csv');
     expect(rows.map((r) => r.input)).toEqual(['CC(=O)Nc1ccc(O)cc1', 'not-a-smiles', 'COc1cc2c(cc1OC)CC([NH3+])C2']);
     expect(rows[1].smiles).toBe('');
@@ -31,6 +31,7 @@ describe('molscape optimize', () => {
     for (const r of found) {
       expect(Number(r.similarity)).toBeGreaterThanOrEqual(0.4);
       expect(r.operation).toBe('optimize');
+      expect(r.start_held).toMatch(/^(held exactly \((mean|posterior|gradient)\)|not held)/);
       expect(JSON.parse(r.parameters)).toMatchObject({ method: 'cmaes', budget: 48, objectives: ['plogp:max', 'qed:max:weight=0.5'] });
       expect(r.model).toBe('zinc250k');
       expect(r.model_sha256).toMatch(/^[0-9a-f]{64}$/);

@@ -28,6 +28,7 @@ import { workspaceLookup } from '../../../main/store/latent.ts';
 import { EXIT_NOTHING, EXIT_OK, EXIT_USAGE } from '../exit-codes.ts';
 import { designWorkspaceOption } from './design-session.ts';
 import { modelOption, positiveNumber, say, wholeNumber, writeOutput } from './model-options.ts';
+import { Inverter } from '../../../main/design/inversion.ts';
 
 interface OptimizeOptions {
   input?: string;
@@ -145,6 +146,7 @@ async function runOptimize(smiles: string | undefined, o: OptimizeOptions, colum
   }
   const db = ws ? openWorkspace(ws) : null;
   const model = await ModelService.open(resolveModelRef(o.model));
+  let inverter: Inverter | null = null;
   const results: OptimizeResult[] = [];
   let s: OptimizeSettings;
   try {
@@ -178,7 +180,9 @@ async function runOptimize(smiles: string | undefined, o: OptimizeOptions, colum
       Object.assign(customs, workspace.customs);
     }
     s = settingsOf(o, customs); // checked with placeholder surrogates before the model loaded
-    const env = { model, inWorkspace: db ? workspaceLookup(db) : null };
+    // each start held exactly (inversion), so the search starts at the molecule given, not at its mean's decode
+    inverter = new Inverter(model);
+    const env = { model, inWorkspace: db ? workspaceLookup(db) : null, inverter };
     for (let i = 0; i < inputs.length; i++) {
       const r = await optimizeOne(env, inputs[i], s, i);
       results.push(r);
@@ -195,6 +199,7 @@ async function runOptimize(smiles: string | undefined, o: OptimizeOptions, colum
     }
     throw err;
   } finally {
+    await inverter?.close();
     await model.close();
     db?.close();
   }

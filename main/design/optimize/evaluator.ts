@@ -63,10 +63,11 @@ export class Evaluator {
   }
 
   /** The seed's chemistry and objective values; null when RDKit cannot read it. */
-  static seedPoint(canonical: string, z: Float32Array, objectives: readonly Objective[], keep: readonly string[]): SeedPoint | null {
+  /** z: where the search starts (the held point, else the mean); encoding: the encoder's mean (learned objectives). */
+  static seedPoint(canonical: string, z: Float32Array, objectives: readonly Objective[], keep: readonly string[], encoding: Float32Array = z): SeedPoint | null {
     const f = moleculeFacts(canonical, null, keep);
     if (!f) return null;
-    f.latent = z; // the seed's encoding is its own mean
+    f.latent = encoding; // the seed's encoding is its own mean, as every molecule's a surrogate learned from
     const values = objectives.map((o) => objectiveValue(o, f.props, f));
     return { canonical, z, facts: f, values, utilities: utilitiesOf(objectives, values), score: weightedScore(objectives, values) };
   }

@@ -29,6 +29,9 @@ describe('design.optimize', () => {
     const generated = await call('collections.get', { id: result.collectionId });
     expect(generated).toMatchObject({ kind: 'generated', moleculeCount: result.molecules });
     expect(generated.userColumns).toContain('improvement');
+    // each start was held exactly before the search began from it (or says what was held instead)
+    const page = await call('collections.molecules', { collectionId: result.collectionId, offset: 0, limit: 10 });
+    for (const row of page.rows) expect(String(row.userProps?.start_held)).toMatch(/^(held exactly \((mean|posterior|gradient)\)|not held)/);
   }, 180_000);
 
   it('a request it cannot run is a 400 and starts nothing', async () => {

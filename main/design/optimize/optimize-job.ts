@@ -4,6 +4,7 @@
 // method, iteration, model and its sha256, random seed …). Progress: decodes done of the whole budget, with
 // the best so far in the message. Cancel stops the search at its next batch; what was found until then,
 // including the current start's, is already in the collection, so a cancel keeps it.
+import { Inverter } from '../inversion.ts';
 import { z } from 'zod';
 import { OptimizeRequest } from '../../api/contract.ts';
 import { createCollection, updateCollectionCounts } from '../../store/collections.ts';
@@ -16,7 +17,7 @@ import { parseWindow } from './constraints.ts';
 import { objectiveLabel, parseObjective } from './objectives.ts';
 import type { CustomObjective } from './objectives.ts';
 import { WorkspaceSurrogates, surrogateNames } from './workspace-surrogates.ts';
-import { checkSettings, optimizeOne, optimizeParams } from './optimize.ts';
+import { checkSettings, describeHold, optimizeOne, optimizeParams } from './optimize.ts';
 import { OptimizeProgressReporter } from './optimize-progress.ts';
 import type { OptimizeResult, OptimizeSettings } from './optimize.ts';
 
@@ -55,10 +56,13 @@ export const optimizeJob: JobRunner = async (ctx): Promise<OptimizeJobResult> =>
   const args = OptimizeJobArgs.parse(ctx.args);
   const db = openWorkspace(ctx.workspace);
   let model: ModelService | null = null;
+  let inverter: Inverter | null = null;
   try {
     ctx.progress(0, null, 'loading the model');
     model = await ModelService.open(args.modelDir);
     const m = model;
+    // each start held exactly, so the search starts at the chemist's molecule, not at what its mean decodes to
+    inverter = new Inverter(m);
     // surrogates learned from the workspace (a measured column, the star ratings), fitted here in the job process
     const surrogates = new WorkspaceSurrogates(db, { collectionId: args.surrogateCollectionId, features: args.surrogateFeatures, seed: args.randomSeed, model: async () => m });
     if (surrogateNames(args.objectives).length) ctx.progress(0, null, 'fitting the surrogate objectives');
@@ -69,7 +73,7 @@ export const optimizeJob: JobRunner = async (ctx): Promise<OptimizeJobResult> =>
     const params = optimizeParams(s);
     const label = s.objectives.map(objectiveLabel).join(', ');
     const cid = createCollection(db, { name: args.name ?? `Optimized: ${label}`, kind: 'generated' });
-    const userColumns = ['input', 'similarity', 'improvement', ...names, 'method', 'iteration', 'found_at_decode', 'operation', 'seed', 'parameters', 'model', 'model_sha256', 'random_seed', 'created_at'];
+    const userColumns = ['input', 'similarity', 'improvement', ...names, 'method', 'iteration', 'found_at_decode', 'operation', 'seed', 'start_held', 'parameters', 'model', 'model_sha256', 'random_seed', 'created_at'];
     updateCollectionCounts(db, cid, { userColumns });
     ctx.emit('collections.changed', { collectionId: cid });
     const total = args.starts.length * s.budget;
@@ -97,7 +101,7 @@ export const optimizeJob: JobRunner = async (ctx): Promise<OptimizeJobResult> =>
           position: position++, name: `${r.input} → ${k + 1}`, smiles: c.smiles!, canonicalSmiles: c.smiles!, sourceLine: null,
           userProps: {
             input: r.input, similarity: c.facts?.similarity ?? null, improvement: r.improvements[k], ...Object.fromEntries(names.map((n, i) => [n, c.values[i]])),
-            method: s.method, iteration: c.iteration, found_at_decode: c.decodes, operation: 'optimize', seed: r.seed?.canonical ?? null,
+            method: s.method, iteration: c.iteration, found_at_decode: c.decodes, operation: 'optimize', seed: r.seed?.canonical ?? null, start_held: describeHold(r.hold),
             parameters: JSON.stringify(params), model: m.name, model_sha256: m.manifestSha256, random_seed: r.randomSeed, created_at: createdAt,
           },
         })));
@@ -113,7 +117,7 @@ export const optimizeJob: JobRunner = async (ctx): Promise<OptimizeJobResult> =>
       // the chemist's taste follows the ratings given while the job runs: refitted before each start when they changed
       if (i > 0 && (await surrogates.refreshTaste())) live.surrogates = [...surrogates.fits.values()];
       const r = await optimizeOne({
-        model: m, inWorkspace,
+        model: m, inWorkspace, inverter: inverter ?? undefined,
         control: {
           stopped: () => ctx.signal.aborted,
           progress: (ev) => {
@@ -133,6 +137,7 @@ export const optimizeJob: JobRunner = async (ctx): Promise<OptimizeJobResult> =>
     }
     return { collectionId: cid, starts: results.length, improved, molecules: countMolecules(db, cid), decodes: decodesBefore, cancelled: ctx.signal.aborted };
   } finally {
+    await inverter?.close();
     await model?.close();
     db.close();
   }

@@ -13,7 +13,8 @@ import { checkConstraintSpec, parseWindow, violations } from './constraints.ts';
 import type { ConstraintSpec, Membership } from './constraints.ts';
 import { moleculeFacts } from './molecule-facts.ts';
 import { parseObjective } from './objectives.ts';
-import { optimizeMany, optimizeOne } from './optimize.ts';
+import { describeHold, optimizeMany, optimizeOne } from './optimize.ts';
+import { Inverter } from '../inversion.ts';
 import type { OptimizeResult, OptimizeSettings } from './optimize.ts';
 import { GradientUnavailable } from './search-gradient.ts';
 import { surrogateObjective } from './surrogate-objective.ts';
@@ -167,6 +168,31 @@ describe('optimize', () => {
     for (const c of r.results.slice(0, 5)) {
       const { mu } = await model.encode([c.smiles!]);
       expect(c.values[0]).toBeCloseTo(predictRidge(f.surrogate, mu.slice(0, model.latent)), 4);
+    }
+  }, 120_000);
+
+  it('with an inverter, starts where the start molecule is held, not where its mean decodes to', async () => {
+    // ZINC test molecules whose encoder mean decodes to another molecule
+    const starts = zlib.gunzipSync(fs.readFileSync(sharedDataPath('zinc250k/test.smi.gz'))).toString('utf8').split('\n').slice(0, 60).map((l) => canonicalSmiles(l.trim().split(/\s+/)[0])!);
+    const enc = await model.encode(starts);
+    const decoded = await model.decode(enc.mu, starts.length, { strategy: 'greedy' });
+    const missed = starts.filter((x, i) => decoded[i].smiles !== x).slice(0, 3);
+    expect(missed.length).toBeGreaterThan(0);
+    const inverter = new Inverter(model);
+    try {
+      let held = 0;
+      for (const start of missed) {
+        const r = await optimizeOne({ model, inverter }, start, base({ budget: 16 }));
+        expect(r.hold).not.toBeNull();
+        expect(describeHold(r.hold)).toMatch(r.hold!.held ? /^held exactly \((posterior|gradient)\)$/ : /^not held/);
+        if (!r.hold!.held) continue;
+        held++;
+        expect((await model.decode(r.seed!.z, 1, { strategy: 'greedy' }))[0].smiles).toBe(start);
+      }
+      expect(held).toBeGreaterThan(0);
+      expect((await optimizeOne({ model }, missed[0], base({ budget: 16 }))).hold).toBeNull();
+    } finally {
+      await inverter.close();
     }
   }, 120_000);
 

@@ -3,6 +3,7 @@
 // the distinct molecules that met every constraint, best first (Pareto mode: the non-dominated ones among
 // them). The random seed of a start is the run's random seed plus its index, so a run over several molecules
 // gives each the same result as a run over it alone with that seed.
+import type { HoldMethod, Inverter } from '../inversion.ts';
 import { Rng } from '../../../models/graph/rng.ts';
 import { canonicalSmiles } from '../canonical.ts';
 import type { InWorkspace } from '../design-context.ts';
@@ -43,6 +44,11 @@ export interface OptimizeEnv {
   model: ModelService;
   inWorkspace?: InWorkspace | null;
   control?: SearchControl;
+  /**
+   * Holds each start exactly (inversion.ts): the search starts at a z that decodes to the start molecule rather than
+   * at its encoder mean, which may decode to another molecule. Left out: the mean (what the benchmark measures).
+   */
+  inverter?: Inverter;
 }
 
 export interface OptimizeResult {
@@ -51,6 +57,8 @@ export interface OptimizeResult {
   /** why nothing was searched (RDKit or the model cannot read the start); null otherwise */
   problem: string | null;
   seed: SeedPoint | null;
+  /** how the start was held (with an inverter): exactly, and how; or not, and the nearest molecule that is */
+  hold: StartHold | null;
   /** feasible molecules, best first (Pareto mode: the front, best weighted score first) */
   results: Candidate[];
   /** improvement of each result over the seed (objectives.ts improvement), same order */
@@ -60,6 +68,20 @@ export interface OptimizeResult {
   distinct: number;
   seconds: number;
   randomSeed: number;
+}
+
+export interface StartHold {
+  held: boolean;
+  method: HoldMethod | null;
+  nearest: string | null;
+  similarity: number | null;
+}
+
+/** The start_held column: how the search's start point gives the start molecule back, or what it gives instead. */
+export function describeHold(h: StartHold | null): string | null {
+  if (!h) return null;
+  if (h.held) return `held exactly (${h.method})`;
+  return h.nearest ? `not held; nearest held: ${h.nearest} (Tanimoto ${h.similarity?.toFixed(2)})` : 'not held';
 }
 
 export class OptimizeSettingsError extends Error {}
@@ -89,14 +111,21 @@ export async function optimizeOne(env: OptimizeEnv, input: string, s: OptimizeSe
   checkSettings(s);
   const t0 = performance.now();
   const randomSeed = s.randomSeed + index;
-  const none = (problem: string): OptimizeResult => ({ input, problem, seed: null, results: [], improvements: [], decodes: 0, distinct: 0, seconds: (performance.now() - t0) / 1000, randomSeed });
+  const none = (problem: string): OptimizeResult => ({ input, problem, seed: null, hold: null, results: [], improvements: [], decodes: 0, distinct: 0, seconds: (performance.now() - t0) / 1000, randomSeed });
   const canonical = canonicalSmiles(input.trim());
   if (canonical === null) return none('not a molecule RDKit can read');
   const m = env.model;
-  const { mu, problems } = await m.encode([canonical]);
+  const { mu, logvar, problems } = await m.encode([canonical]);
   if (problems.length) return none(`the model ${m.name} cannot encode it: ${problemReason(problems[0].message)}`);
   const keep = s.constraints.keep ?? [];
-  const seed = Evaluator.seedPoint(canonical, mu.slice(0, m.latent), s.objectives, keep);
+  const mean = mu.slice(0, m.latent);
+  let start: Float32Array = mean, hold: StartHold | null = null;
+  if (env.inverter) {
+    const h = await env.inverter.invert(canonical, mean, logvar.slice(0, m.latent));
+    start = h.z;
+    hold = { held: h.held, method: h.method, nearest: h.nearest, similarity: h.similarity };
+  }
+  const seed = Evaluator.seedPoint(canonical, start, s.objectives, keep, mean);
   if (!seed) return none('not a molecule RDKit can read');
   const missing = keep.filter((_, i) => !seed.facts.keeps[i]);
   if (missing.length) return none(`it does not contain the locked substructure ${missing.join(', ')}`);
@@ -108,7 +137,7 @@ export async function optimizeOne(env: OptimizeEnv, input: string, s: OptimizeSe
   let results = ev.feasible();
   if (s.pareto) results = paretoFront(results, (c) => c.utilities);
   return {
-    input, problem: null, seed, results, improvements: results.map((c) => improvement(s.objectives, seed.values, c.values)),
+    input, problem: null, seed, hold, results, improvements: results.map((c) => improvement(s.objectives, seed.values, c.values)),
     decodes: ev.decodes, distinct: ev.archive.size, seconds: (performance.now() - t0) / 1000, randomSeed,
   };
 }

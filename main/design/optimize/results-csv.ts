@@ -1,11 +1,11 @@
 // The optimizer's results as CSV rows (the CLI's --out; later the generated collection): `input, smiles,
 // similarity, improvement`, each objective's value, membership, where the search found it, then the provenance
-// the other design commands write (operation, seed, parameters, model, model_sha256, random_seed, created_at),
+// the other design commands write (operation, seed, start_held, parameters, model, model_sha256, random_seed, created_at),
 // and a note saying why `smiles` is empty when nothing met every constraint.
 import { csvCell } from '../../files/writers.ts';
 import type { UserValue } from '../../files/types.ts';
 import type { ModelService } from '../model-service.ts';
-import { optimizeParams } from './optimize.ts';
+import { describeHold, optimizeParams } from './optimize.ts';
 import type { OptimizeResult, OptimizeSettings } from './optimize.ts';
 
 const round = (v: number | null | undefined, digits: number) => (v === null || v === undefined || !Number.isFinite(v) ? null : Number(v.toFixed(digits)));
@@ -19,13 +19,13 @@ export interface ResultRowsOptions {
 export function optimizeCsv(results: readonly OptimizeResult[], s: OptimizeSettings, model: ModelService, o: ResultRowsOptions): string {
   const names = s.objectives.map((x) => x.name);
   const header = ['input', 'smiles', 'similarity', 'improvement', ...names, ...names.map((n) => `seed_${n}`), 'rank', 'in_training', 'in_workspace', 'iteration', 'found_at_decode', 'decodes',
-    'operation', 'seed', 'parameters', 'model', 'model_sha256', 'random_seed', 'created_at', 'note'];
+    'operation', 'seed', 'start_held', 'parameters', 'model', 'model_sha256', 'random_seed', 'created_at', 'note'];
   const params = JSON.stringify(optimizeParams(s));
   const createdAt = o.createdAt ?? new Date().toISOString();
   const lines = [header.map((h) => csvCell(h)).join(',')];
   for (const r of results) {
     const seedValues = names.map((_, i) => round(r.seed?.values[i], 4));
-    const prov = (): UserValue[] => ['optimize', r.seed?.canonical ?? null, params, model.name, model.manifestSha256, r.randomSeed, createdAt];
+    const prov = (): UserValue[] => ['optimize', r.seed?.canonical ?? null, describeHold(r.hold), params, model.name, model.manifestSha256, r.randomSeed, createdAt];
     const shown = r.results.slice(0, o.top);
     if (shown.length === 0) {
       const note = r.problem ?? `no molecule met every constraint in ${r.decodes} decodes (${r.distinct} distinct molecules)`;
