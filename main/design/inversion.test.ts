@@ -28,13 +28,19 @@ afterAll(async () => {
   await design?.close();
 });
 
+/** The first n ZINC test seeds, their encodings and greedy decodes of the means, and the indices of those not given back. */
+async function seedsFromMeans(n: number) {
+  const seeds = readSmilesFile(zincTest, n).smiles.map((s) => canonicalSmiles(s)!);
+  const enc = await model.encode(seeds);
+  const decoded = await model.decode(enc.mu, seeds.length, { strategy: 'greedy' });
+  const missed = seeds.map((s, i) => (decoded[i].smiles === s ? -1 : i)).filter((i) => i >= 0);
+  return { seeds, enc, decoded, missed, L: model.latent };
+}
+
 describe('latent inversion', () => {
   it('holds seeds that the mean does not give back, with a z that decodes to them', async () => {
-    const seeds = readSmilesFile(zincTest, 40).smiles.map((s) => canonicalSmiles(s)!);
-    const enc = await model.encode(seeds);
-    const L = model.latent;
-    const fromMean = await model.decode(enc.mu, seeds.length, { strategy: 'greedy' });
-    const missed = seeds.map((s, i) => (fromMean[i].smiles === s ? -1 : i)).filter((i) => i >= 0).slice(0, 6);
+    const { seeds, enc, L, ...all } = await seedsFromMeans(40);
+    const missed = all.missed.slice(0, 6);
     expect(missed.length).toBeGreaterThan(0);
     let held = 0;
     for (const i of missed) {
@@ -53,10 +59,7 @@ describe('latent inversion', () => {
   }, 120_000);
 
   it('the graph counts the tokens greedy decoding would not pick: none exactly where the decode gives the seed back', async () => {
-    const seeds = readSmilesFile(zincTest, 12).smiles.map((s) => canonicalSmiles(s)!);
-    const enc = await model.encode(seeds);
-    const L = model.latent;
-    const decoded = await model.decode(enc.mu, seeds.length, { strategy: 'greedy' });
+    const { seeds, enc, L, decoded } = await seedsFromMeans(12);
     let agreed = 0;
     for (let i = 0; i < seeds.length; i++) {
       const ids = model.bundle.vocabulary.encode(seeds[i]);
@@ -74,11 +77,8 @@ describe('latent inversion', () => {
   }, 60_000);
 
   it('keeps what it holds among the training latents: a pull toward them, and the ignored axes left at the mean', async () => {
-    const seeds = readSmilesFile(zincTest, 80).smiles.map((s) => canonicalSmiles(s)!);
-    const enc = await model.encode(seeds);
-    const L = model.latent;
-    const fromMean = await model.decode(enc.mu, seeds.length, { strategy: 'greedy' });
-    const missed = seeds.map((s, i) => (fromMean[i].smiles === s ? -1 : i)).filter((i) => i >= 0).slice(0, 8);
+    const { seeds, enc, L, ...all } = await seedsFromMeans(80);
+    const missed = all.missed.slice(0, 8);
     const { axes, variances } = model.latentStats;
     const top = Math.max(...variances);
     const distances = { pulled: [] as number[], free: [] as number[] };
