@@ -11,6 +11,7 @@ import type { BundleManifest } from '../../models/vae/bundle.ts';
 import type { HoldoutFigures, ModelInfo } from '../api/contract.ts';
 import { ModelName } from '../api/contract.ts';
 import { DEFAULT_MODEL_NAME, modelsDir } from './model-path.ts';
+import { CARD_FILES, readCardFigures } from './report-card-files.ts';
 
 /**
  * The per-user data folder: where Electron's app.getPath('userData') points for "Molscape" on macOS and
@@ -102,7 +103,7 @@ export class ModelRegistry {
     // with only our files), never anything else a user put there
     // the manifest read with a bundle's bounds (never a link, FIFO or device); none readable: only our files
     const format = declaredBundleFormat(dir);
-    const ours = format !== null ? format === BUNDLE_FORMAT : fs.readdirSync(dir).every((f) => /\.(onnx|json|bin)$/.test(f) || f.includes('.tmp'));
+    const ours = format !== null ? format === BUNDLE_FORMAT : fs.readdirSync(dir).every((f) => /\.(onnx|json|bin)$/.test(f) || CARD_FILES.includes(f) || f.includes('.tmp'));
     if (!ours) throw new Error(`${dir} does not look like a Molscape model; it was left alone`);
     fs.rmSync(dir, { recursive: true, force: true });
     const run = `${dir}.run`;
@@ -143,8 +144,9 @@ export function modelInfo(dir: string, name: string, source: ModelInfo['source']
     isDefault: source === 'shipped' && name === DEFAULT_MODEL_NAME, active: false, problem: null, card: null,
   };
   let manifest: BundleManifest;
+  let manifestSha256: string;
   try {
-    manifest = verifyBundle(dir).manifest;
+    ({ manifest, manifestSha256 } = verifyBundle(dir));
   } catch (e) {
     return { ...base, problem: (e as Error).message };
   }
@@ -162,7 +164,8 @@ export function modelInfo(dir: string, name: string, source: ModelInfo['source']
       architecture: `SMILES GRU VAE: embedding ${a.embedding}, encoder 2×${a.encoderHidden}, latent ${a.latent}, decoder ${a.decoderHidden}, property head ${a.properties.join('/') || 'none'}`,
       bytes: folderBytes(dir),
       holdout: holdout?.after ? { before: holdout.before ?? null, after: holdout.after } : null,
-      metrics: cardMetrics(manifest.metrics),
+      // the report card beside the bundle (report-card-files.ts), when it was measured on this very manifest
+      metrics: { ...cardMetrics(manifest.metrics), ...readCardFigures(dir, manifestSha256) },
     },
   };
 }

@@ -8,6 +8,7 @@ import { tempDir } from '../store/test-util.ts';
 import { canonicalSmiles } from './canonical.ts';
 import { defaultModelDir } from './model-path.ts';
 import { ModelService } from './model-service.ts';
+import { CARD_FILES, REPORT_CARD_FILE, readCardFigures } from './report-card-files.ts';
 
 const dir = defaultModelDir();
 let model: ModelService;
@@ -24,11 +25,20 @@ afterAll(async () => {
 describe('the shipped zinc250k bundle', () => {
   it('lists every file with its sha256, and every file matches', () => {
     const { manifest, files } = verifyBundle(dir);
-    const onDisk = fs.readdirSync(dir).filter((f) => f !== 'manifest.json').sort();
+    // the report card and model card sit beside the manifest, not in it (report-card-files.ts)
+    const onDisk = fs.readdirSync(dir).filter((f) => f !== 'manifest.json' && !CARD_FILES.includes(f)).sort();
     expect(Object.keys(manifest.files).sort()).toEqual(onDisk);
     expect(files.size).toBe(onDisk.length);
     expect(manifest.name).toBe('zinc250k');
     expect(manifest.training.steps).toBeGreaterThan(0);
+  });
+
+  it("its report card was measured on this very manifest (the model's identity unchanged by it)", () => {
+    const file = path.join(dir, REPORT_CARD_FILE);
+    if (!fs.existsSync(file)) return;
+    const card = JSON.parse(fs.readFileSync(file, 'utf8')) as { model: { sha256: string } };
+    expect(card.model.sha256).toBe(verifyBundle(dir).manifestSha256);
+    expect(readCardFigures(dir, card.model.sha256)).not.toBeNull();
   });
 
   it('a copy with one byte changed is refused, naming the file', () => {

@@ -1,8 +1,10 @@
 // molscape evaluate --test FILE --train FILE [--n 10000] --out metrics.json: the model's metrics (see
-// main/design/evaluate.ts) as JSON; a one-line summary on stderr.
+// main/design/evaluate.ts) as JSON; a one-line summary on stderr. --report-card: the report card
+// (main/design/report-card.ts), --save-card also into the bundle folder (report-card-files.ts).
 import { Command } from 'commander';
 import { evaluateModel } from '../../../main/design/evaluate.ts';
 import { reportCard, reportCardMarkdown } from '../../../main/design/report-card.ts';
+import { MODEL_CARD_FILE, REPORT_CARD_FILE, writeReportCardFiles } from '../../../main/design/report-card-files.ts';
 import { ModelService } from '../../../main/design/model-service.ts';
 import { readMoleculeFile } from '../../../main/design/molecule-input.ts';
 import { EXIT_OK } from '../exit-codes.ts';
@@ -21,6 +23,7 @@ interface EvaluateOptions {
   draws: number;
   snnLimit?: number;
   card?: string;
+  saveCard: boolean;
 }
 
 export function evaluateCommand(setExit: (code: number) => void): Command {
@@ -37,7 +40,8 @@ export function evaluateCommand(setExit: (code: number) => void): Command {
     .option('--report-card', "the model's report card: reconstruction with and without stereo and within Tanimoto 0.9; on --draws prior draws, greedy and valid-first side by side, the MOSES metrics (validity, unique@1k/10k, novelty, IntDiv1/2, filters, SNN, Scaf against the test set)", false)
     .option('--draws <count>', 'prior draws for the report card', wholeNumber, 30000)
     .option('--snn-limit <count>', 'draws compared to the test set for SNN at most (seeded sample)', wholeNumber)
-    .option('--card <md>', 'also write the report card as a model card (markdown), e.g. beside the bundle')
+    .option('--card <md>', 'also write the report card as a model card (markdown) to this file')
+    .option('--save-card', `also write the report card into the model's bundle folder: ${REPORT_CARD_FILE} and ${MODEL_CARD_FILE} beside manifest.json (not in it: the manifest's sha256 is the model's identity); \`molscape models\` shows it`, false)
     .action(async (o: EvaluateOptions) => setExit(await runEvaluate(o)));
 }
 
@@ -51,7 +55,9 @@ async function runEvaluate(o: EvaluateOptions): Promise<number> {
       const text = JSON.stringify(c, null, 1) + '\n';
       if (o.out) writeOutput(o.out, text);
       else process.stdout.write(text);
-      if (o.card) writeOutput(o.card, reportCardMarkdown(c, { test: o.test, train: o.train, date: new Date().toISOString().slice(0, 10) }));
+      const markdown = reportCardMarkdown(c, { test: o.test, train: o.train, date: new Date().toISOString().slice(0, 10) });
+      if (o.card) writeOutput(o.card, markdown);
+      if (o.saveCard) for (const f of writeReportCardFiles(o.model, c, markdown)) say('evaluate', `wrote ${f}`);
       const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
       say('evaluate', `exact ${pct(c.reconstruction.exact)} (stereo ignored ${pct(c.reconstruction.exactWithoutStereo)}); validity greedy ${pct(c.draws[0].validity)}, valid-first ${pct(c.draws[1].validity)} (${c.seconds} s)`);
       return EXIT_OK;

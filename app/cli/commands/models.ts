@@ -31,6 +31,10 @@ export function modelsCommand(setExit: (code: number) => void): Command {
           ];
           if (c.holdout) parts.push(`held out: ${c.holdout.before ? `${pct(c.holdout.before.exact)} → ` : ''}${pct(c.holdout.after.exact)} exact`);
           if (c.metrics.reconstruction !== undefined) parts.push(`reconstruction ${pct(c.metrics.reconstruction)}`);
+          const k = c.metrics;
+          if (k.cardDraws !== undefined) {
+            parts.push(`report card (${k.cardDraws} draws): exact ${pct(k.cardExact)}, validity greedy ${pct(k.cardValidityGreedy)} / valid-first ${pct(k.cardValidFirstValidity)}, Frag ${k.cardValidFirstFrag?.toFixed(3) ?? '–'}, Scaf ${k.cardValidFirstScaf?.toFixed(3) ?? '–'}`);
+          }
           process.stdout.write(`${head}\t${parts.filter(Boolean).join('; ')}\t${m.dir}\n`);
         }
         process.stderr.write(`molscape models: ${list.length} models; trained models are kept in ${registry.userDir}\n`);

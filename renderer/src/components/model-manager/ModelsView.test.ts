@@ -35,7 +35,7 @@ function coreWithModels() {
         architecture: 'GRU encoder 2×256, GRU decoder 3×488',
         bytes: 24_000_000,
         holdout: { before: { molecules: 102, exact: 0.04, valid: 0.9 }, after: { molecules: 102, exact: 0.63, valid: 0.97 } },
-        metrics: { validity: 0.95 },
+        metrics: { validity: 0.95, cardDraws: 30_000, cardValidFirstValidity: 0.994, cardValidFirstFrag: 0.981 },
       },
     }),
     modelInfo('half-written', { source: 'user', problem: 'decoder.onnx is missing', card: null, createdAt: '2026-12-02T09:00:00Z' }),
@@ -65,6 +65,10 @@ describe('ModelsView', () => {
     expect(ft.textContent).toMatch(/47 tokens · 3 added: \[Si\] \[nH\+\] Br/);
     expect(ft.textContent).toContain('23 MB');
     expect(within(ft).getByTestId('holdout-exact').textContent).toBe('4.0 % → 63.0 % (+59.0 points)');
+    // the report card's figures (report_card.json beside the bundle): counts as counts, Frag as a similarity
+    expect(ft.textContent).toMatch(/prior draws\s*30,000/);
+    expect(ft.textContent).toMatch(/validity \(valid-first\)\s*99\.4 %/);
+    expect(ft.textContent).toMatch(/Frag to test\s*0\.981/);
     expect(within(card('zinc250k')).getByTestId('active-badge')).toBeTruthy();
     expect(within(card('zinc250k')).queryByRole('button', { name: 'Delete' })).toBeNull();
   });
