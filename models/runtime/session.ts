@@ -10,10 +10,17 @@ export interface RuntimeOptions {
   threads?: number;
   /** Flush denormal floats to zero (default true). */
   denormalAsZero?: boolean;
+  /**
+   * With threads > 1: decoder steps of at most this many rows run on a one-thread session (default
+   * vae-runtime.ts's SMALL_STEP_ROWS; 0: never).
+   */
+  smallStepRows?: number;
+  /** Further session options over these (profiling, trying other settings), each replacing the same key's; not threads. */
+  session?: ort.InferenceSession.SessionOptions;
 }
 
 export function sessionOptions(o: RuntimeOptions = {}): ort.InferenceSession.SessionOptions {
-  return {
+  const base: ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: o.threads ?? 1,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
@@ -25,6 +32,7 @@ export function sessionOptions(o: RuntimeOptions = {}): ort.InferenceSession.Ses
       },
     },
   };
+  return { ...base, ...o.session, intraOpNumThreads: base.intraOpNumThreads }; // threads: only through o.threads
 }
 
 export function createSession(model: Uint8Array, o: RuntimeOptions = {}): Promise<ort.InferenceSession> {

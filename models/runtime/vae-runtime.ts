@@ -32,15 +32,28 @@ const tensor = (type: 'float32' | 'int64', data: Float32Array | BigInt64Array, d
   return new ort.Tensor(type, data.length === n ? data : data.subarray(0, n), dims);
 };
 
+/**
+ * Steps of at most this many rows run on a one-thread decoder-step session when the runtime has more threads:
+ * for a few rows the matrix products are too small to share, and handing each of a step's ~16 kernels to a
+ * second thread and back cost more than it saved (batch 1: 2 threads ~140 µs a step, 1 thread ~70 µs; issue 15,
+ * numbers in README.md). Same kernels, same sums: the results are identical (decode-reference.test.ts).
+ */
+export const SMALL_STEP_ROWS = 4;
+
 export class VaeRuntime {
   private constructor(
     readonly model: RuntimeModel,
     private readonly s: Record<keyof RuntimeGraphs, ort.InferenceSession>,
+    /** One-thread decoder step for steps of at most smallRows rows (null: the runtime has one thread anyway). */
+    private readonly smallStep: ort.InferenceSession | null,
+    private readonly smallRows: number,
   ) {}
 
   static async create(model: RuntimeModel, o: RuntimeOptions = {}): Promise<VaeRuntime> {
     const entries = await Promise.all(Object.entries(model.graphs).map(async ([k, g]) => [k, await createSession(g, o)] as const));
-    return new VaeRuntime(model, Object.fromEntries(entries) as Record<keyof RuntimeGraphs, ort.InferenceSession>);
+    const smallRows = o.smallStepRows ?? SMALL_STEP_ROWS;
+    const smallStep = (o.threads ?? 1) > 1 && smallRows > 0 ? await createSession(model.graphs.decoderStep, { ...o, threads: 1 }) : null;
+    return new VaeRuntime(model, Object.fromEntries(entries) as Record<keyof RuntimeGraphs, ort.InferenceSession>, smallStep, smallRows);
   }
 
   get vocabulary(): Vocabulary {
@@ -100,7 +113,8 @@ export class VaeRuntime {
   /** One decoder step for `rows` rows: logits [rows × vocab] and the next state [rows × hidden]. */
   async step(zproj: Float32Array, tokens: BigInt64Array, h: Float32Array, rows: number): Promise<{ logits: Float32Array; h: Float32Array }> {
     const H = this.model.decoderHidden;
-    const out = await this.s.decoderStep.run({
+    const session = this.smallStep && rows <= this.smallRows ? this.smallStep : this.s.decoderStep;
+    const out = await session.run({
       zproj: tensor('float32', zproj, [rows, 3 * H]), token: tensor('int64', tokens, [rows]), h: tensor('float32', h, [rows, H]),
     });
     return { logits: out.logits.data as Float32Array, h: out.h_next.data as Float32Array };
@@ -121,5 +135,6 @@ export class VaeRuntime {
 
   async release(): Promise<void> {
     for (const s of Object.values(this.s)) await s.release();
+    await this.smallStep?.release();
   }
 }
