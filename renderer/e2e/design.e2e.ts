@@ -1,5 +1,6 @@
 // Designing in latent space, for real: browser mode with the shipped model, Debian's Chromium. A ChEMBL series
-// is imported and encoded (the encode job's progress card), the latent map is opened and coloured, a point is
+// is imported and encoded (the encode job's progress card), the model's confidence shown, sorted and offered as a
+// filter in the table, the latent map is opened and coloured, a point is
 // hovered (its structure) and clicked (the walk's seed), a slider moves the walk, the molecule is kept in a new
 // candidate list with a rating and a note, a box of points becomes a second list, and the first list is
 // exported as an SD file that the project's own reader reads back with the provenance fields. The model is
@@ -96,6 +97,58 @@ describe('design in latent space, in browser mode', () => {
     expect(onMap).toBeGreaterThan(total / 2);
     expect(text).not.toContain('not encoded');
     await shot('03-encoded');
+  });
+
+  it("shows the model's confidence in the table once encoded: chosen columns, sorted by the core, a filter slider, the detail panel", async () => {
+    await page.getByRole('tab', { name: /^Molecules/ }).click();
+    const FIT = 'model fit (−ELBO/token)';
+    await page.locator('summary', { hasText: 'Columns' }).click();
+    const model = page.getByRole('group', { name: 'Model columns' });
+    await model.getByRole('checkbox', { name: FIT }).check();
+    await model.getByRole('checkbox', { name: 'held exactly' }).check();
+    await page.locator('summary', { hasText: 'Columns' }).click();
+    const headers = async () => (await page.getByRole('columnheader').allInnerTexts()).map((t) => t.replace(/[▲▼]/g, '').trim());
+    const fitAt = (await headers()).indexOf(FIT);
+    const heldAt = (await headers()).indexOf('held exactly');
+    expect(fitAt).toBeGreaterThan(0);
+    expect(heldAt).toBe(fitAt + 1);
+    expect(await page.getByRole('columnheader').nth(fitAt).getAttribute('title')).toMatch(/lower is better[\s\S]*zinc250k/);
+    const rows = page.locator('[role=row][aria-rowindex]');
+    const column = async (at: number) => rows.evaluateAll((els, i) => els.map((el) => el.querySelectorAll('[role=cell]')[i]?.textContent?.trim() ?? ''), at);
+    // every molecule the model read has its fit (3 decimals) and held yes / no; one it cannot read a dash
+    await expect.poll(async () => (await column(fitAt)).filter((t) => /^\d+\.\d{3}$/.test(t)).length, { timeout: 15_000 }).toBeGreaterThan(5);
+    expect((await column(heldAt)).every((t) => ['yes', 'no', '—'].includes(t))).toBe(true);
+
+    // sorted by the core: lowest (best) fit first, the molecules without one last
+    await page.getByRole('columnheader').nth(fitAt).getByRole('button').click();
+    await expect.poll(async () => (await page.getByRole('columnheader').nth(fitAt).getAttribute('aria-sort'))).toBe('ascending');
+    await expect.poll(async () => {
+      const fits = (await column(fitAt)).filter((t) => t !== '—').map(Number);
+      return fits.length > 5 && fits.every((v, i) => i === 0 || v >= fits[i - 1]);
+    }, { timeout: 15_000 }).toBe(true);
+    const best = Number((await column(fitAt))[0]);
+    // the table scrolled sideways to the model's columns (#, structure and name stay)
+    await page.getByRole('columnheader').nth(heldAt).scrollIntoViewIfNeeded();
+    await expect.poll(() => rows.first().locator('img').count(), { timeout: 15_000 }).toBe(1);
+    await shot('03b-table-confidence');
+
+    // the filter panel offers the fit as a range, with its histogram, once the model has encoded the collection
+    await page.getByRole('button', { name: /^Filter/ }).click();
+    const minimum = page.getByRole('textbox', { name: `${FIT} minimum` });
+    await minimum.waitFor({ timeout: 15_000 });
+    await minimum.scrollIntoViewIfNeeded();
+    await shot('03c-filter-confidence');
+    await page.getByRole('button', { name: /^Filter/ }).click();
+
+    // the detail panel of the best-fitting molecule says the same, with the model's name
+    await rows.first().dblclick();
+    const detail = page.getByTestId('detail-model');
+    await expect.poll(() => detail.innerText()).toContain(best.toFixed(3));
+    expect(await detail.innerText()).toMatch(/zinc250k[\s\S]*lower is better/i);
+    await shot('03d-detail-confidence');
+    await page.keyboard.press('Escape');
+    await page.getByRole('tab', { name: 'Design' }).click();
+    await expect.poll(() => page.getByTestId('encode-status').innerText()).toMatch(/^\d+ on the map/);
   });
 
   it('colours the map by a property with a legend, and shows a structure on hover', async () => {

@@ -94,7 +94,8 @@ export const modelColumnTitle = (def: ModelColumnDef, model: string | null) => `
 
 /** A column of the active model's confidence (issue 13): sorted and filtered by the core like a property. */
 export function modelColumn(def: ModelColumnDef, model: string | null): Column {
-  const width = def.kind === 'number' ? 132 : 96;
+  // room for the whole header and the sort arrow: the label says what the number is
+  const width = def.kind === 'number' ? 200 : 112;
   return {
     id: def.key,
     width: `${width}px`,
