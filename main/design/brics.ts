@@ -2,9 +2,10 @@
 // BRICS would cut is cut at once (RDKit's FragmentOnBRICSBonds), each end gets a dummy atom labelled with its own
 // environment ([1*], [3*] …), and the fragments are the parts of RDKit's canonical SMILES of the cut molecule
 // (MOSES's fragmenter: MolToSmiles(FragmentOnBRICSBonds(mol)).split('.')). RDKit MinimalLib has no BRICS, so
-// the cutting is done here: each environment is matched as a one-atom recursive SMARTS, the rules are checked bond
-// by bond in RDKit's order (the first rule that fits a bond labels it), and the fragments are written from the
-// atom graph (subgraph-smiles.ts) and canonicalized by RDKit. Stereo marks are not kept (MOSES keeps them).
+// the cutting is done here: each environment is matched as a one-atom recursive SMARTS, the rules are tried in
+// the order RDKit's FragmentOnBRICSBonds tries them (last to first: the list runs from general to specific) and the
+// first rule that fits a bond labels it, and the fragments are written from the atom graph (subgraph-smiles.ts) and
+// canonicalized by RDKit. Stereo marks are not kept (MOSES keeps them).
 import type { MolGraph } from '../chem/mol-graph.ts';
 import { BondType, molGraph } from '../chem/mol-graph.ts';
 import { compileSmarts } from '../chem/queries.ts';
@@ -39,8 +40,9 @@ export const BRICS_ENVIRONMENTS: Readonly<Record<string, string>> = {
 };
 
 /**
- * The bonds BRICS cuts: [environment of one end, environment of the other, bond], in RDKit's order (BRICS.py's
- * `reactionDefs`, same source and licence). Every bond is acyclic.
+ * The bonds BRICS cuts: [environment of one end, environment of the other, bond], as listed in RDKit's BRICS.py
+ * (`reactionDefs`, same source and licence; the same list is in RDKit's C++ MolFragmenter.cpp). Every bond is
+ * acyclic.
  */
 export const BRICS_RULES: readonly (readonly [string, string, '-' | '='])[] = [
   ['1', '3', '-'], ['1', '5', '-'], ['1', '10', '-'],
@@ -75,13 +77,15 @@ function environmentAtoms(mol: JSMol): Map<string, Set<number>> {
 
 /**
  * The bonds BRICS cuts in a molecule, each with the labels of its two dummy atoms (an end's label is its own
- * environment). Rules are tried in RDKit's order and a bond takes the first that fits; within a rule the end
- * matching the rule's first environment is taken at the lower atom index, as RDKit's matcher finds it first.
+ * environment). As in RDKit's fragmentOnBonds, the rules are tried from the last to the first and a bond takes the
+ * first that fits (a ring carbon bonded to an amine N and to an exocyclic carbon is L15 to the N, not L4); within a
+ * rule the end matching the rule's first environment is taken at the lower atom index, as RDKit's matcher finds it
+ * first.
  */
 export function bricsCuts(mol: JSMol, g: MolGraph = molGraph(mol)): Map<number, CutBond> {
   const env = environmentAtoms(mol);
   const cuts = new Map<number, CutBond>();
-  for (const [e1, e2, bond] of BRICS_RULES) {
+  for (const [e1, e2, bond] of [...BRICS_RULES].reverse()) {
     const [at1, at2] = [env.get(e1)!, env.get(e2)!];
     if (!at1.size || !at2.size) continue;
     const want = bond === '=' ? BondType.DOUBLE : BondType.SINGLE;
