@@ -4,7 +4,8 @@
 // test molecules encoded by the shipped default model. Stochastic strategies: same seed. Token ids, SMILES,
 // <eos> reached and tries are compared exactly; log-probabilities to 1e-9 (the same float64 sum, formed in
 // another order). MOLSCAPE_REFERENCE_ROWS sets how many molecules: default 200 (~30 s on 2 quiet cores); the
-// issue's 1,000 with MOLSCAPE_REFERENCE_ROWS=1000 (220 s on 2 cores beside other work, 2026-12-06: all passed).
+// issue's 1,000 with MOLSCAPE_REFERENCE_ROWS=1000 (2026-12-06, niced beside other work on 2 cores: all 9 passed in
+// 220 s before the one-thread small steps and in 301 s after).
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSmiles } from '../train/smiles-data.ts';

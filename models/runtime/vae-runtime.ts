@@ -35,8 +35,9 @@ const tensor = (type: 'float32' | 'int64', data: Float32Array | BigInt64Array, d
 /**
  * Steps of at most this many rows run on a one-thread decoder-step session when the runtime has more threads:
  * for a few rows the matrix products are too small to share, and handing each of a step's ~16 kernels to a
- * second thread and back cost more than it saved (batch 1: 2 threads ~140 µs a step, 1 thread ~70 µs; issue 15,
- * numbers in README.md). Same kernels, same sums: the results are identical (decode-reference.test.ts).
+ * second thread and back cost more than it saved (one molecule's greedy decode beside other work: p50 4.2–5.0 ms
+ * on 2 threads, 3.6 ms this way; at 4 rows the two were even; tune-decode.ts, README.md). Same kernels, same sums:
+ * the results are identical (decode-reference.test.ts).
  */
 export const SMALL_STEP_ROWS = 4;
 
