@@ -18,4 +18,12 @@ describe('design formats', () => {
     expect(formatDelta('hbd', -1)).toBe('−1');
     expect(formatDelta('hbd', undefined)).toBe('');
   });
+
+  it("writes the active model's confidence as the table does: fit to 3 decimals, held as yes / no", () => {
+    expect(formatValue('model:fit', 0.41251)).toBe('0.413');
+    expect(formatValue('model:held', 1)).toBe('yes');
+    expect(formatValue('model:held', 0)).toBe('no');
+    expect(formatValue('model:fit', null)).toBe('–');
+    expect(propertyLabel('model:fit')).toBe('Model fit (−ELBO/token)');
+  });
 });

@@ -16,12 +16,17 @@ export function propertyLabel(key: string): string {
 }
 
 export function propertyDigits(key: string): number {
+  // the active model's confidence reads as the table writes it (main/api/model-columns.ts): fit to 3 decimals, held 0 / 1
+  if (key === 'model:fit') return 3;
+  if (key === 'model:held') return 0;
   const def = defs.get(key);
   if (!def) return 2;
   return def.kind === 'integer' ? 0 : Math.max(1, def.digits ?? 2);
 }
 
 export function formatValue(key: string, value: unknown): string {
+  // held exactly comes to plots and the map as 1 / 0: said as the table says it
+  if (key === 'model:held' && (value === 0 || value === 1)) return value ? 'yes' : 'no';
   if (typeof value === 'number' && Number.isFinite(value)) return value.toFixed(propertyDigits(key));
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   return value == null ? '–' : String(value);

@@ -5,6 +5,7 @@ import type { Transport } from '../../../main/api/client.ts';
 import { ApiError } from '../../../main/api/client.ts';
 import type { CallResult, CheckedMolecule, Collection, DesignedMolecule, DoctorReport, EventName, EventPayload, Job, ModelInfo, MoleculeFilter, MoleculeRow, ParsedArgs, Problem, PropertyStat } from '../../../main/api/contract.ts';
 import { checkCall } from '../../../main/api/validate.ts';
+import { MODEL_COLUMN_KEYS, isModelColumn } from '../../../main/api/model-columns.ts';
 
 export interface LoggedCall {
   name: string;
@@ -64,6 +65,36 @@ export class MemoryCore implements Transport {
       }
       case 'collections.propertyStats':
         return { stats: this.#stats((args as ParsedArgs<'collections.propertyStats'>).collectionId) };
+      case 'collections.columnValues': {
+        // as the core: the passing molecules in id order, each key's values as Float32 (NaN where missing)
+        const a = args as ParsedArgs<'collections.columnValues'>;
+        this.#collection(a.collectionId);
+        const rows = [...this.#passing(a.collectionId, a.filter)].sort((x, y) => x.id - y.id);
+        const columns = a.keys.map((key) => ({ key, values: base64Of(Float32Array.from(rows, (r) => {
+          const v = valueOf(r, key);
+          return typeof v === 'number' ? v : NaN;
+        })) }));
+        return { count: rows.length, ids: base64Of(Int32Array.from(rows, (r) => r.id)), columns };
+      }
+      case 'candidates.shortlist': {
+        // a stand-in for MaxMin: the first `count` of the pool, the better end of `weightBy` first (rows without
+        // a value last, as the core weighs them least); kept as a candidate list like the core's
+        const a = args as ParsedArgs<'candidates.shortlist'>;
+        const source = this.#collection(a.collectionId);
+        let pool = this.#passing(a.collectionId, a.filter);
+        if (a.ids) pool = pool.filter((r) => a.ids!.includes(r.id));
+        if (a.weightBy) {
+          const { key, direction } = a.weightBy;
+          const rank = (r: MoleculeRow) => {
+            const v = valueOf(r, key);
+            return typeof v !== 'number' ? Infinity : direction === 'min' ? v : -v;
+          };
+          pool = [...pool].sort((x, y) => rank(x) - rank(y));
+        }
+        const picks = pool.slice(0, a.count);
+        const list = this.#copy(source, picks, a.listName, 'candidates');
+        return { list: structuredClone(list), picked: picks.length, pool: pool.length, meanTanimoto: 0.25 };
+      }
       case 'collections.createFromFilter': {
         const a = args as ParsedArgs<'collections.createFromFilter'>;
         const source = this.#collection(a.collectionId);
@@ -430,7 +461,7 @@ export class MemoryCore implements Transport {
     if (a.sort) {
       const { key, descending } = a.sort;
       const value = (r: MoleculeRow) =>
-        (key.startsWith('user:') ? (r.userProps[key.slice(5)] ?? null) : key in r ? (r as unknown as Record<string, unknown>)[key] : r.props[key]) as
+        (isModelColumn(key) ? valueOf(r, key) : key.startsWith('user:') ? (r.userProps[key.slice(5)] ?? null) : key in r ? (r as unknown as Record<string, unknown>)[key] : r.props[key]) as
           | number
           | string
           | null;
@@ -457,7 +488,7 @@ export class MemoryCore implements Transport {
       (r) =>
         (!query || r.canonicalSmiles.includes(query)) &&
         filter.ranges.every(({ key, min, max }) => {
-          const v = key.startsWith('user:') ? r.userProps[key.slice(5)] : r.props[key];
+          const v = valueOf(r, key);
           return typeof v === 'number' && (min === undefined || v >= min) && (max === undefined || v <= max);
         }),
     );
@@ -467,7 +498,9 @@ export class MemoryCore implements Transport {
     this.#collection(collectionId);
     const byKey = new Map<string, PropertyStat>();
     for (const r of this.molecules.get(collectionId) ?? []) {
-      const values = [...Object.entries(r.props), ...Object.entries(r.userProps).map(([k, v]) => [`user:${k}`, v] as const)];
+      // the active model's confidence counts only where it encoded (and scored) the molecule, as the core's
+      const model = MODEL_COLUMN_KEYS.map((k) => [k, valueOf(r, k)] as const);
+      const values = [...Object.entries(r.props), ...Object.entries(r.userProps).map(([k, v]) => [`user:${k}`, v] as const), ...model];
       for (const [key, v] of values) {
         if (typeof v !== 'number') continue;
         const s = byKey.get(key);
@@ -478,6 +511,16 @@ export class MemoryCore implements Transport {
     return [...byKey.values()];
   }
 }
+
+/** A row's value under a sort / filter / plot key: a property, 'user:<column>', or the model's confidence (held 1 / 0). */
+export function valueOf(r: MoleculeRow, key: string): number | string | null {
+  if (key === 'model:fit') return r.confidence?.fit ?? null;
+  if (key === 'model:held') return typeof r.confidence?.held === 'boolean' ? Number(r.confidence.held) : null;
+  const v = key.startsWith('user:') ? r.userProps[key.slice(5)] : r.props[key];
+  return v === undefined || typeof v === 'boolean' ? null : v;
+}
+
+const base64Of = (a: Float32Array | Int32Array) => btoa(String.fromCharCode(...new Uint8Array(a.buffer, a.byteOffset, a.byteLength)));
 
 export function molecule(collectionId: number, position: number, withProps: boolean): MoleculeRow {
   const smiles = `C${'C'.repeat(position % 7)}O${position}`;
