@@ -2,13 +2,14 @@
 // legend lines under it (name, SMILES, property values formatted as the table shows them), for a meeting.
 // Every text is XML-escaped; the result is one well-formed SVG document a browser can rasterize to PNG.
 import type { MoleculeRow } from '../api/contract.ts';
+import { MODEL_COLUMN_DEFS, isModelColumn } from '../api/model-columns.ts';
 import { PROPERTY_DEFS } from '../api/properties.ts';
 import { loadRDKit, withMol } from '../chem/rdkit.ts';
 
 export interface GridOptions {
   columns: number;
   cellWidth: number;
-  /** 'name', 'smiles', a property name or 'user:<column>' */
+  /** 'name', 'smiles', a property name, 'user:<column>' or the active model's 'model:fit' / 'model:held' */
   legend: readonly string[];
 }
 
@@ -23,6 +24,7 @@ export function escapeXml(s: string): string {
 }
 
 const DEFS = new Map(PROPERTY_DEFS.map((d) => [d.key, d]));
+const MODEL_DEFS = new Map(MODEL_COLUMN_DEFS.map((d) => [d.key, d]));
 
 function formatValue(v: unknown, digits?: number): string {
   if (v === null || v === undefined || v === '') return '–';
@@ -40,6 +42,13 @@ export function legendLine(row: MoleculeRow, key: string): string {
   if (key === 'name') return row.name ?? `#${row.position}`;
   if (key === 'smiles') return row.canonicalSmiles;
   if (key.startsWith('user:')) return `${key.slice(5)}: ${formatValue(row.userProps[key.slice(5)])}`;
+  if (isModelColumn(key)) {
+    // the active model's confidence, on the row where that model encoded it, written as the table writes it;
+    // the fit's unit stays in the table's header: a legend line has a cell's width
+    const def = MODEL_DEFS.get(key)!;
+    const label = key === 'model:fit' ? 'model fit' : def.label;
+    return `${label}: ${formatValue(key === 'model:fit' ? row.confidence?.fit : row.confidence?.held, def.digits)}`;
+  }
   const def = DEFS.get(key);
   return `${def?.label ?? key}: ${formatValue(row.props[key], def?.digits)}`;
 }
