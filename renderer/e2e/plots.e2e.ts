@@ -320,6 +320,52 @@ describe('plots, search and shortlists in browser mode', () => {
     await expect.poll(ends).toEqual(data);
   });
 
+  it("plots the active model's fit against cLogP once encoded, each point's values its own, and leans a shortlist toward a good fit", async () => {
+    // the map's test encoded the collection: every molecule on the map has the shipped model's fit
+    const onMap = Number(/^([\d,]+) on the map/.exec(await page.getByTestId('encode-status').innerText())![1].replace(/,/g, ''));
+    await page.getByRole('tab', { name: 'Molecules' }).click();
+    await page.getByRole('button', { name: 'Plot', exact: true }).click();
+    const x = page.getByRole('combobox', { name: 'x axis' });
+    // offered under the active model's name
+    await expect.poll(() => x.locator('optgroup').getAttribute('label'), { timeout: 15_000 }).toMatch(/^Active model · \S+/);
+    await x.selectOption('model:fit');
+    await page.getByRole('combobox', { name: 'y axis' }).selectOption('clogp');
+    await page.getByRole('combobox', { name: 'colour by' }).selectOption('model:held');
+    await expect.poll(() => page.getByTestId('scatter-count').innerText(), { timeout: 30_000 }).toBe(`${n(onMap)} molecules${onMap < mols.length ? ` (${n(mols.length - onMap)} without both values)` : ''}`);
+    expect(await page.getByTestId('scatter-model-note').innerText()).toMatch(/the active model.*lower is better/);
+    await expect.poll(() => page.getByTestId('scatter-legend').innerText(), { timeout: 15_000 }).toContain('Held exactly');
+
+    // a point's tooltip: the molecule's own cLogP (as RDKit computes it) beside its fit and held
+    const plot = page.getByTestId('scatter-plot');
+    const box = (await plot.boundingBox())!;
+    const tip = page.getByTestId('scatter-tooltip');
+    for (let k = 0; k < 120 && !(await tip.isVisible()); k++) {
+      await page.mouse.move(box.x + box.width * (0.2 + 0.05 * (k % 10)), box.y + box.height * (0.3 + 0.04 * Math.floor(k / 10)));
+    }
+    await tip.locator('.smiles').waitFor({ timeout: 15_000 });
+    const smiles = (await tip.locator('.smiles').innerText()).trim();
+    const hovered = mols.find((m) => m.canonical === withMol(smiles, (m2) => m2.get_smiles()))!;
+    expect(hovered).toBeDefined();
+    const text = await tip.innerText();
+    expect(text).toContain(`cLogP: ${hovered.clogp.toFixed(2)}`);
+    expect(text).toMatch(/Model fit \(−ELBO\/token\): \d+\.\d{3}\b/);
+    expect(text).toMatch(/Held exactly: (yes|no)/);
+    await shot('11-scatter-model-fit');
+    await page.mouse.move(5, 5);
+
+    await page.getByRole('button', { name: 'Shortlist…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Shortlist diverse molecules' });
+    await dialog.getByRole('radio', { name: 'the whole collection' }).check();
+    await dialog.getByRole('spinbutton', { name: 'How many' }).fill('6');
+    await dialog.getByRole('combobox', { name: 'Lean toward' }).selectOption('model:fit');
+    expect(await dialog.getByRole('combobox', { name: 'Which end is better' }).inputValue()).toBe('min');
+    await dialog.getByTestId('shortlist-model-note').waitFor();
+    await dialog.getByRole('button', { name: 'Pick and keep' }).click();
+    await expect.poll(() => dialog.getByTestId('shortlist-done').innerText(), { timeout: 60_000 }).toMatch(/^Kept 6 of /);
+    await shot('12-shortlist-model-fit');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
   it('had no console error, page error, HTTP error or CSP violation', () => {
     expect(session.troubles).toEqual([]);
   });

@@ -96,7 +96,7 @@ describe("the active model's confidence in plots and shortlists", () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Shortlist…' }));
     const lean2 = await screen.findByRole('combobox', { name: 'Lean toward' });
     await waitFor(() => expect(groupOf(lean2)?.label).toBe(GROUP));
-    expect(optionTexts(groupOf(lean2)!)).toEqual(['model fit (−ELBO/token), lower = better fit', 'held exactly']);
+    expect(optionTexts(groupOf(lean2)!)).toEqual(['model fit (lower = better fit)', 'held exactly']);
 
     // held: the held ones are better
     await fireEvent.change(lean2, { target: { value: 'model:held' } });
