@@ -1,9 +1,13 @@
 // The model commands run as real processes on the shipped model: encode → decode, sample (order, seed,
 // empty lines for invalid decodes), reconstruct, doctor and evaluate, and bad input reported, never a crash.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRDKit } from '../../main/chem/rdkit.ts';
 import { canonicalSmiles } from '../../main/design/canonical.ts';
+import { defaultModelDir } from '../../main/design/model-path.ts';
+import { CARD_FILES, MODEL_CARD_FILE, REPORT_CARD_FILE } from '../../main/design/report-card-files.ts';
 import { cliRunner } from './test-support.ts';
 
 const { tmp, molscape } = cliRunner('molscape-cli-model-');
@@ -108,6 +112,26 @@ describe('molscape model commands', () => {
     for (const k of ['validity', 'uniqueness', 'novelty']) expect(m.prior[k]).toBeGreaterThanOrEqual(0);
     expect(Object.keys(m.wasserstein1)).toEqual(['MW', 'logP', 'QED', 'SA']);
     expect(m.activeUnits.of).toBeGreaterThan(0);
+  });
+
+  it('evaluate --report-card --save-card puts the card beside the bundle, and models shows it', async () => {
+    // a copy of the shipped bundle as a user model, without the shipped card
+    const dir = tmp.file('user-models/carded');
+    fs.cpSync(defaultModelDir(), dir, { recursive: true });
+    for (const f of CARD_FILES) fs.rmSync(path.join(dir, f), { force: true });
+    const manifest = fs.readFileSync(path.join(dir, 'manifest.json'));
+    fs.writeFileSync(tmp.file('train.smi'), 'CCO\nc1ccccc1\n');
+    const r = await molscape('evaluate', '--model', 'carded', '--report-card', '--draws', '20', '--test', 'in.smi', '--train', 'train.smi', '--out', 'card.json', '--save-card');
+    expect(r.code).toBe(0);
+    const card = JSON.parse(fs.readFileSync(path.join(dir, REPORT_CARD_FILE), 'utf8'));
+    expect(card).toEqual(JSON.parse(fs.readFileSync(tmp.file('card.json'), 'utf8')));
+    // the card names the manifest it measured, and the manifest is as it was
+    expect(fs.readFileSync(path.join(dir, 'manifest.json')).equals(manifest)).toBe(true);
+    expect(card.model.sha256).toBe(createHash('sha256').update(manifest).digest('hex'));
+    expect(card.draws.map((d: { strategy: string; frag: number }) => [d.strategy, typeof d.frag])).toEqual([['greedy', 'number'], ['valid-first', 'number']]);
+    expect(fs.readFileSync(path.join(dir, MODEL_CARD_FILE), 'utf8')).toMatch(/\| Frag to test \| \d\.\d{3} \| \d\.\d{3} \|/);
+    const listed = await molscape('models');
+    expect(listed.stdout).toMatch(/carded\tuser\t.*report card \(20 draws\): exact \d+\.\d %/);
   });
 
   it('a missing input file is a clear error', async () => {
