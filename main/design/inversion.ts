@@ -56,6 +56,9 @@ export interface InversionOptions {
  */
 const GIVE_UP_AT = 4, GIVE_UP_MISSES = 5;
 
+/** Gradient steps at most, and the token budget that scales them down for long seeds (20 steps up to 56 tokens). */
+const MAX_STEPS = 20, STEP_TOKENS = 1150;
+
 /** Sequence lengths are rounded up to a multiple of this, so a handful of graphs serve every seed. */
 const LENGTH_STEP = 8;
 
@@ -71,7 +74,7 @@ export class Inverter {
     if (!s) {
       this.weights ??= readBundleWeights(this.model.dir);
       const w = this.weights;
-      s = createSession(inversionGraph(w.config, w.weights, length, batch), { threads: 2 });
+      s = createSession(inversionGraph(w.config, w.weights, length, batch), { threads: 1 });
       this.sessions.set(key, s);
       s.catch(() => this.sessions.delete(key));
     }
@@ -166,7 +169,9 @@ export class Inverter {
       }
       const collapsed = this.collapsedAxes();
       this.keepCollapsedAtMean(z, mu, K, collapsed);
-      const steps = o.steps ?? 20;
+      // a step costs in proportion to the seed's length: long seeds get fewer, so that no seed takes much longer than
+      // a short one (the p95 a chemist waits is that of the seeds never held, which use every step)
+      const steps = o.steps ?? Math.min(MAX_STEPS, Math.round(STEP_TOKENS / (Math.ceil(enc.ids.length / LENGTH_STEP) * LENGTH_STEP)));
       const pull = o.typicalityWeight ?? 0.4;
       // Adam on each row: the NLL surface is steep in some directions and flat in others
       const mom = new Float32Array(K * L), vel = new Float32Array(K * L);
