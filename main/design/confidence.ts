@@ -102,18 +102,31 @@ export class ConfidenceScorer {
   }
 }
 
-/** Squared Mahalanobis distance of latent points [rows × latent] under the aggregate posterior (latent statistics). */
-export function latentDistance(m: ModelService, z: Float32Array, rows: number): Float32Array {
+/**
+ * Row r of z [rows × latent] on the aggregate posterior's principal axes, each divided by that axis's variance:
+ * (z − mean)·axis_k / variance_k. Its dot with the projections is the squared Mahalanobis distance; Σ_k of it times
+ * axis_k is that distance's gradient / 2.
+ */
+export function whitenedProjections(m: ModelService, z: Float32Array, r: number): Float64Array {
   const { mean, axes, variances } = m.latentStats;
   const L = m.latent;
+  const out = new Float64Array(axes.length);
+  axes.forEach((axis, k) => {
+    let proj = 0;
+    for (let i = 0; i < L; i++) proj += (z[r * L + i] - mean[i]) * axis[i];
+    out[k] = proj / Math.max(variances[k], 1e-8);
+  });
+  return out;
+}
+
+/** Squared Mahalanobis distance of latent points [rows × latent] under the aggregate posterior (latent statistics). */
+export function latentDistance(m: ModelService, z: Float32Array, rows: number): Float32Array {
+  const { variances } = m.latentStats;
   const out = new Float32Array(rows);
   for (let r = 0; r < rows; r++) {
+    const w = whitenedProjections(m, z, r);
     let d2 = 0;
-    axes.forEach((axis, k) => {
-      let proj = 0;
-      for (let i = 0; i < L; i++) proj += (z[r * L + i] - mean[i]) * axis[i];
-      d2 += (proj * proj) / Math.max(variances[k], 1e-8);
-    });
+    for (let k = 0; k < w.length; k++) d2 += w[k] * w[k] * Math.max(variances[k], 1e-8);
     out[r] = d2;
   }
   return out;

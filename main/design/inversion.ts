@@ -2,7 +2,7 @@
 // operation starts at that molecule rather than at whatever the encoder's mean decodes to. In order of cost:
 //   1. the encoder's mean;
 //   2. draws from the seed's own posterior N(mu, σ²) (seeded by the molecule, so the same seed finds the same z),
-//      decoded together in one batch;
+//      checked with the mean as the first rows of step 3;
 //   3. gradient descent on the decoder's teacher-forced negative log-likelihood of the seed's tokens with
 //      respect to z (models/vae/inversion-graph.ts), from the mean and the posterior draws, plus a small pull
 //      toward the training latents (so that walks from the held z stay among molecules). The same graph says, for
@@ -19,6 +19,7 @@ import { inversionGraph } from '../../models/vae/inversion-graph.ts';
 import { readBundleWeights } from '../../models/vae/warm-start.ts';
 import type { BaseModel } from '../../models/vae/warm-start.ts';
 import { morganFingerprintOf, tanimoto } from '../chem/fingerprint.ts';
+import { whitenedProjections } from './confidence.ts';
 import type { ModelService } from './model-service.ts';
 
 export type HoldMethod = 'mean' | 'posterior' | 'gradient';
@@ -42,10 +43,6 @@ export interface InversionOptions {
   draws?: number;
   /** gradient steps at most */
   steps?: number;
-  /** Adam's step size in latent units */
-  lr?: number;
-  /** called with each step's misses per row (for studying the search) */
-  onStep?: (step: number, misses: Float32Array) => void;
   /** weight of the pull toward the training latents (squared Mahalanobis distance / 2); 0 turns it off */
   typicalityWeight?: number;
 }
@@ -64,6 +61,7 @@ const LENGTH_STEP = 8;
 
 export class Inverter {
   private weights: BaseModel | null = null;
+  private collapsed: Float32Array[] | null = null;
   private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
 
   constructor(private readonly model: ModelService) {}
@@ -104,16 +102,15 @@ export class Inverter {
    * the pull that keeps an inverted z among the training latents, where walks and neighbours from it stay valid.
    */
   private addTypicalityPull(z: Float32Array, grad: Float32Array, rows: number, weight: number): void {
-    const { mean, axes, variances } = this.model.latentStats;
+    const { mean, axes } = this.model.latentStats;
     const L = this.model.latent;
     if (!weight || mean.length !== L) return;
-    for (let r = 0; r < rows; r++)
+    for (let r = 0; r < rows; r++) {
+      const w = whitenedProjections(this.model, z, r);
       axes.forEach((axis, k) => {
-        let proj = 0;
-        for (let i = 0; i < L; i++) proj += (z[r * L + i] - mean[i]) * axis[i];
-        const c = (weight * proj) / Math.max(variances[k], 1e-8);
-        for (let i = 0; i < L; i++) grad[r * L + i] += c * axis[i];
+        for (let i = 0; i < L; i++) grad[r * L + i] += weight * w[k] * axis[i];
       });
+    }
   }
 
   /**
@@ -123,10 +120,11 @@ export class Inverter {
    * each row's position along them at the mean's.
    */
   private collapsedAxes(): Float32Array[] {
+    if (this.collapsed) return this.collapsed;
     const { axes, variances, mean } = this.model.latentStats;
-    if (mean.length !== this.model.latent) return [];
     const top = Math.max(...variances);
-    return axes.filter((_, k) => variances[k] < 0.05 * top).map((a) => Float32Array.from(a));
+    this.collapsed = mean.length !== this.model.latent ? [] : axes.filter((_, k) => variances[k] < 0.05 * top).map((a) => Float32Array.from(a));
+    return this.collapsed;
   }
 
   private keepCollapsedAtMean(z: Float32Array, mu: Float32Array, rows: number, collapsed: readonly Float32Array[]): void {
@@ -175,10 +173,9 @@ export class Inverter {
       const pull = o.typicalityWeight ?? 0.4;
       // Adam on each row: the NLL surface is steep in some directions and flat in others
       const mom = new Float32Array(K * L), vel = new Float32Array(K * L);
-      const lr = o.lr ?? 0.08;
+      const lr = 0.08; // Adam's step, in latent units
       for (let step = 0; step <= steps; step++) {
         const { grad, misses } = await this.nllAndGrad(enc.ids, z, K);
-        o.onStep?.(step, misses);
         // rows whose teacher-forced argmax is the seed at every token: greedy decodes them back; one decode confirms
         // (the graph and the decoder round differently, so a near-tie may still go the other way)
         const order = [...misses.keys()].filter((r) => misses[r] === 0);
