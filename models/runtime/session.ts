@@ -15,6 +15,11 @@ export interface RuntimeOptions {
    * vae-runtime.ts's SMALL_STEP_ROWS; 0: never).
    */
   smallStepRows?: number;
+  /**
+   * Run the decoder step with one recurrent Gemm per gate (step-graph.ts; default true, same results); false:
+   * decoder_step.onnx as exported (for A/B measurements).
+   */
+  splitGateGemms?: boolean;
   /** Further session options over these (profiling, trying other settings), each replacing the same key's; not threads. */
   session?: ort.InferenceSession.SessionOptions;
 }

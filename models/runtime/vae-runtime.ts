@@ -4,6 +4,7 @@
 import type { Vocabulary } from '../vae/tokenizer.ts';
 import type { Problem } from '../vae/tokenizer.ts';
 import { createSession, ort } from './session.ts';
+import { splitGateGemms } from './step-graph.ts';
 import type { RuntimeOptions } from './session.ts';
 
 export interface RuntimeGraphs {
@@ -51,9 +52,12 @@ export class VaeRuntime {
   ) {}
 
   static async create(model: RuntimeModel, o: RuntimeOptions = {}): Promise<VaeRuntime> {
-    const entries = await Promise.all(Object.entries(model.graphs).map(async ([k, g]) => [k, await createSession(g, o)] as const));
+    // the step as it runs: one recurrent Gemm per gate (step-graph.ts); model.graphs keeps the graph as exported
+    const step = o.splitGateGemms === false ? model.graphs.decoderStep : splitGateGemms(model.graphs.decoderStep);
+    const graphs = { ...model.graphs, decoderStep: step };
+    const entries = await Promise.all(Object.entries(graphs).map(async ([k, g]) => [k, await createSession(g, o)] as const));
     const smallRows = o.smallStepRows ?? SMALL_STEP_ROWS;
-    const smallStep = (o.threads ?? 1) > 1 && smallRows > 0 ? await createSession(model.graphs.decoderStep, { ...o, threads: 1 }) : null;
+    const smallStep = (o.threads ?? 1) > 1 && smallRows > 0 ? await createSession(step, { ...o, threads: 1 }) : null;
     return new VaeRuntime(model, Object.fromEntries(entries) as Record<keyof RuntimeGraphs, ort.InferenceSession>, smallStep, smallRows);
   }
 
