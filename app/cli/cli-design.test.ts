@@ -9,6 +9,7 @@ import { canonicalSmiles } from '../../main/design/canonical.ts';
 import { collect } from '../../main/files/collect.ts';
 import { readMoleculeFile } from '../../main/files/read.ts';
 import { cliRunner } from './test-support.ts';
+import { DEFAULT_MODEL_NAME } from '../../main/design/model-path.ts';
 
 const { tmp, molscape } = cliRunner('molscape-cli-design-');
 const SEED = 'CC(=O)Nc1ccc(O)cc1';
@@ -50,7 +51,7 @@ describe('molscape walk / interpolate / neighbours', () => {
     for (const rec of records) {
       const u = rec.userProps;
       expect(canonicalSmiles(rec.structure)).toBe(rec.structure);
-      expect(u).toMatchObject({ operation: 'walk', seed: canonicalSmiles(SEED), model: 'zinc250k', random_seed: 2 });
+      expect(u).toMatchObject({ operation: 'walk', seed: canonicalSmiles(SEED), model: DEFAULT_MODEL_NAME, random_seed: 2 });
       expect(String(u.model_sha256)).toMatch(/^[0-9a-f]{64}$/);
       expect(JSON.parse(String(u.parameters)).offsets).toEqual(u.step === 0 ? [] : [{ direction: 'clogp+', amount: u.amount }]);
       expect(u.in_workspace).toBe(inWorkspace.has(rec.structure) ? 'true' : 'false');
@@ -94,6 +95,6 @@ describe('molscape walk / interpolate / neighbours', () => {
   it('a seed the model cannot express: the token named, exit 1', async () => {
     const bad = await molscape('neighbours', 'CC[Xe]', '--n', '5');
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/cannot be encoded by the model zinc250k: the token '\[Xe\]'/);
+    expect(bad.stderr).toMatch(new RegExp(`cannot be encoded by the model ${DEFAULT_MODEL_NAME}: the token '\\[Xe\\]'`));
   });
 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSmilesFile } from '../../models/vae/data.ts';
 import { verifyBundle } from '../../models/vae/bundle.ts';
 import { cliRunner } from './test-support.ts';
+import { DEFAULT_MODEL_NAME } from '../../main/design/model-path.ts';
 
 const { tmp, molscape } = cliRunner('molscape-cli-train-');
 const zinc = (f: string) => path.resolve(import.meta.dirname, '../../../shared/data/zinc250k', f);
@@ -63,7 +64,8 @@ describe('molscape train', () => {
     expect(r.code).toBe(0);
     expect(fs.existsSync(tmp.file('user-models/silyl/manifest.json'))).toBe(true);
     const list = await molscape('models');
-    expect(list.stdout).toMatch(/^zinc250k\tshipped \(default\)/m);
+    expect(list.stdout).toMatch(new RegExp(`^${DEFAULT_MODEL_NAME}\tshipped \\(default\\)`, 'm'));
+    expect(list.stdout).toMatch(/^zinc250k\tshipped\t/m);
     expect(list.stdout).toMatch(/^silyl\tuser\ttrained on series\.csv \(\d+ molecules\); from m; vocabulary \d+ \(\+1\);/m);
     const s = await molscape('sample', '--model', 'silyl', '--n', '3', '--seed', '2');
     expect(s.code).toBe(0);

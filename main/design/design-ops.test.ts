@@ -15,6 +15,7 @@ import { designHandlers } from './handlers.ts';
 import type { Design } from './handlers.ts';
 import { lerp, slerp } from './latent-math.ts';
 import type { ModelService } from './model-service.ts';
+import { DEFAULT_MODEL_NAME } from './model-path.ts';
 
 const SEED = 'CC(=O)Nc1ccc(O)cc1';
 const OTHER = 'O=C(NCc1ccccc1)c1ccc2ccccc2n1';
@@ -39,7 +40,7 @@ afterAll(async () => {
 
 function expectProvenance(m: DesignedMolecule, operation: string, seed: string | null, randomSeed: number | null) {
   const sha = createHash('sha256').update(fs.readFileSync(path.join(model.dir, 'manifest.json'))).digest('hex');
-  expect(m.provenance).toMatchObject({ operation, seed, model: 'zinc250k', modelSha256: sha, randomSeed });
+  expect(m.provenance).toMatchObject({ operation, seed, model: DEFAULT_MODEL_NAME, modelSha256: sha, randomSeed });
   expect(Number.isNaN(Date.parse(m.provenance.createdAt))).toBe(false);
   expect(calls['latent.walk'].result.shape.molecule.safeParse(m).success).toBe(true);
 }

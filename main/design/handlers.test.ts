@@ -7,6 +7,7 @@ import { createCore } from '../handlers/core.ts';
 import type { LocalCore } from '../handlers/types.ts';
 import { tempDir } from '../store/test-util.ts';
 import { canonicalSmiles } from './canonical.ts';
+import { DEFAULT_MODEL_NAME } from './model-path.ts';
 
 const tmp = tempDir('molscape-design-api-');
 let core: LocalCore;
@@ -23,7 +24,7 @@ describe('model calls', () => {
   it('models.list shows the shipped model as the default, checked', async () => {
     const list = await core.handlers['models.list']({});
     const zinc = list.find((m) => m.isDefault);
-    expect(zinc).toMatchObject({ name: 'zinc250k', problem: null });
+    expect(zinc).toMatchObject({ name: DEFAULT_MODEL_NAME, problem: null });
     expect(zinc!.latent).toBeGreaterThan(0);
   });
 

@@ -20,7 +20,9 @@ const zincTest = path.resolve(import.meta.dirname, '../../../shared/data/zinc250
 
 beforeAll(async () => {
   design = designHandlers();
-  model = await design.model();
+  // zinc250k, named: the seeds and thresholds here were chosen on it (the mean misses about a quarter of ZINC test
+  // seeds). The default model's figures are bench:invert's (README).
+  model = await design.model('zinc250k');
   inverter = new Inverter(model);
 });
 afterAll(async () => {

@@ -15,6 +15,13 @@ import { defaultModelDir } from './model-path.ts';
 export const DECODE_STRATEGIES = ['greedy', 'sample', 'beam', 'valid-first'] as const;
 export type DecodeStrategy = (typeof DECODE_STRATEGIES)[number];
 
+/**
+ * Most decodes a row valid-first makes unless told otherwise: greedy, then sampled tries. Only rows whose tries all
+ * failed pay for more. 2,000 prior draws of zinc-chembl (seed 11) decoded valid 97.9 % within 10 tries, 99.3 % within
+ * 20, 99.6 % within 30, 99.75 % within 60 (issue 13: valid-first validity ≥ 99.5 %).
+ */
+export const VALID_FIRST_TRIES = 30;
+
 export interface DecodeSettings {
   strategy?: DecodeStrategy;
   /** Sampling temperature (sample, valid-first). */
@@ -22,7 +29,7 @@ export interface DecodeSettings {
   seed?: number;
   /** Beam width (beam; valid-first tries the beam's decodes after greedy). */
   beamWidth?: number;
-  /** Most decodes a row for valid-first. */
+  /** Most decodes a row for valid-first (default VALID_FIRST_TRIES). */
   maxTries?: number;
   /** valid-first: asked before each decoder step; true abandons the decode (DecodeStopped) */
   shouldStop?: () => boolean;
@@ -179,7 +186,7 @@ export class ModelService {
       raw = beams.map((bs) => (bs.find((d) => d.ended && this.canonicalOf(d.smiles) !== null) ?? bs[0])?.smiles ?? '');
     } else {
       const res = await validFirstDecode(rt, z, rows, (smi) => this.canonicalOf(smi) !== null, {
-        temperature: s.temperature, seed: s.seed, beamWidth: s.beamWidth, maxTries: s.maxTries, shouldStop: s.shouldStop, lookahead: s.lookahead,
+        temperature: s.temperature, seed: s.seed, beamWidth: s.beamWidth, maxTries: s.maxTries ?? VALID_FIRST_TRIES, shouldStop: s.shouldStop, lookahead: s.lookahead,
       });
       raw = res.map((r) => r.smiles ?? '');
       tries = res.map((r) => r.tries);

@@ -1,12 +1,13 @@
-// The shipped model: every file matches the manifest's sha256, it loads on ONNX Runtime with RDKit, encodes
-// and decodes, samples reproducibly, and a damaged copy is refused with the file named.
+// The shipped models: in each, every file matches the manifest's sha256 and the report card was measured on that
+// very manifest; the default one loads on ONNX Runtime with RDKit, encodes and decodes, samples reproducibly, and a
+// damaged copy is refused with the file named.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BundleError, verifyBundle } from '../../models/vae/bundle.ts';
 import { tempDir } from '../store/test-util.ts';
 import { canonicalSmiles } from './canonical.ts';
-import { defaultModelDir } from './model-path.ts';
+import { DEFAULT_MODEL_NAME, defaultModelDir, resolveModelRef } from './model-path.ts';
 import { ModelService } from './model-service.ts';
 import { CARD_FILES, MODEL_CARD_FILE, REPORT_CARD_FILE, readCardFigures } from './report-card-files.ts';
 
@@ -22,26 +23,29 @@ afterAll(async () => {
   tmp.remove();
 });
 
-describe('the shipped zinc250k bundle', () => {
+describe.each(['zinc-chembl', 'zinc250k'])('the shipped %s bundle', (name) => {
+  const bundleDir = resolveModelRef(name);
   it('lists every file with its sha256, and every file matches', () => {
-    const { manifest, files } = verifyBundle(dir);
+    const { manifest, files } = verifyBundle(bundleDir);
     // the report card and model card sit beside the manifest, not in it (report-card-files.ts)
-    const onDisk = fs.readdirSync(dir).filter((f) => f !== 'manifest.json' && !CARD_FILES.includes(f)).sort();
+    const onDisk = fs.readdirSync(bundleDir).filter((f) => f !== 'manifest.json' && !CARD_FILES.includes(f)).sort();
     expect(Object.keys(manifest.files).sort()).toEqual(onDisk);
     expect(files.size).toBe(onDisk.length);
-    expect(manifest.name).toBe('zinc250k');
+    expect(manifest.name).toBe(name);
     expect(manifest.training.steps).toBeGreaterThan(0);
   });
 
   it("its report card was measured on this very manifest (the model's identity unchanged by it)", () => {
     // the shipped card (evaluate --report-card --draws 30000 --save-card); re-measure it when the bundle changes
-    const file = path.join(dir, REPORT_CARD_FILE);
-    expect(fs.existsSync(path.join(dir, MODEL_CARD_FILE))).toBe(true);
+    const file = path.join(bundleDir, REPORT_CARD_FILE);
+    expect(fs.existsSync(path.join(bundleDir, MODEL_CARD_FILE))).toBe(true);
     const card = JSON.parse(fs.readFileSync(file, 'utf8')) as { model: { sha256: string } };
-    expect(card.model.sha256).toBe(verifyBundle(dir).manifestSha256);
-    expect(readCardFigures(dir, card.model.sha256)).not.toBeNull();
+    expect(card.model.sha256).toBe(verifyBundle(bundleDir).manifestSha256);
+    expect(readCardFigures(bundleDir, card.model.sha256)).not.toBeNull();
   });
+});
 
+describe(`the default model, ${DEFAULT_MODEL_NAME}`, () => {
   it('a copy with one byte changed is refused, naming the file', () => {
     const copy = path.join(tmp.dir, 'copy');
     fs.cpSync(dir, copy, { recursive: true });

@@ -5,6 +5,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallName } from '../api/contract.ts';
+import { DEFAULT_MODEL_NAME } from '../design/model-path.ts';
 import { openWorkspace } from '../store/db.ts';
 import { tempDir } from '../store/test-util.ts';
 import { createCore } from './core.ts';
@@ -113,13 +114,13 @@ describe("the active model's confidence as table columns", () => {
     expect(Object.keys((await csv({}))[0]).some((k) => k.startsWith('model_'))).toBe(false);
 
     // another active model has encoded nothing here: the columns are empty and sort to file order
-    await call('models.setActive', { name: 'zinc-chembl' });
+    await call('models.setActive', { name: ['zinc250k', 'zinc-chembl'].find((n) => n !== DEFAULT_MODEL_NAME) });
     const other = await page({ sort: { key: 'model:fit', descending: false } });
     expect(other.rows.every((r) => r.confidence === undefined)).toBe(true);
     expect(other.rows.map((r) => r.id)).toEqual(stored.map((s) => s.id));
     expect((await call('collections.count', { collectionId: cid, filter })).count).toBe(0);
     // and back: the shipped default's values again
-    await call('models.setActive', { name: 'zinc250k' });
+    await call('models.setActive', { name: DEFAULT_MODEL_NAME });
     expect((await page({ sort: { key: 'model:fit', descending: false } })).rows.map((r) => r.id)).toEqual([...ascending, ...empty]);
   });
 });

@@ -9,8 +9,9 @@
 //   js         the rest of the decode: log-softmax, argmax, compaction, token bookkeeping
 // and, without the profiler, empty_call_us: what one ORT call costs with nothing to compute (binding + ORT's
 // per-run work), to set against the unprofiled step's time awaiting ORT (the rest is the kernels' math).
-// Usage: node --import tsx models/runtime/profile-decode.ts [--bundle DIR] [--points 200] [--threads 2] [--small-step-rows N]
-// (--small-step-rows 0: every step on the threads-wide session, as before issue 15)
+// Usage: node --import tsx models/runtime/profile-decode.ts [--bundle DIR] [--points 200] [--threads 2] [--small-step-rows N] [--exported-step]
+// (--small-step-rows 0: every step on the threads-wide session, as before issue 15; --exported-step: decoder_step as
+// exported, without one recurrent Gemm per gate (step-graph.ts), as before issue 15 too)
 // Prints one JSON line. The profiler costs time of its own at every run and kernel (a batch-1 step about twice as
 // long): `unprofiled` gives the same decodes without it (total, time awaiting ORT, JS).
 import fs from 'node:fs';
@@ -32,10 +33,12 @@ const { values: a } = parseArgs({
     points: { type: 'string', default: '200' },
     threads: { type: 'string', default: '2' },
     'small-step-rows': { type: 'string' },
+    'exported-step': { type: 'boolean', default: false },
   },
 });
 const threads = Number(a.threads), points = Number(a.points);
 const smallStepRows = a['small-step-rows'] === undefined ? undefined : Number(a['small-step-rows']);
+const splitGateGemms = !a['exported-step'];
 const loadBefore = os.loadavg()[0];
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'profile-decode-'));
 const smiles = readSmiles(a.data!, Math.max(points, 256));
@@ -52,14 +55,14 @@ const batch256 = await phase('batch256', async (rt, z) => {
 const callUs = await emptyCallUs(plain.model.decoderHidden);
 await plain.release();
 fs.rmSync(dir, { recursive: true, force: true });
-console.log(JSON.stringify({ bundle: path.basename(a.bundle!), threads, small_step_rows: smallStepRows ?? 'default', empty_call_us: callUs, batch1, batch256, load_average_1m: { before: loadBefore, after: os.loadavg()[0] } }));
+console.log(JSON.stringify({ bundle: path.basename(a.bundle!), threads, small_step_rows: smallStepRows ?? 'default', step: splitGateGemms ? 'one Gemm per gate' : 'as exported', empty_call_us: callUs, batch1, batch256, load_average_1m: { before: loadBefore, after: os.loadavg()[0] } }));
 
 async function phase(name: string, run: (rt: VaeRuntime, z: Float32Array, L: number) => Promise<number>) {
   const z = (await plain.encode(smiles)).mu;
   const prefix = path.join(dir, name);
-  const rt = (await loadBundle(a.bundle!, { threads, smallStepRows, session: { enableProfiling: true, profileFilePrefix: prefix } })).runtime;
+  const rt = (await loadBundle(a.bundle!, { threads, smallStepRows, splitGateGemms, session: { enableProfiling: true, profileFilePrefix: prefix } })).runtime;
   // the same without the profiler, which costs time of its own at every run and kernel
-  const bare = (await loadBundle(a.bundle!, { threads, smallStepRows })).runtime;
+  const bare = (await loadBundle(a.bundle!, { threads, smallStepRows, splitGateGemms })).runtime;
   const timed = timeOrt(rt), bareTimed = timeOrt(bare);
   // the first passes warm up (first runs allocate); the second ones are measured
   await run(bare, z, bare.latent);

@@ -112,7 +112,7 @@ describe('design in latent space, in browser mode', () => {
     const heldAt = (await headers()).indexOf('held exactly');
     expect(fitAt).toBeGreaterThan(0);
     expect(heldAt).toBe(fitAt + 1);
-    expect(await page.getByRole('columnheader').nth(fitAt).getAttribute('title')).toMatch(/lower is better[\s\S]*zinc250k/);
+    expect(await page.getByRole('columnheader').nth(fitAt).getAttribute('title')).toMatch(/lower is better[\s\S]*zinc-chembl/);
     const rows = page.locator('[role=row][aria-rowindex]');
     const column = async (at: number) => rows.evaluateAll((els, i) => els.map((el) => el.querySelectorAll('[role=cell]')[i]?.textContent?.trim() ?? ''), at);
     // every molecule the model read has its fit (3 decimals) and held yes / no; one it cannot read a dash
@@ -144,7 +144,7 @@ describe('design in latent space, in browser mode', () => {
     await rows.first().dblclick();
     const detail = page.getByTestId('detail-model');
     await expect.poll(() => detail.innerText()).toContain(best.toFixed(3));
-    expect(await detail.innerText()).toMatch(/zinc250k[\s\S]*lower is better/i);
+    expect(await detail.innerText()).toMatch(/zinc-chembl[\s\S]*lower is better/i);
     await shot('03d-detail-confidence');
     await page.keyboard.press('Escape');
     await page.getByRole('tab', { name: 'Design' }).click();

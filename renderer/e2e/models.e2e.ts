@@ -63,10 +63,10 @@ describe('models in the app, in browser mode', () => {
     await page.getByRole('heading', { name: 'series' }).waitFor();
     await page.getByText(/Computing properties/).waitFor({ state: 'detached', timeout: 90_000 });
 
-    await expect.poll(() => page.getByTestId('active-model').innerText()).toMatch(/Model\s+zinc250k/);
+    await expect.poll(() => page.getByTestId('active-model').innerText()).toMatch(/Model\s+zinc-chembl/);
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Models' }).click();
     await page.getByRole('heading', { name: 'Models' }).waitFor();
-    const shipped = page.locator('[data-testid=model-card][data-model=zinc250k]');
+    const shipped = page.locator('[data-testid=model-card][data-model=zinc-chembl]');
     await shipped.waitFor();
     expect(await shipped.getByTestId('active-badge').count()).toBe(1);
     const text = await shipped.innerText();
@@ -83,7 +83,7 @@ describe('models in the app, in browser mode', () => {
   it('opens the train dialog from the Design view: the doctor reports on the series first', async () => {
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Collections' }).click();
     await page.getByRole('tab', { name: 'Design' }).click();
-    await expect.poll(() => page.getByTestId('design-model').innerText()).toMatch(/Model\s+zinc250k/);
+    await expect.poll(() => page.getByTestId('design-model').innerText()).toMatch(/Model\s+zinc-chembl/);
     await page.getByRole('button', { name: 'Fine-tune on this…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Train a model' });
     await dialog.waitFor();
@@ -92,8 +92,8 @@ describe('models in the app, in browser mode', () => {
     const summary = await report.innerText();
     expect(summary).toMatch(new RegExp(`${lines.length} molecules`));
     expect(summary).toMatch(/Estimated time\s+About .+ for \d+ epochs/);
-    expect(await report.getByTestId('doctor-oov').innerText()).toMatch(/2 molecules use tokens zinc250k does not know\s+\[Si\] ×2[\s\S]*row 61\s+TMS-1\s+C\[Si\]\(C\)\(C\)c1ccc[\s\S]*row 62\s+TMS-2/);
-    expect(await dialog.getByRole('combobox', { name: 'Base model' }).inputValue()).toBe('zinc250k');
+    expect(await report.getByTestId('doctor-oov').innerText()).toMatch(/2 molecules use tokens zinc-chembl does not know\s+\[Si\] ×2[\s\S]*row 61\s+TMS-1\s+C\[Si\]\(C\)\(C\)c1ccc[\s\S]*row 62\s+TMS-2/);
+    expect(await dialog.getByRole('combobox', { name: 'Base model' }).inputValue()).toBe('zinc-chembl');
     await dialog.getByRole('textbox', { name: 'New model name' }).fill(MODEL);
     await dialog.getByRole('spinbutton', { name: 'Time budget in minutes' }).fill(String(BUDGET_MINUTES));
     expect(await dialog.getByRole('spinbutton', { name: 'Held-out share in percent' }).inputValue()).toBe('10');
@@ -158,7 +158,7 @@ describe('models in the app, in browser mode', () => {
     await card.waitFor({ timeout: 30_000 });
     const text = await card.innerText();
     expect(text).toContain('trained here');
-    expect(text).toMatch(/Base model\s+zinc250k/);
+    expect(text).toMatch(/Base model\s+zinc-chembl/);
     expect(text).toMatch(/Vocabulary\s+67 tokens · 1 added: \[Si\]/);
     // the collection and its count once ('collection "series" (60 molecules) · sha256 …')
     expect(text).toMatch(/Trained on\s+collection "series" \(\d+ molecules\) · sha256 [0-9a-f]{12}…/);

@@ -3,7 +3,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DECODE_STRATEGIES } from '../../../main/design/model-service.ts';
-import { defaultModelDir } from '../../../main/design/model-path.ts';
+import { DEFAULT_MODEL_NAME, defaultModelDir } from '../../../main/design/model-path.ts';
 import { ModelRegistry, defaultUserModelsDir } from '../../../main/design/model-registry.ts';
 
 /** A model name (`molscape models` lists them: shipped and trained) or a bundle folder, to its folder. */
@@ -18,7 +18,7 @@ export function resolveModelOption(value: string): string {
 }
 
 export const modelOption = () =>
-  new Option('-m, --model <name|folder>', 'model: a name from `molscape models` or a bundle folder').argParser(resolveModelOption).default(defaultModelDir(), 'the shipped zinc250k model');
+  new Option('-m, --model <name|folder>', 'model: a name from `molscape models` or a bundle folder').argParser(resolveModelOption).default(defaultModelDir(), `the shipped ${DEFAULT_MODEL_NAME} model`);
 export const strategyOption = (fallback: (typeof DECODE_STRATEGIES)[number] = 'greedy') =>
   new Option('--strategy <name>', 'decoding strategy').choices([...DECODE_STRATEGIES]).default(fallback);
 

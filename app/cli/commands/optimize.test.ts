@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliRunner } from '../test-support.ts';
+import { DEFAULT_MODEL_NAME } from '../../../main/design/model-path.ts';
 
 const { tmp, molscape } = cliRunner('molscape-cli-optimize-');
 afterAll(() => tmp.remove());
@@ -33,7 +34,7 @@ describe('molscape optimize', () => {
       expect(r.operation).toBe('optimize');
       expect(r.start_held).toMatch(/^(held exactly \((mean|posterior|gradient)\)|not held)/);
       expect(JSON.parse(r.parameters)).toMatchObject({ method: 'cmaes', budget: 48, objectives: ['plogp:max', 'qed:max:weight=0.5'] });
-      expect(r.model).toBe('zinc250k');
+      expect(r.model).toBe(DEFAULT_MODEL_NAME);
       expect(r.model_sha256).toMatch(/^[0-9a-f]{64}$/);
     }
     expect(rows.map((r) => r.random_seed)).toEqual(['5', '6', '7']);

@@ -20,10 +20,12 @@ import { GradientUnavailable } from './search-gradient.ts';
 import { surrogateObjective } from './surrogate-objective.ts';
 import { predictRidge } from './surrogate.ts';
 import { sharedDataPath } from './test-paths.ts';
+import { resolveModelRef } from '../model-path.ts';
 
 let model: ModelService;
 beforeAll(async () => {
-  model = await ModelService.open(undefined, { threads: 1 });
+  // zinc250k, named: these budgets (96 decodes from one seed under tight constraints) were chosen on it.
+  model = await ModelService.open(resolveModelRef('zinc250k'), { threads: 1 });
 }, 60_000);
 afterAll(async () => {
   await model?.close();

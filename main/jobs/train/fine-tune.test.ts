@@ -14,6 +14,7 @@ import { readSmilesFile } from '../../../models/vae/data.ts';
 import { verifyBundle } from '../../../models/vae/bundle.ts';
 import { trainModel } from './train-model.ts';
 import { moleculesOfFile, prepareTrainingData } from './prepare-data.ts';
+import { DEFAULT_MODEL_NAME } from '../../design/model-path.ts';
 
 const tmp = tempDir('molscape-fine-tune-');
 let core: LocalCore;
@@ -121,7 +122,7 @@ describe('fine-tuning a model on a collection', () => {
     expect((await core.handlers['models.delete']({ name: 'silyl v2' })).deleted).toBe(true);
     expect(fs.existsSync(path.join(models(), 'silyl v2'))).toBe(false);
     expect(fs.existsSync(path.join(models(), 'silyl v2.run'))).toBe(false);
-    expect((await core.handlers['models.list']({})).find((x) => x.active)?.name).toBe('zinc250k');
+    expect((await core.handlers['models.list']({})).find((x) => x.active)?.name).toBe(DEFAULT_MODEL_NAME);
   }, 180_000);
 
   it('lists a broken model with its reason and will not make it active', async () => {
