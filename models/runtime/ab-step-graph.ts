@@ -1,0 +1,103 @@
+// The decoder step as exported (A) against one recurrent Gemm per gate (B, step-graph.ts), in one process,
+// interleaved round by round (A B A B …) so load from other work falls on both alike:
+//   reference   the architecture of ../shared/bench/reference-config.json with freshly initialized weights (as
+//               bench.ts --reference builds it): 256 decodes of pad_to − 1 steps, no early stop, argmax in JS
+//               (what bench:infer times against PyTorch); ms a step
+//   bundle      a shipped bundle's greedyDecode of the first 256 ZINC test means as one batch (finished rows
+//               compacted out: what a decode job does), ms a batch; and one molecule at a time (--single
+//               points), ms a decode
+// First checks that both give the same tokens and states (reference) and the same SMILES and log-probabilities
+// (bundle). Usage: node --import tsx models/runtime/ab-step-graph.ts [--bundle DIR] [--rounds 9] [--single 100]
+// Prints one JSON line: per figure, A's and B's median and range over the rounds.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Rng } from '../graph/rng.ts';
+import { initialValues } from '../train/params.ts';
+import { referenceConfigPath } from '../train/pytorch-reference.ts';
+import { encodeSmiles, readSmiles } from '../train/smiles-data.ts';
+import { loadBundle } from '../vae/bundle.ts';
+import { exportInferenceGraphs } from '../vae/export.ts';
+import { vaeParams } from '../vae/model.ts';
+import type { VaeConfig } from '../vae/model.ts';
+import { Vocabulary } from '../vae/tokenizer.ts';
+import { greedyDecode } from './decode.ts';
+import { VaeRuntime } from './vae-runtime.ts';
+
+const { values: a } = parseArgs({
+  options: {
+    bundle: { type: 'string', default: path.resolve(import.meta.dirname, '../../resources/models/zinc250k') },
+    data: { type: 'string', default: path.resolve(import.meta.dirname, '../../../shared/data/zinc250k/test.smi.gz') },
+    rounds: { type: 'string', default: '9' },
+    single: { type: 'string', default: '100' },
+    threads: { type: 'string', default: '2' },
+  },
+});
+const rounds = Number(a.rounds), single = Number(a.single), threads = Number(a.threads);
+const variants = { A: { threads, splitGateGemms: false }, B: { threads, splitGateGemms: true } };
+
+// reference architecture, built as bench.ts builds it
+const ref = JSON.parse(fs.readFileSync(referenceConfigPath, 'utf8'));
+const T = ref.pad_to as number, BI = ref.inference_batch as number;
+const refData = encodeSmiles(readSmiles(path.resolve(path.dirname(referenceConfigPath), ref.data), ref.molecules), T);
+const vocabulary = Vocabulary.fromJSON({ tokens: ['<pad>', '<bos>', '<eos>', '<unk>', ...refData.vocab.slice(3)] });
+const c: VaeConfig = { vocab: vocabulary.size, embedding: ref.embedding, encoderHidden: ref.encoder.hidden, latent: ref.latent, decoderHidden: ref.decoder.hidden, propertyHidden: 8, properties: [], freeBits: 0 };
+const refModel = { vocabulary, latent: c.latent, decoderHidden: c.decoderHidden, properties: [], maxLength: T, graphs: exportInferenceGraphs(c, initialValues(vaeParams(c).specs, new Rng(0))) };
+const zRef = Float32Array.from(new Rng(1).normals(BI * c.latent));
+
+async function referenceDecode(rt: VaeRuntime) {
+  const V = vocabulary.size;
+  const t0 = performance.now();
+  const init = await rt.initialState(zRef, BI);
+  let h = init.h, tok = new BigInt64Array(BI).fill(1n);
+  const tokens: bigint[] = [];
+  for (let s = 0; s < T - 1; s++) {
+    const res = await rt.step(init.zproj, tok, h, BI);
+    h = res.h;
+    tok = BigInt64Array.from({ length: BI }, (_, r) => {
+      let best = 0;
+      for (let v = 1; v < V; v++) if (res.logits[r * V + v] > res.logits[r * V + best]) best = v;
+      return BigInt(best);
+    });
+    tokens.push(...tok);
+  }
+  return { msPerStep: (performance.now() - t0) / (T - 1), tokens, h };
+}
+
+const refRt = { A: await VaeRuntime.create(refModel, variants.A), B: await VaeRuntime.create(refModel, variants.B) };
+const bundleRt = { A: (await loadBundle(a.bundle!, variants.A)).runtime, B: (await loadBundle(a.bundle!, variants.B)).runtime };
+const L = bundleRt.A.latent;
+const mu = (await bundleRt.A.encode(readSmiles(a.data!, Math.max(256, single)))).mu;
+const batch = mu.subarray(0, 256 * L);
+
+// the same results first (and everything warmed up)
+const [ra, rb] = [await referenceDecode(refRt.A), await referenceDecode(refRt.B)];
+const refSame = ra.tokens.every((x, i) => x === rb.tokens[i]) && ra.h.every((x, i) => Object.is(x, rb.h[i]));
+const decoded = async (rt: VaeRuntime) => (await greedyDecode(rt, batch, batch.length / L)).map((d) => `${d.smiles} ${d.logProb}`);
+const [da, db] = [await decoded(bundleRt.A), await decoded(bundleRt.B)];
+const bundleSame = da.every((x, i) => x === db[i]);
+for (const rt of Object.values(bundleRt)) await greedyDecode(rt, mu.subarray(0, L), 1);
+
+const loadBefore = os.loadavg()[0];
+const t: Record<string, Record<'A' | 'B', number[]>> = {};
+const record = (figure: string, k: 'A' | 'B', x: number) => ((t[figure] ??= { A: [], B: [] })[k].push(x));
+for (let r = 0; r < rounds; r++)
+  for (const k of r % 2 ? (['B', 'A'] as const) : (['A', 'B'] as const)) {
+    record('reference batch 256, ms a step', k, (await referenceDecode(refRt[k])).msPerStep);
+    let t0 = performance.now();
+    await greedyDecode(bundleRt[k], batch, batch.length / L);
+    record('bundle batch 256, ms a batch', k, performance.now() - t0);
+    t0 = performance.now();
+    for (let i = 0; i < single; i++) await greedyDecode(bundleRt[k], mu.subarray(i * L, (i + 1) * L), 1);
+    record('bundle batch 1, ms a decode', k, (performance.now() - t0) / single);
+  }
+for (const rt of [...Object.values(refRt), ...Object.values(bundleRt)]) await rt.release();
+
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+const summary = (xs: number[]) => ({ median: +median(xs).toFixed(3), range: [+Math.min(...xs).toFixed(3), +Math.max(...xs).toFixed(3)] });
+const figures = Object.fromEntries(Object.entries(t).map(([f, v]) => [f, { A_exported: summary(v.A), B_gate_gemms: summary(v.B), B_over_A: +(median(v.B) / median(v.A)).toFixed(3) }]));
+console.log(JSON.stringify({
+  bundle: path.basename(a.bundle!), threads, rounds, single, same_results: { reference: refSame, bundle: bundleSame }, ...figures,
+  load_average_1m: { before: loadBefore, after: os.loadavg()[0] },
+}));
