@@ -20,6 +20,11 @@ export interface RuntimeOptions {
    * decoder_step.onnx as exported (for A/B measurements).
    */
   splitGateGemms?: boolean;
+  /**
+   * With threads > 1: large encoder runs go to whichever of a threads-wide and a one-thread session has lately
+   * been faster (faster-session.ts; default true, same results); false: always the threads-wide one.
+   */
+  adaptiveEncoder?: boolean;
   /** Further session options over these (profiling, trying other settings), each replacing the same key's; not threads. */
   session?: ort.InferenceSession.SessionOptions;
 }

@@ -5,6 +5,7 @@ import type { Vocabulary } from '../vae/tokenizer.ts';
 import type { Problem } from '../vae/tokenizer.ts';
 import { createSession, ort } from './session.ts';
 import { splitGateGemms } from './step-graph.ts';
+import { FasterSession } from './faster-session.ts';
 import type { RuntimeOptions } from './session.ts';
 
 export interface RuntimeGraphs {
@@ -42,6 +43,12 @@ const tensor = (type: 'float32' | 'int64', data: Float32Array | BigInt64Array, d
  */
 export const SMALL_STEP_ROWS = 4;
 
+/**
+ * Encoder runs of at least this many tokens (rows × length) go to whichever of the runtime's threads and one
+ * thread has lately been faster (faster-session.ts); smaller ones to the runtime's threads.
+ */
+export const ADAPTIVE_ENCODE_TOKENS = 2048;
+
 export class VaeRuntime {
   private constructor(
     readonly model: RuntimeModel,
@@ -49,6 +56,8 @@ export class VaeRuntime {
     /** One-thread decoder step for steps of at most smallRows rows (null: the runtime has one thread anyway). */
     private readonly smallStep: ort.InferenceSession | null,
     private readonly smallRows: number,
+    /** The encoder on the runtime's threads or on one, whichever has lately been faster (null: one thread anyway). */
+    private readonly encoder: FasterSession | null,
   ) {}
 
   static async create(model: RuntimeModel, o: RuntimeOptions = {}): Promise<VaeRuntime> {
@@ -58,7 +67,11 @@ export class VaeRuntime {
     const entries = await Promise.all(Object.entries(graphs).map(async ([k, g]) => [k, await createSession(g, o)] as const));
     const smallRows = o.smallStepRows ?? SMALL_STEP_ROWS;
     const smallStep = (o.threads ?? 1) > 1 && smallRows > 0 ? await createSession(step, { ...o, threads: 1 }) : null;
-    return new VaeRuntime(model, Object.fromEntries(entries) as Record<keyof RuntimeGraphs, ort.InferenceSession>, smallStep, smallRows);
+    const s = Object.fromEntries(entries) as Record<keyof RuntimeGraphs, ort.InferenceSession>;
+    const encoder = (o.threads ?? 1) > 1 && o.adaptiveEncoder !== false
+      ? new FasterSession([s.encoder, await createSession(model.graphs.encoder, { ...o, threads: 1 })], o.threads!, ADAPTIVE_ENCODE_TOKENS)
+      : null;
+    return new VaeRuntime(model, s, smallStep, smallRows, encoder);
   }
 
   get vocabulary(): Vocabulary {
@@ -87,9 +100,8 @@ export class VaeRuntime {
         }
         last[(n - 1) * b + j] = 1;
       });
-      const out = await this.s.encoder.run({
-        tokens: tensor('int64', tokens, [t, b]), tokens_rev: tensor('int64', rev, [t, b]), last: tensor('float32', last, [t, b]),
-      });
+      const feeds = { tokens: tensor('int64', tokens, [t, b]), tokens_rev: tensor('int64', rev, [t, b]), last: tensor('float32', last, [t, b]) };
+      const out = await (this.encoder ? this.encoder.run(feeds, t * b) : this.s.encoder.run(feeds));
       const m = out.mu.data as Float32Array, lv = out.logvar.data as Float32Array;
       rows.forEach((r, j) => {
         mu.set(m.subarray(j * L, (j + 1) * L), r * L);
@@ -139,7 +151,8 @@ export class VaeRuntime {
   }
 
   async release(): Promise<void> {
-    for (const s of Object.values(this.s)) await s.release();
+    for (const [k, s] of Object.entries(this.s)) if (!(k === 'encoder' && this.encoder)) await s.release();
     await this.smallStep?.release();
+    await this.encoder?.release(); // both encoder sessions
   }
 }
