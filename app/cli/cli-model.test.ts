@@ -121,7 +121,7 @@ describe('molscape model commands', () => {
     for (const f of CARD_FILES) fs.rmSync(path.join(dir, f), { force: true });
     const manifest = fs.readFileSync(path.join(dir, 'manifest.json'));
     fs.writeFileSync(tmp.file('train.smi'), 'CCO\nc1ccccc1\n');
-    const r = await molscape('evaluate', '--model', 'carded', '--report-card', '--draws', '20', '--test', 'in.smi', '--train', 'train.smi', '--out', 'card.json', '--save-card');
+    const r = await molscape('evaluate', '--model', 'carded', '--report-card', '--draws', '20', '--test', 'in.smi', '--train', 'train.smi', '--out', 'card.json', '--save-card', '--data-note', 'Trained on a test set (CC0); cite it.');
     expect(r.code).toBe(0);
     const card = JSON.parse(fs.readFileSync(path.join(dir, REPORT_CARD_FILE), 'utf8'));
     expect(card).toEqual(JSON.parse(fs.readFileSync(tmp.file('card.json'), 'utf8')));
@@ -129,7 +129,9 @@ describe('molscape model commands', () => {
     expect(fs.readFileSync(path.join(dir, 'manifest.json')).equals(manifest)).toBe(true);
     expect(card.model.sha256).toBe(createHash('sha256').update(manifest).digest('hex'));
     expect(card.draws.map((d: { strategy: string; frag: number }) => [d.strategy, typeof d.frag])).toEqual([['greedy', 'number'], ['valid-first', 'number']]);
-    expect(fs.readFileSync(path.join(dir, MODEL_CARD_FILE), 'utf8')).toMatch(/\| Frag to test \| \d\.\d{3} \| \d\.\d{3} \|/);
+    const markdown = fs.readFileSync(path.join(dir, MODEL_CARD_FILE), 'utf8');
+    expect(markdown).toMatch(/\| Frag to test \| \d\.\d{3} \| \d\.\d{3} \|/);
+    expect(markdown).toContain('\n## Training data\n\nTrained on a test set (CC0); cite it.\n');
     const listed = await molscape('models');
     expect(listed.stdout).toMatch(/carded\tuser\t.*report card \(20 draws\): exact \d+\.\d %/);
   });

@@ -238,7 +238,7 @@ function intDiv(fps: readonly Uint32Array[], p: 1 | 2, rng: Rng): number {
 }
 
 /** The report card as the model card's markdown. */
-export function reportCardMarkdown(c: ReportCard, about: { test: string; train: string; date: string }): string {
+export function reportCardMarkdown(c: ReportCard, about: { test: string; train: string; date: string; data?: string }): string {
   const pct = (v: number | null) => (v === null ? '–' : `${(100 * v).toFixed(1)} %`);
   const num = (v: number) => v.toFixed(3);
   const [g, v] = c.draws;
@@ -246,7 +246,7 @@ export function reportCardMarkdown(c: ReportCard, about: { test: string; train: 
 
 Model sha256 (of its manifest): \`${c.model.sha256}\`; latent size ${c.model.latent}. Measured ${about.date} with
 \`molscape evaluate --report-card\` (test set: ${about.test}; novelty against: ${about.train}; seed ${c.seed}).
-
+${about.data ? `\n## Training data\n\n${about.data}\n` : ''}
 ## Reconstruction (${c.reconstruction.molecules} test molecules)
 
 | exact | exact, stereo ignored | Tanimoto ≥ 0.9 | not encodable |

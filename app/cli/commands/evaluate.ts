@@ -24,6 +24,7 @@ interface EvaluateOptions {
   snnLimit?: number;
   card?: string;
   saveCard: boolean;
+  dataNote?: string;
 }
 
 export function evaluateCommand(setExit: (code: number) => void): Command {
@@ -42,6 +43,7 @@ export function evaluateCommand(setExit: (code: number) => void): Command {
     .option('--snn-limit <count>', 'draws compared to the test set for SNN at most (seeded sample)', wholeNumber)
     .option('--card <md>', 'also write the report card as a model card (markdown) to this file')
     .option('--save-card', `also write the report card into the model's bundle folder: ${REPORT_CARD_FILE} and ${MODEL_CARD_FILE} beside manifest.json (not in it: the manifest's sha256 is the model's identity); \`molscape models\` shows it`, false)
+    .option('--data-note <text>', "what the model was trained on, with the data's attribution and licence, written into the model card")
     .action(async (o: EvaluateOptions) => setExit(await runEvaluate(o)));
 }
 
@@ -55,7 +57,7 @@ async function runEvaluate(o: EvaluateOptions): Promise<number> {
       const text = JSON.stringify(c, null, 1) + '\n';
       if (o.out) writeOutput(o.out, text);
       else process.stdout.write(text);
-      const markdown = reportCardMarkdown(c, { test: o.test, train: o.train, date: new Date().toISOString().slice(0, 10) });
+      const markdown = reportCardMarkdown(c, { test: o.test, train: o.train, date: new Date().toISOString().slice(0, 10), data: o.dataNote });
       if (o.card) writeOutput(o.card, markdown);
       if (o.saveCard) for (const f of writeReportCardFiles(o.model, c, markdown)) say('evaluate', `wrote ${f}`);
       const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
