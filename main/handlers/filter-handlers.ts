@@ -15,7 +15,7 @@ import { countMolecules, listMolecules } from '../store/molecules.ts';
 import type { ModelIdentity } from './active-model-identity.ts';
 import { badRequest, requireCollection } from './errors.ts';
 import { resolveImportSource } from './import-source.ts';
-import { countWhere, iterateWhere, keyExpression, listWhere, moleculesByIds, whereClause, withConfidence, type Where } from './molecule-query.ts';
+import { countWhere, keyExpression, listWhere, moleculesByIds, rowsWhere, whereClause, withConfidence, type Where } from './molecule-query.ts';
 import { SearchIndexes } from './search-index.ts';
 
 type ChemCalls =
@@ -153,7 +153,7 @@ export function chemHandlers(db: Db, workspace: string, onChanged: (collectionId
         const shown = sha ? MODEL_COLUMN_DEFS.filter((d) => modelColumns!.includes(d.key)) : [];
         const confidenceOf = sha ? confidenceReader(db, sha) : null;
         const writer = createMoleculeWriter(target, { format: WRITE_FORMAT[format], props: [...PROPERTY_KEYS, ...shown.map((d) => d.fileHeader)], userProps: c.userColumns, raw });
-        for (const row of iterateWhere(db, where)) {
+        for (const row of rowsWhere(db, where)) {
           let props = row.props;
           if (confidenceOf && shown.length) {
             const confidence = confidenceOf(row.id);

@@ -66,9 +66,26 @@ export function listWhere(db: Db, where: Where, offset: number, limit: number, s
   return rows.map(toMolecule);
 }
 
-/** Every filtered row in file order, one at a time (export). */
-export function* iterateWhere(db: Db, where: Where): Generator<MoleculeRow> {
-  for (const r of db.prepare(`SELECT * FROM molecules WHERE ${where.sql} ORDER BY position`).iterate(...where.params)) yield toMolecule(r as MoleculeDbRow);
+/**
+ * Every filtered row in file order, a page at a time (export). Each page is read whole, by position after the last
+ * one's (unique in a collection): while a statement iterates, better-sqlite3 refuses every other query on the
+ * connection, so a reader that awaits between rows (an export writing its file) must hold no statement open, or a
+ * job's progress written meanwhile throws "This database connection is busy executing a query".
+ */
+export function* pagesWhere(db: Db, where: Where, pageSize = 500): Generator<MoleculeRow[]> {
+  const stmt = db.prepare(`SELECT * FROM molecules WHERE ${where.sql} AND position > ? ORDER BY position LIMIT ?`);
+  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+    const rows = stmt.all(...where.params, after, pageSize) as MoleculeDbRow[];
+    if (rows.length === 0) return;
+    after = rows[rows.length - 1].position;
+    yield rows.map(toMolecule);
+    if (rows.length < pageSize) return;
+  }
+}
+
+/** Every filtered row in file order, one at a time, with no statement open between rows (pagesWhere). */
+export function* rowsWhere(db: Db, where: Where): Generator<MoleculeRow> {
+  for (const page of pagesWhere(db, where)) yield* page;
 }
 
 /** The molecules with these ids, in the order given. */
