@@ -57,6 +57,22 @@ describe('JobManager with real job processes', () => {
     expect(finished).toMatchObject({ jobId: id, kind: 'test', status: 'done', error: null });
   });
 
+  it('a progress write refused by a busy connection is skipped, not thrown: the job runs on and its events go out', async () => {
+    const id = manager.start('test', 'count', { steps: 40, stepMs: 25 });
+    while (progress(id).length === 0) await new Promise((r) => setTimeout(r, 10)); // the process is up and counting
+    // another caller holds a statement open across awaits (better-sqlite3 then refuses every other query)
+    const open = db.prepare('SELECT id FROM jobs').iterate();
+    open.next();
+    const before = progress(id).length;
+    await new Promise((r) => setTimeout(r, 400));
+    const during = progress(id).length - before;
+    open.return?.();
+    const job = await manager.whenFinished(id);
+    expect(job.status).toBe('done');
+    expect(during).toBeGreaterThan(0); // updates came while the connection was busy, and were relayed
+    expect(getJob(db, id)?.done).toBe(40);
+  });
+
   it('records a thrown error as failed with its message', async () => {
     const id = manager.start('test', 'fail', { steps: 1, stepMs: 1, failWith: 'the flux capacitor broke' });
     const job = await manager.whenFinished(id);

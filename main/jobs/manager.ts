@@ -130,7 +130,14 @@ export class JobManager {
       process: child,
       meter: new ProgressMeter(),
       throttle: new Throttle(this.o.progressIntervalMs ?? 200, (p) => {
-        updateJobProgress(this.o.db, id, p.done, p.total);
+        // Progress is best-effort: a write that cannot be made now (the connection busy with a statement another
+        // call holds open, a full disk) must not take the host down from inside this message handler; the next
+        // update writes it again, and the event still goes out.
+        try {
+          updateJobProgress(this.o.db, id, p.done, p.total);
+        } catch (err) {
+          process.stderr.write(`molscape: job ${id}: progress ${p.done}/${p.total ?? '?'} not recorded: ${(err as Error).message}\n`);
+        }
         this.o.emit('job.progress', p);
       }),
       cancelRequested: false,
