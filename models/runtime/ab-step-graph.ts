@@ -9,20 +9,14 @@
 // First checks that both give the same tokens and states (reference) and the same SMILES and log-probabilities
 // (bundle). Usage: node --import tsx models/runtime/ab-step-graph.ts [--bundle DIR] [--rounds 9] [--single 100]
 // Prints one JSON line: per figure, A's and B's median and range over the rounds.
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Rng } from '../graph/rng.ts';
-import { initialValues } from '../train/params.ts';
-import { referenceConfigPath } from '../train/pytorch-reference.ts';
-import { encodeSmiles, readSmiles } from '../train/smiles-data.ts';
+import { readSmiles } from '../train/smiles-data.ts';
 import { loadBundle } from '../vae/bundle.ts';
-import { exportInferenceGraphs } from '../vae/export.ts';
-import { vaeParams } from '../vae/model.ts';
-import type { VaeConfig } from '../vae/model.ts';
-import { Vocabulary } from '../vae/tokenizer.ts';
 import { greedyDecode } from './decode.ts';
+import { referenceArchitecture, referenceGreedyDecode } from './reference-architecture.ts';
 import { VaeRuntime } from './vae-runtime.ts';
 
 const { values: a } = parseArgs({
@@ -37,31 +31,14 @@ const { values: a } = parseArgs({
 const rounds = Number(a.rounds), single = Number(a.single), threads = Number(a.threads);
 const variants = { A: { threads, splitGateGemms: false }, B: { threads, splitGateGemms: true } };
 
-// reference architecture, built as bench.ts builds it
-const ref = JSON.parse(fs.readFileSync(referenceConfigPath, 'utf8'));
-const T = ref.pad_to as number, BI = ref.inference_batch as number;
-const refData = encodeSmiles(readSmiles(path.resolve(path.dirname(referenceConfigPath), ref.data), ref.molecules), T);
-const vocabulary = Vocabulary.fromJSON({ tokens: ['<pad>', '<bos>', '<eos>', '<unk>', ...refData.vocab.slice(3)] });
-const c: VaeConfig = { vocab: vocabulary.size, embedding: ref.embedding, encoderHidden: ref.encoder.hidden, latent: ref.latent, decoderHidden: ref.decoder.hidden, propertyHidden: 8, properties: [], freeBits: 0 };
-const refModel = { vocabulary, latent: c.latent, decoderHidden: c.decoderHidden, properties: [], maxLength: T, graphs: exportInferenceGraphs(c, initialValues(vaeParams(c).specs, new Rng(0))) };
-const zRef = Float32Array.from(new Rng(1).normals(BI * c.latent));
+// reference architecture, decoded as bench.ts decodes it against PyTorch
+const { model: refModel, padTo: T, batch: BI } = referenceArchitecture();
+const zRef = Float32Array.from(new Rng(1).normals(BI * refModel.latent));
 
-async function referenceDecode(rt: VaeRuntime) {
-  const V = vocabulary.size;
-  const t0 = performance.now();
-  const init = await rt.initialState(zRef, BI);
-  let h = init.h, tok = new BigInt64Array(BI).fill(1n);
+async function referenceDecode(rt: VaeRuntime, keepTokens = false) {
   const tokens: bigint[] = [];
-  for (let s = 0; s < T - 1; s++) {
-    const res = await rt.step(init.zproj, tok, h, BI);
-    h = res.h;
-    tok = BigInt64Array.from({ length: BI }, (_, r) => {
-      let best = 0;
-      for (let v = 1; v < V; v++) if (res.logits[r * V + v] > res.logits[r * V + best]) best = v;
-      return BigInt(best);
-    });
-    tokens.push(...tok);
-  }
+  const t0 = performance.now();
+  const h = await referenceGreedyDecode(rt, zRef, BI, T, keepTokens ? (tok) => tokens.push(...tok) : undefined);
   return { msPerStep: (performance.now() - t0) / (T - 1), tokens, h };
 }
 
@@ -72,7 +49,7 @@ const mu = (await bundleRt.A.encode(readSmiles(a.data!, Math.max(256, single))))
 const batch = mu.subarray(0, 256 * L);
 
 // the same results first (and everything warmed up)
-const [ra, rb] = [await referenceDecode(refRt.A), await referenceDecode(refRt.B)];
+const [ra, rb] = [await referenceDecode(refRt.A, true), await referenceDecode(refRt.B, true)];
 const refSame = ra.tokens.every((x, i) => x === rb.tokens[i]) && ra.h.every((x, i) => Object.is(x, rb.h[i]));
 const decoded = async (rt: VaeRuntime) => (await greedyDecode(rt, batch, batch.length / L)).map((d) => `${d.smiles} ${d.logProb}`);
 const [da, db] = [await decoded(bundleRt.A), await decoded(bundleRt.B)];

@@ -13,16 +13,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Rng } from '../graph/rng.ts';
-import { initialValues } from '../train/params.ts';
 import { referenceConfigPath, runPytorchReference } from '../train/pytorch-reference.ts';
-import { encodeSmiles, readSmiles } from '../train/smiles-data.ts';
+import { readSmiles } from '../train/smiles-data.ts';
 import { loadBundle } from '../vae/bundle.ts';
-import { exportInferenceGraphs } from '../vae/export.ts';
-import { vaeParams } from '../vae/model.ts';
-import type { VaeConfig } from '../vae/model.ts';
-import { Vocabulary } from '../vae/tokenizer.ts';
 import { VaeRuntime } from './vae-runtime.ts';
 import { greedyDecode } from './decode.ts';
+import { referenceArchitecture, referenceGreedyDecode } from './reference-architecture.ts';
 import { alternate } from '../bench/alternate.ts';
 import type { Summary } from '../bench/alternate.ts';
 import { machinePeak } from '../bench/machine.ts';
@@ -141,17 +137,10 @@ async function referenceWithPytorch() {
 }
 
 async function referenceBench() {
-  const refPath = referenceConfigPath;
-  const ref = JSON.parse(fs.readFileSync(refPath, 'utf8'));
-  const T = ref.pad_to as number, BI = ref.inference_batch as number;
-  const enc0 = encodeSmiles(readSmiles(path.resolve(path.dirname(refPath), ref.data), ref.molecules), T);
-  // Same token list as the reference (its three specials, then <unk> added by ours: one more row, no effect).
-  const vocabulary = Vocabulary.fromJSON({ tokens: ['<pad>', '<bos>', '<eos>', '<unk>', ...enc0.vocab.slice(3)] });
-  const c: VaeConfig = { vocab: vocabulary.size, embedding: ref.embedding, encoderHidden: ref.encoder.hidden, latent: ref.latent, decoderHidden: ref.decoder.hidden, propertyHidden: 8, properties: [], freeBits: 0 };
-  const weights = initialValues(vaeParams(c).specs, new Rng(0));
-  const rt = await VaeRuntime.create({ vocabulary, latent: c.latent, decoderHidden: c.decoderHidden, properties: [], maxLength: T, graphs: exportInferenceGraphs(c, weights) }, { threads });
+  const { model, padTo: T, batch: BI, sequences } = referenceArchitecture();
+  const rt = await VaeRuntime.create(model, { threads });
   // Pad every molecule to T like the reference: the encoder then runs T steps for all.
-  const seqs = enc0.sequences.slice(0, BI).map((s) => Int32Array.from({ length: T }, (_, i) => (i < s.length ? (s[i] > 2 ? s[i] + 1 : s[i]) : 0)));
+  const seqs = sequences.slice(0, BI).map((s) => Int32Array.from({ length: T }, (_, i) => (i < s.length ? (s[i] > 2 ? s[i] + 1 : s[i]) : 0)));
   const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
   const encT: number[] = [];
   for (let i = 0; i < 5; i++) {
@@ -160,27 +149,16 @@ async function referenceBench() {
     encT.push((performance.now() - t0) / 1000);
   }
   const decT: number[] = [];
-  const V = vocabulary.size, rng = new Rng(1);
+  const rng = new Rng(1);
   for (let i = 0; i < 3; i++) {
-    const z = Float32Array.from(rng.normals(BI * c.latent));
+    const z = Float32Array.from(rng.normals(BI * model.latent));
     const t0 = performance.now();
-    const init = await rt.initialState(z, BI);
-    let h = init.h;
-    let tok = new BigInt64Array(BI).fill(1n);
-    for (let s = 0; s < T - 1; s++) {
-      const res = await rt.step(init.zproj, tok, h, BI);
-      h = res.h;
-      tok = BigInt64Array.from({ length: BI }, (_, r) => {
-        let best = 0;
-        for (let v = 1; v < V; v++) if (res.logits[r * V + v] > res.logits[r * V + best]) best = v;
-        return BigInt(best);
-      });
-    }
+    await referenceGreedyDecode(rt, z, BI, T);
     decT.push((performance.now() - t0) / 1000);
   }
   await rt.release();
   return {
-    vocab: vocabulary.size,
+    vocab: model.vocabulary.size,
     encode_molecules_per_s: Math.round(BI / median(encT)), greedy_decode_molecules_per_s: Math.round(BI / median(decT)),
   };
 }

@@ -50,6 +50,25 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+/** One train step's inputs: the molecules at `indices`, padded to T (time-major, as the loss graph takes them), fresh eps. */
+function batchFeeds(sequences: readonly ArrayLike<number>[], indices: readonly number[], T: number, latent: number, rng: Rng) {
+  const B = indices.length;
+  const tokens = new BigInt64Array(T * B), mask = new Float32Array(T * B);
+  indices.forEach((i, j) => {
+    const e = sequences[i];
+    for (let t = 0; t < e.length; t++) {
+      tokens[t * B + j] = BigInt(e[t]);
+      mask[t * B + j] = 1;
+    }
+  });
+  return {
+    tokens: tensor('int64', tokens, [T, B]),
+    mask: tensor('float32', mask, [T, B]),
+    eps: tensor('float32', Float32Array.from(rng.normals(B * latent)), [B, latent]),
+    kl_weight: tensor('float32', [0.1], []),
+  };
+}
+
 async function engine() {
   const smiles = readSmiles(path.resolve(path.dirname(configPath), cfg.data), cfg.molecules);
   const { vocab, sequences } = encodeSmiles(smiles, cfg.pad_to);
@@ -67,20 +86,7 @@ async function engine() {
   for (let s = 0; s < cfg.warmup_steps + cfg.timed_steps; s++) {
     const lo = (s * B) % (sequences.length - B);
     const a = performance.now();
-    const tokens = new BigInt64Array(T * B), mask = new Float32Array(T * B);
-    for (let j = 0; j < B; j++) {
-      const e = sequences[lo + j];
-      for (let t = 0; t < e.length; t++) {
-        tokens[t * B + j] = BigInt(e[t]);
-        mask[t * B + j] = 1;
-      }
-    }
-    const res = await runner.run(state, {
-      tokens: tensor('int64', tokens, [T, B]),
-      mask: tensor('float32', mask, [T, B]),
-      eps: tensor('float32', Float32Array.from(rng.normals(B * dims.latent)), [B, dims.latent]),
-      kl_weight: tensor('float32', [0.1], []),
-    }, cfg.optimizer.lr);
+    const res = await runner.run(state, batchFeeds(sequences, Array.from({ length: B }, (_, j) => lo + j), T, dims.latent, rng), cfg.optimizer.lr);
     if (s >= cfg.warmup_steps) times.push((performance.now() - a) / 1000);
     losses.push(res.loss);
   }
@@ -114,23 +120,7 @@ async function bucketedEngine(buckets: number[]) {
   const ps = referenceVaeParams(dims);
   const rng = new Rng(0);
   const state = TrainState.fromWeights(initialValues(ps.specs, rng), new Map(ps.specs.map((s) => [s.name, s.shape])));
-  const step = (b: (typeof batches)[number]) => {
-    const T = b.length;
-    const tokens = new BigInt64Array(T * B), mask = new Float32Array(T * B);
-    b.indices.forEach((i, j) => {
-      const e = sequences[i];
-      for (let t = 0; t < e.length; t++) {
-        tokens[t * B + j] = BigInt(e[t]);
-        mask[t * B + j] = 1;
-      }
-    });
-    return runners.get(T)!.run(state, {
-      tokens: tensor('int64', tokens, [T, B]),
-      mask: tensor('float32', mask, [T, B]),
-      eps: tensor('float32', Float32Array.from(rng.normals(B * dims.latent)), [B, dims.latent]),
-      kl_weight: tensor('float32', [0.1], []),
-    }, cfg.optimizer.lr);
-  };
+  const step = (b: (typeof batches)[number]) => runners.get(b.length)!.run(state, batchFeeds(sequences, b.indices, b.length, dims.latent, rng), cfg.optimizer.lr);
   // every bucket's step once (its session's first run allocates), then the whole epoch timed
   for (const T of runners.keys()) await step(batches.find((b) => b.length === T)!);
   const t0 = performance.now();
