@@ -25,6 +25,12 @@ export interface RuntimeOptions {
    * been faster (faster-session.ts; default true, same results); false: always the threads-wide one.
    */
   adaptiveEncoder?: boolean;
+  /**
+   * Run the encoder step by step with both directions batched and the input side gathered from tables
+   * (stepped-encoder.ts; default true; mu within float32 rounding of the exported graph's); false:
+   * encoder.onnx as exported (for A/B measurements).
+   */
+  steppedEncoder?: boolean;
   /** Further session options over these (profiling, trying other settings), each replacing the same key's; not threads. */
   session?: ort.InferenceSession.SessionOptions;
 }

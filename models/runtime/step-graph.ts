@@ -8,7 +8,8 @@
 // faster a step (README, "Where a decode's time goes"). Done at load, so every bundle on disk gets it.
 import { onnxTypes } from '../graph/onnx-proto.ts';
 
-interface Tensor {
+/** An ONNX TensorProto as onnx-proto.ts decodes it. */
+export interface OnnxTensor {
   name: string;
   dims: unknown[];
   dataType: number;
@@ -24,14 +25,14 @@ interface Node {
   attribute?: { name: string; i?: unknown }[];
 }
 interface Model {
-  graph: { node: Node[]; initializer: Tensor[] };
+  graph: { node: Node[]; initializer: OnnxTensor[] };
 }
 
 const FLOAT = 1;
 const num = (x: unknown) => Number(x); // int64 fields decode as Long
 
 /** Float32 values of an initializer (raw little-endian bytes or float_data). */
-function floats(t: Tensor): Float32Array {
+export function floats(t: OnnxTensor): Float32Array {
   if (t.rawData && t.rawData.length > 0) {
     const copy = new Uint8Array(t.rawData); // a copy, aligned (a protobufjs Buffer's slice() would be a view)
     return new Float32Array(copy.buffer, copy.byteOffset, copy.byteLength / 4);
@@ -39,7 +40,7 @@ function floats(t: Tensor): Float32Array {
   return Float32Array.from(t.floatData ?? []);
 }
 
-const floatTensor = (name: string, dims: number[], data: Float32Array): Tensor => ({
+const floatTensor = (name: string, dims: number[], data: Float32Array): OnnxTensor => ({
   name, dims, dataType: FLOAT, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
 });
 
@@ -82,7 +83,7 @@ export function splitGateGemms(model: Uint8Array): Uint8Array {
 }
 
 /** A Split of `input` along axis 1 into three parts of H (sizes as a constant input). */
-function isEvenSplit(n: Node, input: string, H: number, inits: Map<string, Tensor>): boolean {
+function isEvenSplit(n: Node, input: string, H: number, inits: Map<string, OnnxTensor>): boolean {
   if (n.opType !== 'Split' || n.input[0] !== input || n.output.length !== 3) return false;
   const axis = (n.attribute ?? []).find((a) => a.name === 'axis');
   if (!axis || num(axis.i) !== 1 || (n.attribute ?? []).length !== 1) return false;

@@ -6,6 +6,7 @@ import type { Problem } from '../vae/tokenizer.ts';
 import { createSession, ort } from './session.ts';
 import { splitGateGemms } from './step-graph.ts';
 import { FasterSession } from './faster-session.ts';
+import { SteppedEncoder } from './stepped-encoder.ts';
 import type { RuntimeOptions } from './session.ts';
 
 export interface RuntimeGraphs {
@@ -58,20 +59,24 @@ export class VaeRuntime {
     private readonly smallRows: number,
     /** The encoder on the runtime's threads or on one, whichever has lately been faster (null: one thread anyway). */
     private readonly encoder: FasterSession | null,
+    /** The encoder step by step (stepped-encoder.ts); null: encoder.onnx as exported runs. */
+    private readonly stepped: SteppedEncoder | null,
   ) {}
 
   static async create(model: RuntimeModel, o: RuntimeOptions = {}): Promise<VaeRuntime> {
     // the step as it runs: one recurrent Gemm per gate (step-graph.ts); model.graphs keeps the graph as exported
     const step = o.splitGateGemms === false ? model.graphs.decoderStep : splitGateGemms(model.graphs.decoderStep);
-    const graphs = { ...model.graphs, decoderStep: step };
+    const stepped = o.steppedEncoder === false ? null : await SteppedEncoder.create(model.graphs.encoder, o);
+    const graphs: Partial<RuntimeGraphs> = { ...model.graphs, decoderStep: step };
+    if (stepped) delete graphs.encoder; // not needed: its weights run in the stepped encoder's graphs
     const entries = await Promise.all(Object.entries(graphs).map(async ([k, g]) => [k, await createSession(g, o)] as const));
     const smallRows = o.smallStepRows ?? SMALL_STEP_ROWS;
     const smallStep = (o.threads ?? 1) > 1 && smallRows > 0 ? await createSession(step, { ...o, threads: 1 }) : null;
     const s = Object.fromEntries(entries) as Record<keyof RuntimeGraphs, ort.InferenceSession>;
-    const encoder = (o.threads ?? 1) > 1 && o.adaptiveEncoder !== false
+    const encoder = !stepped && (o.threads ?? 1) > 1 && o.adaptiveEncoder !== false
       ? new FasterSession([s.encoder, await createSession(model.graphs.encoder, { ...o, threads: 1 })], o.threads!, ADAPTIVE_ENCODE_TOKENS)
       : null;
-    return new VaeRuntime(model, s, smallStep, smallRows, encoder);
+    return new VaeRuntime(model, s, smallStep, smallRows, encoder, stepped);
   }
 
   get vocabulary(): Vocabulary {
@@ -90,6 +95,14 @@ export class VaeRuntime {
     const order = [...seqs.keys()].sort((a, b) => seqs[a].length - seqs[b].length);
     for (let s = 0; s < order.length; s += batchSize) {
       const rows = order.slice(s, s + batchSize);
+      if (this.stepped) {
+        const out = await this.stepped.encodeSorted(rows.map((r) => seqs[r]));
+        rows.forEach((r, j) => {
+          mu.set(out.mu.subarray(j * L, (j + 1) * L), r * L);
+          logvar.set(out.logvar.subarray(j * L, (j + 1) * L), r * L);
+        });
+        continue;
+      }
       const b = rows.length, t = Math.max(...rows.map((r) => seqs[r].length));
       const tokens = new BigInt64Array(t * b), rev = new BigInt64Array(t * b), last = new Float32Array(t * b);
       rows.forEach((r, j) => {
@@ -152,6 +165,7 @@ export class VaeRuntime {
 
   async release(): Promise<void> {
     for (const [k, s] of Object.entries(this.s)) if (!(k === 'encoder' && this.encoder)) await s.release();
+    await this.stepped?.release();
     await this.smallStep?.release();
     await this.encoder?.release(); // both encoder sessions
   }

@@ -39,10 +39,10 @@ class BoundParams extends Params {
 }
 
 /** Which axes of each input and output are free, by name. */
-type FreeDims = Record<string, Record<number, string>>;
+export type FreeDims = Record<string, Record<number, string>>;
 
 /** Re-encodes a model with the given axes of its inputs/outputs made symbolic. */
-function freeDims(model: Uint8Array, dims: FreeDims): Uint8Array {
+export function freeDims(model: Uint8Array, dims: FreeDims): Uint8Array {
   // Edited in place on the decoded message (no plain-object round trip of the weight bytes).
   const m = onnxTypes.model.decode(model) as unknown as { graph: { input: IoInfo[]; output: IoInfo[] } };
   for (const io of [...m.graph.input, ...m.graph.output]) {
