@@ -28,6 +28,7 @@ interface TrainCliOptions {
   resume: boolean;
   epochs?: number;
   timeBudget?: number;
+  klWeight?: number;
   size: ModelSize;
   propertyMolecules: number;
   seed: number;
@@ -48,6 +49,12 @@ function share(max: number) {
   };
 }
 
+function klWeightArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 10) throw new Error(`expected a KL weight from 0 to 10, got '${value}'`);
+  return n;
+}
+
 export function trainCommand(setExit: (code: number) => void): Command {
   return new Command('train')
     .description('Train a SMILES VAE on your molecules, or fine-tune a model on them (--from), and write a model bundle (resumable; Ctrl-C stops with a checkpoint).')
@@ -64,6 +71,7 @@ export function trainCommand(setExit: (code: number) => void): Command {
     .option('--resume', 'continue the run in the run folder', false)
     .option('--epochs <n>', 'epochs (default 30; fine-tuning: until the time budget, at most 1000)', wholeNumber)
     .option('--time-budget <duration>', 'stop (resumably) after this long, e.g. 10m or 2h', parseDuration)
+    .option('--kl-weight <w>', "KL weight, constant (default: fine-tuning keeps the base model's; a fresh model anneals 0 → 0.02); higher: more valid prior samples, looser reconstruction", klWeightArg)
     .addOption(new Option('--size <name>', 'network size (a fresh model)').choices(Object.keys(MODEL_SIZES)).default('zinc'))
     .option('--property-molecules <n>', 'molecules whose clogp/qed/sa train the property head', wholeNumber, 50_000)
     .option('--seed <n>', 'random seed (split, batches, noise)', wholeNumber, 42)
@@ -101,7 +109,7 @@ async function runTrain(o: TrainCliOptions): Promise<number> {
     if (!o.out === !o.name) throw new Error('give either --name NAME (kept with your models) or --out FOLDER');
     const out = o.name ? new ModelRegistry(defaultUserModelsDir()).newModelDir(o.name) : o.out!;
     const r = await trainModel({
-      data: o.data, valid: o.valid, out, overwrite: o.overwrite, runDir: o.runDir, resume: o.resume, epochs: o.epochs, timeBudgetSeconds: o.timeBudget,
+      data: o.data, valid: o.valid, out, overwrite: o.overwrite, runDir: o.runDir, resume: o.resume, epochs: o.epochs, timeBudgetSeconds: o.timeBudget, klWeight: o.klWeight,
       from: o.from, holdout: o.holdout, replay: o.replay, replayData: o.replayData, seed: o.seed, name: o.name,
       size: o.size, propertyMolecules: o.propertyMolecules, signal: ctl.signal,
       onProgress: (stage, _done, _total, message) => {

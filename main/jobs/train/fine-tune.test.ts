@@ -12,6 +12,7 @@ import type { LocalCore } from '../../handlers/types.ts';
 import { tempDir } from '../../store/test-util.ts';
 import { readSmilesFile } from '../../../models/vae/data.ts';
 import { verifyBundle } from '../../../models/vae/bundle.ts';
+import { klAnnealing, type KlSchedule } from '../../../models/vae/model.ts';
 import { trainModel } from './train-model.ts';
 import { moleculesOfFile, prepareTrainingData } from './prepare-data.ts';
 import { DEFAULT_MODEL_NAME } from '../../design/model-path.ts';
@@ -33,6 +34,19 @@ beforeAll(async () => {
 afterAll(async () => {
   await core?.close();
   tmp.remove();
+});
+
+describe('KL weight', () => {
+  it('holds a chosen KL weight through a fine-tune and records it in the manifest; left out, the base model\'s last weight', async () => {
+    const kl = (dir: string) => (verifyBundle(dir).manifest.training.config as { kl: KlSchedule }).kl;
+    await trainModel({ data: tmp.file('base.smi'), out: tmp.file('kl-chosen'), from: tmp.file('base'), size: 'tiny', epochs: 1, holdout: 0, klWeight: 0.25 });
+    expect(kl(tmp.file('kl-chosen'))).toMatchObject({ from: 0.25, to: 0.25 });
+    await trainModel({ data: tmp.file('base.smi'), out: tmp.file('kl-kept'), from: tmp.file('base'), size: 'tiny', epochs: 1, holdout: 0 });
+    const base = verifyBundle(tmp.file('base')).manifest.training;
+    const last = klAnnealing((base.config as { kl: KlSchedule }).kl)(base.steps);
+    expect(kl(tmp.file('kl-kept'))).toMatchObject({ from: last, to: last });
+    expect(last).not.toBe(0.25);
+  }, 120_000);
 });
 
 describe('prepared data', () => {

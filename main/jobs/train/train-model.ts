@@ -68,6 +68,12 @@ export interface TrainModelOptions {
   replayData?: string;
   epochs?: number;
   timeBudgetSeconds?: number;
+  /**
+   * KL weight, held constant (default: fine-tuning keeps the weight the base model ended with; a fresh model
+   * anneals from 0 to 0.02). Higher: latent codes closer to the prior (more valid molecules from N(0, I) draws),
+   * reconstruction looser.
+   */
+  klWeight?: number;
   size?: ModelSize;
   batchSize?: number;
   /** Molecules whose properties are computed for the property head (default 50,000; the rest train masked). */
@@ -240,7 +246,8 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult
     lr: from
       ? { base: 3e-4, warmup: 20, decay: 'exponential', gamma: data.train < 20_000 ? 0.9995 : 0.99995, min: 1e-4 }
       : { base: size === 'tiny' ? 1e-2 : 1e-3, warmup: size === 'tiny' ? 0 : 300, decay: 'exponential', gamma: 0.99996, min: 1e-4 },
-    kl: from ? { from: baseKl, to: baseKl, start: 0, length: 1 } : { from: 0, to: 0.02, start: size === 'tiny' ? 0 : 1000, length: size === 'tiny' ? 100 : 12000 },
+    kl: o.klWeight !== undefined ? { from: o.klWeight, to: o.klWeight, start: 0, length: 1 }
+      : from ? { from: baseKl, to: baseKl, start: 0, length: 1 } : { from: 0, to: 0.02, start: size === 'tiny' ? 0 : 1000, length: size === 'tiny' ? 100 : 12000 },
     propWeight: 0.5,
     clipNorm: 5,
     seed,
