@@ -46,3 +46,18 @@ export async function alternate(
   const collect = (rs: Record<string, number>[]) => Object.fromEntries(Object.keys(rs[0]).map((k) => [k, summarize(rs.map((r) => r[k]))]));
   return { a: collect(as), b: bs.length ? collect(bs) : null, order, loadBefore, loadAfter: loadAverage() };
 }
+
+/**
+ * An A/B script's figures (times per figure for A and for B over interleaved rounds): per figure each side's
+ * median and range under its name, and the ratio of the medians either way round.
+ */
+export function abFigures(t: Record<string, { A: number[]; B: number[] }>, names: [string, string], ratio: 'B_over_A' | 'A_over_B') {
+  const side = (xs: number[]) => {
+    const s = summarize(xs);
+    return { median: +s.median.toFixed(3), range: [+s.min.toFixed(3), +s.max.toFixed(3)] };
+  };
+  return Object.fromEntries(Object.entries(t).map(([f, v]) => {
+    const [a, b] = [summarize(v.A).median, summarize(v.B).median];
+    return [f, { [names[0]]: side(v.A), [names[1]]: side(v.B), [ratio]: +(ratio === 'B_over_A' ? b / a : a / b).toFixed(3) }];
+  }));
+}

@@ -12,6 +12,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { abFigures } from '../bench/alternate.ts';
 import { readSmiles } from '../train/smiles-data.ts';
 import { loadBundle } from '../vae/bundle.ts';
 import { greedyDecode } from './decode.ts';
@@ -62,9 +63,7 @@ for (let r = 0; r < rounds; r++)
   }
 for (const rt of [...Object.values(refRt), ...Object.values(bundleRt)]) await rt.release();
 
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-const summary = (xs: number[]) => ({ median: +median(xs).toFixed(3), range: [+Math.min(...xs).toFixed(3), +Math.max(...xs).toFixed(3)] });
-const figures = Object.fromEntries(Object.entries(t).map(([f, v]) => [f, { A_exported: summary(v.A), B_stepped: summary(v.B), A_over_B: +(median(v.A) / median(v.B)).toFixed(3) }]));
+const figures = abFigures(t, ['A_exported', 'B_stepped'], 'A_over_B');
 console.log(JSON.stringify({
   bundle: path.basename(a.bundle!), threads, rounds, molecules: smiles.length, single,
   mu_max_abs_difference: { reference: maxDiff(ra.mu, rb.mu), bundle: maxDiff(ea.mu, eb.mu) },

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Rng } from '../graph/rng.ts';
+import { abFigures } from '../bench/alternate.ts';
 import { readSmiles } from '../train/smiles-data.ts';
 import { loadBundle } from '../vae/bundle.ts';
 import { greedyDecode } from './decode.ts';
@@ -71,9 +72,7 @@ for (let r = 0; r < rounds; r++)
   }
 for (const rt of [...Object.values(refRt), ...Object.values(bundleRt)]) await rt.release();
 
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-const summary = (xs: number[]) => ({ median: +median(xs).toFixed(3), range: [+Math.min(...xs).toFixed(3), +Math.max(...xs).toFixed(3)] });
-const figures = Object.fromEntries(Object.entries(t).map(([f, v]) => [f, { A_exported: summary(v.A), B_gate_gemms: summary(v.B), B_over_A: +(median(v.B) / median(v.A)).toFixed(3) }]));
+const figures = abFigures(t, ['A_exported', 'B_gate_gemms'], 'B_over_A');
 console.log(JSON.stringify({
   bundle: path.basename(a.bundle!), threads, rounds, single, same_results: { reference: refSame, bundle: bundleSame }, ...figures,
   load_average_1m: { before: loadBefore, after: os.loadavg()[0] },
