@@ -1,12 +1,11 @@
 // The encoder as it runs: the bundle's encoder.onnx (embedding, two ONNX GRU ops, the state at each row's last
 // token, the mu and logvar layers) rewritten at load into two small graphs driven step by step from here:
-//   step   tok [2, B] int64, h [2, B, H]  →  h_next [2, B, H]
-//          both directions in one graph, stacked on a leading axis, so each gate's recurrent product is one
-//          batched MatMul [2, B, H] × [2, H, H] (each of two threads takes a direction's product whole) and each
-//          elementwise op runs once for both. The input side, W·emb(token) + biases, is a per-token constant:
-//          folded at load into tables [2V, H] per gate (the backward direction's rows after the forward's, so
-//          tok holds id and V + id), computed in float64 and rounded once, and gathered instead of multiplied,
-//          which removes the input GEMM, a fifth of the encoder's arithmetic.
+//   step   tok_fwd, tok_bwd [B] int64, h_fwd, h_bwd [B, H]  →  h_next_fwd, h_next_bwd [B, H]
+//          both directions in one graph; per direction one Gemm per gate (2-D, so ORT prepacks the weights; a
+//          single row stays on the GEMM kernel, not MLAS's GEMV, which sums in another order). The input side,
+//          W·emb(token) + biases, is a per-token constant: folded at load into a table [V, H] per gate and
+//          direction, computed in float64 and rounded once, and gathered instead of multiplied, which removes
+//          the input GEMM, a fifth of the encoder's arithmetic.
 //   head   h [B, 2H] (each row's forward and backward state at its last token)  →  mu, logvar [B, latent]
 // Rows arrive sorted by length, so the rows whose last token was the step just run are a prefix of those still
 // running: their states are kept and they leave the batch (no padding is computed past a row's end).
@@ -27,11 +26,8 @@ import type { RuntimeOptions } from './session.ts';
 export interface SteppedEncoderGraphs {
   step: Uint8Array;
   head: Uint8Array;
-  /** Rows of a direction's table: the backward direction's token ids are offset by this. */
-  vocab: number;
   /** Encoder hidden size (per direction). */
   hidden: number;
-  latent: number;
 }
 
 const NAMES = ['emb.weight', 'mu.weight', 'mu.bias', 'logvar.weight', 'logvar.bias', ...['fwd', 'bwd'].flatMap((d) => ['W', 'R', 'B'].map((p) => `enc.${d}.${p}`))];
@@ -92,7 +88,7 @@ export function steppedEncoderGraphs(encoder: Uint8Array): SteppedEncoderGraphs 
   hg.output('mu', layer('mu'));
   hg.output('logvar', layer('logvar'));
   const head = freeDims(toOnnx(hg, { name: 'encoder_head' }), { h: { 0: 'batch' }, mu: { 0: 'batch' }, logvar: { 0: 'batch' } });
-  return { step, head, vocab: V, hidden: H, latent: L };
+  return { step, head, hidden: H };
 }
 
 const same = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -122,10 +118,6 @@ export class SteppedEncoder {
     const one = threads > 1 ? await createSession(g.step, { ...o, threads: 1 }) : null;
     const chooser = one && o.adaptiveEncoder !== false ? new FasterSession([wide, one], threads, 1) : wide;
     return new SteppedEncoder(g, chooser, one, head);
-  }
-
-  get latent(): number {
-    return this.g.latent;
   }
 
   /** mu and logvar [rows × latent] of token sequences given shortest first. */

@@ -95,33 +95,31 @@ export class VaeRuntime {
     const order = [...seqs.keys()].sort((a, b) => seqs[a].length - seqs[b].length);
     for (let s = 0; s < order.length; s += batchSize) {
       const rows = order.slice(s, s + batchSize);
-      if (this.stepped) {
-        const out = await this.stepped.encodeSorted(rows.map((r) => seqs[r]));
-        rows.forEach((r, j) => {
-          mu.set(out.mu.subarray(j * L, (j + 1) * L), r * L);
-          logvar.set(out.logvar.subarray(j * L, (j + 1) * L), r * L);
-        });
-        continue;
-      }
-      const b = rows.length, t = Math.max(...rows.map((r) => seqs[r].length));
-      const tokens = new BigInt64Array(t * b), rev = new BigInt64Array(t * b), last = new Float32Array(t * b);
+      const chunk = rows.map((r) => seqs[r]); // shortest first
+      const out = this.stepped ? await this.stepped.encodeSorted(chunk) : await this.encodeExported(chunk);
       rows.forEach((r, j) => {
-        const ids = seqs[r], n = ids.length;
-        for (let k = 0; k < n; k++) {
-          tokens[k * b + j] = BigInt(ids[k]);
-          rev[k * b + j] = BigInt(ids[n - 1 - k]);
-        }
-        last[(n - 1) * b + j] = 1;
-      });
-      const feeds = { tokens: tensor('int64', tokens, [t, b]), tokens_rev: tensor('int64', rev, [t, b]), last: tensor('float32', last, [t, b]) };
-      const out = await (this.encoder ? this.encoder.run(feeds, t * b) : this.s.encoder.run(feeds));
-      const m = out.mu.data as Float32Array, lv = out.logvar.data as Float32Array;
-      rows.forEach((r, j) => {
-        mu.set(m.subarray(j * L, (j + 1) * L), r * L);
-        logvar.set(lv.subarray(j * L, (j + 1) * L), r * L);
+        mu.set(out.mu.subarray(j * L, (j + 1) * L), r * L);
+        logvar.set(out.logvar.subarray(j * L, (j + 1) * L), r * L);
       });
     }
     return { mu, logvar };
+  }
+
+  /** One chunk through encoder.onnx as exported: padded to its longest sequence, with the last-token mask. */
+  private async encodeExported(seqs: readonly Int32Array[]): Promise<{ mu: Float32Array; logvar: Float32Array }> {
+    const b = seqs.length, t = Math.max(...seqs.map((x) => x.length));
+    const tokens = new BigInt64Array(t * b), rev = new BigInt64Array(t * b), last = new Float32Array(t * b);
+    seqs.forEach((ids, j) => {
+      const n = ids.length;
+      for (let k = 0; k < n; k++) {
+        tokens[k * b + j] = BigInt(ids[k]);
+        rev[k * b + j] = BigInt(ids[n - 1 - k]);
+      }
+      last[(n - 1) * b + j] = 1;
+    });
+    const feeds = { tokens: tensor('int64', tokens, [t, b]), tokens_rev: tensor('int64', rev, [t, b]), last: tensor('float32', last, [t, b]) };
+    const out = await (this.encoder ? this.encoder.run(feeds, t * b) : this.s.encoder.run(feeds));
+    return { mu: out.mu.data as Float32Array, logvar: out.logvar.data as Float32Array };
   }
 
   /**
