@@ -8,7 +8,8 @@ import type { CheckInput } from './gradcheck.ts';
 import type { Graph } from './builder.ts';
 import type { Value } from './ir.ts';
 import { Rng } from './rng.ts';
-import { gru, gruUnrolled } from './gru.ts';
+import { gru } from './gru.ts';
+import { gruTrain, gruUnrolled } from './gru-steps.ts';
 
 const seed = Number(process.env.GRADCHECK_SEED ?? 7);
 const rng = new Rng(seed);
@@ -109,12 +110,30 @@ for (const reverse of [false, true]) {
 for (const reverse of [false, true]) {
   const [t, b, i, h] = [dim(2, 4), dim(1, 3), dim(1, 3), dim(2, 3)];
   add(
-    `GRUUnrolled ${reverse ? 'reverse' : 'forward'}`,
+    `GRUSteps from dense x ${reverse ? 'reverse' : 'forward'}`,
     [inp('x', [t, b, i]), inp('w', [1, 3 * h, i]), inp('r', [1, 3 * h, h]), inp('b', [1, 6 * h]), inp('h0', [1, b, h])],
     (g, [x, w, r, bias, h0]) => {
       const o = gruUnrolled(g, x, w, r, bias, h0, reverse);
       return g.add(g.reduceSum(g.tanh(o.y), [0]), o.last);
     },
+  );
+}
+{
+  // Token ids into a table, and a per-sequence constant: the decoder's input side (gather, broadcast add).
+  const [t, b, v, e, j, h] = [dim(2, 4), dim(1, 3), dim(2, 4), dim(1, 3), dim(1, 2), dim(2, 3)];
+  const ids = Array.from({ length: t * b }, (_, k) => (k * 7 + 1) % v);
+  add(
+    'GRUSteps from tokens and a constant',
+    [inp('table', [v, e]), inp('c', [b, j]), inp('w', [1, 3 * h, e + j]), inp('r', [1, 3 * h, h]), inp('b', [1, 6 * h]), inp('h0', [b, h])],
+    (g, [table, c, w, r, bias, h0]) => {
+      const o = gruTrain(g, { tokens: { table, ids: g.const(ids, 'int64', [t, b]) }, constant: c }, w, r, bias, h0);
+      return g.add(g.reduceSum(g.tanh(o.y), [0]), o.last);
+    },
+  );
+  add(
+    'GRUSteps reverse, no bias, no h0, only y used',
+    [inp('table', [v, e]), inp('w', [1, 3 * h, e]), inp('r', [1, 3 * h, h])],
+    (g, [table, w, r]) => gruTrain(g, { tokens: { table, ids: g.const(ids, 'int64', [t, b]) } }, w, r, null, null, true).y,
   );
 }
 {

@@ -6,6 +6,7 @@
 // gradients.test.ts, which fails when an entry has no check.
 import type { Graph } from './builder.ts';
 import { gruVjp } from './gru.ts';
+import { gruStepsVjp } from './gru-steps.ts';
 import { intAttr, floatAttr, normAxis, reduceAxes, sliceParams } from './infer.ts';
 import type { Node, Value } from './ir.ts';
 
@@ -174,5 +175,5 @@ export const gradientRules: Record<string, VjpRule> = {
   },
   LayerNormalization: layerNormRule,
   GRU: gruVjp,
-  GRUUnrolled: gruVjp,
+  GRUSteps: gruStepsVjp,
 };

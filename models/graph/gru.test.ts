@@ -2,7 +2,8 @@
 // JavaScript statement of PyTorch's GRU equations (linear_before_reset=1), in both directions.
 import { describe, expect, it } from 'vitest';
 import { Graph } from './builder.ts';
-import { gru, gruUnrolled } from './gru.ts';
+import { gru } from './gru.ts';
+import { gruTrain, gruUnrolled } from './gru-steps.ts';
 import { createSession, tensor } from './ort.ts';
 import { Rng } from './rng.ts';
 import { toOnnx } from './writer.ts';
@@ -74,5 +75,41 @@ describe('GRU op semantics', () => {
         for (let i = 0; i < B * H; i++) expect(Math.abs(last[i] - want[lastT * B * H + i])).toBeLessThan(tol);
       });
     }
+  }
+
+  for (const reverse of [false, true]) {
+    it(`gruTrain from tokens and a constant ${reverse ? 'reverse' : 'forward'} matches the GRU on the input written out`, async () => {
+      const rng = new Rng(reverse ? 5 : 6);
+      const [T, B, V, E, J, H] = [5, 3, 4, 3, 2, 6];
+      const table = rng.normals(V * E), c = rng.normals(B * J);
+      const w = rng.normals(3 * H * (E + J), 0.5), r = rng.normals(3 * H * H, 0.5), bias = rng.normals(6 * H, 0.5), h0 = rng.normals(B * H);
+      const ids = Array.from({ length: T * B }, (_, k) => (k * 3 + 1) % V);
+      const x = new Float64Array(T * B * (E + J)); // [table[id], c] at every step
+      for (let k = 0; k < T * B; k++) {
+        for (let e = 0; e < E; e++) x[k * (E + J) + e] = table[ids[k] * E + e];
+        for (let j = 0; j < J; j++) x[k * (E + J) + E + j] = c[(k % B) * J + j];
+      }
+      const g = new Graph();
+      const ts = g.input('table', 'float32', [V, E]), cs = g.input('c', 'float32', [B, J]);
+      const ws = g.input('w', 'float32', [1, 3 * H, E + J]), rs = g.input('r', 'float32', [1, 3 * H, H]);
+      const bs = g.input('b', 'float32', [1, 6 * H]), hs = g.input('h0', 'float32', [B, H]);
+      const o = gruTrain(g, { tokens: { table: ts, ids: g.const(ids, 'int64', [T, B]) }, constant: cs }, ws, rs, bs, hs, reverse);
+      g.output('y', o.y);
+      g.output('last', o.last);
+      const s = await createSession(toOnnx(g));
+      const res = await s.run({
+        table: tensor('float32', table, [V, E]), c: tensor('float32', c, [B, J]), w: tensor('float32', w, [1, 3 * H, E + J]),
+        r: tensor('float32', r, [1, 3 * H, H]), b: tensor('float32', bias, [1, 6 * H]), h0: tensor('float32', h0, [B, H]),
+      });
+      const want = reference(x, w, r, bias, h0, T, B, E + J, H, reverse);
+      expect(res.y.dims).toEqual([T, B, H]);
+      const got = res.y.data as Float32Array;
+      let worst = 0;
+      for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
+      expect(worst).toBeLessThan(1e-5);
+      const lastT = reverse ? 0 : T - 1;
+      const last = res.last.data as Float32Array;
+      for (let i = 0; i < B * H; i++) expect(Math.abs(last[i] - want[lastT * B * H + i])).toBeLessThan(1e-5);
+    });
   }
 });

@@ -360,11 +360,33 @@ const rules: Record<string, Rule> = {
     sameDtype([x, w, r, ins[3] ?? null, ins[5] ?? null]);
     return [{ dtype: x.dtype, shape: [t, dirs, b, h] }, { dtype: x.dtype, shape: [dirs, b, h] }].slice(0, count);
   },
-  // Ours (gru.ts): a GRU that is always written unrolled; same inputs and outputs.
-  GRUUnrolled: (ins, attrs, count) => {
-    const out = rules.GRU(ins, attrs, count);
-    if (out[0].shape[1] !== 1) fail('GRUUnrolled is single-direction');
-    return out;
+  // Ours (gru-steps.ts): the recurrence of a training GRU from its per-gate input side, always written as its
+  // expansion. Inputs xz, xr, xn: [T, B, H] projections, or with ids [T, B] (int64, input 8) [V, H] tables; Rz,
+  // Rr, Rn [H, H]; Rbn [H]; h0 [B, H] (optional); cz, cr, cn [B, H] (optional, all three): added at every step.
+  GRUSteps: (ins, attrs, count) => {
+    const rz = floatOnly(need(ins, 3));
+    if (rz.rank !== 2) fail('GRUSteps Rz must be [H, H]');
+    const h = rz.shape[0];
+    const ids = ins[8] ?? null;
+    if (ids && (ids.dtype !== 'int64' || ids.rank !== 2)) fail('GRUSteps ids must be int64 [T, B]');
+    const x0 = need(ins, 0);
+    if (!ids && x0.rank !== 3) fail('GRUSteps xz must be [T, B, H] (or a [V, H] table with ids)');
+    const [t, b] = ids ? ids.shape : x0.shape;
+    const eq = (k: number, s: number[], what: string) => {
+      const v = ins[k] ?? null;
+      if (v && (v.rank !== s.length || v.shape.some((d, j) => d !== s[j]))) fail(`GRUSteps ${what} must be [${s}], got [${v.shape}]`);
+    };
+    ['xz', 'xr', 'xn'].forEach((what, k) => { need(ins, k); eq(k, ids ? [x0.shape[0], h] : [t, b, h], what); });
+    ['Rz', 'Rr', 'Rn'].forEach((what, k) => { need(ins, k + 3); eq(k + 3, [h, h], what); });
+    need(ins, 6);
+    eq(6, [h], 'Rbn');
+    eq(7, [b, h], 'h0');
+    const cs = [9, 10, 11].map((k) => ins[k] ?? null);
+    if (cs.some((v) => v) && !cs.every((v) => v)) fail('GRUSteps takes the constants of all three gates or none');
+    cs.forEach((_, k) => eq(9 + k, [b, h], ['cz', 'cr', 'cn'][k]));
+    if (!['forward', 'reverse'].includes(stringAttr(attrs, 'direction', 'forward'))) fail('GRUSteps direction is forward or reverse');
+    sameDtype([...ins.slice(0, 8), ...cs].map((v) => v ?? null));
+    return [{ dtype: rz.dtype, shape: [t, b, h] }, { dtype: rz.dtype, shape: [b, h] }].slice(0, count);
   },
 };
 

@@ -3,12 +3,13 @@
 // node, so autodiff still sees one GRU and uses its own rule; only the writer swaps in the expansion.
 import type { Graph } from './builder.ts';
 import { expandGru } from './gru.ts';
+import { expandGruSteps } from './gru-steps.ts';
 import type { Node, Value } from './ir.ts';
 
 const lowerings: Record<string, (g: Graph, node: Node) => Value[] | null> = {
   GRU: (g, node) => (node.outputs[0].dtype === 'float32' ? null : expandGru(g, node)),
-  // Not an ONNX op: always written as its expansion (see gru.ts).
-  GRUUnrolled: (g, node) => expandGru(g, node),
+  // Not an ONNX op: always written as its expansion (see gru-steps.ts).
+  GRUSteps: (g, node) => expandGruSteps(g, node),
   // softplus(x) = relu(x) + log(1 + exp(-|x|)), stable for large |x|.
   Softplus: (g, node) => {
     const x = node.inputs[0]!;

@@ -2,14 +2,19 @@
 // cross-entropy, Gaussian KL. Each declares its parameters in a Params set and emits builder ops; the dtype
 // follows the Params (float32 to train, float64 for finite-difference checks).
 import type { Graph } from '../graph/builder.ts';
-import { gru, gruUnrolled } from '../graph/gru.ts';
+import { gru } from '../graph/gru.ts';
+import { gruTrain, type GruInput } from '../graph/gru-steps.ts';
 import type { Value } from '../graph/ir.ts';
 import type { Params } from './params.ts';
 
+/** An embedding table [vocab, dim] (N(0, 1) rows). */
+export function embeddingTable(ps: Params, name: string, vocab: number, dim: number): Value {
+  return ps.add(`${name}.weight`, [vocab, dim], { normal: 1 });
+}
+
 /** Rows of a [vocab, dim] table for int64 tokens of any shape: result tokens.shape + [dim]. */
 export function embedding(ps: Params, name: string, tokens: Value, vocab: number, dim: number): Value {
-  const table = ps.add(`${name}.weight`, [vocab, dim], { normal: 1 });
-  return ps.g.gather(table, tokens, 0);
+  return ps.g.gather(embeddingTable(ps, name, vocab, dim), tokens, 0);
 }
 
 /** x [..., in] → [..., out]; one Gemm for 2-D inputs, otherwise reshaped to 2-D around it. */
@@ -32,18 +37,23 @@ export interface GruLayerOutputs {
 }
 
 /**
- * One GRU direction over time-major x [T, B, I] (PyTorch's nn.GRU equations), optional h0 [B, H]. For training
- * graphs (default) it keeps its gates for the backward pass; `inference: true` emits ONNX's compact GRU op.
+ * One GRU direction (PyTorch's nn.GRU equations) over a time-major input: dense x [T, B, I], or token ids into an
+ * embedding table, either with a per-sequence constant seen at every step (gru-steps.ts); optional h0 [B, H].
+ * For training graphs (default) it keeps its gates for the backward pass; `inference: true` emits ONNX's compact
+ * GRU op over the same input written out (x, or the gathered rows, with the constant concatenated to each step).
  */
-export function gruLayer(ps: Params, name: string, x: Value, hidden: number, o: { reverse?: boolean; h0?: Value; inference?: boolean } = {}): GruLayerOutputs {
+export function gruLayer(ps: Params, name: string, input: GruInput, hidden: number, o: { reverse?: boolean; h0?: Value; inference?: boolean } = {}): GruLayerOutputs {
   const g = ps.g;
-  const [t, b, i] = x.shape;
+  const [t, b] = input.x ? input.x.shape : input.tokens!.ids.shape;
+  const i = (input.x ? input.x.shape[2] : input.tokens!.table.shape[1]) + (input.constant ? input.constant.shape[1] : 0);
   const bound = 1 / Math.sqrt(hidden);
   const w = ps.add(`${name}.W`, [1, 3 * hidden, i], { uniform: bound });
   const r = ps.add(`${name}.R`, [1, 3 * hidden, hidden], { uniform: bound });
   const bias = ps.add(`${name}.B`, [1, 6 * hidden], { uniform: bound });
-  const h0 = o.h0 ? g.reshape(o.h0, [1, b, hidden]) : null;
-  const res = (o.inference ? gru : gruUnrolled)(g, x, w, r, bias, h0, o.reverse ?? false);
+  if (!o.inference) return gruTrain(g, input, w, r, bias, o.h0 ?? null, o.reverse ?? false);
+  const x0 = input.x ?? g.gather(input.tokens!.table, input.tokens!.ids, 0), c = input.constant;
+  const x = c ? g.concat([x0, g.expand(g.unsqueeze(c, [0]), [t, b, c.shape[1]])], 2) : x0;
+  const res = gru(g, x, w, r, bias, o.h0 ? g.reshape(o.h0, [1, b, hidden]) : null, o.reverse ?? false);
   return { y: g.reshape(res.y, [t, b, hidden]), last: g.reshape(res.last, [b, hidden]) };
 }
 

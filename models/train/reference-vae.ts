@@ -8,7 +8,7 @@ import type { DType, Value } from '../graph/ir.ts';
 import { tensor } from '../graph/ort.ts';
 import type { LossGraph } from './compile-step.ts';
 import type { TrainModel } from './loop.ts';
-import { embedding, gaussianKl, gruLayer, linear, maskedCrossEntropy } from './layers.ts';
+import { embeddingTable, gaussianKl, gruLayer, linear, maskedCrossEntropy } from './layers.ts';
 import { Params } from './params.ts';
 
 export interface VaeDims {
@@ -34,17 +34,17 @@ export interface VaeBatchValues {
 export function referenceVaeLoss(ps: Params, d: VaeDims, io: VaeBatchValues): { loss: Value; ce: Value; kl: Value } {
   const g = ps.g;
   const [t, b] = io.tokens.shape;
-  const emb = embedding(ps, 'emb', io.tokens, d.vocab, d.embedding); // [T, B, E]
-  const fwd = gruLayer(ps, 'enc.fwd', emb, d.encoderHidden);
-  const bwd = gruLayer(ps, 'enc.bwd', emb, d.encoderHidden, { reverse: true });
+  const table = embeddingTable(ps, 'emb', d.vocab, d.embedding); // [V, E]
+  const fwd = gruLayer(ps, 'enc.fwd', { tokens: { table, ids: io.tokens } }, d.encoderHidden);
+  const bwd = gruLayer(ps, 'enc.bwd', { tokens: { table, ids: io.tokens } }, d.encoderHidden, { reverse: true });
   const h = g.concat([fwd.last, bwd.last], 1);
   const mu = linear(ps, 'mu', h, d.latent);
   const logvar = linear(ps, 'logvar', h, d.latent);
   const z = g.add(mu, g.mul(io.eps, g.exp(g.mul(logvar, 0.5))));
   const h0 = linear(ps, 'z2h', z, d.decoderHidden);
-  const prev = g.slice(emb, [0], [t - 1], [0]); // teacher forcing: tokens 0..T-2 predict 1..T-1
-  const zs = g.expand(g.unsqueeze(z, [0]), [t - 1, b, d.latent]);
-  const dec = gruLayer(ps, 'dec', g.concat([prev, zs], 2), d.decoderHidden, { h0 });
+  // Teacher forcing: tokens 0..T-2 predict 1..T-1; every step's input is [embedding of the previous token, z].
+  const prev = g.slice(io.tokens, [0], [t - 1], [0]);
+  const dec = gruLayer(ps, 'dec', { tokens: { table, ids: prev }, constant: z }, d.decoderHidden, { h0 });
   const logits = linear(ps, 'out', g.reshape(dec.y, [(t - 1) * b, d.decoderHidden]), d.vocab);
   const targets = g.reshape(g.slice(io.tokens, [1], [t], [0]), [(t - 1) * b]);
   const mask = g.reshape(g.slice(io.mask, [1], [t], [0]), [(t - 1) * b]);

@@ -40,8 +40,8 @@ export function inversionGraph(c: VaeConfig, weights: ReadonlyMap<string, Float3
   const tokens = g.input('tokens', 'int64', [length, batch]);
   const mask = g.input('mask', 'float32', [length, batch]);
   const table = embeddingTable(ps, c);
-  const prev = g.gather(table, g.slice(tokens, [0], [length - 1], [0]), 0);
-  const dec = decoderStates(ps, c, prev, z, initialState(ps, c, z));
+  const prev = g.slice(tokens, [0], [length - 1], [0]);
+  const dec = decoderStates(ps, c, table, prev, z, initialState(ps, c, z));
   const logits = outputLogits(ps, c, g.reshape(dec.y, [(length - 1) * batch, c.decoderHidden]));
   const targets = g.reshape(g.slice(tokens, [1], [length], [0]), [(length - 1) * batch]);
   const m = g.reshape(g.slice(mask, [1], [length], [0]), [(length - 1) * batch]);

@@ -36,7 +36,7 @@ describe('VAE gradients (tiny, float64)', () => {
       });
       return { out: loss, wrt: ps.specs.map((s) => s.value), init: (v) => Float64Array.from(init.get(v.name)!) };
     }, { directions: 4, eps: 1e-5 });
-    expect(res.ops).toContain('GRUUnrolled');
+    expect(res.ops).toContain('GRUSteps');
     expect(res.ops).toContain('Relu');
     for (const d of res.details) expect(d.rel, `analytic ${d.analytic} vs numeric ${d.numeric}`).toBeLessThan(1e-6);
   });

@@ -10,7 +10,8 @@
 // KL_d is dimension d's KL averaged over the batch (free bits keep the optimizer from closing a dimension it
 // barely uses), and kl_weight / prop_weight are scalar inputs so annealing needs no recompilation.
 import { Graph } from '../graph/builder.ts';
-import { gru, gruUnrolled } from '../graph/gru.ts';
+import { gru } from '../graph/gru.ts';
+import { gruTrain, type GruInput } from '../graph/gru-steps.ts';
 import type { DType, Value } from '../graph/ir.ts';
 import { tensor } from '../graph/ort.ts';
 import type { ort } from '../graph/ort.ts';
@@ -46,18 +47,22 @@ export function embeddingTable(ps: Params, c: VaeConfig): Value {
 }
 
 /**
- * One GRU direction over x [T, B, I] (time-major) with optional h0 [B, H]; y [T, B, H], last [B, H]. Squeeze and
- * Unsqueeze rather than Reshape, so inference graphs keep T and B free. Same parameter names as train/layers.
+ * One GRU direction over a time-major input (dense x [T, B, I], or token ids into the embedding table, either
+ * with a per-sequence constant seen at every step: gru-steps.ts) with optional h0 [B, H]; y [T, B, H], last
+ * [B, H]. For inference graphs, ONNX's GRU op over the input written out, with Squeeze and Unsqueeze rather than
+ * Reshape so T and B stay free. Same parameter names as train/layers.
  */
-export function gruDirection(ps: Params, name: string, x: Value, hidden: number, o: { h0?: Value; inference?: boolean } = {}): { y: Value; last: Value } {
+export function gruDirection(ps: Params, name: string, input: GruInput, hidden: number, o: { h0?: Value; inference?: boolean } = {}): { y: Value; last: Value } {
   const g = ps.g;
-  const i = x.shape[2];
+  const i = (input.x ? input.x.shape[2] : input.tokens!.table.shape[1]) + (input.constant ? input.constant.shape[1] : 0);
   const bound = 1 / Math.sqrt(hidden);
   const w = ps.add(`${name}.W`, [1, 3 * hidden, i], { uniform: bound });
   const r = ps.add(`${name}.R`, [1, 3 * hidden, hidden], { uniform: bound });
   const b = ps.add(`${name}.B`, [1, 6 * hidden], { uniform: bound });
-  const h0 = o.h0 ? g.unsqueeze(o.h0, [0]) : null;
-  const res = (o.inference ? gru : gruUnrolled)(g, x, w, r, b, h0, false);
+  if (!o.inference) return gruTrain(g, input, w, r, b, o.h0 ?? null);
+  if (input.constant) throw new Error('gruDirection: an inference graph takes its input written out (x)');
+  const x = input.x ?? g.gather(input.tokens!.table, input.tokens!.ids, 0);
+  const res = gru(g, x, w, r, b, o.h0 ? g.unsqueeze(o.h0, [0]) : null, false);
   return { y: g.squeeze(res.y, [1]), last: g.squeeze(res.last, [0]) };
 }
 
@@ -74,8 +79,8 @@ export interface EncoderInputs {
 export function encoder(ps: Params, c: VaeConfig, table: Value, io: EncoderInputs, inference = false): { mu: Value; logvar: Value } {
   const g = ps.g;
   const pick = (y: Value) => g.reduceSum(g.mul(y, g.unsqueeze(io.last, [2])), [0]); // state at the last real token
-  const fwd = gruDirection(ps, 'enc.fwd', g.gather(table, io.tokens, 0), c.encoderHidden, { inference });
-  const bwd = gruDirection(ps, 'enc.bwd', g.gather(table, io.tokensRev, 0), c.encoderHidden, { inference });
+  const fwd = gruDirection(ps, 'enc.fwd', { tokens: { table, ids: io.tokens } }, c.encoderHidden, { inference });
+  const bwd = gruDirection(ps, 'enc.bwd', { tokens: { table, ids: io.tokensRev } }, c.encoderHidden, { inference });
   const h = g.concat([pick(fwd.y), pick(bwd.y)], 1);
   return { mu: linear(ps, 'mu', h, c.latent), logvar: linear(ps, 'logvar', h, c.latent) };
 }
@@ -86,14 +91,11 @@ export function initialState(ps: Params, c: VaeConfig, z: Value): Value {
 }
 
 /**
- * Decoder over previous-token embeddings prev [T, B, E] with z [B, latent] at every step: states [T, B, H].
- * (Training only; export.ts writes the same cell out for one step at a time.)
+ * Decoder over previous tokens prev [T, B] (int64) with z [B, latent] at every step, as if each step's input were
+ * [embedding(prev_t), z]: states [T, B, H]. (Training only; export.ts writes the same cell out for one step at a time.)
  */
-export function decoderStates(ps: Params, c: VaeConfig, prev: Value, z: Value, h0: Value): { y: Value; last: Value } {
-  const g = ps.g;
-  const [t, b] = prev.shape;
-  const zs = g.expand(g.unsqueeze(z, [0]), [t, b, c.latent]);
-  return gruDirection(ps, 'dec', g.concat([prev, zs], 2), c.decoderHidden, { h0 });
+export function decoderStates(ps: Params, c: VaeConfig, table: Value, prev: Value, z: Value, h0: Value): { y: Value; last: Value } {
+  return gruDirection(ps, 'dec', { tokens: { table, ids: prev }, constant: z }, c.decoderHidden, { h0 });
 }
 
 /** Token logits [N, vocab] from decoder states [N, H]. */
@@ -136,8 +138,8 @@ export function vaeLoss(ps: Params, c: VaeConfig, io: VaeBatch): VaeLoss {
   const z = g.add(mu, g.mul(io.eps, g.exp(g.mul(logvar, 0.5))));
 
   // Teacher forcing: tokens 0..T-2 predict 1..T-1.
-  const prev = g.gather(table, g.slice(io.tokens, [0], [t - 1], [0]), 0);
-  const dec = decoderStates(ps, c, prev, z, initialState(ps, c, z));
+  const prev = g.slice(io.tokens, [0], [t - 1], [0]);
+  const dec = decoderStates(ps, c, table, prev, z, initialState(ps, c, z));
   const logits = outputLogits(ps, c, g.reshape(dec.y, [(t - 1) * b, c.decoderHidden]));
   const targets = g.reshape(g.slice(io.tokens, [1], [t], [0]), [(t - 1) * b]);
   const mask = g.reshape(g.slice(io.mask, [1], [t], [0]), [(t - 1) * b]);
