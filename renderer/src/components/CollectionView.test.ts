@@ -12,6 +12,13 @@ import { DEFAULT_PROPERTIES, userValue } from './columns.ts';
 withLayout(1200, 700);
 cleanupAfterEach();
 
+// jsdom has no ResizeObserver (the Design tab's map measures its box with one); nothing resizes here.
+globalThis.ResizeObserver ??= class {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+};
+
 function open(core: MemoryCore, id: number) {
   const client = createClient(core);
   const collection = core.collections.find((c) => c.id === id)!;
@@ -143,5 +150,20 @@ describe('CollectionView of a candidate list', () => {
     ]);
     expect(core.molecules.get(list.id)![0].userProps).toMatchObject({ rating: 4, note: 'make the amide' });
     expect(screen.getByRole('group', { name: 'Structure grid' })).toBeTruthy();
+  });
+
+  it('opens Design only when an import has finished filling the collection (the core would refuse the map)', async () => {
+    const core = new MemoryCore();
+    const c = core.addCollection(30, { name: 'half' });
+    c.importingJobId = 7;
+    const client = createClient(core);
+    const view = render(CollectionView, { props: { client, collection: { ...c }, depictions: new DepictionCache(client, 150, 96) } });
+    await fireEvent.click(screen.getByRole('tab', { name: 'Design' }));
+    expect(screen.getByTestId('design-wait').textContent).toMatch(/import of half has finished/);
+    expect(core.calls('latent.map')).toHaveLength(0);
+    c.importingJobId = null;
+    await view.rerender({ client, collection: { ...c }, depictions: new DepictionCache(client, 150, 96) });
+    await waitFor(() => expect(core.calls('latent.map').length).toBeGreaterThan(0));
+    expect(screen.queryByTestId('design-wait')).toBeNull();
   });
 });
