@@ -27,6 +27,12 @@ export interface GruInput {
   constant?: Value;
 }
 
+/** Columns of W the input gives: x's (or the embedding's) width, plus the constant's. */
+export function gruInputWidth(input: GruInput): number {
+  const lead = input.x ? input.x.shape[2] : input.tokens ? input.tokens.table.shape[1] : 0;
+  return lead + (input.constant ? input.constant.shape[1] : 0);
+}
+
 /**
  * A GRU layer's input side, per gate (z, r, n): x is [T, B, H] projections, or, with ids [T, B], [V, H] tables whose
  * rows ids picks; c (optional) [B, H] is added at every step. Recurrent weights [H, H] a gate, and the candidate's Rb.
@@ -46,8 +52,8 @@ export interface GruProjected {
 export function gruProjections(g: Graph, input: GruInput, w: Value, r: Value, b: Value | null): GruProjected {
   const hs = r.shape[2];
   const cols = w.shape[2];
-  const lead = input.x ? input.x.shape[2] : input.tokens ? input.tokens.table.shape[1] : 0;
   const extra = input.constant ? input.constant.shape[1] : 0;
+  const lead = gruInputWidth(input) - extra;
   if (!input.x === !input.tokens) throw new Error('gruProjections: give x or tokens, not both');
   if (lead + extra !== cols) throw new Error(`gruProjections: W has ${cols} input columns, the input gives ${lead} + ${extra}`);
   const wGates = g.split(g.reshape(w, [3 * hs, cols]), [hs, hs, hs], 0);
@@ -134,7 +140,6 @@ export function byStep(g: Graph, v: Value): Value[] {
 interface Expanded {
   u: Unrolled;
   y: Value;
-  h0: Value;
 }
 
 const expansions = new WeakMap<Node, Expanded>();
@@ -161,7 +166,7 @@ function expanded(g: Graph, node: Node): Expanded {
     return c ? raw.map((v) => g.add(v, c[k])) : raw;
   });
   const u = unroll(g, { z: steps[0], r: steps[1], n: steps[2] }, r, rbn, h0, reverse);
-  const e = { u, y: g.reshape(g.concat(u.h, 0), [t, batch, hs]), h0 };
+  const e = { u, y: g.reshape(g.concat(u.h, 0), [t, batch, hs]) };
   expansions.set(node, e);
   return e;
 }

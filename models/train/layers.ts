@@ -3,7 +3,7 @@
 // follows the Params (float32 to train, float64 for finite-difference checks).
 import type { Graph } from '../graph/builder.ts';
 import { gru } from '../graph/gru.ts';
-import { gruTrain, type GruInput } from '../graph/gru-steps.ts';
+import { gruInputWidth, gruTrain, type GruInput } from '../graph/gru-steps.ts';
 import type { Value } from '../graph/ir.ts';
 import type { Params } from './params.ts';
 
@@ -37,6 +37,19 @@ export interface GruLayerOutputs {
 }
 
 /**
+ * A GRU direction's parameters in ONNX's layout, W [1, 3H, I + J], R [1, 3H, H], B [1, 6H], with PyTorch's init;
+ * I + J is what the input gives. The one declaration for training and inference graphs alike.
+ */
+export function gruParams(ps: Params, name: string, input: GruInput, hidden: number): { w: Value; r: Value; b: Value } {
+  const bound = 1 / Math.sqrt(hidden);
+  return {
+    w: ps.add(`${name}.W`, [1, 3 * hidden, gruInputWidth(input)], { uniform: bound }),
+    r: ps.add(`${name}.R`, [1, 3 * hidden, hidden], { uniform: bound }),
+    b: ps.add(`${name}.B`, [1, 6 * hidden], { uniform: bound }),
+  };
+}
+
+/**
  * One GRU direction (PyTorch's nn.GRU equations) over a time-major input: dense x [T, B, I], or token ids into an
  * embedding table, either with a per-sequence constant seen at every step (gru-steps.ts); optional h0 [B, H].
  * For training graphs (default) it keeps its gates for the backward pass; `inference: true` emits ONNX's compact
@@ -45,11 +58,7 @@ export interface GruLayerOutputs {
 export function gruLayer(ps: Params, name: string, input: GruInput, hidden: number, o: { reverse?: boolean; h0?: Value; inference?: boolean } = {}): GruLayerOutputs {
   const g = ps.g;
   const [t, b] = input.x ? input.x.shape : input.tokens!.ids.shape;
-  const i = (input.x ? input.x.shape[2] : input.tokens!.table.shape[1]) + (input.constant ? input.constant.shape[1] : 0);
-  const bound = 1 / Math.sqrt(hidden);
-  const w = ps.add(`${name}.W`, [1, 3 * hidden, i], { uniform: bound });
-  const r = ps.add(`${name}.R`, [1, 3 * hidden, hidden], { uniform: bound });
-  const bias = ps.add(`${name}.B`, [1, 6 * hidden], { uniform: bound });
+  const { w, r, b: bias } = gruParams(ps, name, input, hidden);
   if (!o.inference) return gruTrain(g, input, w, r, bias, o.h0 ?? null, o.reverse ?? false);
   const x0 = input.x ?? g.gather(input.tokens!.table, input.tokens!.ids, 0), c = input.constant;
   const x = c ? g.concat([x0, g.expand(g.unsqueeze(c, [0]), [t, b, c.shape[1]])], 2) : x0;

@@ -17,7 +17,7 @@ import { tensor } from '../graph/ort.ts';
 import type { ort } from '../graph/ort.ts';
 import type { Rng } from '../graph/rng.ts';
 import type { LossGraph } from '../train/compile-step.ts';
-import { linear, maskedCrossEntropy } from '../train/layers.ts';
+import { gruParams, linear, maskedCrossEntropy } from '../train/layers.ts';
 import type { TrainModel } from '../train/loop.ts';
 import { Params } from '../train/params.ts';
 
@@ -50,15 +50,11 @@ export function embeddingTable(ps: Params, c: VaeConfig): Value {
  * One GRU direction over a time-major input (dense x [T, B, I], or token ids into the embedding table, either
  * with a per-sequence constant seen at every step: gru-steps.ts) with optional h0 [B, H]; y [T, B, H], last
  * [B, H]. For inference graphs, ONNX's GRU op over the input written out, with Squeeze and Unsqueeze rather than
- * Reshape so T and B stay free. Same parameter names as train/layers.
+ * Reshape so T and B stay free. Parameters declared by train/layers' gruParams.
  */
 export function gruDirection(ps: Params, name: string, input: GruInput, hidden: number, o: { h0?: Value; inference?: boolean } = {}): { y: Value; last: Value } {
   const g = ps.g;
-  const i = (input.x ? input.x.shape[2] : input.tokens!.table.shape[1]) + (input.constant ? input.constant.shape[1] : 0);
-  const bound = 1 / Math.sqrt(hidden);
-  const w = ps.add(`${name}.W`, [1, 3 * hidden, i], { uniform: bound });
-  const r = ps.add(`${name}.R`, [1, 3 * hidden, hidden], { uniform: bound });
-  const b = ps.add(`${name}.B`, [1, 6 * hidden], { uniform: bound });
+  const { w, r, b } = gruParams(ps, name, input, hidden);
   if (!o.inference) return gruTrain(g, input, w, r, b, o.h0 ?? null);
   if (input.constant) throw new Error('gruDirection: an inference graph takes its input written out (x)');
   const x = input.x ?? g.gather(input.tokens!.table, input.tokens!.ids, 0);
