@@ -17,7 +17,7 @@ import type { VaeRuntime } from './vae-runtime.ts';
 
 const ROWS = Number(process.env.MOLSCAPE_REFERENCE_ROWS ?? 200);
 // the shipped default model (main/design/model-path.ts's DEFAULT_MODEL_NAME; models/ may not import main/)
-const BUNDLE = path.resolve(import.meta.dirname, '../../resources/models/zinc250k');
+const BUNDLE = path.resolve(import.meta.dirname, '../../resources/models/zinc-chembl');
 const TEST_SET = path.resolve(import.meta.dirname, '../../../shared/data/zinc250k/test.smi.gz');
 
 let rt: VaeRuntime, ref: ReferenceDecoder, z: Float32Array, n: number;
@@ -58,6 +58,12 @@ describe(`the decoder equals the one-row-at-a-time reference on ${ROWS} ZINC tes
       const got = await greedyDecode(rt, z, n, { constrained });
       expect(differences(got, await ref.greedy(z, n, { constrained }))).toEqual([]);
       expect(got.filter((d) => d.ended).length).toBeGreaterThan(0.9 * n);
+    }, 300_000);
+
+    it(`greedy one row at a time (each decode one greedy Loop call, greedy-loop.ts)${constrained ? ', constrained' : ''}`, async () => {
+      const L = rt.latent, got = [];
+      for (let r = 0; r < n; r++) got.push(...(await greedyDecode(rt, z.subarray(r * L, (r + 1) * L), 1, { constrained })));
+      expect(differences(got, await ref.greedy(z, n, { constrained }))).toEqual([]);
     }, 300_000);
 
     it(`sampling, temperature 1${constrained ? ', constrained' : ''}, seed 5`, async () => {

@@ -8,6 +8,7 @@ import { BOS_ID, EOS_ID } from '../vae/tokenizer.ts';
 import { SmilesSyntax, initialSyntaxState } from './syntax.ts';
 import type { SyntaxState } from './syntax.ts';
 import type { VaeRuntime } from './vae-runtime.ts';
+import type { GreedyProposal } from './greedy-loop.ts';
 
 export interface DecodeOptions {
   /** Longest decode in tokens, <eos> included (default: the model's maxLength). */
@@ -66,8 +67,35 @@ type Picker = (logp: Float64Array, row: number) => number;
  */
 type Finished = (rows: number[], out: Decoded[]) => boolean | Promise<boolean>;
 
-/** The shared step loop of greedy and sampling: pick chooses a token from (masked) log-probabilities. */
-async function stepLoop(rt: VaeRuntime, z: Float32Array, rows: number, pick: Picker, o: DecodeOptions, finished?: Finished): Promise<Decoded[]> {
+/**
+ * The steps of a greedy Loop's proposal (greedy-loop.ts), handed out while the decode feeds the tokens the Loop
+ * fed; from the first step fed otherwise, none (the decode steps on from there with the proposal's last state).
+ */
+class Proposal {
+  constructor(
+    private p: GreedyProposal | null,
+    private readonly V: number,
+    private readonly H: number,
+  ) {}
+
+  /** Step t's logits and next state, when it was fed `token`; null: not proposed. */
+  step(t: number, token: bigint): { logits: Float32Array; h: Float32Array } | null {
+    const p = this.p;
+    if (!p || t >= p.fed.length || p.fed[t] !== token) {
+      this.p = null;
+      return null;
+    }
+    const { V, H } = this;
+    return { logits: p.logits.subarray(t * V, (t + 1) * V), h: p.h.slice(t * H, (t + 1) * H) };
+  }
+}
+
+/**
+ * The shared step loop of greedy and sampling: pick chooses a token from (masked) log-probabilities. propose:
+ * pick is greedy's, so a one-row decode may take its steps from a greedy Loop (unless it may be stopped between
+ * steps: a Loop call cannot be).
+ */
+async function stepLoop(rt: VaeRuntime, z: Float32Array, rows: number, pick: Picker, o: DecodeOptions, finished?: Finished, propose = false): Promise<Decoded[]> {
   const H = rt.model.decoderHidden, V = rt.vocabulary.size;
   const maxLength = o.maxLength ?? rt.model.maxLength;
   const syntax = o.constrained ? syntaxFor(rt, maxLength) : null;
@@ -79,10 +107,11 @@ async function stepLoop(rt: VaeRuntime, z: Float32Array, rows: number, pick: Pic
   let h = init.h, zp = init.zproj; // both compacted to the running rows
   let tokens = new BigInt64Array(rows).fill(BigInt(BOS_ID));
   const mask = new Uint8Array(V), plain = new Float64Array(V), masked = new Float64Array(V);
+  const proposal = new Proposal(propose && rows === 1 && !o.shouldStop ? await rt.greedyProposal(zp, h, maxLength) : null, V, H);
   for (let t = 0; t < maxLength && active.length > 0; t++) {
     const n = active.length;
     if (o.shouldStop?.()) throw new DecodeStopped();
-    const res = await rt.step(zp, tokens, h, n);
+    const res = proposal.step(t, tokens[0]) ?? (await rt.step(zp, tokens, h, n));
     const still: number[] = [], keep: number[] = [], ended: number[] = [];
     active.forEach((r, j) => {
       logSoftmax(res.logits, j * V, V, null, plain);
@@ -137,7 +166,7 @@ const argmax = (a: Float64Array) => {
 };
 
 export function greedyDecode(rt: VaeRuntime, z: Float32Array, rows: number, o: DecodeOptions = {}): Promise<Decoded[]> {
-  return stepLoop(rt, z, rows, (logp) => argmax(logp), o);
+  return stepLoop(rt, z, rows, (logp) => argmax(logp), o, undefined, true);
 }
 
 export interface SampleOptions extends DecodeOptions {

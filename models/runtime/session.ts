@@ -21,6 +21,11 @@ export interface RuntimeOptions {
    */
   splitGateGemms?: boolean;
   /**
+   * Decode one row greedily in one ORT call (an ONNX Loop over the decoder step, greedy-loop.ts; default true,
+   * same results); false: step by step from JS (for A/B measurements).
+   */
+  greedyLoop?: boolean;
+  /**
    * With threads > 1: large encoder runs go to whichever of a threads-wide and a one-thread session has lately
    * been faster (faster-session.ts; default true, same results); false: always the threads-wide one.
    */

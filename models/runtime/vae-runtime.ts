@@ -7,6 +7,9 @@ import { createSession, ort } from './session.ts';
 import { splitGateGemms } from './step-graph.ts';
 import { FasterSession } from './faster-session.ts';
 import { SteppedEncoder } from './stepped-encoder.ts';
+import { greedyLoopGraph } from './greedy-loop.ts';
+import type { GreedyProposal } from './greedy-loop.ts';
+import { BOS_ID, EOS_ID } from '../vae/tokenizer.ts';
 import type { RuntimeOptions } from './session.ts';
 
 export interface RuntimeGraphs {
@@ -61,6 +64,8 @@ export class VaeRuntime {
     private readonly encoder: FasterSession | null,
     /** The encoder step by step (stepped-encoder.ts); null: encoder.onnx as exported runs. */
     private readonly stepped: SteppedEncoder | null,
+    /** A one-row greedy decode in one call (greedy-loop.ts), on one thread; null: off. */
+    private readonly greedyLoop: ort.InferenceSession | null,
   ) {}
 
   static async create(model: RuntimeModel, o: RuntimeOptions = {}): Promise<VaeRuntime> {
@@ -76,7 +81,9 @@ export class VaeRuntime {
     const encoder = !stepped && (o.threads ?? 1) > 1 && o.adaptiveEncoder !== false
       ? new FasterSession([s.encoder, await createSession(model.graphs.encoder, { ...o, threads: 1 })], o.threads!, ADAPTIVE_ENCODE_TOKENS)
       : null;
-    return new VaeRuntime(model, s, smallStep, smallRows, encoder, stepped);
+    const loop = o.greedyLoop === false ? null : greedyLoopGraph(step, { hidden: model.decoderHidden, vocab: model.vocabulary.size, bos: BOS_ID, eos: EOS_ID });
+    const greedyLoop = loop ? await createSession(loop, { ...o, threads: 1 }) : null;
+    return new VaeRuntime(model, s, smallStep, smallRows, encoder, stepped, greedyLoop);
   }
 
   get vocabulary(): Vocabulary {
@@ -148,6 +155,20 @@ export class VaeRuntime {
     return { logits: out.logits.data as Float32Array, h: out.h_next.data as Float32Array };
   }
 
+  /**
+   * A whole greedy decode of one row in one call, from its initial state, for at most maxSteps steps (to the
+   * first <eos>): what each step was fed, its logits and next state (greedy-loop.ts). Null when the runtime
+   * has no such session.
+   */
+  async greedyProposal(zproj: Float32Array, h: Float32Array, maxSteps: number): Promise<GreedyProposal | null> {
+    if (!this.greedyLoop) return null;
+    const H = this.model.decoderHidden;
+    const out = await this.greedyLoop.run({
+      zproj: tensor('float32', zproj, [1, 3 * H]), h0: tensor('float32', h, [1, H]), max_steps: new ort.Tensor('int64', BigInt64Array.of(BigInt(maxSteps)), []),
+    });
+    return { fed: out.fed.data as BigInt64Array, logits: out.logits.data as Float32Array, h: out.h.data as Float32Array };
+  }
+
   /** Property predictions in normalized units [rows × P]. */
   async properties(z: Float32Array, rows: number): Promise<Float32Array> {
     const out = await this.s.property.run({ z: tensor('float32', z, [rows, this.latent]) });
@@ -165,6 +186,7 @@ export class VaeRuntime {
     for (const [k, s] of Object.entries(this.s)) if (!(k === 'encoder' && this.encoder)) await s.release();
     await this.stepped?.release();
     await this.smallStep?.release();
+    await this.greedyLoop?.release();
     await this.encoder?.release(); // both encoder sessions
   }
 }
