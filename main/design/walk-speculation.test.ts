@@ -10,7 +10,9 @@ import type { DesignContext } from './design-context.ts';
 import { ModelService } from './model-service.ts';
 import { defaultModelDir } from './model-path.ts';
 import { ahead, walk } from './walk.ts';
-import { nextPosition, walkKey } from './walk-speculation.ts';
+import { WalkSpeculation, nextPosition, walkKey } from './walk-speculation.ts';
+import type { AheadTask } from './walk-speculation.ts';
+import { DecodeStopped } from '../../models/runtime/decode.ts';
 
 const SEED = 'Cc1n[nH]cc1c2ccccc2Oc3ccc(cc3C(=O)N)S(=O)(=O)Nc4nccs4';
 const withoutTime = (m: DesignedMolecule) => ({ ...m, provenance: { ...m.provenance, createdAt: '' } });
@@ -51,6 +53,61 @@ describe('nextPosition', () => {
   });
 });
 
+describe('WalkSpeculation', () => {
+  /** A position whose decode ends when finish() is called, or as stopped at its next check. */
+  function slowTask(key: string) {
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    let stopped = false;
+    const task: AheadTask = {
+      key,
+      decode: async (shouldStop) => {
+        while (true) {
+          if (shouldStop()) {
+            stopped = true;
+            throw new DecodeStopped();
+          }
+          const done = await Promise.race([finished.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 5))]);
+          if (done) return { raw: key, smiles: key, valid: true, tries: 1 };
+        }
+      },
+    };
+    return { task, finish, stopped: () => stopped };
+  }
+
+  it('never stops a decode a request waits for: not for a new plan, a new seed, nor a request elsewhere', async () => {
+    const spec = new WalkSpeculation();
+    const a = slowTask('A'), b = slowTask('B');
+    spec.plan('g', [a.task]);
+    await until(() => spec.stats.started === 1);
+    const joined = spec.begin('A');
+    expect(spec.stats.joined).toBe(1);
+    spec.plan('g', [b.task]); // a page naming other positions now
+    spec.plan('h', [b.task]); // another seed
+    const elsewhere = spec.begin('C'); // a request for a position not speculated
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(a.stopped()).toBe(false);
+    a.finish();
+    expect((await joined.speculated)?.smiles).toBe('A');
+    joined.end();
+    elsewhere.end();
+    expect(spec.stats.stopped).toBe(0);
+    await spec.stop();
+  });
+
+  it('stops a decode no request waits for when the page names other positions', async () => {
+    const spec = new WalkSpeculation();
+    const a = slowTask('A'), b = slowTask('B');
+    spec.plan('g', [a.task]);
+    await until(() => spec.stats.started === 1);
+    spec.plan('g', [b.task]);
+    await until(() => a.stopped());
+    expect(spec.stats.stopped).toBe(1);
+    b.finish();
+    await spec.stop();
+  });
+});
+
 describe('walk with the next position decoded ahead', () => {
   it('answers a continued drag from the speculation, the same as a core answering that position alone, with the request\'s own time', async () => {
     const ctx: DesignContext = designContext(model, null);
@@ -72,6 +129,25 @@ describe('walk with the next position decoded ahead', () => {
     await settle();
     const hit = await walk(ctx, args({ offsets: [{ direction: 'pc1', amount: 1.75 }], randomSeed: 3 }));
     expect(Date.parse(hit.molecule.provenance.createdAt)).toBeGreaterThanOrEqual(t0 + 300);
+  });
+
+  it('a prefetch (a page fetching the next position ahead of the hand) is answered as a walk but is not a move', async () => {
+    const ctx: DesignContext = designContext(model, null);
+    await walk(ctx, args({ offsets: [{ direction: 'pc1', amount: 0.25 }], randomSeed: 2 }));
+    const fetched = await walk(ctx, args({ offsets: [{ direction: 'pc1', amount: 0.5 }], randomSeed: 2, ahead: [[{ direction: 'pc1', amount: 2 }]], prefetch: true }));
+    await settle();
+    // a move from 0.25 to 0.5 would have planned 0.75, and the names in ahead would be decoded: neither
+    expect(ctx.walkAhead.stats.started).toBe(0);
+    const alone = await walk(designContext(model, null), args({ offsets: [{ direction: 'pc1', amount: 0.5 }], randomSeed: 2 }));
+    expect(withoutTime(fetched.molecule)).toEqual(withoutTime(alone.molecule));
+    // the real move there continues the drag from 0.25 (the last real position): 0.75 is decoded ahead
+    await walk(ctx, args({ offsets: [{ direction: 'pc1', amount: 0.5 }], randomSeed: 2 }));
+    await until(() => ctx.walkAhead.stats.started === 1);
+    await settle();
+    const next = await walk(ctx, args({ offsets: [{ direction: 'pc1', amount: 0.75 }], randomSeed: 2 }));
+    expect(ctx.walkAhead.stats.hits).toBe(1);
+    expect(next.molecule.provenance.operation).toBe('walk');
+    await Promise.all([ctx.chemAhead.close(), ctx.walkAhead.stop()]);
   });
 
   it('a move elsewhere stops the speculation under way and gets its own answer', async () => {

@@ -76,6 +76,8 @@ interface Running {
   task: AheadTask;
   group: string;
   stop: boolean;
+  /** a request waits for this decode (joined it): it is not stopped for another position */
+  awaited: boolean;
   done: Promise<WalkDecode | null>;
 }
 
@@ -106,7 +108,7 @@ export class WalkSpeculation {
    * answered from the speculation lets it go on: the drag's next positions keep decoding while it is answered.
    * Call end() once the request is answered.
    */
-  begin(key: string): { speculated: Promise<WalkDecode | null> | undefined; end: () => void } {
+  begin(key: string, o: { background?: boolean } = {}): { speculated: Promise<WalkDecode | null> | undefined; end: () => void } {
     this.real++;
     const answered = (speculated: Promise<WalkDecode | null>) => ({ speculated, end: () => this.ended(false) });
     const hit = this.ready.get(key);
@@ -117,9 +119,12 @@ export class WalkSpeculation {
     const r = this.running;
     if (r && r.task.key === key && !r.stop) {
       this.stats.joined++;
+      r.awaited = true;
       return answered(r.done);
     }
-    if (r && !r.stop) {
+    // a page's prefetch (background) decodes beside the speculation: it neither stops nor holds it
+    if (o.background) return { speculated: undefined, end: () => this.ended(false) };
+    if (r && !r.stop && !r.awaited) {
       r.stop = true;
       this.stats.stopped++;
       if (r.group === this.group && !this.queue.some((t) => t.key === r.task.key)) this.queue.unshift(r.task);
@@ -168,7 +173,7 @@ export class WalkSpeculation {
     if (group !== this.group) {
       this.group = group;
       this.queue = [];
-      if (this.running && this.running.group !== group && !this.running.stop) {
+      if (this.running && this.running.group !== group && !this.running.stop && !this.running.awaited) {
         this.running.stop = true;
         this.stats.stopped++;
       }
@@ -177,9 +182,10 @@ export class WalkSpeculation {
     const keys = new Set(fresh.map((t) => t.key));
     const older = this.queue.filter((t) => !keys.has(t.key)).map((t) => ({ ...t, soon: false }));
     this.queue = [...fresh, ...older].slice(0, MAX_QUEUE);
-    // the most likely position comes first: a decode under way for a less likely one gives way (it stays queued)
+    // the most likely position comes first: a decode under way for a less likely one gives way (it stays queued),
+    // unless a request waits for it
     const r = this.running;
-    if (r && !r.stop && this.queue.length > 0) {
+    if (r && !r.stop && !r.awaited && this.queue.length > 0) {
       if (this.queue[0].key === r.task.key) this.queue.shift();
       else {
         r.stop = true;
@@ -216,7 +222,7 @@ export class WalkSpeculation {
       return;
     }
     const t = this.queue.shift()!;
-    const run: Running = { task: t, group: this.group!, stop: false, done: Promise.resolve(null) };
+    const run: Running = { task: t, group: this.group!, stop: false, awaited: false, done: Promise.resolve(null) };
     run.done = t.decode(() => run.stop)
       .then((d) => {
         this.ready.set(t.key, d);

@@ -79,7 +79,7 @@ export async function walk(ctx: DesignContext, a: WalkArgs): Promise<CallResult<
   const key = walkKey(seed.canonical, a.offsets, a.randomSeed);
   const t0 = TRACE ? performance.now() : 0;
   const hitsBefore = spec.stats.hits, joinedBefore = spec.stats.joined;
-  const { speculated, end } = spec.begin(key);
+  const { speculated, end } = spec.begin(key, { background: a.prefetch === true });
   let result: CallResult<'latent.walk'>;
   try {
     const z = await pointOf(ctx, seed, a.offsets);
@@ -93,13 +93,14 @@ export async function walk(ctx: DesignContext, a: WalkArgs): Promise<CallResult<
     if (TRACE) {
       const how = spec.stats.hits > hitsBefore ? 'hit' : spec.stats.joined > joinedBefore ? 'joined' : 'miss';
       const ms = (x: number) => +x.toFixed(1);
-      console.error(`walk-trace ${JSON.stringify({ how, at: a.offsets.map((o) => `${o.direction}${o.amount}`).join(' '), ahead: a.ahead?.length, chemReady: made, tries: d.tries, spec: { ...spec.stats }, decode: ms(t1 - t0), chemWait: ms(t2 - t1), chem: ms(performance.now() - t2) })}`);
+      console.error(`walk-trace ${JSON.stringify({ how, prefetch: a.prefetch === true, at: a.offsets.map((o) => `${o.direction}${o.amount}`).join(' '), ahead: a.ahead?.length, chemReady: made, tries: d.tries, spec: { ...spec.stats }, decode: ms(t1 - t0), chemWait: ms(t2 - t1), chem: ms(performance.now() - t2) })}`);
     }
     // drawSeed false: the caller has the seed's drawing already (a drag's earlier moves); its panel still comes
     result = { seed: seedMolecule(ctx, seed, a.drawSeed === false ? undefined : a.draw), molecule };
   } finally {
     end();
   }
+  if (a.prefetch) return result; // not where the chemist is: neither a move to infer from nor a place to plan around
   const before = spec.moved(seed.canonical, a.randomSeed, a.offsets);
   const inferred = before ? nextPosition(before, a.offsets) : null;
   planAhead(ctx, seed, a.ahead ?? (inferred ? [inferred] : []), a.randomSeed, a.draw);

@@ -3,7 +3,9 @@
 // for each seed moves sweeping a slider out and back (pc1, then a property direction), one move at a time.
 // The page times each move (slider-timing.ts); a wrapper around fetch times the latent.walk calls themselves,
 // so the UI's share is the difference. Moves to a position visited before (the sweep coming back) are answered
-// from the page's cache; they are counted apart. Before each sweep, REACH ms pass (the hand going to the slider: 300 by default,
+// from the page's cache; they are counted apart. A new position the page fetched before the hand got there
+// (a prefetch: latent.walk with prefetch true, sent once the move before is drawn) is a new position answered
+// without a call; the prefetches are timed apart and counted. Before each sweep, REACH ms pass (the hand going to the slider: 300 by default,
 // a fast chemist), during which the core decodes ahead what the page named (one step either way along every
 // slider). A move starts no sooner than PACE ms after the one before started: 60 by default, a brisk drag of
 // at most ~16 positions a second (half the slider's range in a second at the default step); 0 sends each move
@@ -30,10 +32,13 @@ const seeds = readFileSync(path.join(sharedData, 'samples', 'chembl2321810-serie
   .slice(0, SEEDS + 1);
 
 function walkTrace(stderr: string) {
-  const rows = [...stderr.matchAll(/^walk-trace (.*)$/gm)].map((m) => JSON.parse(m[1]) as { how: string; chemReady: boolean; decode: number; chemWait: number; chem: number });
+  const all = [...stderr.matchAll(/^walk-trace (.*)$/gm)].map((m) => JSON.parse(m[1]) as { how: string; prefetch: boolean; chemReady: boolean; decode: number; chemWait: number; chem: number });
+  // the moves' walks; the page's prefetches counted apart
+  const rows = all.filter((r) => !r.prefetch);
   const count = (f: (r: (typeof rows)[number]) => boolean) => rows.filter(f).length;
   return {
     walks: rows.length,
+    prefetches: all.length - rows.length,
     hit: count((r) => r.how === 'hit'), joined: count((r) => r.how === 'joined'), miss: count((r) => r.how === 'miss'),
     chemReady: count((r) => r.chemReady),
     decode: summarize(rows.map((r) => r.decode)), chemWait: summarize(rows.map((r) => r.chemWait)), chem: summarize(rows.map((r) => r.chem)),
@@ -47,17 +52,19 @@ try {
   // tsx (esbuild keepNames) wraps named functions in __name(); functions sent into the page need it too.
   await page.addInitScript('globalThis.__name = (fn) => fn');
   await page.addInitScript(() => {
-    const w = window as unknown as { __walkCalls: number[] };
+    const w = window as unknown as { __walkCalls: number[]; __prefetchCalls: number[] };
     w.__walkCalls = [];
+    w.__prefetchCalls = [];
     const original = window.fetch.bind(window);
     window.fetch = async (input, init) => {
       const t0 = performance.now();
       const response = await original(input, init);
-      // A slider move (the seed's own decode, offsets [], is not one).
-      const move = typeof init?.body === 'string' && (JSON.parse(init.body) as { offsets?: unknown[] }).offsets?.length;
-      if (String(input instanceof Request ? input.url : input).includes('/api/latent.walk') && move) {
+      // A slider move (the seed's own decode, offsets [], is not one), or a page's prefetch of one.
+      const walkCall = String(input instanceof Request ? input.url : input).includes('/api/latent.walk') && typeof init?.body === 'string';
+      const body = walkCall ? (JSON.parse(init!.body as string) as { offsets?: unknown[]; prefetch?: boolean }) : null;
+      if (body?.offsets?.length) {
         await response.clone().text();
-        w.__walkCalls.push(performance.now() - t0);
+        (body.prefetch ? w.__prefetchCalls : w.__walkCalls).push(performance.now() - t0);
       }
       return response;
     };
@@ -70,6 +77,7 @@ try {
 
   const times: number[] = [];
   const revisits: boolean[] = [];
+  const callMs: (number | null)[] = [];
   const decoded: number[] = [];
   const perSeed = Math.ceil(MOVES / SEEDS);
   // The first seed warms the server up (RDKit's property tables and drawing code, ONNX Runtime's first runs,
@@ -88,16 +96,26 @@ try {
     await page.waitForTimeout(REACH);
     const b = await timeSliderMoves(page, perSeed - half, i % 2 ? 'qed+' : 'clogp+', PACE);
     if (warmUp) {
-      await page.evaluate(() => ((window as unknown as { __walkCalls: number[] }).__walkCalls = []));
+      await page.evaluate(() => {
+        const w = window as unknown as { __walkCalls: number[]; __prefetchCalls: number[] };
+        w.__walkCalls.length = 0;
+        w.__prefetchCalls.length = 0;
+      });
       continue;
     }
     times.push(...a.times, ...b.times);
     revisits.push(...a.revisits, ...b.revisits);
+    callMs.push(...a.callMs, ...b.callMs);
     decoded.push(...a.toDecoded, ...b.toDecoded);
   }
-  const calls = await page.evaluate(() => (window as unknown as { __walkCalls: number[] }).__walkCalls);
-  // Only new positions make a call (a position visited before is answered from the page's cache).
-  const fresh = times.filter((_, i) => !revisits[i]);
+  const { calls, prefetches } = await page.evaluate(() => {
+    const w = window as unknown as { __walkCalls: number[]; __prefetchCalls: number[] };
+    return { calls: w.__walkCalls, prefetches: w.__prefetchCalls };
+  });
+  // Positions not visited before in the sweep; some were fetched ahead by the page and make no call.
+  const isNew = times.map((_, i) => !revisits[i]);
+  const fresh = times.filter((_, i) => isNew[i]);
+  const withCall = times.flatMap((t, i) => (isNew[i] && callMs[i] !== null ? [t - callMs[i]!] : []));
   const result = {
     bench: 'slider',
     host: `browser mode, Chromium headless, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`,
@@ -107,17 +125,20 @@ try {
     moveToDrawn: summarize(times),
     newPosition: summarize(fresh),
     positionVisitedBefore: summarize(times.filter((_, i) => revisits[i])),
+    newPositionFetchedAhead: isNew.filter((n, i) => n && callMs[i] === null).length,
     walkCall: summarize(calls),
+    prefetchCall: summarize(prefetches),
     // The page's own work: to the drawing decoded, before the wait for the next frame (positions seen before:
     // no call), and a new position's time less its call (one call per new position, in order).
     pageWorkVisitedBefore: summarize(decoded.filter((_, i) => revisits[i])),
-    newPositionLessCall: fresh.length === calls.length ? summarize(fresh.map((t, i) => t - calls[i])) : null,
+    newPositionLessCall: summarize(withCall),
     target: { p95: 50, goal: 30 },
     // MOLSCAPE_WALK_TRACE=1: how the core answered each walk (speculation hit, joined, miss) and where its time
     // went; =2: every walk's line and every new position's time and call instead (to find the slowest moves)
     core: TRACE === '1' ? walkTrace(served.stderr()) : undefined,
     trace: TRACE === '2' ? served.stderr().split('\n').filter((l) => l.startsWith('walk-trace ')).map((l) => l.slice('walk-trace '.length)) : undefined,
     newPositionTimes: TRACE === '2' ? fresh : undefined,
+    newPositionCallMs: TRACE === '2' ? callMs.filter((_, i) => isNew[i]) : undefined,
     walkCallTimes: TRACE === '2' ? calls : undefined,
     troubles,
   };

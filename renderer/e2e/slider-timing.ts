@@ -14,8 +14,14 @@ export interface SliderTimes {
 
 export interface TimedMoves {
   times: number[];
-  /** per move: whether it made no latent.walk request (a position seen before, answered from the page's cache) */
+  /** per move: whether its slider position was visited before in this sweep (the page answers it from its cache) */
   revisits: boolean[];
+  /**
+   * per move: the latent.walk call it made, ms (null: none; a new position the page had fetched ahead, or a
+   * revisit). Needs the page's fetch wrapper (window.__walkCalls: the moves' calls, prefetches left out);
+   * without it, null where no walk request was made and NaN where one was.
+   */
+  callMs: (number | null)[];
   /** per move: from the input event to the walk panel's update (data-move set), and to the drawing decoded —
    * the page's own work before it waits for the next frame */
   toUpdate: number[];
@@ -28,7 +34,7 @@ export interface TimedMoves {
  * 1000/pace positions a second); 0: each move as soon as the last one is drawn.
  */
 export async function timeSliderMoves(page: Page, moves: number, direction?: string, pace = 0): Promise<TimedMoves> {
-  const { times, revisits, toUpdate, toDecoded } = await page.evaluate(
+  const { times, revisits, callMs, toUpdate, toDecoded } = await page.evaluate(
     async ({ moves, direction, pace }) => {
       const selector = direction ? `input[type=range][data-direction="${direction}"]` : 'input[type=range][data-direction]';
       const slider = document.querySelector<HTMLInputElement>(selector);
@@ -37,13 +43,15 @@ export async function timeSliderMoves(page: Page, moves: number, direction?: str
       const step = Number(slider.step) || 0.25;
       const max = Number(slider.max);
       const shown = () => Number(result.dataset.move);
-      // A move that made no latent.walk request was answered from the page's cache (a position seen before).
       const walkRequests = () => performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/latent.walk')).length;
+      const wrapped = (window as unknown as { __walkCalls?: number[] }).__walkCalls;
       const out: number[] = [];
       const again: boolean[] = [];
+      const called: (number | null)[] = [];
       const updated: number[] = [];
       const decoded: number[] = [];
       let value = Number(slider.value);
+      const visited = new Set<number>([value]);
       let sign = 1;
       let started = -Infinity;
       for (let i = 0; i < moves; i++) {
@@ -52,6 +60,7 @@ export async function timeSliderMoves(page: Page, moves: number, direction?: str
         const rest = started + pace - performance.now();
         if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
         const before = shown();
+        const callsBefore = wrapped?.length ?? 0;
         const t0 = performance.now();
         started = t0;
         performance.clearResourceTimings();
@@ -75,13 +84,16 @@ export async function timeSliderMoves(page: Page, moves: number, direction?: str
         decoded.push(performance.now() - t0);
         await new Promise((resolve) => requestAnimationFrame(resolve));
         out.push(performance.now() - t0);
-        again.push(walkRequests() === 0);
+        again.push(visited.has(value));
+        visited.add(value);
+        if (wrapped) called.push(wrapped.length > callsBefore ? wrapped[wrapped.length - 1] : null);
+        else called.push(walkRequests() > 0 ? NaN : null);
       }
-      return { times: out, revisits: again, toUpdate: updated, toDecoded: decoded };
+      return { times: out, revisits: again, callMs: called, toUpdate: updated, toDecoded: decoded };
     },
     { moves, direction, pace },
   );
-  return { times, revisits, toUpdate, toDecoded, summary: summarize(times) };
+  return { times, revisits, callMs, toUpdate, toDecoded, summary: summarize(times) };
 }
 
 export function summarize(times: number[]): SliderTimes {

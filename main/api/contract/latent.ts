@@ -136,6 +136,11 @@ export const latentCalls = {
        * moves are answered at once. Without it, the core guesses one step further along the last drag.
        */
       ahead: z.array(z.array(WalkOffset).max(64)).max(48).optional(),
+      /**
+       * true: not a move but a page fetching a likely next position before the hand gets there (its answer is
+       * kept for that move): the core neither takes it as where the chemist is nor plans ahead from it.
+       */
+      prefetch: z.boolean().optional(),
     }),
     z.object({ seed: DesignedMolecule, molecule: DesignedMolecule }),
     "The molecule at seed + Σ amount·unit·direction, decoded valid-first; property directions are the property head's gradient at the seed.",

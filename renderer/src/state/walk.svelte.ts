@@ -16,8 +16,21 @@ export const RANGE = 4;
 const CACHED = 300;
 /** positions named to the core as likely next (it decodes them in the background, in this order) */
 const AHEAD = 24;
+/**
+ * Answers fetched before the hand gets there (prefetch): during a drag, the most likely next position, once the
+ * move before is drawn; after a pause of PAUSE_MS without a move, the first PREFETCH_PAUSED of the positions
+ * named ahead (the drag's next steps, then one step either way on every slider), one call at a time.
+ */
+const PAUSE_MS = 100;
+const PREFETCH_PAUSED = 16;
+/**
+ * A drag's next position is fetched only when the hand moves slower than this (ms between moves): faster, the
+ * next move comes before a fetch could be answered, and waiting for it was slower than asking (stress bench).
+ */
+export const PREFETCH_MIN_INTERVAL_MS = 45;
 
 type Offsets = { direction: string; amount: number }[];
+type Answer = { seed: DesignedMolecule; molecule: DesignedMolecule };
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 export class WalkState {
@@ -42,12 +55,22 @@ export class WalkState {
   /** answers by seed and slider positions: dragging back over a position shows it again without a call
    * (the decode is the same for the same random seed) */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a cache, never rendered
-  readonly #answers = new Map<string, { seed: DesignedMolecule; molecule: DesignedMolecule }>();
+  readonly #answers = new Map<string, Answer>();
+  /** answers being fetched ahead of the hand, by key: a move there waits for the call under way */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- calls in flight, never rendered
+  readonly #fetching = new Map<string, Promise<Answer | null>>();
+  #pauseTimer: ReturnType<typeof setTimeout> | null = null;
+  /** when the last two moves were made (performance.now()) */
+  #movedAt = [-Infinity, -Infinity];
   /** the slider moved last and which way (+1 / -1): a drag most likely goes on the same way */
   #lastMove: { direction: string; sign: number } | null = null;
 
-  constructor(client: ApiClient) {
+  readonly #prefetch: boolean;
+
+  /** prefetch false: answers only for moves made (the tests of everything else count the calls) */
+  constructor(client: ApiClient, o: { prefetch?: boolean } = {}) {
     this.#client = client;
+    this.#prefetch = o.prefetch ?? true;
     this.#update = coalesce(() => this.#walk());
   }
 
@@ -74,6 +97,7 @@ export class WalkState {
     this.error = null;
     for (const name of Object.keys(this.amounts)) this.amounts[name] = 0;
     this.#lastMove = null;
+    this.#stopPause();
     return this.#move();
   }
 
@@ -98,6 +122,8 @@ export class WalkState {
 
   #move(): Promise<void> {
     if (!this.seedSmiles) return Promise.resolve();
+    this.#stopPause();
+    this.#movedAt = [this.#movedAt[1], performance.now()];
     this.requested++;
     return this.#update();
   }
@@ -110,16 +136,17 @@ export class WalkState {
     const offsets = offsetsOf(amounts);
     const key = answerKey(seed, offsets);
     this.busy = true;
+    let shown = false;
     try {
       // The seed's drawing once per seed (setSeed forgets it): later moves leave it out of the answer.
       const drawSeed = this.seed?.svg ? false : undefined;
       const cached = this.#answers.get(key);
+      const fetching = cached ? undefined : this.#fetching.get(key);
       // answered here: the core still hears where the chemist is, to decode the next new positions ahead
-      if (cached) this.#tellAhead(seed, amounts);
-      const result = cached ?? (await this.#client.call('latent.walk', { seed, offsets, draw: DRAW, drawSeed, ahead: this.#ahead(seed, amounts) }));
-      this.#answers.delete(key);
-      this.#answers.set(key, result);
-      if (this.#answers.size > CACHED) this.#answers.delete(this.#answers.keys().next().value!);
+      if (cached || fetching) this.#tellAhead(seed, amounts);
+      const result =
+        cached ?? (fetching && (await fetching)) ?? (await this.#client.call('latent.walk', { seed, offsets, draw: DRAW, drawSeed, ahead: this.#ahead(seed, amounts) }));
+      this.#keep(key, result);
       if (seed !== this.seedSmiles) return;
       // The same seed (answers after the first come without its drawing): keep the shown object, so nothing
       // that shows the seed updates.
@@ -129,6 +156,7 @@ export class WalkState {
       this.shown = move;
       this.error = null;
       this.#remember(result.molecule);
+      shown = true;
     } catch (error) {
       if (seed === this.seedSmiles) {
         this.error = (error as Error).message;
@@ -137,6 +165,58 @@ export class WalkState {
     } finally {
       this.busy = false;
     }
+    // the next move is most likely one more step along the drag: fetch it now, unless a newer move waits or the
+    // hand moves too fast for a fetch to be answered first (then only after a pause)
+    if (shown && this.requested === move) this.#fetchAhead(seed, move, this.#dragLimit());
+  }
+
+  #keep(key: string, answer: Answer) {
+    this.#answers.delete(key);
+    this.#answers.set(key, answer);
+    if (this.#answers.size > CACHED) this.#answers.delete(this.#answers.keys().next().value!);
+  }
+
+  /**
+   * Fetches, one call at a time, the first `limit` positions named ahead that this page has no answer for,
+   * while the chemist stays at move `move`; then, after a pause, up to PREFETCH_PAUSED of them. A move stops it
+   * (the next drawn move starts anew). A failed fetch is forgotten: the move there asks for itself.
+   */
+  #fetchAhead(seed: string, move: number, limit: number) {
+    const still = () => seed === this.seedSmiles && this.requested === move;
+    // the drag's next position may start beside a fetch made for an earlier position, never more than that
+    if (!this.#prefetch || !still() || this.#fetching.size > (limit === 1 ? 1 : 0) || this.busy) return;
+    const at = this.#ahead(seed, { ...this.amounts }, true)
+      .slice(0, limit)
+      .find((p) => !this.#answers.has(answerKey(seed, p)) && !this.#fetching.has(answerKey(seed, p)));
+    if (!at) {
+      if (limit < PREFETCH_PAUSED) this.#pauseTimer = setTimeout(() => this.#fetchAhead(seed, move, PREFETCH_PAUSED), PAUSE_MS);
+      return;
+    }
+    const key = answerKey(seed, at);
+    const drawSeed = this.seed?.svg ? false : undefined;
+    const call = this.#client
+      .call('latent.walk', { seed, offsets: at, draw: DRAW, drawSeed, ahead: [], prefetch: true })
+      .then((answer) => {
+        this.#keep(key, answer);
+        return answer;
+      }, () => null)
+      .finally(() => {
+        this.#fetching.delete(key);
+        if (still()) this.#fetchAhead(seed, move, limit);
+        // the chemist moved on while this was fetched: that move, drawn by now, had to let its fetch wait
+        else if (this.seedSmiles && this.shown === this.requested && !this.busy) this.#fetchAhead(this.seedSmiles, this.requested, this.#dragLimit());
+      });
+    this.#fetching.set(key, call);
+  }
+
+  /** positions to fetch at once after a move: the drag's next one, unless the hand moves too fast for it */
+  #dragLimit(): number {
+    return this.#movedAt[1] - this.#movedAt[0] >= PREFETCH_MIN_INTERVAL_MS ? 1 : 0;
+  }
+
+  #stopPause() {
+    if (this.#pauseTimer) clearTimeout(this.#pauseTimer);
+    this.#pauseTimer = null;
   }
 
   #tellAhead(seed: string, amounts: Record<string, number>) {
@@ -147,9 +227,9 @@ export class WalkState {
   /**
    * Where the chemist is likely to go next, for the core to decode ahead: on along the drag (one and two steps),
    * one step back, then one step either way along every slider (the next slider the hand picks up). Positions
-   * this page has answers for are left out.
+   * this page has answers for are left out (unless `known`).
    */
-  #ahead(seed: string, amounts: Record<string, number>): Offsets[] {
+  #ahead(seed: string, amounts: Record<string, number>, known = false): Offsets[] {
     const step = this.stepSize;
     const moves: [string, number][] = [];
     const last = this.#lastMove;
@@ -161,7 +241,7 @@ export class WalkState {
     for (const [direction, by] of moves) {
       const at = offsetsOf({ ...amounts, [direction]: clampAmount((amounts[direction] ?? 0) + by) });
       const key = answerKey(seed, at);
-      if (seen.has(key) || this.#answers.has(key)) continue;
+      if (seen.has(key) || (!known && this.#answers.has(key))) continue;
       seen.add(key);
       out.push(at);
       if (out.length === AHEAD) break;

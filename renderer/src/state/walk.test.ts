@@ -1,11 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createClient } from '../../../main/api/client.ts';
 import { MemoryCore } from '../test-support/memory-core.ts';
-import { WalkState, deltas } from './walk.svelte.ts';
+import { PREFETCH_MIN_INTERVAL_MS, WalkState, deltas } from './walk.svelte.ts';
 
-async function setup() {
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** prefetch off unless asked: these tests count the calls moves make */
+async function setup(prefetch = false) {
   const core = new MemoryCore();
-  const walk = new WalkState(createClient(core));
+  const walk = new WalkState(createClient(core), { prefetch });
   await walk.loadDirections();
   return { core, walk };
 }
@@ -137,6 +140,96 @@ describe('WalkState', () => {
     const ahead = told[0].args.ahead as { direction: string; amount: number }[][];
     // going back down: the seed and 0.5 are known here, so the first new position is the other side of the seed
     expect(ahead[0]).toEqual([{ direction: 'clogp+', amount: -0.25 }]);
+  });
+
+  it('fetches the drag\'s next position once a move is drawn, so the move there is answered without a call', async () => {
+    const { core, walk } = await setup(true);
+    const moves = () => core.calls('latent.walk').filter((c) => !c.args.prefetch);
+    const fetched = () => core.calls('latent.walk').filter((c) => c.args.prefetch);
+    await walk.setSeed('CCO');
+    await sleep(PREFETCH_MIN_INTERVAL_MS);
+    await walk.setAmount('pc1', 0.25);
+    await vi.waitFor(() => expect(fetched().map((c) => c.args.offsets)).toContainEqual([{ direction: 'pc1', amount: 0.5 }]), { timeout: 50 });
+    const prefetch = fetched().find((c) => (c.args.offsets as { amount: number }[])[0]?.amount === 0.5)!.args;
+    // not a move: the core plans nothing around it, and the seed's drawing is not sent again
+    expect(prefetch).toMatchObject({ seed: 'CCO', ahead: [], drawSeed: false, prefetch: true, draw: { width: 340, height: 250 } });
+    const before = moves().length;
+    await walk.setAmount('pc1', 0.5);
+    expect(moves()).toHaveLength(before);
+    expect(walk.current?.smiles).toBe('CCOC');
+    expect(walk.shown).toBe(walk.requested);
+    // the core still hears where the chemist is
+    expect(core.calls('latent.ahead').length).toBeGreaterThan(0);
+  });
+
+  it('a move to a position being fetched waits for that call instead of asking again', async () => {
+    const { core, walk } = await setup(true);
+    const target = JSON.stringify([{ direction: 'qed+', amount: 0.5 }]);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const call = core.call.bind(core);
+    core.call = async (name, args) => {
+      const a = args as { prefetch?: boolean; offsets?: unknown };
+      if (name === 'latent.walk' && a.prefetch && JSON.stringify(a.offsets) === target) await held;
+      return call(name, args);
+    };
+    const at = () => core.calls('latent.walk').filter((c) => JSON.stringify(c.args.offsets) === target);
+    await walk.setSeed('CCO');
+    await sleep(PREFETCH_MIN_INTERVAL_MS);
+    await walk.setAmount('qed+', 0.25);
+    // the fetch of qed+ 0.5 is under way, held
+    await vi.waitFor(() => expect(walk.busy).toBe(false));
+    const move = walk.setAmount('qed+', 0.5);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(walk.shown).toBeLessThan(walk.requested);
+    release();
+    await move;
+    await vi.waitFor(() => expect(walk.shown).toBe(walk.requested));
+    expect(walk.current?.smiles).toBe('CCOC');
+    expect(at().map((c) => c.args.prefetch)).toEqual([true]);
+  });
+
+  it('after a pause, fetches one step either way on every slider, one call at a time; a move stops it', async () => {
+    const { core, walk } = await setup(true);
+    let inFlight = 0, most = 0;
+    const call = core.call.bind(core);
+    core.call = async (name, args) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      try {
+        return await call(name, args);
+      } finally {
+        inFlight--;
+      }
+    };
+    await walk.setSeed('CCO');
+    const fetched = () => core.calls('latent.walk').filter((c) => c.args.prefetch).map((c) => JSON.stringify(c.args.offsets));
+    await vi.waitFor(() => expect(fetched()).toHaveLength(2 * walk.directions.length), { timeout: 2000 });
+    await sleep(300);
+    expect(fetched()).toHaveLength(2 * walk.directions.length);
+    expect(new Set(fetched()).size).toBe(fetched().length);
+    expect(most).toBe(1);
+    // every one of them is now a move without a call
+    const before = core.calls('latent.walk').length;
+    await walk.setAmount('sa-', -0.25);
+    expect(core.calls('latent.walk').filter((c) => !c.args.prefetch)).toHaveLength(1);
+    expect(core.calls('latent.walk').length).toBeGreaterThanOrEqual(before);
+    // a move stops the fetching for the position left: a move elsewhere at once asks for itself
+    await walk.setAmount('pc2', 3);
+    expect(core.calls('latent.walk').filter((c) => !c.args.prefetch).at(-1)!.args.offsets).toEqual([{ direction: 'pc2', amount: 3 }, { direction: 'sa-', amount: -0.25 }]);
+  });
+
+  it('fetches nothing at once while the hand moves faster than a fetch could be answered; after a pause it does', async () => {
+    const { core, walk } = await setup(true);
+    const fetched = () => core.calls('latent.walk').filter((c) => c.args.prefetch);
+    await walk.setSeed('CCO');
+    await sleep(PREFETCH_MIN_INTERVAL_MS);
+    await walk.setAmount('pc2', 0.25);
+    await walk.setAmount('pc2', 0.5); // right after the move before
+    const before = fetched().length;
+    await sleep(PREFETCH_MIN_INTERVAL_MS / 2); // under the pause
+    expect(fetched()).toHaveLength(before);
+    await vi.waitFor(() => expect(fetched().map((c) => c.args.offsets)).toContainEqual([{ direction: 'pc2', amount: 0.75 }]), { timeout: 1000 });
   });
 
   it("shows the core's reason when the model cannot read the seed", async () => {
