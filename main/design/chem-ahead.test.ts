@@ -53,6 +53,27 @@ describe('ChemAhead', () => {
     expect(cache.has('C1CC', SEED, draw)).toBe(false);
   });
 
+  it("an urgent molecule (a drag's next position) goes ahead of those waiting", async () => {
+    const c = new ChemCache();
+    const made: string[] = [];
+    const put = c.put.bind(c);
+    c.put = (...a: Parameters<ChemCache['put']>) => {
+      made.push(a[0]);
+      return put(...a);
+    };
+    const own = new ChemAhead(c);
+    own.warm();
+    const waiting = Array.from({ length: 12 }, (_, i) => `${'C'.repeat(i + 2)}N`);
+    for (const m of waiting) own.make(m, SEED, draw);
+    own.make('c1ccccc1O', SEED, draw, true);
+    own.make(waiting[11], SEED, draw, true); // one already waiting, made urgent: to the front too
+    await until(() => made.length === 13);
+    // two at a time go to the thread: only those handed over before the urgent ones came are made first
+    expect(made.slice(0, 4).sort()).toEqual([waiting[0], waiting[1], waiting[11], 'c1ccccc1O'].sort());
+    expect(made.indexOf(waiting[11])).toBeLessThan(made.indexOf('c1ccccc1O'));
+    await own.close();
+  });
+
   it('after close() nothing is sent and the caller makes chemistry itself', async () => {
     const own = new ChemAhead(new ChemCache());
     own.warm();

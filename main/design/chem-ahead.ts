@@ -28,6 +28,7 @@ const SLOW_MS = 15;
 
 interface Entry {
   key: string;
+  urgent: boolean;
   task: ChemAheadTask;
   done: Promise<void>;
   settle: () => void;
@@ -62,16 +63,29 @@ export class ChemAhead {
     if (this.available) this.thread();
   }
 
-  /** Has a molecule's chemistry made in the thread, unless it is known or on its way already. */
-  make(smiles: string, seed: string | null, draw: DrawSize | undefined): void {
+  /**
+   * Has a molecule's chemistry made in the thread, unless it is known or on its way already. urgent (a drag's
+   * next positions): ahead of the molecules waiting, which after a pause can be a few dozen decoded for the
+   * sliders not touched yet, ~8 ms each; behind them, a drag's next move would make its chemistry itself.
+   */
+  make(smiles: string, seed: string | null, draw: DrawSize | undefined, urgent = false): void {
     if (!this.available || this.cache.has(smiles, seed, draw)) return;
     const key = chemKey(smiles, seed, draw);
-    if (this.waiting.some((e) => e.key === key) || [...this.inThread.values()].some((e) => e.key === key)) return;
+    if ([...this.inThread.values()].some((e) => e.key === key)) return;
+    const at = this.waiting.findIndex((e) => e.key === key);
+    if (at >= 0) {
+      if (urgent) this.waiting.unshift({ ...this.waiting.splice(at, 1)[0], urgent });
+      return;
+    }
     let settle!: () => void;
     const done = new Promise<void>((resolve) => (settle = resolve));
-    this.waiting.push({ key, task: { seq: ++this.seq, smiles, seed, draw }, done, settle });
+    const entry = { key, urgent, task: { seq: ++this.seq, smiles, seed, draw }, done, settle };
+    if (urgent) this.waiting.unshift(entry);
+    else this.waiting.push(entry);
     while (this.waiting.length > WAITING) {
-      this.waiting.shift()!.settle();
+      // the oldest of those not urgent (all urgent: the last)
+      const drop = this.waiting.findIndex((e) => !e.urgent);
+      this.waiting.splice(drop >= 0 ? drop : this.waiting.length - 1, 1)[0].settle();
       this.stats.dropped++;
     }
     this.handOver();

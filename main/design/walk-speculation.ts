@@ -66,8 +66,8 @@ export interface AheadTask {
   key: string;
   /** decodes the position; shouldStop goes to the decoder */
   decode: (shouldStop: () => boolean) => Promise<WalkDecode>;
-  /** after a decode that was not stopped: start its chemistry (not awaited) */
-  then?: (d: WalkDecode) => void;
+  /** after a decode that was not stopped: start its chemistry (not awaited); soon: the task was one of its plan's first */
+  then?: (d: WalkDecode, soon: boolean) => void;
   /** set by plan(): among the first positions of the latest plan, decoded without waiting for a pause */
   soon?: boolean;
 }
@@ -240,7 +240,7 @@ export class WalkSpeculation {
     this.stats.started++;
     if (t.then)
       void run.done.then((d) => {
-        if (d && !run.stop) t.then!(d);
+        if (d && !run.stop) t.then!(d, t.soon === true);
       });
   }
 }

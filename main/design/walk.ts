@@ -55,10 +55,10 @@ function aheadTask(ctx: DesignContext, seed: Seed, offsets: Offset[], randomSeed
   return {
     key: walkKey(seed.canonical, offsets, randomSeed),
     decode: async (shouldStop) => decodeAt(ctx, await pointOf(ctx, seed, offsets), randomSeed, shouldStop),
-    then: (d) => {
+    then: (d, soon) => {
       const smiles = d.smiles;
       if (smiles === null) return;
-      if (ctx.chemAhead.available) ctx.chemAhead.make(smiles, seed.canonical, draw);
+      if (ctx.chemAhead.available) ctx.chemAhead.make(smiles, seed.canonical, draw, soon);
       else if (!ctx.walkAhead.busy) ctx.chem.get(smiles, seed.chem, draw);
     },
   };
