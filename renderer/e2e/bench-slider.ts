@@ -129,7 +129,7 @@ try {
     walkCall: summarize(calls),
     prefetchCall: summarize(prefetches),
     // The page's own work: to the drawing decoded, before the wait for the next frame (positions seen before:
-    // no call), and a new position's time less its call (one call per new position, in order).
+    // no call), and a new position's time less the call it made (those fetched ahead made none).
     pageWorkVisitedBefore: summarize(decoded.filter((_, i) => revisits[i])),
     newPositionLessCall: summarize(withCall),
     target: { p95: 50, goal: 30 },

@@ -189,7 +189,10 @@ export class WalkState {
       .slice(0, limit)
       .find((p) => !this.#answers.has(answerKey(seed, p)) && !this.#fetching.has(answerKey(seed, p)));
     if (!at) {
-      if (limit < PREFETCH_PAUSED) this.#pauseTimer = setTimeout(() => this.#fetchAhead(seed, move, PREFETCH_PAUSED), PAUSE_MS);
+      if (limit < PREFETCH_PAUSED) {
+        this.#stopPause(); // one pause timer at a time (a chain and a stale fetch's restart may both get here)
+        this.#pauseTimer = setTimeout(() => this.#fetchAhead(seed, move, PREFETCH_PAUSED), PAUSE_MS);
+      }
       return;
     }
     const key = answerKey(seed, at);
