@@ -35,6 +35,8 @@ export interface DecodeSettings {
   shouldStop?: () => boolean;
   /** valid-first on one row: sampled tries decoded in the same batch as greedy (same answer; see decode.ts) */
   lookahead?: number;
+  /** valid-first on one row: greedy alone first, then the sampled tries batched (same answer; see decode.ts) */
+  greedyFirst?: boolean;
 }
 
 export interface DecodedMolecule {
@@ -186,7 +188,7 @@ export class ModelService {
       raw = beams.map((bs) => (bs.find((d) => d.ended && this.canonicalOf(d.smiles) !== null) ?? bs[0])?.smiles ?? '');
     } else {
       const res = await validFirstDecode(rt, z, rows, (smi) => this.canonicalOf(smi) !== null, {
-        temperature: s.temperature, seed: s.seed, beamWidth: s.beamWidth, maxTries: s.maxTries ?? VALID_FIRST_TRIES, shouldStop: s.shouldStop, lookahead: s.lookahead,
+        temperature: s.temperature, seed: s.seed, beamWidth: s.beamWidth, maxTries: s.maxTries ?? VALID_FIRST_TRIES, shouldStop: s.shouldStop, lookahead: s.lookahead, greedyFirst: s.greedyFirst,
       });
       raw = res.map((r) => r.smiles ?? '');
       tries = res.map((r) => r.tries);

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../graph/rng.ts';
 import { BOS_ID, EOS_ID } from '../vae/tokenizer.ts';
-import { greedyDecode } from './decode.ts';
+import { DecodeStopped, greedyDecode, validFirstDecode } from './decode.ts';
 import { greedyLoopGraph } from './greedy-loop.ts';
 import { TEST_SMILES, tinyTrainedModel } from './test-model.ts';
 import { VaeRuntime } from './vae-runtime.ts';
@@ -80,6 +80,36 @@ describe('greedy Loop', () => {
         if (constrained) expect(calls).toBeGreaterThan(0);
         else expect(calls).toBe(0);
       }
+    } finally {
+      runtime.step = step;
+    }
+  });
+
+  it('serves decodes that may be stopped (the walk speculation): a stop asked before the Loop or at any step after it is heeded', async () => {
+    const runtime = m.runtime;
+    let calls = 0;
+    const step = runtime.step.bind(runtime);
+    runtime.step = (...a) => {
+      calls++;
+      return step(...a);
+    };
+    try {
+      const [z] = await points();
+      const [want] = await greedyDecode(stepped, z, 1);
+      expect(want.ids.length).toBeGreaterThan(3);
+      // never stopped: the Loop's steps, no step from JS, the same decode
+      expect((await greedyDecode(runtime, z, 1, { shouldStop: () => false }))[0]).toEqual(want);
+      expect(calls).toBe(0);
+      // asked before the Loop, or at the third step after it
+      await expect(greedyDecode(runtime, z, 1, { shouldStop: () => true })).rejects.toBeInstanceOf(DecodeStopped);
+      let asked = 0;
+      await expect(greedyDecode(runtime, z, 1, { shouldStop: () => ++asked > 3 })).rejects.toBeInstanceOf(DecodeStopped);
+      expect(asked).toBe(4);
+      // valid-first, greedy alone first: the Loop again, and the same answer as the stepped runtime
+      const isValid = (s: string) => s.length > 0;
+      const [fromLoop] = await validFirstDecode(runtime, z, 1, isValid, { greedyFirst: true, lookahead: 3, shouldStop: () => false });
+      expect(calls).toBe(0);
+      expect(fromLoop).toEqual((await validFirstDecode(stepped, z, 1, isValid, { lookahead: 3 }))[0]);
     } finally {
       runtime.step = step;
     }

@@ -185,24 +185,27 @@ describe('decoding', () => {
     expect(seen.slice(1, 1 + runnersUp.length)).toEqual(runnersUp);
   });
 
-  it('valid-first on one row gives the same answer and judges the same decodes batched as one at a time', async () => {
+  it('valid-first on one row gives the same answer and judges the same decodes batched (greedy alone first or not) as one at a time', async () => {
     const enc = await m.runtime.encode(TEST_SMILES.slice(0, 6));
     const L = m.config.latent;
     const tries = new Set<number>();
     for (let r = 0; r < 6; r++) {
       const z = enc.mu.subarray(r * L, (r + 1) * L);
-      const run = async (lookahead: number) => {
+      const run = async (lookahead: number, greedyFirst = false) => {
         const judged: string[] = [];
         // an arbitrary judge passing about one decode in three, so rows need various numbers of tries
         const [res] = await validFirstDecode(m.runtime, z, 1, (s) => {
           judged.push(s);
           return s.length % 3 === 0;
-        }, { maxTries: 12, temperature: 1.2, seed: 7 + r, lookahead });
+        }, { maxTries: 12, temperature: 1.2, seed: 7 + r, lookahead, greedyFirst });
         return { res, judged };
       };
       const one = await run(0), batched = await run(1), wide = await run(3);
+      const greedyAlone = await run(0, true), greedyThenWide = await run(3, true);
       expect(batched).toEqual(one);
       expect(wide).toEqual(one);
+      expect(greedyAlone).toEqual(one);
+      expect(greedyThenWide).toEqual(one);
       expect(one.judged).toHaveLength(one.res.tries);
       tries.add(one.res.tries);
     }
