@@ -1,5 +1,6 @@
 // The walk's chemistry thread gives what the core's own thread would (same chemPart, same RDKit), keeps it in
-// the cache, and tells a request about the molecule it is making right now. Real RDKit in a real worker.
+// the cache, lets a request wait for a molecule it has in hand or queued, and drops the stale ones when the
+// chemist moves. Real RDKit in a real worker.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRDKit } from '../chem/rdkit.ts';
 import { ChemAhead } from './chem-ahead.ts';
@@ -71,6 +72,34 @@ describe('ChemAhead', () => {
     // two at a time go to the thread: only those handed over before the urgent ones came are made first
     expect(made.slice(0, 4).sort()).toEqual([waiting[0], waiting[1], waiting[11], 'c1ccccc1O'].sort());
     expect(made.indexOf(waiting[11])).toBeLessThan(made.indexOf('c1ccccc1O'));
+    await own.close();
+  });
+
+  it('a request waits for a molecule the thread has queued (moved to the front); a move drops the stale ones', async () => {
+    const c = new ChemCache();
+    const made: string[] = [];
+    const put = c.put.bind(c);
+    c.put = (...a: Parameters<ChemCache['put']>) => {
+      made.push(a[0]);
+      return put(...a);
+    };
+    const own = new ChemAhead(c);
+    own.warm();
+    await until(() => own.loaded);
+    const waiting = Array.from({ length: 12 }, (_, i) => `${'C'.repeat(i + 2)}O`);
+    for (const m of waiting) own.make(m, SEED, draw);
+    own.make('c1ccccc1N', SEED, draw, true);
+    expect(own.current('CCCCCCCCCCCCCCCCO', SEED, draw)).toBeUndefined(); // not the thread's
+    const asked = own.current(waiting[10], SEED, draw);
+    expect(asked).toBeDefined();
+    own.dropStale();
+    await asked;
+    expect(c.has(waiting[10], SEED, draw)).toBe(true);
+    await until(() => made.length === 4);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // the two handed over before, the one asked for (ahead of the urgent one), the urgent one; the rest dropped
+    expect(made).toEqual([waiting[0], waiting[1], waiting[10], 'c1ccccc1N']);
+    expect(own.stats.dropped).toBe(9);
     await own.close();
   });
 

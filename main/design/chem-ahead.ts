@@ -23,8 +23,6 @@ export const CHEM_THREAD = process.env.MOLSCAPE_CHEM_THREAD !== '0';
 const IN_THREAD = 2;
 /** molecules waiting here at most: the oldest are dropped (their requests make their own chemistry) */
 const WAITING = 32;
-/** a thread taking longer than this per molecule lately (ms) is not waited for */
-const SLOW_MS = 15;
 
 interface Entry {
   key: string;
@@ -40,10 +38,6 @@ export class ChemAhead {
   /** the thread's RDKit has loaded */
   private ready = false;
   private seq = 0;
-  /** the thread's time per molecule lately (moving average, ms) */
-  private msPerMolecule = 0;
-  /** when the thread began its current molecule */
-  private since = 0;
   /** handed to the thread, in order: it answers in that order, so the first is the one being made */
   private readonly inThread = new Map<number, Entry>();
   /** not handed over yet, oldest first */
@@ -56,6 +50,11 @@ export class ChemAhead {
   /** False once the thread has failed (or when turned off): the caller makes chemistry itself. */
   get available(): boolean {
     return CHEM_THREAD && !this.failed;
+  }
+
+  /** The thread's RDKit has loaded (before that, requests make their own chemistry). */
+  get loaded(): boolean {
+    return this.ready;
   }
 
   /** Starts the thread (its RDKit takes a second or two to load), so it is ready when a drag begins. */
@@ -91,8 +90,23 @@ export class ChemAhead {
     this.handOver();
   }
 
+  /**
+   * Forgets the molecules waiting that are not urgent: decoded for the sliders around where the chemist was,
+   * they are stale once the chemist moves, and made anyway they would hold a core during the drag that follows.
+   */
+  dropStale(): void {
+    const keep: Entry[] = [];
+    for (const e of this.waiting) {
+      if (e.urgent) keep.push(e);
+      else {
+        e.settle();
+        this.stats.dropped++;
+      }
+    }
+    this.waiting = keep;
+  }
+
   private handOver(): void {
-    if (this.inThread.size === 0) this.since = performance.now();
     while (this.inThread.size < IN_THREAD && this.waiting.length > 0) {
       const e = this.waiting.shift()!;
       this.inThread.set(e.task.seq, e);
@@ -101,13 +115,20 @@ export class ChemAhead {
   }
 
   /**
-   * The chemistry of this molecule if the thread is making it right now (it will be in the cache when this
-   * resolves); undefined when it is not under way or still queued behind others (making it here is sooner).
+   * The chemistry of this molecule if the thread has it in hand or waiting (a waiting one goes to the front):
+   * once this resolves it is in the cache (or, dropped or failed, not: the caller makes it). Undefined when the
+   * thread does not have it, or has not loaded yet: the caller makes it. Waiting beats making it here as well:
+   * on two cores, a second making of the same molecule would take the CPU the thread and the browser need.
    */
   current(smiles: string, seed: string | null, draw: DrawSize | undefined): Promise<void> | undefined {
-    // a thread slowed down (the machine busy, a big molecule) is not waited for: the request makes its own
-    const first = this.ready && this.msPerMolecule < SLOW_MS ? this.inThread.values().next().value : undefined;
-    return first && first.key === chemKey(smiles, seed, draw) ? first.done : undefined;
+    if (!this.ready) return undefined;
+    const key = chemKey(smiles, seed, draw);
+    for (const e of this.inThread.values()) if (e.key === key) return e.done;
+    const at = this.waiting.findIndex((e) => e.key === key);
+    if (at < 0) return undefined;
+    const e = this.waiting.splice(at, 1)[0];
+    this.waiting.unshift({ ...e, urgent: true });
+    return e.done;
   }
 
   private thread(): Worker {
@@ -122,9 +143,6 @@ export class ChemAhead {
       }
       const e = this.inThread.get(r.seq);
       this.inThread.delete(r.seq);
-      const now = performance.now();
-      this.msPerMolecule = 0.7 * this.msPerMolecule + 0.3 * (now - this.since);
-      this.since = now;
       if ('error' in r) this.stats.failed++;
       else if (r.part && e) {
         this.cache.put(e.task.smiles, e.task.seed, e.task.draw, r.part);

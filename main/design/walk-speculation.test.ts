@@ -167,6 +167,9 @@ describe('walk with the next position decoded ahead', () => {
   it('decodes the positions a page names (ahead, latent.ahead) in the background, chemistry made in its thread', async () => {
     const ctx: DesignContext = designContext(model, null);
     const one = (direction: string, amount: number) => [{ direction, amount }];
+    // the thread loaded first: a move drops the chemistry still waiting for positions decoded after a pause
+    ctx.chemAhead.warm();
+    await until(() => ctx.chemAhead.loaded);
     // at the seed: one step either way on two sliders (the later ones after a pause of the walks)
     await walk(ctx, args({ offsets: [], ahead: [one('pc1', 0.5), one('pc1', -0.5), one('qed+', 0.5), one('qed+', -0.5)] }));
     await until(() => ctx.walkAhead.stats.started === 4);
@@ -189,11 +192,15 @@ describe('walk with the next position decoded ahead', () => {
     await Promise.all([ctx.chemAhead.close(), fresh.chemAhead.close(), ctx.walkAhead.stop(), fresh.walkAhead.stop()]);
   });
 
-  it('a new seed drops the positions still queued for the old one', async () => {
+  it('a new seed drops the positions still queued for the old one (and each move the stale chemistry)', async () => {
     const ctx: DesignContext = designContext(model, null);
     const many = Array.from({ length: 20 }, (_, i) => [{ direction: 'pc3', amount: (i + 1) / 4 }]);
+    // each move also drops the chemistry still waiting for the positions planned before it
+    let drops = 0;
+    ctx.chemAhead.dropStale = () => void drops++;
     await walk(ctx, args({ offsets: [], ahead: many }));
     await walk(ctx, { ...args({ offsets: [] }), seed: 'CC(=O)Nc1ccc(O)cc1' });
+    expect(drops).toBe(2);
     const started = ctx.walkAhead.stats.started;
     expect(started).toBeLessThan(20);
     await settle();
