@@ -7,6 +7,7 @@ import { morganFingerprint, tanimoto } from '../chem/fingerprint.ts';
 import { molGraph } from '../chem/mol-graph.ts';
 import { computeProperties } from '../chem/properties.ts';
 import { withMol } from '../chem/rdkit.ts';
+import { compactSvg } from '../chem/compact-svg.ts';
 import { atomEnvironments, bondsWithin, changedAtoms } from './changed-atoms.ts';
 import { Lru } from './lru.ts';
 
@@ -48,7 +49,7 @@ export function chemPart(smiles: string, seed: SeedChem | null, draw: DrawSize |
     const g = molGraph(mol);
     const changed = seed ? changedAtoms(g, seed.environments) : [];
     const svg = draw
-      ? mol.get_svg_with_highlights(JSON.stringify({ width: draw.width, height: draw.height, atoms: changed, bonds: bondsWithin(g, changed) }))
+      ? compactSvg(mol.get_svg_with_highlights(JSON.stringify({ width: draw.width, height: draw.height, atoms: changed, bonds: bondsWithin(g, changed) })))
       : null;
     return {
       props: computeProperties(mol),
