@@ -104,13 +104,18 @@ describe(`the decoder equals the one-row-at-a-time reference on ${ROWS} ZINC tes
     }
   }, 300_000);
 
-  it('valid-first, one row at a time (the speculative single-row batches)', async () => {
+  it('valid-first, one row at a time (the speculative single-row batches; greedy alone first, as the walk decodes)', async () => {
     const L = rt.latent, o = { maxTries: 6, temperature: 1, seed: 3 };
-    const got = [];
-    for (let r = 0; r < n; r++) got.push(...(await validFirstDecode(rt, z.subarray(r * L, (r + 1) * L), 1, oneInThree, o)));
+    const got = [], walkLike = [];
+    for (let r = 0; r < n; r++) {
+      const zr = z.subarray(r * L, (r + 1) * L);
+      got.push(...(await validFirstDecode(rt, zr, 1, oneInThree, o)));
+      walkLike.push(...(await validFirstDecode(rt, zr, 1, oneInThree, { ...o, lookahead: 3, greedyFirst: true })));
+    }
     // alone, a row draws as row 0 of the batch: the reference with each row alone
     const want = [];
     for (let r = 0; r < n; r++) want.push(...(await ref.validFirst(z.subarray(r * L, (r + 1) * L), 1, oneInThree, o)));
     expect(got).toEqual(want);
+    expect(walkLike).toEqual(want);
   }, 300_000);
 });
