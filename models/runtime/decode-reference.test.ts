@@ -6,7 +6,8 @@
 // another order). MOLSCAPE_REFERENCE_ROWS sets how many molecules: default 200 (~30 s on 2 quiet cores); the
 // issue's 1,000 with MOLSCAPE_REFERENCE_ROWS=1000 (2026-12-06, niced beside other work on 2 cores: all 9 passed in
 // 220 s before the one-thread small steps and in 301 s after; 2026-12-07, on zinc-chembl with one-row greedy
-// decodes as one Loop call (greedy-loop.ts), the 11 cases in 154 s).
+// decodes as one Loop call (greedy-loop.ts), the 11 cases in 154 s; 06:10, with one-row valid-first also greedy
+// alone first, 164 s).
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSmiles } from '../train/smiles-data.ts';
