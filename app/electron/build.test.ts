@@ -12,6 +12,8 @@ import vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forkLauncher } from '../../main/jobs/fork-launcher.ts';
+import { greedyDecode } from '../../models/runtime/decode.ts';
+import { loadBundle } from '../../models/vae/bundle.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 // Inside the checkout (.tmp/ is git-ignored) so the bundles resolve the native modules from its node_modules.
@@ -36,19 +38,20 @@ function runtimeImports(file: string): string[] {
 
 describe('build.mjs', () => {
   it('writes the main, preload, worker and chem-thread bundles', () => {
-    for (const name of ['main.cjs', 'preload.cjs', 'worker.cjs', 'chem-thread.mjs', 'design-chem-thread.mjs']) expect(existsSync(path.join(out, name)), name).toBe(true);
+    for (const name of ['main.cjs', 'preload.cjs', 'worker.cjs', 'chem-thread.mjs', 'design-chem-thread.mjs', 'decode-thread.mjs']) expect(existsSync(path.join(out, name)), name).toBe(true);
     if (existsSync(path.join(root, 'renderer', 'dist', 'index.html'))) expect(existsSync(path.join(dir, 'renderer', 'index.html'))).toBe(true);
   });
 
   it('leaves only electron, Node built-ins and the native/WebAssembly modules outside the bundles', () => {
     const allowed = new Set(['electron', 'better-sqlite3', 'onnxruntime-node', '@rdkit/rdkit', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
-    for (const name of ['main.cjs', 'worker.cjs', 'chem-thread.mjs', 'design-chem-thread.mjs']) {
+    for (const name of ['main.cjs', 'worker.cjs', 'chem-thread.mjs', 'design-chem-thread.mjs', 'decode-thread.mjs']) {
       const outside = runtimeImports(path.join(out, name)).filter((m) => !allowed.has(m));
       expect(outside, name).toEqual([]);
     }
     expect(runtimeImports(path.join(out, 'main.cjs'))).toEqual(expect.arrayContaining(['electron', 'better-sqlite3', '@rdkit/rdkit']));
     expect(runtimeImports(path.join(out, 'chem-thread.mjs'))).toContain('@rdkit/rdkit');
     expect(runtimeImports(path.join(out, 'design-chem-thread.mjs'))).toContain('@rdkit/rdkit');
+    expect(runtimeImports(path.join(out, 'decode-thread.mjs'))).toContain('onnxruntime-node');
     expect(runtimeImports(path.join(out, 'preload.cjs'))).toEqual(['electron']);
   });
 
@@ -117,6 +120,24 @@ describe('build.mjs', () => {
       expect(answer.part?.svg).toContain('<svg');
     } finally {
       await worker.terminate();
+    }
+  });
+  it('the bundled decode thread decodes rows as the core does', async () => {
+    const { runtime } = await loadBundle(path.join(root, 'resources', 'models', 'zinc250k'));
+    const { vocabulary, ...rest } = runtime.model;
+    const worker = new Worker(path.join(out, 'decode-thread.mjs'), { workerData: { model: { ...rest, tokens: vocabulary.toJSON().tokens } } });
+    try {
+      const enc = await runtime.encode(['CC(=O)Nc1ccc(O)cc1', 'c1ccc2[nH]ccc2c1']);
+      const answer = await new Promise<{ id: number; decoded: { smiles: string }[] }>((resolve, reject) => {
+        worker.on('message', (r) => 'id' in r && resolve(r));
+        worker.once('error', reject);
+        worker.postMessage({ id: 3, kind: 'greedy', z: enc.mu, rowIds: [0, 1], options: {} });
+      });
+      expect(answer.id).toBe(3);
+      expect(answer.decoded.map((d) => d.smiles)).toEqual((await greedyDecode(runtime, enc.mu, 2)).map((d) => d.smiles));
+    } finally {
+      await worker.terminate();
+      await runtime.release();
     }
   });
 });

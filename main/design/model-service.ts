@@ -2,7 +2,9 @@
 // (molecules the vocabulary cannot express come back as problems, never as a throw), decodes latent vectors
 // with a choice of strategy, RDKit deciding validity, and samples the prior N(0, I) reproducibly by seed.
 import { Rng } from '../../models/graph/rng.ts';
+import os from 'node:os';
 import { beamDecode, greedyDecode, sampleDecode, validFirstDecode } from '../../models/runtime/decode.ts';
+import { DecodePool, POOL_MIN_ROWS } from '../../models/runtime/decode-pool.ts';
 import { loadBundle, predictProperties } from '../../models/vae/bundle.ts';
 import type { LatentStats, LoadedBundle } from '../../models/vae/bundle.ts';
 import type { TrainingSetIndex } from '../../models/vae/training-set.ts';
@@ -60,6 +62,11 @@ export interface EncodeResult {
 type BundleWithExtras = LoadedBundle & { trainingSet?: TrainingSetIndex | null };
 type StatsWithBackground = LatentStats & { background?: { x: number[]; y: number[] } };
 
+/** MOLSCAPE_DECODE_POOL=0: every decode on the model's own session (to measure what the pool brings). */
+const DECODE_POOL = process.env.MOLSCAPE_DECODE_POOL !== '0';
+/** Threads of the decode pool when the caller names none: the cores, at most four. */
+const DEFAULT_THREADS = Math.max(1, Math.min(4, os.availableParallelism()));
+
 export class ModelService {
   /**
    * Decoded string → RDKit's canonical SMILES (null: invalid). A slider drag decodes the same strings over and
@@ -67,12 +74,15 @@ export class ModelService {
    * for a drug-sized molecule).
    */
   private readonly canonical = new Lru<string, string | null>(10_000);
+  /** Large greedy and sampling decodes, split over threads (decode-pool.ts); started on the first one. */
+  private pool: Promise<DecodePool | null> | null = null;
 
   private constructor(
     readonly dir: string,
     readonly bundle: LoadedBundle,
     /** sha256 (hex) of manifest.json, which holds the sha256 of every other file: the model's identity. */
     readonly manifestSha256: string,
+    private readonly threads: number,
   ) {}
 
   /** Verifies (sha256 of every file) and loads a bundle; default: the shipped model. */
@@ -80,7 +90,34 @@ export class ModelService {
     await loadRDKit();
     const bundle = await loadBundle(dir, { threads: o.threads });
     // the digest of the manifest that was verified, not of a second, unchecked read of the file
-    return new ModelService(dir, bundle, bundle.manifestSha256);
+    return new ModelService(dir, bundle, bundle.manifestSha256, o.threads ?? DEFAULT_THREADS);
+  }
+
+  /**
+   * The decode pool, or null when this process cannot start one (MOLSCAPE_DECODE_POOL=0, one thread, or the
+   * threads failed): then every decode runs on the model's own session, as it always gives the same rows.
+   */
+  private decodePool(): Promise<DecodePool | null> {
+    if (this.pool) return this.pool;
+    if (!DECODE_POOL || this.threads < 2) return (this.pool = Promise.resolve(null));
+    return (this.pool = DecodePool.open(this.bundle.runtime.model, { threads: this.threads }).catch((error: Error) => {
+      console.warn(`decode threads could not start (${error.message}); large decodes run on the core's thread`);
+      return null;
+    }));
+  }
+
+  /** A greedy or sampling decode of many rows in the pool; null when there is none (or it failed: not again). */
+  private async pooled(z: Float32Array, rows: number, s: DecodeSettings, strategy: DecodeStrategy): Promise<string[] | null> {
+    if (rows < POOL_MIN_ROWS || s.shouldStop || (strategy !== 'greedy' && strategy !== 'sample')) return null;
+    const pool = await this.decodePool();
+    if (!pool?.usable) return null;
+    try {
+      const out = strategy === 'greedy' ? await pool.greedy(z, rows) : await pool.sample(z, rows, { temperature: s.temperature ?? 1, seed: s.seed ?? 0 });
+      return out.map((d) => d.smiles);
+    } catch (error) {
+      console.warn(`decode threads failed (${(error as Error).message}); large decodes run on the core's thread from now on`);
+      return null;
+    }
   }
 
   /** Mean, principal axes and variances of the training set's latent means (and its projected points, when shipped). */
@@ -180,7 +217,9 @@ export class ModelService {
     const strategy = s.strategy ?? 'greedy';
     let raw: string[];
     let tries: number[] | null = null;
-    if (strategy === 'greedy') raw = (await greedyDecode(rt, z, rows)).map((d) => d.smiles);
+    const pooled = await this.pooled(z, rows, s, strategy);
+    if (pooled) raw = pooled;
+    else if (strategy === 'greedy') raw = (await greedyDecode(rt, z, rows)).map((d) => d.smiles);
     else if (strategy === 'sample') raw = (await sampleDecode(rt, z, rows, { temperature: s.temperature ?? 1, seed: s.seed ?? 0 })).map((d) => d.smiles);
     else if (strategy === 'beam') {
       // the most probable beam that RDKit accepts, else the most probable one
@@ -237,6 +276,9 @@ export class ModelService {
   }
 
   async close(): Promise<void> {
+    const pool = await this.pool;
+    this.pool = Promise.resolve(null);
+    await pool?.close();
     await this.bundle.runtime.release();
   }
 }

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleDecode } from '../../models/runtime/decode.ts';
 import { BundleError, verifyBundle } from '../../models/vae/bundle.ts';
 import { tempDir } from '../store/test-util.ts';
 import { canonicalSmiles } from './canonical.ts';
@@ -67,6 +68,22 @@ describe(`the default model, ${DEFAULT_MODEL_NAME}`, () => {
     const dec = await model.decode(enc.mu, 2);
     expect(dec).toHaveLength(2);
     for (const d of dec) expect(d.valid).toBe(d.smiles !== null && canonicalSmiles(d.raw) === d.smiles);
+  });
+
+  it('decodes a large batch in its decode threads exactly as row by row on its own session', async () => {
+    const z = model.priorSample(40, 3);
+    const L = model.latent;
+    for (const s of [{ strategy: 'greedy' as const }, { strategy: 'sample' as const, seed: 9, temperature: 0.8 }]) {
+      const together = await model.decode(z, 40, s);
+      // one row at a time is below the pool's size: the model's own session
+      const alone = [];
+      for (let r = 0; r < 40; r++) alone.push(...(await model.decode(z.slice(r * L, (r + 1) * L), 1, s)));
+      if (s.strategy === 'greedy') expect(together).toEqual(alone);
+      // a row sampled alone draws as row 0; in a batch, from its own row's generator: the session's batch decode
+      else expect(together.map((m) => m.raw)).toEqual((await sampleDecode(model.bundle.runtime, z, 40, { temperature: 0.8, seed: 9 })).map((d) => d.smiles));
+    }
+    // the batches went to the pool (two threads here at least)
+    expect(await (model as unknown as { pool: Promise<{ usable: boolean } | null> }).pool).toMatchObject({ usable: true });
   });
 
   it('samples the same molecules for the same seed, and valid-first decodes only valid ones', async () => {

@@ -1,10 +1,2 @@
-// new Worker for a module that may be TypeScript source (through ts-thread-boot.mjs) or bundled JavaScript.
-import { Worker, type WorkerOptions } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
-import { siblingModule } from './worker-path.ts';
-
-export function tsThread(module: string, options: WorkerOptions = {}): Worker {
-  if (!module.endsWith('.ts')) return new Worker(module, options);
-  const boot = siblingModule(import.meta.url, 'ts-thread-boot.mjs', 'ts-thread-boot.mjs');
-  return new Worker(boot, { ...options, workerData: { ...(options.workerData ?? {}), __tsModule: pathToFileURL(module).href } });
-}
+// The thread helpers live with the runtime (models/threads/ts-thread.ts), which starts threads of its own.
+export { tsThread } from '../../models/threads/ts-thread.ts';

@@ -1,7 +1,7 @@
 // Inference speed: encode molecules/s (batch 256), greedy-decode molecules/s (batch 256, from the encoded
 // means) and single-molecule greedy decode latency p50/p95 over --single points (default 300; what a slider
 // needs). Prints one JSON line.
-// Usage: node --import tsx models/runtime/bench.ts [--bundle DIR] [--reference] [--threads 2] [--n 1024] [--pairs 3] [--no-pytorch] [--single 300]
+// Usage: node --import tsx models/runtime/bench.ts [--bundle DIR] [--reference] [--threads 2] [--n 1024] [--pairs 3] [--no-pytorch] [--single 300] [--no-pool]
 // --bundle DIR: that bundle only. --reference: the architecture of ../shared/bench/reference-config.json with
 // freshly initialized weights, measured exactly as pytorch_reference.py measures it (encode 256 molecules
 // padded to pad_to; 256 greedy decodes of pad_to − 1 steps each, no early stop), then (when /usr/bin/python3
@@ -17,6 +17,7 @@ import { referenceConfigPath, runPytorchReference } from '../train/pytorch-refer
 import { readSmiles } from '../train/smiles-data.ts';
 import { loadBundle } from '../vae/bundle.ts';
 import { VaeRuntime } from './vae-runtime.ts';
+import { DecodePool } from './decode-pool.ts';
 import { greedyDecode } from './decode.ts';
 import { referenceArchitecture, referenceGreedyDecode } from './reference-architecture.ts';
 import { alternate } from '../bench/alternate.ts';
@@ -34,6 +35,7 @@ const { values: a } = parseArgs({
     'no-pytorch': { type: 'boolean', default: false },
     pairs: { type: 'string', default: '3' },
     single: { type: 'string', default: '300' },
+    'no-pool': { type: 'boolean', default: false },
   },
 });
 const threads = Number(a.threads);
@@ -56,14 +58,19 @@ async function bundleBench(dir: string) {
   const enc = await rt.encode(smiles, 256);
   const encodeSec = (performance.now() - t) / 1000;
 
+  // batches of 256 as the app decodes them: in a DecodePool (decode-pool.ts) unless --no-pool
+  const pool = a['no-pool'] ? null : await DecodePool.open(rt.model, { threads });
+  if (pool) await pool.greedy(enc.mu.subarray(0, 256 * L), Math.min(256, enc.rows.length)); // warm-up
   t = performance.now();
   let ended = 0;
   for (let s = 0; s < enc.rows.length; s += 256) {
     const rows = Math.min(256, enc.rows.length - s);
-    const out = await greedyDecode(rt, enc.mu.subarray(s * L, (s + rows) * L), rows);
+    const z = enc.mu.subarray(s * L, (s + rows) * L);
+    const out = pool ? await pool.greedy(z, rows) : await greedyDecode(rt, z, rows);
     ended += out.filter((d) => d.ended).length;
   }
   const decodeSec = (performance.now() - t) / 1000;
+  await pool?.close();
 
   // new position -> decoded SMILES for one latent point (batch 1, greedy), a few hundred points: what a slider needs
   const single: number[] = [];
@@ -123,7 +130,7 @@ async function referenceWithPytorch() {
   };
   const out: Record<string, unknown> = {
     config: 'reference', decode_steps: ref.pad_to - 1, pairs: Number(a.pairs), order: runs.order,
-    molscape: { engine: `onnxruntime-node, ${threads} threads`, ...figures(runs.a, vocab) }, machine,
+    molscape: { engine: `onnxruntime-node, ${threads} threads${a["no-pool"] ? "" : ` (decode: ${threads} one-thread sessions in threads of their own)`}`, ...figures(runs.a, vocab) }, machine,
     load_average: { before: runs.loadBefore, after: runs.loadAfter },
   };
   if (runs.b) {
@@ -145,8 +152,12 @@ async function referenceBench() {
   // One untimed encode and decode first: a fresh runtime's first runs grow ORT's memory arena (the first
   // decode of a process ran at ~0.7 of the later ones). pytorch_reference.py times its encodes and decodes
   // after ten training steps of the same model in the same process, which warm its allocator the same way.
+  // Decodes of this size go to a DecodePool in the app (ModelService: the rows split over one-thread sessions in
+  // threads of their own, decode-pool.ts); --no-pool measures one session of `threads` threads instead.
+  const pool = a['no-pool'] ? null : await DecodePool.open(model, { threads });
+  const decode = (z: Float32Array) => (pool ? pool.reference(z, BI, T) : referenceGreedyDecode(rt, z, BI, T));
   await rt.encodeIds(seqs, BI);
-  await referenceGreedyDecode(rt, Float32Array.from(new Rng(2).normals(BI * model.latent)), BI, T);
+  await decode(Float32Array.from(new Rng(2).normals(BI * model.latent)));
   const encT: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
@@ -158,10 +169,11 @@ async function referenceBench() {
   for (let i = 0; i < 3; i++) {
     const z = Float32Array.from(rng.normals(BI * model.latent));
     const t0 = performance.now();
-    await referenceGreedyDecode(rt, z, BI, T);
+    await decode(z);
     decT.push((performance.now() - t0) / 1000);
   }
   await rt.release();
+  await pool?.close();
   return {
     vocab: model.vocabulary.size,
     encode_molecules_per_s: Math.round(BI / median(encT)), greedy_decode_molecules_per_s: Math.round(BI / median(decT)),

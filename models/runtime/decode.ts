@@ -202,7 +202,7 @@ export function sampleDecode(rt: VaeRuntime, z: Float32Array, rows: number, o: S
  * A sampling decode of some rows of a larger call: z's row j draws from the generator of row rowIds[j], so a
  * row draws the same whichever other rows are decoded with it (valid-first's later rounds decode a subset).
  */
-function sampleRows(rt: VaeRuntime, z: Float32Array, rowIds: readonly number[], o: SampleOptions): Promise<Decoded[]> {
+export function sampleRows(rt: VaeRuntime, z: Float32Array, rowIds: readonly number[], o: SampleOptions): Promise<Decoded[]> {
   const temp = o.temperature ?? 1;
   const seed = o.seed ?? 0;
   const rngs = rowIds.map((r) => rowRng(seed, r));
