@@ -76,6 +76,8 @@ export class ModelService {
   private readonly canonical = new Lru<string, string | null>(10_000);
   /** Large greedy and sampling decodes, split over threads (decode-pool.ts); started on the first one. */
   private pool: Promise<DecodePool | null> | null = null;
+  /** the pool has started (validGreedyOffThread never waits for it to start) */
+  private poolReady = false;
 
   private constructor(
     readonly dir: string,
@@ -104,6 +106,27 @@ export class ModelService {
       console.warn(`decode threads could not start (${error.message}); large decodes run on the core's thread`);
       return null;
     }));
+  }
+
+  /**
+   * valid-first's first try for one row (constrained greedy) in a pool thread, when the pool is running: the
+   * core's thread is free meanwhile (onnxruntime-node runs a session on the calling thread). The decode when RDKit
+   * reads it (as valid-first would take it), null otherwise, or when there is no pool yet (it is started).
+   */
+  async validGreedyOffThread(z: Float32Array): Promise<(DecodedMolecule & { tries: number }) | null> {
+    if (!this.poolReady) {
+      void this.decodePool().then((p) => (this.poolReady = p?.usable === true));
+      return null;
+    }
+    const pool = await this.decodePool();
+    if (!pool?.usable) return null;
+    try {
+      const [d] = await pool.greedy(z, 1, { constrained: true });
+      const smiles = d.ended && d.smiles ? this.canonicalOf(d.smiles) : null;
+      return smiles === null ? null : { raw: d.smiles, smiles, valid: true, tries: 1 };
+    } catch {
+      return null;
+    }
   }
 
   /** A greedy or sampling decode of many rows in the pool; null when there is none (or it failed: not again). */

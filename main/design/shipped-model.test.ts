@@ -86,6 +86,36 @@ describe(`the default model, ${DEFAULT_MODEL_NAME}`, () => {
     expect(await (model as unknown as { pool: Promise<{ usable: boolean } | null> }).pool).toMatchObject({ usable: true });
   });
 
+  it("tries valid-first's greedy decode in a decode thread once the pool runs: the same answer as valid-first", async () => {
+    const fresh = await ModelService.open();
+    try {
+      const z = fresh.priorSample(30, 21);
+      const L = fresh.latent;
+      // no pool yet: none is waited for (it starts)
+      expect(await fresh.validGreedyOffThread(z.slice(0, L))).toBeNull();
+      await (fresh as unknown as { pool: Promise<unknown> }).pool;
+      await new Promise((resolve) => setImmediate(resolve));
+      let found = 0, refused = 0;
+      for (let r = 0; r < 30; r++) {
+        const zr = z.slice(r * L, (r + 1) * L);
+        const off = await fresh.validGreedyOffThread(zr);
+        const [want] = await fresh.decodeCounted(zr, 1, { strategy: 'valid-first', seed: 4 });
+        if (off) {
+          found++;
+          expect(off).toEqual(want);
+        } else {
+          refused++;
+          expect(want.tries).toBeGreaterThan(1); // greedy was refused by RDKit: valid-first went on
+        }
+      }
+      // prior draws: most greedy decodes valid, some not
+      expect(found).toBeGreaterThan(5);
+      expect(refused).toBeGreaterThan(0);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('samples the same molecules for the same seed, and valid-first decodes only valid ones', async () => {
     const a = await model.sample(8, 11), b = await model.sample(8, 11);
     expect(a.map((m) => m.raw)).toEqual(b.map((m) => m.raw));
