@@ -4,6 +4,7 @@
 import { Rng } from '../../models/graph/rng.ts';
 import os from 'node:os';
 import { beamDecode, greedyDecode, sampleDecode, validFirstDecode } from '../../models/runtime/decode.ts';
+import type { Decoded } from '../../models/runtime/decode.ts';
 import { DecodePool, POOL_MIN_ROWS } from '../../models/runtime/decode-pool.ts';
 import { loadBundle, predictProperties } from '../../models/vae/bundle.ts';
 import type { LatentStats, LoadedBundle } from '../../models/vae/bundle.ts';
@@ -39,6 +40,8 @@ export interface DecodeSettings {
   lookahead?: number;
   /** valid-first on one row: greedy alone first, then the sampled tries batched (same answer; see decode.ts) */
   greedyFirst?: boolean;
+  /** valid-first on one row: its constrained greedy decode made already (greedyOffThread), not decoded again */
+  greedy?: Decoded;
 }
 
 export interface DecodedMolecule {
@@ -76,7 +79,7 @@ export class ModelService {
   private readonly canonical = new Lru<string, string | null>(10_000);
   /** Large greedy and sampling decodes, split over threads (decode-pool.ts); started on the first one. */
   private pool: Promise<DecodePool | null> | null = null;
-  /** the pool has started (validGreedyOffThread never waits for it to start) */
+  /** the pool has started (greedyOffThread never waits for it to start) */
   private poolReady = false;
 
   private constructor(
@@ -109,11 +112,11 @@ export class ModelService {
   }
 
   /**
-   * valid-first's first try for one row (constrained greedy) in a pool thread, when the pool is running: the
-   * core's thread is free meanwhile (onnxruntime-node runs a session on the calling thread). The decode when RDKit
-   * reads it (as valid-first would take it), null otherwise, or when there is no pool yet (it is started).
+   * valid-first's first try for one row (its constrained greedy decode) in a pool thread, when the pool is
+   * running: the core's thread is free meanwhile (onnxruntime-node runs a session on the calling thread). Null
+   * when there is no pool yet (it is started, never waited for) or it failed. Hand it to valid-first as `greedy`.
    */
-  async validGreedyOffThread(z: Float32Array): Promise<(DecodedMolecule & { tries: number }) | null> {
+  async greedyOffThread(z: Float32Array): Promise<Decoded | null> {
     if (!this.poolReady) {
       void this.decodePool().then((p) => (this.poolReady = p?.usable === true));
       return null;
@@ -121,9 +124,7 @@ export class ModelService {
     const pool = await this.decodePool();
     if (!pool?.usable) return null;
     try {
-      const [d] = await pool.greedy(z, 1, { constrained: true });
-      const smiles = d.ended && d.smiles ? this.canonicalOf(d.smiles) : null;
-      return smiles === null ? null : { raw: d.smiles, smiles, valid: true, tries: 1 };
+      return (await pool.greedy(z, 1, { constrained: true }))[0];
     } catch {
       return null;
     }
@@ -250,7 +251,7 @@ export class ModelService {
       raw = beams.map((bs) => (bs.find((d) => d.ended && this.canonicalOf(d.smiles) !== null) ?? bs[0])?.smiles ?? '');
     } else {
       const res = await validFirstDecode(rt, z, rows, (smi) => this.canonicalOf(smi) !== null, {
-        temperature: s.temperature, seed: s.seed, beamWidth: s.beamWidth, maxTries: s.maxTries ?? VALID_FIRST_TRIES, shouldStop: s.shouldStop, lookahead: s.lookahead, greedyFirst: s.greedyFirst,
+        temperature: s.temperature, seed: s.seed, beamWidth: s.beamWidth, maxTries: s.maxTries ?? VALID_FIRST_TRIES, shouldStop: s.shouldStop, lookahead: s.lookahead, greedyFirst: s.greedyFirst, greedy: s.greedy,
       });
       raw = res.map((r) => r.smiles ?? '');
       tries = res.map((r) => r.tries);

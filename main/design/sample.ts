@@ -11,7 +11,7 @@ import type { DecodeSettings } from './model-service.ts';
 
 export async function sampleDescribed(
   ctx: DesignContext,
-  a: { n: number; seed: number; source: 'prior' | 'aggregate'; draw?: DrawSize } & Omit<DecodeSettings, 'seed' | 'shouldStop' | 'lookahead' | 'greedyFirst'>,
+  a: { n: number; seed: number; source: 'prior' | 'aggregate'; draw?: DrawSize } & Omit<DecodeSettings, 'seed' | 'shouldStop' | 'lookahead' | 'greedyFirst' | 'greedy'>,
 ): Promise<CallResult<'latent.sample'>> {
   const m = ctx.model, L = m.latent;
   const z = a.source === 'aggregate' ? m.aggregateSample(a.n, a.seed) : m.priorSample(a.n, a.seed);

@@ -53,11 +53,10 @@ function outcome(ctx: DesignContext, seed: Seed, z: Float32Array, d: WalkDecode,
  */
 async function decodeAt(ctx: DesignContext, z: Float32Array, randomSeed: number, shouldStop?: () => boolean): Promise<WalkDecode> {
   // valid-first's first try in a decode thread, the core's thread free meanwhile (a greedy decode cannot be
-  // stopped there: the stop is heeded after it); when RDKit refuses it, the whole valid-first here, greedy first
-  const greedy = await ctx.model.validGreedyOffThread(z);
-  if (greedy) return greedy;
-  if (shouldStop?.()) throw new DecodeStopped();
-  return (await ctx.model.decodeCounted(z, 1, { strategy: 'valid-first', seed: randomSeed, shouldStop, lookahead: WALK_LOOKAHEAD, greedyFirst: true }))[0];
+  // stopped there: the stop is heeded after it); valid-first then judges it and, refused, goes on to the samples
+  const greedy = (await ctx.model.greedyOffThread(z)) ?? undefined;
+  if (greedy && shouldStop?.()) throw new DecodeStopped();
+  return (await ctx.model.decodeCounted(z, 1, { strategy: 'valid-first', seed: randomSeed, shouldStop, lookahead: WALK_LOOKAHEAD, greedyFirst: true, greedy }))[0];
 }
 
 /** A position to decode ahead: its decode, then its chemistry in the chemistry thread (or here, when idle). */

@@ -295,6 +295,11 @@ export interface ValidFirstOptions extends DecodeOptions {
    * where greedy is valid (most slider positions), as fast where it is not.
    */
   greedyFirst?: boolean;
+  /**
+   * For a single row without a beam: its constrained greedy decode, made already (a decode thread made it, the
+   * caller's thread free meanwhile): judged as the first try without decoding it again.
+   */
+  greedy?: Decoded;
 }
 
 export interface ValidFirstResult {
@@ -333,7 +338,7 @@ export async function validFirstDecode(
     return false;
   };
   const lookahead = o.lookahead ?? 1;
-  if (rows === 1 && (lookahead > 0 || o.greedyFirst) && (o.beamWidth ?? 0) <= 1) return [await validFirstOne(rt, z, isValid, o, maxTries, lookahead)];
+  if (rows === 1 && (lookahead > 0 || o.greedyFirst || o.greedy) && (o.beamWidth ?? 0) <= 1) return [await validFirstOne(rt, z, isValid, o, maxTries, lookahead)];
   let pending = [...Array(rows).keys()];
   if (maxTries > 0 && pending.length > 0) {
     const greedy = await greedyDecode(rt, subset(pending), pending.length, { ...o, constrained: true });
@@ -379,10 +384,20 @@ async function validFirstOne(
   const L = rt.latent, temp = o.temperature ?? 1, seed = o.seed ?? 0;
   const res: ValidFirstResult = { smiles: null, tries: 0 };
   const probs = new Float64Array(rt.vocabulary.size);
+  /** One more try judged; true when it is the answer. */
+  const accepts = async (d: Decoded) => {
+    res.tries++;
+    if (!(d.ended && d.smiles && (await isValid(d.smiles)))) return false;
+    res.smiles = d.smiles;
+    return true;
+  };
+  // greedy given: the first try is judged as it is, the decoding starts at the first sample
+  const start = o.greedy && maxTries > 0 ? 1 : 0;
+  if (o.greedy && maxTries > 0 && (await accepts(o.greedy))) return res;
   // a row that needed more than the first batch tends to need several more: each batch doubles (at most 8 rows);
   // greedyFirst: greedy alone, then 1 + lookahead samples
   const nextSize = (first: number, size: number) => (o.greedyFirst && first === 1 ? 1 + lookahead : Math.min(8, 2 * size));
-  for (let first = 0, size = o.greedyFirst ? 1 : 1 + lookahead; first < maxTries && res.smiles === null; first += size, size = nextSize(first, size)) {
+  for (let first = start, size = o.greedyFirst && start === 0 ? 1 : 1 + lookahead; first < maxTries && res.smiles === null; first += size, size = nextSize(first, size)) {
     const n = Math.min(size, maxTries - first);
     const zs = new Float32Array(n * L);
     for (let j = 0; j < n; j++) zs.set(z.subarray(0, L), j * L);
@@ -394,14 +409,7 @@ async function validFirstOne(
     // greedy alone (candidate 0 in a batch of one) may take its steps from the greedy Loop
     await stepLoop(rt, zs, n, pick, { ...o, constrained: true }, async (ended, out) => {
       for (const j of ended) done[j] = 1;
-      for (; next < n && done[next]; next++) {
-        const d = out[next];
-        res.tries++;
-        if (d.ended && d.smiles && (await isValid(d.smiles))) {
-          res.smiles = d.smiles;
-          return true;
-        }
-      }
+      for (; next < n && done[next]; next++) if (await accepts(out[next])) return true;
       return false;
     }, n === 1 && first === 0);
   }

@@ -5,6 +5,7 @@ import { createSession, tensor } from '../graph/ort.ts';
 import { toOnnx } from '../graph/writer.ts';
 import { batchFeeds, vaeLossGraph } from '../vae/model.ts';
 import { DecodeStopped, beamDecode, greedyDecode, sampleDecode, validFirstDecode } from './decode.ts';
+import type { Decoded } from './decode.ts';
 import { SmilesSyntax } from './syntax.ts';
 import { TEST_SMILES, tinyTrainedModel } from './test-model.ts';
 
@@ -191,17 +192,20 @@ describe('decoding', () => {
     const tries = new Set<number>();
     for (let r = 0; r < 6; r++) {
       const z = enc.mu.subarray(r * L, (r + 1) * L);
-      const run = async (lookahead: number, greedyFirst = false) => {
+      const run = async (lookahead: number, greedyFirst = false, greedy?: Decoded) => {
         const judged: string[] = [];
         // an arbitrary judge passing about one decode in three, so rows need various numbers of tries
         const [res] = await validFirstDecode(m.runtime, z, 1, (s) => {
           judged.push(s);
           return s.length % 3 === 0;
-        }, { maxTries: 12, temperature: 1.2, seed: 7 + r, lookahead, greedyFirst });
+        }, { maxTries: 12, temperature: 1.2, seed: 7 + r, lookahead, greedyFirst, greedy });
         return { res, judged };
       };
       const one = await run(0), batched = await run(1), wide = await run(3);
       const greedyAlone = await run(0, true), greedyThenWide = await run(3, true);
+      // its greedy decode made already (a decode thread's): judged first, not decoded again
+      const [made] = await greedyDecode(m.runtime, z, 1, { constrained: true });
+      expect(await run(3, true, made)).toEqual(one);
       expect(batched).toEqual(one);
       expect(wide).toEqual(one);
       expect(greedyAlone).toEqual(one);
