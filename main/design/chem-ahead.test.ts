@@ -29,6 +29,18 @@ async function until(check: () => boolean, ms = 20_000) {
   }
 }
 
+/** A cache that records, in order, the molecules put into it. */
+function recordingCache(): { cache: ChemCache; made: string[] } {
+  const cache = new ChemCache();
+  const made: string[] = [];
+  const put = cache.put.bind(cache);
+  cache.put = (...a: Parameters<ChemCache['put']>) => {
+    made.push(a[0]);
+    return put(...a);
+  };
+  return { cache, made };
+}
+
 describe('ChemAhead', () => {
   it("makes the same panel, similarity, changed atoms and drawing as the core's thread, into the cache", async () => {
     ahead.warm();
@@ -55,13 +67,7 @@ describe('ChemAhead', () => {
   });
 
   it("an urgent molecule (a drag's next position) goes ahead of those waiting", async () => {
-    const c = new ChemCache();
-    const made: string[] = [];
-    const put = c.put.bind(c);
-    c.put = (...a: Parameters<ChemCache['put']>) => {
-      made.push(a[0]);
-      return put(...a);
-    };
+    const { cache: c, made } = recordingCache();
     const own = new ChemAhead(c);
     own.warm();
     const waiting = Array.from({ length: 12 }, (_, i) => `${'C'.repeat(i + 2)}N`);
@@ -76,13 +82,7 @@ describe('ChemAhead', () => {
   });
 
   it('a request waits for a molecule the thread has queued (moved to the front); a move drops the stale ones', async () => {
-    const c = new ChemCache();
-    const made: string[] = [];
-    const put = c.put.bind(c);
-    c.put = (...a: Parameters<ChemCache['put']>) => {
-      made.push(a[0]);
-      return put(...a);
-    };
+    const { cache: c, made } = recordingCache();
     const own = new ChemAhead(c);
     own.warm();
     await until(() => own.loaded);

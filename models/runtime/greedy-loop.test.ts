@@ -30,6 +30,22 @@ async function points(): Promise<Float32Array[]> {
   return [...Array.from({ length: enc.rows.length }, (_, i) => enc.mu.slice(i * L, (i + 1) * L)), ...far];
 }
 
+/** Counts the runtime's JS-stepped decoder steps (rt.step calls) until restore(). */
+function countSteps(runtime: VaeRuntime) {
+  const step = runtime.step.bind(runtime);
+  const counter = {
+    calls: 0,
+    restore: () => {
+      runtime.step = step;
+    },
+  };
+  runtime.step = (...a) => {
+    counter.calls++;
+    return step(...a);
+  };
+  return counter;
+}
+
 describe('greedy Loop', () => {
   it('proposes, bit for bit, the steps a greedy decode stepped from JS takes, to <eos> or the step limit', async () => {
     const H = m.config.decoderHidden, V = m.vocabulary.size;
@@ -60,16 +76,11 @@ describe('greedy Loop', () => {
 
   it('makes a one-row greedy decode exactly the stepped one, constrained or not, in fewer ORT step calls', async () => {
     const runtime = m.runtime;
-    let calls = 0;
-    const step = runtime.step.bind(runtime);
-    runtime.step = (...a) => {
-      calls++;
-      return step(...a);
-    };
+    const steps = countSteps(runtime);
     try {
       const pts = await points();
       for (const constrained of [false, true]) {
-        calls = 0;
+        steps.calls = 0;
         for (const z of pts) {
           const [got] = await greedyDecode(runtime, z, 1, { constrained });
           const [want] = await greedyDecode(stepped, z, 1, { constrained });
@@ -77,29 +88,24 @@ describe('greedy Loop', () => {
         }
         // unconstrained, every step is the Loop's; constrained, the mask refuses its argmax far from the data,
         // and the decode goes on stepping from there
-        if (constrained) expect(calls).toBeGreaterThan(0);
-        else expect(calls).toBe(0);
+        if (constrained) expect(steps.calls).toBeGreaterThan(0);
+        else expect(steps.calls).toBe(0);
       }
     } finally {
-      runtime.step = step;
+      steps.restore();
     }
   });
 
   it('serves decodes that may be stopped (the walk speculation): a stop asked before the Loop or at any step after it is heeded', async () => {
     const runtime = m.runtime;
-    let calls = 0;
-    const step = runtime.step.bind(runtime);
-    runtime.step = (...a) => {
-      calls++;
-      return step(...a);
-    };
+    const steps = countSteps(runtime);
     try {
       const [z] = await points();
       const [want] = await greedyDecode(stepped, z, 1);
       expect(want.ids.length).toBeGreaterThan(3);
       // never stopped: the Loop's steps, no step from JS, the same decode
       expect((await greedyDecode(runtime, z, 1, { shouldStop: () => false }))[0]).toEqual(want);
-      expect(calls).toBe(0);
+      expect(steps.calls).toBe(0);
       // asked before the Loop, or at the third step after it
       await expect(greedyDecode(runtime, z, 1, { shouldStop: () => true })).rejects.toBeInstanceOf(DecodeStopped);
       let asked = 0;
@@ -108,10 +114,10 @@ describe('greedy Loop', () => {
       // valid-first, greedy alone first: the Loop again, and the same answer as the stepped runtime
       const isValid = (s: string) => s.length > 0;
       const [fromLoop] = await validFirstDecode(runtime, z, 1, isValid, { greedyFirst: true, lookahead: 3, shouldStop: () => false });
-      expect(calls).toBe(0);
+      expect(steps.calls).toBe(0);
       expect(fromLoop).toEqual((await validFirstDecode(stepped, z, 1, isValid, { lookahead: 3 }))[0]);
     } finally {
-      runtime.step = step;
+      steps.restore();
     }
   });
 
