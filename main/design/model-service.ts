@@ -65,7 +65,7 @@ export interface EncodeResult {
 type BundleWithExtras = LoadedBundle & { trainingSet?: TrainingSetIndex | null };
 type StatsWithBackground = LatentStats & { background?: { x: number[]; y: number[] } };
 
-/** MOLSCAPE_DECODE_POOL=0: every decode on the model's own session (to measure what the pool brings). */
+/** MOLSCAPE_DECODE_POOL=0: every encode and decode on the model's own session (to measure what the pool brings). */
 const DECODE_POOL = process.env.MOLSCAPE_DECODE_POOL !== '0';
 /** Threads of the decode pool when the caller names none: the cores, at most four. */
 const DEFAULT_THREADS = Math.max(1, Math.min(4, os.availableParallelism()));
@@ -77,7 +77,7 @@ export class ModelService {
    * for a drug-sized molecule).
    */
   private readonly canonical = new Lru<string, string | null>(10_000);
-  /** Large greedy and sampling decodes, split over threads (decode-pool.ts); started on the first one. */
+  /** Large encodes and greedy and sampling decodes, split over threads (decode-pool.ts); started on the first one. */
   private pool: Promise<DecodePool | null> | null = null;
   /** the pool has started (greedyOffThread never waits for it to start) */
   private poolReady = false;
@@ -211,7 +211,23 @@ export class ModelService {
     return this.bundle.manifest.propertyNormalization?.names ?? [];
   }
 
+  /**
+   * mu and logvar of molecules in the model's spelling; POOL_MIN_ROWS or more are encoded in the pool's threads
+   * (the same numbers as the model's own session, to the bit: decode-pool.test.ts).
+   */
   async encode(smiles: readonly string[]): Promise<EncodeResult> {
+    if (smiles.length >= POOL_MIN_ROWS) {
+      const pool = await this.decodePool();
+      if (pool?.usable) {
+        const { encoded, problems } = this.bundle.runtime.vocabulary.encodeAll(smiles);
+        try {
+          const { mu, logvar } = await pool.encode(encoded.map((e) => e.ids));
+          return { mu, logvar, rows: encoded.map((e) => e.index), problems };
+        } catch (error) {
+          console.warn(`encode threads failed (${(error as Error).message}); encodes run on the core's thread from now on`);
+        }
+      }
+    }
     return this.bundle.runtime.encode(smiles);
   }
 

@@ -1,7 +1,7 @@
 // The decode pool (decode-pool.ts) on a tiny model trained in the test, in real worker threads with their own
 // ONNX Runtime sessions: its rows are exactly what the caller's own session decodes, greedy (constrained or
 // not) and sampled (row r draws from row r's generator whichever thread has it), split unevenly over threads;
-// a closed pool says so and refuses work.
+// encoded rows are the caller's to the bit; a closed pool says so and refuses work.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../graph/rng.ts';
 import { DecodePool } from './decode-pool.ts';
@@ -48,6 +48,22 @@ describe('DecodePool', () => {
     expect(got).toEqual(await sampleDecode(m.runtime, z, rows, o));
     // not the same draws under another seed (the seeds reach the threads)
     expect(await pool.sample(z, rows, { ...o, seed: 12 })).not.toEqual(got);
+  });
+
+  it('encodes exactly as the caller would, in the order given, however few rows', async () => {
+    const { encoded } = m.runtime.vocabulary.encodeAll(TEST_SMILES);
+    // every molecule three times, in an order that is not by length, so that rows of every length reach each thread
+    const seqs = [...encoded, ...encoded.slice().reverse(), ...encoded].map((e) => e.ids);
+    const own = await m.runtime.encodeIds(seqs, 256);
+    for (const batchSize of [256, 4]) {
+      const got = await pool.encode(seqs, batchSize);
+      expect(got.mu).toEqual(own.mu);
+      expect(got.logvar).toEqual(own.logvar);
+    }
+    // fewer rows than threads: a thread with none; and none at all
+    const two = await pool.encode(seqs.slice(0, 2));
+    expect(two.mu).toEqual(own.mu.subarray(0, 2 * m.config.latent));
+    expect((await pool.encode([])).mu.length).toBe(0);
   });
 
   it('a closed pool is not usable and refuses work', async () => {

@@ -4,6 +4,9 @@
 // cores this beat one two-thread session on the same rows by ~20 % (2026-12-07, reference architecture, batch
 // 256: the session's thread pool meets at every kernel of every step; two threads apart never meet). It also
 // keeps the core's own thread free: onnxruntime-node runs a session synchronously on the calling thread.
+// Large encodes go here too (encode()): a row's encoding does not depend on its batch either, and two one-thread
+// encoders beat one two-thread one by 19 % on the reference batch and 40 % on 2,048 real molecules (2026-12-07,
+// .tmp A/B, same numbers to the bit).
 import type { Worker } from 'node:worker_threads';
 import { siblingModule, tsThread } from '../threads/ts-thread.ts';
 import type { Decoded, DecodeOptions, SampleOptions } from './decode.ts';
@@ -15,15 +18,20 @@ export type PoolTask = { id: number; z: Float32Array; rowIds: number[]; padTo?: 
   | { kind: 'greedy'; options: Omit<DecodeOptions, 'shouldStop'> }
   | { kind: 'sample'; options: Omit<SampleOptions, 'shouldStop'> }
   | { kind: 'reference'; options: Record<string, never> }
+  | { kind: 'encode'; options: Record<string, never>; seqs: Int32Array[]; batchSize: number }
 );
-export type PoolReply = { ready: true } | { id: number; decoded: Decoded[] } | { id: number; error: string };
+export interface Encoded {
+  mu: Float32Array;
+  logvar: Float32Array;
+}
+export type PoolReply = { ready: true } | { id: number; decoded: Decoded[] } | { id: number; encoded: Encoded } | { id: number; error: string };
 
 /** Below this many rows a batch is decoded on the caller's session: a thread's share would be too small. */
 export const POOL_MIN_ROWS = 32;
 
 export class DecodePool {
   private seq = 0;
-  private readonly waiting = new Map<number, { resolve: (d: Decoded[]) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (d: Decoded[] | Encoded) => void; reject: (e: Error) => void }>();
   private failure: Error | null = null;
 
   private constructor(
@@ -36,7 +44,7 @@ export class DecodePool {
         const p = this.waiting.get(r.id);
         this.waiting.delete(r.id);
         if ('error' in r) p?.reject(new Error(`decode thread: ${r.error}`));
-        else p?.resolve(r.decoded);
+        else p?.resolve('encoded' in r ? r.encoded : r.decoded);
       });
       const fail = (why: string) => this.fail(new Error(`decode thread: ${why}`));
       w.on('error', (e) => fail(e.message));
@@ -84,22 +92,53 @@ export class DecodePool {
     await this.split(z, rows, (part) => ({ ...part, kind: 'reference', options: {}, padTo }));
   }
 
-  private async split(z: Float32Array, rows: number, task: (part: { id: number; z: Float32Array; rowIds: number[] }) => PoolTask): Promise<Decoded[]> {
-    if (this.failure) throw this.failure;
+  /**
+   * mu and logvar [rows × latent] of token sequences, as VaeRuntime.encodeIds gives them: the rows dealt round
+   * the threads in order of length, so each thread gets as many long ones as short ones, and encoded there in
+   * chunks of batchSize. A row's numbers do not depend on its batch-mates (stepped-encoder.ts), so they are the
+   * caller's session's to the bit (decode-pool.test.ts).
+   */
+  async encode(seqs: readonly Int32Array[], batchSize = 256): Promise<Encoded> {
     const L = this.latent, n = this.workers.length;
+    const order = [...seqs.keys()].sort((a, b) => seqs[a].length - seqs[b].length);
+    const dealt = Array.from({ length: n }, (_, i) => order.filter((_, k) => k % n === i));
+    const parts = await this.dispatch(dealt.map((rows) => (id: number) => ({ id, kind: 'encode', options: {}, seqs: rows.map((r) => seqs[r]), z: new Float32Array(0), rowIds: rows, batchSize: Math.max(1, Math.ceil(batchSize / n)) })));
+    const mu = new Float32Array(seqs.length * L), logvar = new Float32Array(seqs.length * L);
+    parts.forEach((p, i) => {
+      const e = p as Encoded;
+      dealt[i].forEach((r, j) => {
+        mu.set(e.mu.subarray(j * L, (j + 1) * L), r * L);
+        logvar.set(e.logvar.subarray(j * L, (j + 1) * L), r * L);
+      });
+    });
+    return { mu, logvar };
+  }
+
+  /** Rows 0..rows-1 of z in contiguous shares, one a thread. */
+  private async split(z: Float32Array, rows: number, task: (part: { id: number; z: Float32Array; rowIds: number[] }) => PoolTask): Promise<Decoded[]> {
+    const L = this.latent, n = this.workers.length;
+    const shares = this.workers.map((_, i) => {
+      const from = Math.floor((i * rows) / n), to = Math.floor(((i + 1) * rows) / n);
+      return to === from ? null : (id: number) => task({ id, z: z.slice(from * L, to * L), rowIds: Array.from({ length: to - from }, (_, k) => from + k) });
+    });
+    return (await this.dispatch(shares)).flatMap((d) => (d ?? []) as Decoded[]);
+  }
+
+  /** Task i (null: none) to thread i; each thread's answer, once all have answered. */
+  private async dispatch(tasks: (((id: number) => PoolTask) | null)[]): Promise<(Decoded[] | Encoded | null)[]> {
+    if (this.failure) throw this.failure;
     for (const w of this.workers) w.ref();
     const parts = Promise.all(this.workers.map((w, i) => {
-      const from = Math.floor((i * rows) / n), to = Math.floor(((i + 1) * rows) / n);
-      if (to === from) return Promise.resolve([] as Decoded[]);
+      const task = tasks[i];
+      if (!task) return Promise.resolve(null);
       const id = ++this.seq;
-      const rowIds = Array.from({ length: to - from }, (_, k) => from + k);
-      return new Promise<Decoded[]>((resolve, reject) => {
+      return new Promise<Decoded[] | Encoded>((resolve, reject) => {
         this.waiting.set(id, { resolve, reject });
-        w.postMessage(task({ id, z: z.slice(from * L, to * L), rowIds }));
+        w.postMessage(task(id));
       });
     }));
     try {
-      return (await parts).flat();
+      return await parts;
     } finally {
       if (this.waiting.size === 0) for (const w of this.workers) w.unref();
     }

@@ -14,6 +14,11 @@ const rt = await VaeRuntime.create({ ...m, vocabulary: Vocabulary.fromJSON({ tok
 parentPort!.on('message', async (t: PoolTask) => {
   let reply: PoolReply;
   try {
+    if (t.kind === 'encode') {
+      const encoded = await rt.encodeIds(t.seqs, t.batchSize);
+      parentPort!.postMessage({ id: t.id, encoded } satisfies PoolReply, [encoded.mu.buffer as ArrayBuffer, encoded.logvar.buffer as ArrayBuffer]);
+      return;
+    }
     let decoded: Decoded[] = [];
     if (t.kind === 'greedy') decoded = await greedyDecode(rt, t.z, t.rowIds.length, t.options);
     else if (t.kind === 'sample') decoded = await sampleRows(rt, t.z, t.rowIds, t.options);
