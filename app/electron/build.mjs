@@ -8,6 +8,7 @@
 //   dist/electron/design-chem-thread.mjs  the latent walk's chemistry thread (main/design/chem-thread.ts), found
 //                                  the same way
 //   dist/electron/decode-thread.mjs  a thread of the decode pool (models/runtime/decode-thread.ts), found the same way
+//   dist/electron/shard-thread.mjs  a thread of a sharded train step (models/train/shard-thread.ts), found the same way
 //   dist/renderer/                 a copy of the built UI (renderer/dist), served on app://molscape/
 // Native and WebAssembly packages stay outside the bundles (required at run time from node_modules, unpacked
 // from the asar by electron-builder.yml); so does 'electron'.
@@ -52,6 +53,7 @@ await Promise.all([
   build({ ...node, ...esmRequire, format: 'esm', entryPoints: { 'chem-thread': 'main/jobs/import/chem-thread.ts' }, outExtension: { '.js': '.mjs' } }),
   build({ ...node, ...esmRequire, format: 'esm', entryPoints: { 'design-chem-thread': 'main/design/chem-thread.ts' }, outExtension: { '.js': '.mjs' } }),
   build({ ...node, ...esmRequire, format: 'esm', entryPoints: { 'decode-thread': 'models/runtime/decode-thread.ts' }, outExtension: { '.js': '.mjs' } }),
+  build({ ...node, ...esmRequire, format: 'esm', entryPoints: { 'shard-thread': 'models/train/shard-thread.ts' }, outExtension: { '.js': '.mjs' } }),
   // The preload runs in a sandboxed renderer: browser platform, 'electron' its only require.
   build({ ...common, platform: 'browser', target: 'chrome130', format: 'cjs', external: ['electron'], entryPoints: { preload: 'app/electron/preload.ts' }, outExtension: { '.js': '.cjs' } }),
 ]);

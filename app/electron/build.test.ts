@@ -14,6 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forkLauncher } from '../../main/jobs/fork-launcher.ts';
 import { greedyDecode } from '../../models/runtime/decode.ts';
 import { loadBundle } from '../../models/vae/bundle.ts';
+import { createSession, tensor } from '../../models/graph/ort.ts';
+import { Rng } from '../../models/graph/rng.ts';
+import { compileGradientStep } from '../../models/train/compile-step.ts';
+import { initialValues } from '../../models/train/params.ts';
+import { referenceVaeModel, referenceVaeShardedLoss } from '../../models/train/reference-vae.ts';
+import type { ShardThreadData } from '../../models/train/sharded-step.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 // Inside the checkout (.tmp/ is git-ignored) so the bundles resolve the native modules from its node_modules.
@@ -38,13 +44,13 @@ function runtimeImports(file: string): string[] {
 
 describe('build.mjs', () => {
   it('writes the main, preload, worker and chem-thread bundles', () => {
-    for (const name of ['main.cjs', 'preload.cjs', 'worker.cjs', 'chem-thread.mjs', 'design-chem-thread.mjs', 'decode-thread.mjs']) expect(existsSync(path.join(out, name)), name).toBe(true);
+    for (const name of ['main.cjs', 'preload.cjs', 'worker.cjs', 'chem-thread.mjs', 'design-chem-thread.mjs', 'decode-thread.mjs', 'shard-thread.mjs']) expect(existsSync(path.join(out, name)), name).toBe(true);
     if (existsSync(path.join(root, 'renderer', 'dist', 'index.html'))) expect(existsSync(path.join(dir, 'renderer', 'index.html'))).toBe(true);
   });
 
   it('leaves only electron, Node built-ins and the native/WebAssembly modules outside the bundles', () => {
     const allowed = new Set(['electron', 'better-sqlite3', 'onnxruntime-node', '@rdkit/rdkit', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
-    for (const name of ['main.cjs', 'worker.cjs', 'chem-thread.mjs', 'design-chem-thread.mjs', 'decode-thread.mjs']) {
+    for (const name of ['main.cjs', 'worker.cjs', 'chem-thread.mjs', 'design-chem-thread.mjs', 'decode-thread.mjs', 'shard-thread.mjs']) {
       const outside = runtimeImports(path.join(out, name)).filter((m) => !allowed.has(m));
       expect(outside, name).toEqual([]);
     }
@@ -52,6 +58,7 @@ describe('build.mjs', () => {
     expect(runtimeImports(path.join(out, 'chem-thread.mjs'))).toContain('@rdkit/rdkit');
     expect(runtimeImports(path.join(out, 'design-chem-thread.mjs'))).toContain('@rdkit/rdkit');
     expect(runtimeImports(path.join(out, 'decode-thread.mjs'))).toContain('onnxruntime-node');
+    expect(runtimeImports(path.join(out, 'shard-thread.mjs'))).toContain('onnxruntime-node');
     expect(runtimeImports(path.join(out, 'preload.cjs'))).toEqual(['electron']);
   });
 
@@ -138,6 +145,38 @@ describe('build.mjs', () => {
     } finally {
       await worker.terminate();
       await runtime.release();
+    }
+  });
+
+  it('the bundled shard thread gives the loss and gradients of its shard, as a session here does', async () => {
+    const dims = { vocab: 12, embedding: 4, encoderHidden: 6, latent: 3, decoderHidden: 8 };
+    const loss = referenceVaeShardedLoss(dims);
+    const spec = loss.lossGraph(3, 6);
+    const c = compileGradientStep(spec);
+    const params = initialValues(spec.params, new Rng(2));
+    const buffers = c.paramNames.map((n) => {
+      const b = new SharedArrayBuffer(4 * params.get(n)!.length);
+      new Float32Array(b).set(params.get(n)!);
+      return b;
+    });
+    const data: ShardThreadData = { gradient: c.model, statistic: null, paramNames: c.paramNames, reportNames: c.reportNames, shapes: spec.params.map((p) => p.shape), params: buffers };
+    const worker = new Worker(path.join(out, 'shard-thread.mjs'), { workerData: data });
+    const seqs = [Int32Array.of(1, 4, 5, 2), Int32Array.of(1, 7, 8, 9, 3, 2), Int32Array.of(1, 6, 2)];
+    const feeds = { ...referenceVaeModel(dims, { klWeight: 0.1 }).feeds(seqs, 6, new Rng(4), 1), ...loss.totals(referenceVaeModel(dims, { klWeight: 0.1 }).feeds(seqs, 6, new Rng(4), 1)) };
+    try {
+      const answer = await new Promise<{ id: number; loss: number; grads: Float32Array[] }>((resolve, reject) => {
+        worker.on('message', (r) => 'id' in r && resolve(r));
+        worker.once('error', reject);
+        worker.postMessage({ id: 5, kind: 'gradient', newParams: true, feeds: Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, { type: t.type, data: t.data, dims: t.dims }])) });
+      });
+      const session = await createSession(c.model, { threads: 1 });
+      const here = await session.run({ ...feeds, ...Object.fromEntries(spec.params.map((p) => [p.name, tensor('float32', params.get(p.name)!, p.shape)])) });
+      await session.release();
+      expect(answer.id).toBe(5);
+      expect(answer.loss).toBe((here.loss.data as Float32Array)[0]);
+      expect(answer.grads[0]).toEqual(here[`grad.${c.paramNames[0]}`].data);
+    } finally {
+      await worker.terminate();
     }
   });
 });

@@ -1,4 +1,4 @@
-// npm run bench:train [-- --config FILE] [--pairs 3] [--no-pytorch] [--buckets 32,40,48,56,64,80]
+// npm run bench:train [-- --config FILE] [--pairs 3] [--no-pytorch] [--buckets 32,40,48,56,64,80] [--one-session]
 // Trains the reference VAE of ../shared/bench/reference-config.json with the engine for warmup + timed steps on
 // the same ZINC molecules and batches as pytorch_reference.py, and runs that script (when /usr/bin/python3 can
 // import torch) alternately with it in the same run, A B A B … (--pairs, at least 3), so that the machine's other
@@ -11,6 +11,8 @@
 // after each bucket's step has run once. That is less work per molecule than PyTorch's script does (it pads every
 // batch to pad_to), so it is printed apart, with its own FLOPs per molecule (the reference count at each batch's
 // length) and its ratio labelled as such; the padded figure stays the like-for-like one.
+// The step runs as `molscape train` runs it: the batch split by rows over `threads` threads (sharded-step.ts);
+// --one-session: one session of `threads` threads, as before that.
 import fs from 'node:fs';
 import path from 'node:path';
 import { tensor } from '../graph/ort.ts';
@@ -19,7 +21,11 @@ import { planEpoch } from './batching.ts';
 import { compileTrainStep } from './compile-step.ts';
 import { initialValues } from './params.ts';
 import { referenceConfigPath, runPytorchReference } from './pytorch-reference.ts';
-import { referenceVaeLossGraph, referenceVaeParams } from './reference-vae.ts';
+import { referenceVaeLossGraph, referenceVaeParams, referenceVaeShardedLoss } from './reference-vae.ts';
+import type { VaeDims } from './reference-vae.ts';
+import type { CompiledStep } from './compile-step.ts';
+import type { Step } from './loop.ts';
+import { ShardedStepRunner } from './sharded-step.ts';
 import { encodeSmiles, readSmiles } from './smiles-data.ts';
 import { StepRunner, TrainState } from './train-step.ts';
 import { alternate } from '../bench/alternate.ts';
@@ -42,6 +48,7 @@ interface BenchConfig {
 }
 
 const args = process.argv.slice(2);
+const oneSession = args.includes('--one-session');
 const at = args.indexOf('--config');
 const configPath = path.resolve(at >= 0 ? args[at + 1] : referenceConfigPath);
 const cfg = JSON.parse(fs.readFileSync(configPath, 'utf8')) as BenchConfig;
@@ -69,6 +76,15 @@ function batchFeeds(sequences: readonly ArrayLike<number>[], indices: readonly n
   };
 }
 
+/**
+ * The step as `molscape train` runs it: the batch split by rows over cfg.threads threads with one-thread sessions
+ * (sharded-step.ts); --one-session: one session of cfg.threads threads (the step before that).
+ */
+async function makeRunner(dims: VaeDims, B: number, T: number, compiled?: CompiledStep): Promise<Step> {
+  if (oneSession || cfg.threads < 2) return StepRunner.create(compiled ?? compileTrainStep(referenceVaeLossGraph(dims, B, T), { type: 'adam' }), cfg.threads);
+  return ShardedStepRunner.create(referenceVaeShardedLoss(dims), referenceVaeParams(dims).specs, B, T, { type: 'adam' }, cfg.threads, cfg.threads);
+}
+
 async function engine() {
   const smiles = readSmiles(path.resolve(path.dirname(configPath), cfg.data), cfg.molecules);
   const { vocab, sequences } = encodeSmiles(smiles, cfg.pad_to);
@@ -77,7 +93,7 @@ async function engine() {
   const t0 = performance.now();
   const compiled = compileTrainStep(referenceVaeLossGraph(dims, B, T), { type: 'adam' });
   const t1 = performance.now();
-  const runner = await StepRunner.create(compiled, cfg.threads);
+  const runner = await makeRunner(dims, B, T, compiled);
   const t2 = performance.now();
   const ps = referenceVaeParams(dims);
   const rng = new Rng(0);
@@ -93,7 +109,7 @@ async function engine() {
   await runner.release();
   const step = median(times);
   return {
-    engine: `molscape models/graph + onnxruntime-node cpu, ${cfg.threads} threads`,
+    engine: `molscape models/graph + onnxruntime-node cpu, ${cfg.threads} threads${oneSession || cfg.threads < 2 ? ' (one session)' : ' (the batch split by rows over one-thread sessions in threads of their own)'}`,
     vocab: vocab.length,
     params: ps.count,
     train_nodes: compiled.nodeCount,
@@ -115,8 +131,8 @@ async function bucketedEngine(buckets: number[]) {
   const dims = { vocab: vocab.length, embedding: cfg.embedding, encoderHidden: cfg.encoder.hidden, latent: cfg.latent, decoderHidden: cfg.decoder.hidden };
   const B = cfg.batch;
   const { batches } = planEpoch(sequences.map((e) => e.length), buckets, B, 0);
-  const runners = new Map<number, StepRunner>();
-  for (const T of new Set(batches.map((b) => b.length))) runners.set(T, await StepRunner.create(compileTrainStep(referenceVaeLossGraph(dims, B, T), { type: 'adam' }), cfg.threads));
+  const runners = new Map<number, Step>();
+  for (const T of new Set(batches.map((b) => b.length))) runners.set(T, await makeRunner(dims, B, T));
   const ps = referenceVaeParams(dims);
   const rng = new Rng(0);
   const state = TrainState.fromWeights(initialValues(ps.specs, rng), new Map(ps.specs.map((s) => [s.name, s.shape])));

@@ -6,8 +6,8 @@
 // Adam/AdamW with bias correction (PyTorch's formulation) and global-norm gradient clipping run inside the
 // graph, so one session.run per batch does everything and the host only swaps tensors.
 import { gradients } from '../graph/autodiff.ts';
-import type { Graph } from '../graph/builder.ts';
-import type { Value } from '../graph/ir.ts';
+import { Graph } from '../graph/builder.ts';
+import type { DType, Value } from '../graph/ir.ts';
 import { plan, toOnnx } from '../graph/writer.ts';
 import type { ParamSpec } from './params.ts';
 
@@ -43,15 +43,33 @@ export interface CompiledStep {
 
 export function compileTrainStep(spec: LossGraph, opt: OptimizerConfig): CompiledStep {
   const g = spec.graph;
-  const dtype = spec.loss.dtype;
-  const b1 = opt.beta1 ?? 0.9, b2 = opt.beta2 ?? 0.999, eps = opt.eps ?? 1e-8;
   const batchInputs = g.inputs.map((v) => ({ name: v.name, dtype: v.dtype, shape: [...v.shape] }));
   const paramNames = spec.params.map((p) => p.name);
   const isParam = new Set(paramNames);
+  const grads = gradients(g, spec.loss, spec.params.map((p) => p.value));
+  adamUpdate(g, spec.params.map((p) => ({ name: p.name, shape: p.shape, value: p.value })), grads, opt, spec.loss.dtype);
+  g.output('loss', spec.loss);
+  const reportNames = Object.keys(spec.reports ?? {});
+  for (const k of reportNames) g.output(`loss.${k}`, spec.reports![k]);
+  const model = toOnnx(g, { keepAllInputs: true, name: 'train_step' });
+  return {
+    model,
+    paramNames,
+    batchInputs: batchInputs.filter((b) => !isParam.has(b.name)),
+    reportNames,
+    nodeCount: plan(g, g.outputs.map((o) => o.value)).length + g.outputs.length,
+  };
+}
+
+/**
+ * Adam/AdamW with global-norm clipping, written into g: inputs lr, step, m.<name>, v.<name>; outputs new.<name>,
+ * new.m.<name>, new.v.<name> and grad_norm (before clipping). The one update of both compileTrainStep and
+ * compileApplyStep.
+ */
+function adamUpdate(g: Graph, params: readonly { name: string; shape: readonly number[]; value: Value }[], grads: readonly Value[], opt: OptimizerConfig, dtype: DType): void {
+  const b1 = opt.beta1 ?? 0.9, b2 = opt.beta2 ?? 0.999, eps = opt.eps ?? 1e-8;
   const lr = g.input('lr', dtype, []);
   const step = g.input('step', dtype, []);
-
-  const grads = gradients(g, spec.loss, spec.params.map((p) => p.value));
   const sq = grads.map((gr) => g.reduceSum(g.mul(gr, gr)));
   const norm = g.sqrt(g.sum(...sq));
   let scale: Value | null = null;
@@ -61,7 +79,7 @@ export function compileTrainStep(spec: LossGraph, opt: OptimizerConfig): Compile
   const invSqrtBc2 = g.reciprocal(g.sqrt(g.sub(1, g.pow(g.scalar(b2, dtype), step))));
   const decay = opt.type === 'adamw' && opt.weightDecay ? g.sub(1, g.mul(lr, opt.weightDecay)) : null;
 
-  spec.params.forEach((p, i) => {
+  params.forEach((p, i) => {
     const gr = scale ? g.mul(grads[i], scale) : grads[i];
     const m = g.input(`m.${p.name}`, dtype, p.shape);
     const v = g.input(`v.${p.name}`, dtype, p.shape);
@@ -73,16 +91,39 @@ export function compileTrainStep(spec: LossGraph, opt: OptimizerConfig): Compile
     g.output(`new.m.${p.name}`, m2);
     g.output(`new.v.${p.name}`, v2);
   });
+  g.output('grad_norm', norm);
+}
+
+export interface CompiledGradient {
+  model: Uint8Array;
+  paramNames: string[];
+  reportNames: string[];
+}
+
+/**
+ * The loss and its gradients without an update: inputs the loss graph's own (batch tensors and every parameter);
+ * outputs loss, loss.<report> and grad.<name> for every parameter. Run on shards of a batch whose losses add up
+ * to the whole batch's (sharded-step.ts), the gradients add up too; compileApplyStep then makes the update.
+ */
+export function compileGradientStep(spec: LossGraph): CompiledGradient {
+  const g = spec.graph;
+  const grads = gradients(g, spec.loss, spec.params.map((p) => p.value));
   g.output('loss', spec.loss);
   const reportNames = Object.keys(spec.reports ?? {});
   for (const k of reportNames) g.output(`loss.${k}`, spec.reports![k]);
-  g.output('grad_norm', norm);
-  const model = toOnnx(g, { keepAllInputs: true, name: 'train_step' });
-  return {
-    model,
-    paramNames,
-    batchInputs: batchInputs.filter((b) => !isParam.has(b.name)),
-    reportNames,
-    nodeCount: plan(g, g.outputs.map((o) => o.value)).length + g.outputs.length,
-  };
+  spec.params.forEach((p, i) => g.output(`grad.${p.name}`, grads[i]));
+  return { model: toOnnx(g, { keepAllInputs: true, name: 'gradient_step' }), paramNames: spec.params.map((p) => p.name), reportNames };
+}
+
+/**
+ * The update of compileTrainStep from gradients computed elsewhere: inputs shard<k>.grad.<name> for k < shards
+ * (summed here, in shard order), every parameter <name>, m.<name>, v.<name>, lr and step; outputs as
+ * compileTrainStep's new.* and grad_norm.
+ */
+export function compileApplyStep(params: readonly { name: string; shape: readonly number[] }[], shards: number, opt: OptimizerConfig, dtype: DType = 'float32'): Uint8Array {
+  const g = new Graph();
+  const values = params.map((p) => ({ ...p, value: g.input(p.name, dtype, p.shape) }));
+  const grads = params.map((p) => g.sum(...Array.from({ length: shards }, (_, k) => g.input(`shard${k}.grad.${p.name}`, dtype, p.shape))));
+  adamUpdate(g, values, grads, opt, dtype);
+  return toOnnx(g, { keepAllInputs: true, name: 'apply_step' });
 }

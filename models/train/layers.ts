@@ -68,18 +68,23 @@ export function gruLayer(ps: Params, name: string, input: GruInput, hidden: numb
 
 /**
  * Mean cross-entropy of logits [N, V] against int64 targets [N], counting only positions where mask [N] is 1:
- * Σ mask·(−log softmax(logits)[target]) / Σ mask.
+ * Σ mask·(−log softmax(logits)[target]) / Σ mask. With `denominator` (a scalar input): divided by that instead,
+ * e.g. the whole batch's max(Σ mask, 1) in a shard of it (sharded-step.ts), so that the shards' losses add up.
  */
-export function maskedCrossEntropy(g: Graph, logits: Value, targets: Value, mask: Value): Value {
+export function maskedCrossEntropy(g: Graph, logits: Value, targets: Value, mask: Value, denominator?: Value): Value {
   const [, v] = logits.shape;
   const classes = g.const([...Array(v).keys()], 'int64', [1, v]);
   const onehot = g.cast(g.equal(g.unsqueeze(targets, [1]), classes), logits.dtype);
   const nll = g.neg(g.reduceSum(g.mul(onehot, g.logSoftmax(logits, 1)), [1]));
-  return g.div(g.reduceSum(g.mul(nll, mask)), g.max(g.reduceSum(mask), g.scalar(1, mask.dtype)));
+  return g.div(g.reduceSum(g.mul(nll, mask)), denominator ?? g.max(g.reduceSum(mask), g.scalar(1, mask.dtype)));
 }
 
-/** KL(N(mu, exp(logvar)) ‖ N(0, I)) summed over latent dims, averaged over the batch (rows). */
-export function gaussianKl(g: Graph, mu: Value, logvar: Value): Value {
+/**
+ * KL(N(mu, exp(logvar)) ‖ N(0, I)) summed over latent dims, averaged over the batch (rows); with `rowsTotal` (a
+ * scalar input), summed over these rows and divided by that (a shard's share of the whole batch's mean).
+ */
+export function gaussianKl(g: Graph, mu: Value, logvar: Value, rowsTotal?: Value): Value {
   const terms = g.sub(g.add(g.mul(mu, mu), g.exp(logvar)), g.add(logvar, 1));
-  return g.mul(g.reduceMean(g.reduceSum(terms, [1])), 0.5);
+  const perRow = g.reduceSum(terms, [1]);
+  return g.mul(rowsTotal ? g.div(g.reduceSum(perRow), rowsTotal) : g.reduceMean(perRow), 0.5);
 }

@@ -1,6 +1,7 @@
 // The training loop: epochs of length-bucketed batches, a learning-rate schedule, one compiled train step per
-// bucket length (compiled on first use), non-finite steps skipped with the rate lowered and reported, atomic
-// checkpoints with everything needed for a bit-exact resume, cancellation between steps, progress events.
+// bucket length (compiled on first use; split by rows over threads where the model offers its loss in shards),
+// non-finite steps skipped with the rate lowered and reported, atomic checkpoints with everything needed for a
+// bit-exact resume, cancellation between steps, progress events.
 import fs from 'node:fs';
 import type { ort } from '../graph/ort.ts';
 import { Rng } from '../graph/rng.ts';
@@ -13,11 +14,15 @@ import { initialValues } from './params.ts';
 import type { Init } from './params.ts';
 import type { Schedule } from './schedule.ts';
 import { StepRunner, TrainState } from './train-step.ts';
+import { ShardedStepRunner } from './sharded-step.ts';
+import type { ShardedLoss } from './sharded-step.ts';
 
 export interface TrainModel<E> {
   params: readonly { name: string; shape: number[]; init: Init }[];
   /** The loss graph for one batch shape (float32). */
   lossGraph(batch: number, length: number): LossGraph;
+  /** The same loss in shards of a batch, trained in threads of their own (sharded-step.ts); absent: one session. */
+  sharded?: ShardedLoss;
   /** Padded length an example needs. */
   length(example: E): number;
   /** What is wrong with an example (it is then left out and reported), or null. */
@@ -46,17 +51,25 @@ export interface TrainOptions<E> {
   /** Consecutive non-finite steps tolerated before giving up (default 5); each halves the rate. */
   maxNonFinite?: number;
   threads?: number;
+  /**
+   * Threads a batch is split over by rows when the model offers its loss in shards (sharded-step.ts), each with
+   * one-thread sessions; default `threads`. 1: one session of `threads` threads.
+   */
+  shards?: number;
   /** Compiled steps to reuse across runs (e.g. resume, fine-tuning again); released by its owner, not here. */
   cache?: StepCache;
 }
 
+/** What the loop needs of a step: StepRunner's one session or ShardedStepRunner's threads. */
+export type Step = Pick<StepRunner, 'run' | 'release'>;
+
 /** Train-step sessions by model, batch shape, optimizer and threads; creating a session is the costly part. */
 export class StepCache {
-  private readonly runners = new Map<string, Promise<StepRunner>>();
+  private readonly runners = new Map<string, Promise<Step>>();
   private readonly ids = new WeakMap<object, number>();
   private nextId = 0;
 
-  get(model: object, key: string, make: () => Promise<StepRunner>): Promise<StepRunner> {
+  get(model: object, key: string, make: () => Promise<Step>): Promise<Step> {
     if (!this.ids.has(model)) this.ids.set(model, this.nextId++);
     const k = `${this.ids.get(model)}|${key}`;
     let r = this.runners.get(k);
@@ -125,9 +138,13 @@ export async function train<E>(model: TrainModel<E>, o: TrainOptions<E>): Promis
       params: snap.params, m: snap.m, v: snap.v,
     });
   };
+  const threads = o.threads ?? 2;
+  const shards = model.sharded ? Math.min(o.shards ?? threads, o.batchSize) : 1;
   const runner = (length: number) =>
-    cache.get(model, `${o.batchSize}x${length}|${JSON.stringify(o.optimizer)}|${o.threads ?? 2}`, () =>
-      StepRunner.create(compileTrainStep(model.lossGraph(o.batchSize, length), o.optimizer), o.threads ?? 2),
+    cache.get(model, `${o.batchSize}x${length}|${JSON.stringify(o.optimizer)}|${threads}|${shards}`, () =>
+      shards >= 2
+        ? ShardedStepRunner.create(model.sharded!, model.params, o.batchSize, length, o.optimizer, shards, threads)
+        : StepRunner.create(compileTrainStep(model.lossGraph(o.batchSize, length), o.optimizer), threads),
     );
   let stepSecondsAvg = 0, timedSteps = 0;
   const finish = async (status: TrainResult['status']): Promise<TrainResult> => {

@@ -10,6 +10,8 @@ import type { LossGraph } from './compile-step.ts';
 import type { TrainModel } from './loop.ts';
 import { embeddingTable, gaussianKl, gruLayer, linear, maskedCrossEntropy } from './layers.ts';
 import { Params } from './params.ts';
+import { targetTokens } from './sharded-step.ts';
+import type { ShardedLoss } from './sharded-step.ts';
 
 export interface VaeDims {
   vocab: number;
@@ -28,6 +30,8 @@ export interface VaeBatchValues {
   eps: Value;
   /** scalar KL weight. */
   klWeight: Value;
+  /** In a shard of a batch (sharded-step.ts): the whole batch's target-token count (at least 1) and rows. */
+  shard?: { ceDenominator: Value; rowsTotal: Value };
 }
 
 /** Declares the parameters in ps and returns the loss and its parts. */
@@ -48,19 +52,23 @@ export function referenceVaeLoss(ps: Params, d: VaeDims, io: VaeBatchValues): { 
   const logits = linear(ps, 'out', g.reshape(dec.y, [(t - 1) * b, d.decoderHidden]), d.vocab);
   const targets = g.reshape(g.slice(io.tokens, [1], [t], [0]), [(t - 1) * b]);
   const mask = g.reshape(g.slice(io.mask, [1], [t], [0]), [(t - 1) * b]);
-  const ce = maskedCrossEntropy(g, logits, targets, mask);
-  const kl = gaussianKl(g, mu, logvar);
+  const ce = maskedCrossEntropy(g, logits, targets, mask, io.shard?.ceDenominator);
+  const kl = gaussianKl(g, mu, logvar, io.shard?.rowsTotal);
   return { loss: g.add(ce, g.mul(kl, io.klWeight)), ce, kl };
 }
 
-/** The float32 loss graph for one batch shape, with inputs tokens, mask, eps, kl_weight. */
-export function referenceVaeLossGraph(d: VaeDims, batch: number, length: number, dtype: DType = 'float32'): LossGraph {
+/**
+ * The float32 loss graph for one batch shape, with inputs tokens, mask, eps, kl_weight; `shard`: a shard's, with
+ * the whole batch's totals as inputs too (shard.ce_denominator, shard.rows_total).
+ */
+export function referenceVaeLossGraph(d: VaeDims, batch: number, length: number, dtype: DType = 'float32', shard = false): LossGraph {
   const g = new Graph();
   const io: VaeBatchValues = {
     tokens: g.input('tokens', 'int64', [length, batch]),
     mask: g.input('mask', dtype, [length, batch]),
     eps: g.input('eps', dtype, [batch, d.latent]),
     klWeight: g.input('kl_weight', dtype, []),
+    shard: shard ? { ceDenominator: g.input('shard.ce_denominator', dtype, []), rowsTotal: g.input('shard.rows_total', dtype, []) } : undefined,
   };
   const ps = new Params(g, dtype);
   const { loss, ce, kl } = referenceVaeLoss(ps, d, io);
@@ -80,6 +88,18 @@ export function referenceVaeParams(d: VaeDims): Params {
   return ps;
 }
 
+/** The reference VAE's loss in shards (sharded-step.ts): token inputs cut along their batch axis (1), eps along 0. */
+export function referenceVaeShardedLoss(d: VaeDims): ShardedLoss {
+  return {
+    lossGraph: (batch, length) => referenceVaeLossGraph(d, batch, length, 'float32', true),
+    batchAxis: { tokens: 1, mask: 1, eps: 0 },
+    totals: (feeds) => ({
+      'shard.ce_denominator': tensor('float32', [targetTokens(feeds.mask)], []),
+      'shard.rows_total': tensor('float32', [feeds.eps.dims[0]], []),
+    }),
+  };
+}
+
 export interface ReferenceVaeOptions {
   /** KL weight, constant or by update number. */
   klWeight: number | ((update: number) => number);
@@ -90,6 +110,7 @@ export function referenceVaeModel(d: VaeDims, o: ReferenceVaeOptions): TrainMode
   return {
     params: referenceVaeParams(d).specs.map(({ name, shape, init }) => ({ name, shape, init })),
     lossGraph: (batch, length) => referenceVaeLossGraph(d, batch, length),
+    sharded: referenceVaeShardedLoss(d),
     length: (e) => e.length,
     check: (e) => {
       if (e.length < 2) return `${e.length} token(s); a sequence needs at least <bos> and <eos>`;

@@ -20,6 +20,8 @@ import type { LossGraph } from '../train/compile-step.ts';
 import { gruParams, linear, maskedCrossEntropy } from '../train/layers.ts';
 import type { TrainModel } from '../train/loop.ts';
 import { Params } from '../train/params.ts';
+import { targetTokens } from '../train/sharded-step.ts';
+import type { ShardedLoss } from '../train/sharded-step.ts';
 
 export interface VaeConfig {
   vocab: number;
@@ -115,6 +117,19 @@ export interface VaeBatch extends EncoderInputs {
   propsMask: Value;
   klWeight: Value;
   propWeight: Value;
+  /** In a shard of a batch (sharded-step.ts): the whole batch's totals, and for free bits its gate. */
+  shard?: VaeShardInputs;
+}
+
+/** What a shard's loss takes of its whole batch (vaeShardedLoss). */
+export interface VaeShardInputs {
+  /** Target tokens of the whole batch (at least 1). */
+  ceDenominator: Value;
+  rowsTotal: Value;
+  /** Present properties of the whole batch (at least 1). */
+  propsDenominator: Value;
+  /** [latent] 1 where the whole batch's mean KL of that dimension exceeds the free bits (freeBits > 0 only). */
+  klGate?: Value;
 }
 
 export interface VaeLoss {
@@ -139,15 +154,24 @@ export function vaeLoss(ps: Params, c: VaeConfig, io: VaeBatch): VaeLoss {
   const logits = outputLogits(ps, c, g.reshape(dec.y, [(t - 1) * b, c.decoderHidden]));
   const targets = g.reshape(g.slice(io.tokens, [1], [t], [0]), [(t - 1) * b]);
   const mask = g.reshape(g.slice(io.mask, [1], [t], [0]), [(t - 1) * b]);
-  const ce = maskedCrossEntropy(g, logits, targets, mask);
+  const sh = io.shard;
+  const ce = maskedCrossEntropy(g, logits, targets, mask, sh?.ceDenominator);
 
   // KL per dimension, averaged over the batch; free bits as λ + relu(KL_d − λ) (Relu has a gradient rule).
-  const klDims = g.mul(g.reduceMean(g.sub(g.add(g.mul(mu, mu), g.exp(logvar)), g.add(logvar, 1)), [0]), 0.5);
+  const klDims = klPerDimension(g, mu, logvar, sh?.rowsTotal);
   const kl = g.reduceSum(klDims);
-  const klTerm = c.freeBits > 0 ? g.reduceSum(g.add(g.relu(g.sub(klDims, c.freeBits)), c.freeBits)) : kl;
+  let klTerm = kl;
+  if (c.freeBits > 0 && !sh) klTerm = g.reduceSum(g.add(g.relu(g.sub(klDims, c.freeBits)), c.freeBits));
+  else if (c.freeBits > 0 && sh) {
+    // a shard's share of Σ_d max(KL_d, λ) with the whole batch's gate: gate_d·(its share of KL_d) + (1 − gate_d)·λ·(its
+    // share of the rows); over the shards this adds up to the whole batch's term, and so does its gradient
+    if (!sh.klGate) throw new Error('vae loss: a shard with free bits needs the whole batch’s KL gate');
+    const share = g.mul(g.div(g.scalar(b, mu.dtype), sh.rowsTotal), c.freeBits);
+    klTerm = g.reduceSum(g.add(g.mul(sh.klGate, klDims), g.mul(g.sub(1, sh.klGate), share)));
+  }
 
   const diff = g.sub(propertyHead(ps, c, z), io.props);
-  const prop = g.div(g.reduceSum(g.mul(g.mul(diff, diff), io.propsMask)), g.max(g.reduceSum(io.propsMask), g.scalar(1, diff.dtype)));
+  const prop = g.div(g.reduceSum(g.mul(g.mul(diff, diff), io.propsMask)), sh?.propsDenominator ?? g.max(g.reduceSum(io.propsMask), g.scalar(1, diff.dtype)));
 
   const loss = g.sum(ce, g.mul(klTerm, io.klWeight), g.mul(prop, io.propWeight));
   return { loss, ce, kl, prop };
@@ -183,6 +207,65 @@ export function vaeParams(c: VaeConfig): Params {
   const ps = new Params(g);
   vaeLoss(ps, c, batchInputs(g, c, 1, 2, 'float32'));
   return ps;
+}
+
+/**
+ * KL of each latent dimension [latent], averaged over the rows; with `rowsTotal`, summed over these rows and divided
+ * by that (a shard's share of the whole batch's).
+ */
+function klPerDimension(g: Graph, mu: Value, logvar: Value, rowsTotal?: Value): Value {
+  const terms = g.sub(g.add(g.mul(mu, mu), g.exp(logvar)), g.add(logvar, 1));
+  return g.mul(rowsTotal ? g.div(g.reduceSum(terms, [0]), rowsTotal) : g.reduceMean(terms, [0]), 0.5);
+}
+
+function shardInputs(g: Graph, c: VaeConfig, dtype: DType): VaeShardInputs {
+  return {
+    ceDenominator: g.input('shard.ce_denominator', dtype, []),
+    rowsTotal: g.input('shard.rows_total', dtype, []),
+    propsDenominator: g.input('shard.props_denominator', dtype, []),
+    klGate: c.freeBits > 0 ? g.input('shard.kl_gate', dtype, [c.latent]) : undefined,
+  };
+}
+
+/**
+ * The VAE's loss in shards of a batch (sharded-step.ts): token inputs cut along axis 1, per-row ones along 0; the
+ * whole batch's totals from its feeds; with free bits, each shard's share of the batch's KL per dimension first
+ * (the encoder alone), from which the gate.
+ */
+export function vaeShardedLoss(c: VaeConfig): ShardedLoss {
+  const sharded: ShardedLoss = {
+    lossGraph: (batch, length) => {
+      const g = new Graph();
+      const io = { ...batchInputs(g, c, batch, length, 'float32'), shard: shardInputs(g, c, 'float32') };
+      const ps = new Params(g);
+      const { loss, ce, kl, prop } = vaeLoss(ps, c, io);
+      return { graph: g, params: ps.specs, loss, reports: { ce, kl, prop } };
+    },
+    batchAxis: { tokens: 1, tokens_rev: 1, last: 1, mask: 1, eps: 0, props: 0, props_mask: 0 },
+    totals: (feeds) => {
+      const pm = feeds.props_mask.data as Float32Array;
+      let props = 0;
+      for (let i = 0; i < pm.length; i++) props += pm[i];
+      return {
+        'shard.ce_denominator': tensor('float32', [targetTokens(feeds.mask)], []),
+        'shard.rows_total': tensor('float32', [feeds.eps.dims[0]], []),
+        'shard.props_denominator': tensor('float32', [Math.max(props, 1)], []),
+      };
+    },
+  };
+  if (c.freeBits > 0)
+    sharded.statistic = {
+      graph: (batch, length) => {
+        const g = new Graph();
+        const io = batchInputs(g, c, batch, length, 'float32');
+        const ps = new Params(g);
+        const { mu, logvar } = encoder(ps, c, embeddingTable(ps, c), io);
+        return { graph: g, output: klPerDimension(g, mu, logvar, g.input('shard.rows_total', 'float32', [])) };
+      },
+      input: 'shard.kl_gate',
+      make: (sum) => tensor('float32', Float32Array.from(sum, (x) => (x > c.freeBits ? 1 : 0)), [c.latent]),
+    };
+  return sharded;
 }
 
 /** Host-side batch tensors for examples padded to `length` (time-major). */
@@ -233,6 +316,7 @@ export function vaeTrainModel(c: VaeConfig, o: VaeTrainOptions): TrainModel<VaeE
   return {
     params: vaeParams(c).specs.map(({ name, shape, init }) => ({ name, shape, init })),
     lossGraph: (batch, length) => vaeLossGraph(c, batch, length),
+    sharded: vaeShardedLoss(c),
     length: (e) => e.ids.length,
     feeds: (examples, length, rng: Rng, update) =>
       batchFeeds(c, examples, length, Float32Array.from(rng.normals(examples.length * c.latent)), o.klWeight(update), o.propWeight),
