@@ -216,16 +216,12 @@ export class ModelService {
    * (the same numbers as the model's own session, to the bit: decode-pool.test.ts).
    */
   async encode(smiles: readonly string[]): Promise<EncodeResult> {
-    if (smiles.length >= POOL_MIN_ROWS) {
-      const pool = await this.decodePool();
-      if (pool?.usable) {
-        const { encoded, problems } = this.bundle.runtime.vocabulary.encodeAll(smiles);
-        try {
-          const { mu, logvar } = await pool.encode(encoded.map((e) => e.ids));
-          return { mu, logvar, rows: encoded.map((e) => e.index), problems };
-        } catch (error) {
-          console.warn(`encode threads failed (${(error as Error).message}); encodes run on the core's thread from now on`);
-        }
+    const pool = smiles.length >= POOL_MIN_ROWS ? await this.decodePool() : null;
+    if (pool?.usable) {
+      try {
+        return await this.bundle.runtime.encode(smiles, 256, (seqs, batchSize) => pool.encode(seqs, batchSize));
+      } catch (error) {
+        console.warn(`encode threads failed (${(error as Error).message}); encodes run on the core's thread from now on`);
       }
     }
     return this.bundle.runtime.encode(smiles);

@@ -57,11 +57,7 @@ async function bundleBench(dir: string) {
   // unless --no-pool
   const pool = a['no-pool'] ? null : await DecodePool.open(rt.model, { threads });
   // SMILES to mu as ModelService.encode does it (the tokenizing timed too)
-  const encode = async (xs: readonly string[]) => {
-    const { encoded } = rt.vocabulary.encodeAll(xs);
-    const ids = encoded.map((e) => e.ids);
-    return { ...(await (pool ? pool.encode(ids, 256) : rt.encodeIds(ids, 256))), rows: encoded.map((e) => e.index) };
-  };
+  const encode = (xs: readonly string[]) => (pool ? rt.encode(xs, 256, (seqs, b) => pool.encode(seqs, b)) : rt.encode(xs, 256));
   await encode(smiles.slice(0, 256)); // warm-up
   let t = performance.now();
   const enc = await encode(smiles);

@@ -131,11 +131,16 @@ export class VaeRuntime {
 
   /**
    * Encodes SMILES; a molecule the vocabulary cannot express is reported (never thrown) and has no row:
-   * `rows[i]` is the input index of row i of mu/logvar.
+   * `rows[i]` is the input index of row i of mu/logvar. `encodeIds`: what encodes the token sequences (default
+   * this runtime's; e.g. a DecodePool's threads, which give the same numbers).
    */
-  async encode(smiles: readonly string[], batchSize = 256): Promise<{ mu: Float32Array; logvar: Float32Array; rows: number[]; problems: Problem[] }> {
+  async encode(
+    smiles: readonly string[],
+    batchSize = 256,
+    encodeIds: (seqs: Int32Array[], batchSize: number) => Promise<{ mu: Float32Array; logvar: Float32Array }> = (seqs, b) => this.encodeIds(seqs, b),
+  ): Promise<{ mu: Float32Array; logvar: Float32Array; rows: number[]; problems: Problem[] }> {
     const { encoded, problems } = this.vocabulary.encodeAll(smiles);
-    const { mu, logvar } = await this.encodeIds(encoded.map((e) => e.ids), batchSize);
+    const { mu, logvar } = await encodeIds(encoded.map((e) => e.ids), batchSize);
     return { mu, logvar, rows: encoded.map((e) => e.index), problems };
   }
 
