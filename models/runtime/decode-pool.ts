@@ -8,7 +8,7 @@
 // encoders beat one two-thread one by 19 % on the reference batch and 40 % on 2,048 real molecules (2026-12-07,
 // .tmp A/B, same numbers to the bit).
 import type { Worker } from 'node:worker_threads';
-import { siblingModule, tsThread } from '../threads/ts-thread.ts';
+import { siblingModule, startThreads } from '../threads/ts-thread.ts';
 import type { Decoded, DecodeOptions, SampleOptions } from './decode.ts';
 import type { RuntimeModel } from './vae-runtime.ts';
 
@@ -57,17 +57,7 @@ export class DecodePool {
     const { vocabulary, ...rest } = model;
     const data: PoolModel = { ...rest, tokens: vocabulary.toJSON().tokens };
     const module = siblingModule(import.meta.url, 'decode-thread.ts', 'decode-thread.mjs');
-    const workers = Array.from({ length: Math.max(1, o.threads ?? 2) }, () => tsThread(module, { workerData: { model: data } }));
-    try {
-      await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
-        w.on('message', (r: PoolReply) => 'ready' in r && resolve());
-        w.once('error', reject);
-        w.once('exit', (code) => reject(new Error(`decode thread stopped (exit code ${code}) while starting`)));
-      })));
-    } catch (error) {
-      await Promise.all(workers.map((w) => w.terminate()));
-      throw error;
-    }
+    const workers = await startThreads(module, Array.from({ length: Math.max(1, o.threads ?? 2) }, () => ({ model: data })), 'decode thread');
     // idle threads never keep a process alive; busy ones do (split() refs them while their rows decode)
     for (const w of workers) w.unref();
     return new DecodePool(workers, model.latent);

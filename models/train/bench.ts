@@ -11,8 +11,9 @@
 // after each bucket's step has run once. That is less work per molecule than PyTorch's script does (it pads every
 // batch to pad_to), so it is printed apart, with its own FLOPs per molecule (the reference count at each batch's
 // length) and its ratio labelled as such; the padded figure stays the like-for-like one.
-// The step runs as `molscape train` runs it: the batch split by rows over `threads` threads (sharded-step.ts);
-// --one-session: one session of `threads` threads, as before that.
+// The step runs as `molscape train` runs a loss linear in the rows, as this one is: the batch split by rows over
+// `threads` threads (sharded-step.ts); --one-session: one session of `threads` threads, as before that (and as
+// `molscape train` still runs a loss with free bits, the app's VAE).
 import fs from 'node:fs';
 import path from 'node:path';
 import { tensor } from '../graph/ort.ts';
@@ -77,8 +78,8 @@ function batchFeeds(sequences: readonly ArrayLike<number>[], indices: readonly n
 }
 
 /**
- * The step as `molscape train` runs it: the batch split by rows over cfg.threads threads with one-thread sessions
- * (sharded-step.ts); --one-session: one session of cfg.threads threads (the step before that).
+ * The step as `molscape train` runs this model (its loss is linear in the rows): the batch split by rows over
+ * cfg.threads threads with one-thread sessions (sharded-step.ts); --one-session: one session of cfg.threads threads.
  */
 async function makeRunner(dims: VaeDims, B: number, T: number, compiled?: CompiledStep): Promise<Step> {
   if (oneSession || cfg.threads < 2) return StepRunner.create(compiled ?? compileTrainStep(referenceVaeLossGraph(dims, B, T), { type: 'adam' }), cfg.threads);

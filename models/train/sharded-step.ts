@@ -19,7 +19,7 @@ import type { Graph } from '../graph/builder.ts';
 import type { Value } from '../graph/ir.ts';
 import { createSession, ort, tensor } from '../graph/ort.ts';
 import { toOnnx } from '../graph/writer.ts';
-import { siblingModule, tsThread } from '../threads/ts-thread.ts';
+import { siblingModule, startThreads } from '../threads/ts-thread.ts';
 import type { LossGraph, OptimizerConfig } from './compile-step.ts';
 import { compileApplyStep, compileGradientStep } from './compile-step.ts';
 import type { ParamSpec } from './params.ts';
@@ -145,21 +145,11 @@ export class ShardedStepRunner {
     }
     const buffers = params.map((p) => new SharedArrayBuffer(4 * p.shape.reduce((a, b) => a * b, 1)));
     const module = siblingModule(import.meta.url, 'shard-thread.ts', 'shard-thread.mjs');
-    const workers = sizes.map((size) => {
+    const data = sizes.map((size): ShardThreadData => {
       const c = compiled.get(size)!;
-      const data: ShardThreadData = { gradient: c.gradient, statistic: c.statistic, paramNames: c.paramNames, reportNames: c.reportNames, shapes: params.map((p) => [...p.shape]), params: buffers };
-      return tsThread(module, { workerData: data });
+      return { gradient: c.gradient, statistic: c.statistic, paramNames: c.paramNames, reportNames: c.reportNames, shapes: params.map((p) => [...p.shape]), params: buffers };
     });
-    try {
-      await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
-        w.on('message', (r: ShardReply) => 'ready' in r && resolve());
-        w.once('error', reject);
-        w.once('exit', (code) => reject(new Error(`train thread stopped (exit code ${code}) while starting`)));
-      })));
-    } catch (error) {
-      await Promise.all(workers.map((w) => w.terminate()));
-      throw error;
-    }
+    const workers = await startThreads(module, data, 'train thread');
     const apply = await createSession(compileApplyStep(params, shards, opt), { threads });
     const first = compiled.get(sizes[0])!;
     return new ShardedStepRunner(workers, apply, loss, batch, first.paramNames, first.reportNames, buffers.map((b) => new Float32Array(b)));
