@@ -133,6 +133,13 @@ describe('latent.walk', () => {
     expect(a.molecule.svg).toContain('width=\'200px\'');
   });
 
+  it('the same molecule written two ways is one seed: the same canonical seed, point and molecule', async () => {
+    const a = await walk({ seed: SEED, offsets: [{ direction: 'pc1', amount: 0.5 }] });
+    const b = await walk({ seed: 'Oc1ccc(NC(C)=O)cc1', offsets: [{ direction: 'pc1', amount: 0.5 }] });
+    expect(b.seed.smiles).toBe(a.seed.smiles);
+    expect(withoutTime(b.molecule)).toEqual(withoutTime(a.molecule));
+  });
+
   it('drawSeed: false leaves only the seed\'s drawing out: same molecule, same seed panel', async () => {
     const args = { seed: SEED, offsets: [{ direction: 'pc1', amount: -0.6 }], draw: { width: 200, height: 160 }, randomSeed: 2 };
     const full = await walk(args), lean = await walk({ ...args, drawSeed: false });
@@ -159,6 +166,8 @@ describe('latent.walk', () => {
   it('a seed the vocabulary cannot express, a non-molecule and an unknown direction are 400s that say so', async () => {
     await expect(walk({ seed: 'CC[Xe]C', offsets: [] })).rejects.toMatchObject({ status: 400, message: expect.stringContaining("'[Xe]'") });
     await expect(walk({ seed: 'C1CC', offsets: [] })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/not a molecule/) });
+    // asked again (the seed cache remembers what RDKit made of the text, a refusal too)
+    await expect(walk({ seed: ' C1CC ', offsets: [] })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/not a molecule/) });
     await expect(walk({ seed: SEED, offsets: [{ direction: 'logd+', amount: 1 }] })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/no direction 'logd\+'.*clogp\+/) });
   });
 });

@@ -28,6 +28,12 @@ const SEEDS_KEPT = 64;
 
 export class SeedCache {
   private readonly lru = new Lru<string, Promise<Seed>>(SEEDS_KEPT);
+  /**
+   * The canonical SMILES of seeds as sent: every slider move, prefetch and look-ahead names its seed, and RDKit's
+   * parse and canonicalization of it (1–3 ms on the core's thread, more under load) gave the same answer each time.
+   * Null: RDKit cannot read it.
+   */
+  private readonly canonicalOf = new Lru<string, string | null>(SEEDS_KEPT * 4);
 
   private readonly inverter: Inverter;
 
@@ -41,7 +47,9 @@ export class SeedCache {
 
   /** The seed for a SMILES, from the cache when it was seen recently. `what` names it in messages ('seed', 'from'). */
   async get(smiles: string, what = 'seed'): Promise<Seed> {
-    const canonical = canonicalSmiles(smiles.trim());
+    const input = smiles.trim();
+    let canonical = this.canonicalOf.get(input);
+    if (canonical === undefined) this.canonicalOf.set(input, (canonical = canonicalSmiles(input)));
     if (canonical === null) throw badRequest(`The ${what} '${smiles}' is not a molecule RDKit can read.`);
     let s = this.lru.get(canonical);
     if (!s) {
