@@ -132,7 +132,8 @@ describe('build.mjs', () => {
   it('the bundled decode thread decodes rows as the core does', async () => {
     const { runtime } = await loadBundle(path.join(root, 'resources', 'models', 'zinc250k'));
     const { vocabulary, ...rest } = runtime.model;
-    const worker = new Worker(path.join(out, 'decode-thread.mjs'), { workerData: { model: { ...rest, tokens: vocabulary.toJSON().tokens } } });
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new Worker(path.join(out, 'decode-thread.mjs'), { workerData: { model: { ...rest, tokens: vocabulary.toJSON().tokens }, stop } });
     try {
       const enc = await runtime.encode(['CC(=O)Nc1ccc(O)cc1', 'c1ccc2[nH]ccc2c1']);
       const answer = await new Promise<{ id: number; decoded: { smiles: string }[] }>((resolve, reject) => {

@@ -1,7 +1,8 @@
 // The decode pool (decode-pool.ts) on a tiny model trained in the test, in real worker threads with their own
 // ONNX Runtime sessions: its rows are exactly what the caller's own session decodes, greedy (constrained or
 // not) and sampled (row r draws from row r's generator whichever thread has it), split unevenly over threads;
-// encoded rows are the caller's to the bit; a closed pool says so and refuses work.
+// encoded rows are the caller's to the bit; a closed pool says so and refuses work, and closing it mid-decode
+// stops its threads between steps.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../graph/rng.ts';
 import { DecodePool } from './decode-pool.ts';
@@ -74,4 +75,20 @@ describe('DecodePool', () => {
     const { z, rows } = await points();
     await expect(own.greedy(z, rows)).rejects.toThrow(/closed/);
   });
+
+  it('closed in the middle of a decode: the decode fails with "closed", the threads stop without taking the process down', async () => {
+    const own = await DecodePool.open(m.runtime.model, { threads: 2 });
+    const L = m.config.latent, rows = 512;
+    const rng = new Rng(9);
+    const z = Float32Array.from({ length: rows * L }, () => 2 * rng.normal());
+    const decoding = own.sample(z, rows, { temperature: 2 });
+    const failed = expect(decoding).rejects.toThrow(/decode pool closed/);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await own.close();
+    await failed;
+    expect(own.usable).toBe(false);
+    // this process (the test's) is still here and its own session still decodes
+    expect(await greedyDecode(m.runtime, z.subarray(0, L), 1)).toHaveLength(1);
+  });
 });
+

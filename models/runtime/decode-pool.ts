@@ -9,11 +9,17 @@
 // .tmp A/B, same numbers to the bit).
 import type { Worker } from 'node:worker_threads';
 import { siblingModule, startThreads } from '../threads/ts-thread.ts';
+import { ThreadCalls } from '../threads/thread-calls.ts';
 import type { Decoded, DecodeOptions, SampleOptions } from './decode.ts';
 import type { RuntimeModel } from './vae-runtime.ts';
 
 /** What a thread needs of the model (structured-cloneable: the vocabulary as its tokens). */
 export type PoolModel = Omit<RuntimeModel, 'vocabulary'> & { tokens: string[] };
+/** A thread's workerData: the model, and a flag the pool sets on close ([0] = 1: stop decoding at the next step). */
+export interface PoolThreadData {
+  model: PoolModel;
+  stop: Int32Array;
+}
 export type PoolTask = { id: number; z: Float32Array; rowIds: number[]; padTo?: number } & (
   | { kind: 'greedy'; options: Omit<DecodeOptions, 'shouldStop'> }
   | { kind: 'sample'; options: Omit<SampleOptions, 'shouldStop'> }
@@ -30,42 +36,32 @@ export type PoolReply = { ready: true } | { id: number; decoded: Decoded[] } | {
 export const POOL_MIN_ROWS = 32;
 
 export class DecodePool {
-  private seq = 0;
-  private readonly waiting = new Map<number, { resolve: (d: Decoded[] | Encoded) => void; reject: (e: Error) => void }>();
-  private failure: Error | null = null;
-
   private constructor(
-    private readonly workers: Worker[],
+    private readonly calls: ThreadCalls<PoolTask, Exclude<PoolReply, { ready: true }>>,
     private readonly latent: number,
-  ) {
-    for (const w of workers) {
-      w.on('message', (r: PoolReply) => {
-        if ('ready' in r) return;
-        const p = this.waiting.get(r.id);
-        this.waiting.delete(r.id);
-        if ('error' in r) p?.reject(new Error(`decode thread: ${r.error}`));
-        else p?.resolve('encoded' in r ? r.encoded : r.decoded);
-      });
-      const fail = (why: string) => this.fail(new Error(`decode thread: ${why}`));
-      w.on('error', (e) => fail(e.message));
-      w.on('exit', (code) => fail(`stopped (exit code ${code})`));
-    }
-  }
+    /** [0] set to 1 by close(): the threads' decodes stop at their next step */
+    private readonly stop: Int32Array,
+  ) {}
 
   /** Starts `threads` threads (default 2) and waits until each has its sessions. */
   static async open(model: RuntimeModel, o: { threads?: number } = {}): Promise<DecodePool> {
     const { vocabulary, ...rest } = model;
     const data: PoolModel = { ...rest, tokens: vocabulary.toJSON().tokens };
     const module = siblingModule(import.meta.url, 'decode-thread.ts', 'decode-thread.mjs');
-    const workers = await startThreads(module, Array.from({ length: Math.max(1, o.threads ?? 2) }, () => ({ model: data })), 'decode thread');
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    const workers = await startThreads(module, Array.from({ length: Math.max(1, o.threads ?? 2) }, (): PoolThreadData => ({ model: data, stop })), 'decode thread');
     // idle threads never keep a process alive; busy ones do (split() refs them while their rows decode)
     for (const w of workers) w.unref();
-    return new DecodePool(workers, model.latent);
+    return new DecodePool(new ThreadCalls(workers, 'decode thread'), model.latent, stop);
+  }
+
+  private get workers(): readonly Worker[] {
+    return this.calls.workers;
   }
 
   /** Whether the threads still run (a failed pool is not used again: its caller decodes on its own session). */
   get usable(): boolean {
-    return this.failure === null;
+    return this.calls.usable;
   }
 
   greedy(z: Float32Array, rows: number, options: Omit<DecodeOptions, 'shouldStop'> = {}): Promise<Decoded[]> {
@@ -116,33 +112,28 @@ export class DecodePool {
 
   /** Task i (null: none) to thread i; each thread's answer, once all have answered. */
   private async dispatch(tasks: (((id: number) => PoolTask) | null)[]): Promise<(Decoded[] | Encoded | null)[]> {
-    if (this.failure) throw this.failure;
+    this.calls.throwIfFailed();
     for (const w of this.workers) w.ref();
-    const parts = Promise.all(this.workers.map((w, i) => {
+    const parts = Promise.all(this.workers.map(async (w, i) => {
       const task = tasks[i];
-      if (!task) return Promise.resolve(null);
-      const id = ++this.seq;
-      return new Promise<Decoded[] | Encoded>((resolve, reject) => {
-        this.waiting.set(id, { resolve, reject });
-        w.postMessage(task(id));
-      });
+      if (!task) return null;
+      const r = await this.calls.call(w, task);
+      return 'encoded' in r ? r.encoded : 'decoded' in r ? r.decoded : null;
     }));
     try {
       return await parts;
     } finally {
-      if (this.waiting.size === 0) for (const w of this.workers) w.unref();
+      if (this.calls.pending === 0) for (const w of this.workers) w.unref();
     }
   }
 
-  private fail(error: Error) {
-    if (this.failure) return;
-    this.failure = error;
-    for (const p of this.waiting.values()) p.reject(error);
-    this.waiting.clear();
-  }
-
+  /**
+   * Stops the threads: their decodes stop at the next step (an encode runs to its end), and the threads are
+   * terminated once they have answered; a thread stopped inside an ONNX Runtime call would abort the process.
+   * Calls waiting fail with "decode pool closed".
+   */
   async close(): Promise<void> {
-    this.fail(new Error('decode pool closed'));
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    Atomics.store(this.stop, 0, 1);
+    await this.calls.close(new Error('decode pool closed'));
   }
 }

@@ -6,9 +6,11 @@ import { greedyDecode, sampleRows } from './decode.ts';
 import type { Decoded } from './decode.ts';
 import { referenceGreedyDecode } from './reference-architecture.ts';
 import { VaeRuntime } from './vae-runtime.ts';
-import type { PoolTask, PoolReply, PoolModel } from './decode-pool.ts';
+import type { PoolTask, PoolReply, PoolThreadData } from './decode-pool.ts';
 
-const m = workerData.model as PoolModel;
+const { model: m, stop } = workerData as PoolThreadData;
+// set by the pool's close(): a decode under way stops at its next step, so the thread can be stopped between runs
+const shouldStop = () => Atomics.load(stop, 0) !== 0;
 const rt = await VaeRuntime.create({ ...m, vocabulary: Vocabulary.fromJSON({ tokens: m.tokens }) }, { threads: 1, greedyLoop: false });
 
 parentPort!.on('message', async (t: PoolTask) => {
@@ -20,8 +22,8 @@ parentPort!.on('message', async (t: PoolTask) => {
       return;
     }
     let decoded: Decoded[] = [];
-    if (t.kind === 'greedy') decoded = await greedyDecode(rt, t.z, t.rowIds.length, t.options);
-    else if (t.kind === 'sample') decoded = await sampleRows(rt, t.z, t.rowIds, t.options);
+    if (t.kind === 'greedy') decoded = await greedyDecode(rt, t.z, t.rowIds.length, { ...t.options, shouldStop });
+    else if (t.kind === 'sample') decoded = await sampleRows(rt, t.z, t.rowIds, { ...t.options, shouldStop });
     else await referenceGreedyDecode(rt, t.z, t.rowIds.length, t.padTo!);
     reply = { id: t.id, decoded };
   } catch (error) {

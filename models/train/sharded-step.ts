@@ -20,6 +20,7 @@ import type { Value } from '../graph/ir.ts';
 import { createSession, ort, tensor } from '../graph/ort.ts';
 import { toOnnx } from '../graph/writer.ts';
 import { siblingModule, startThreads } from '../threads/ts-thread.ts';
+import { ThreadCalls } from '../threads/thread-calls.ts';
 import type { LossGraph, OptimizerConfig } from './compile-step.ts';
 import { compileApplyStep, compileGradientStep } from './compile-step.ts';
 import type { ParamSpec } from './params.ts';
@@ -82,14 +83,10 @@ function cut(t: ort.Tensor, axis: number, from: number, to: number): ort.Tensor 
 }
 
 export class ShardedStepRunner {
-  private seq = 0;
-  private readonly waiting = new Map<number, { resolve: (r: ShardReply) => void; reject: (e: Error) => void }>();
-  private failure: Error | null = null;
-  /** Tasks a thread has not answered yet, each settled by its answer or the thread's end (release waits for them). */
-  private readonly unanswered = new Map<number, { worker: Worker; settle: () => void; settled: Promise<void> }>();
+  private readonly calls: ThreadCalls<ShardTask, Exclude<ShardReply, { ready: true }>>;
 
   private constructor(
-    private readonly workers: Worker[],
+    workers: Worker[],
     private readonly apply: ort.InferenceSession,
     private readonly loss: ShardedLoss,
     private readonly batch: number,
@@ -97,27 +94,11 @@ export class ShardedStepRunner {
     readonly reportNames: string[],
     private readonly params: Float32Array[],
   ) {
-    for (const w of workers) {
-      w.on('message', (r: ShardReply) => {
-        if ('ready' in r) return;
-        this.unanswered.get(r.id)?.settle();
-        this.unanswered.delete(r.id);
-        const p = this.waiting.get(r.id);
-        this.waiting.delete(r.id);
-        if ('error' in r) p?.reject(new Error(`train thread: ${r.error}`));
-        else p?.resolve(r);
-      });
-      const fail = (why: string) => this.fail(new Error(`train thread: ${why}`));
-      w.on('error', (e) => fail(e.message));
-      w.on('exit', (code) => {
-        for (const [id, u] of this.unanswered) {
-          if (u.worker !== w) continue;
-          u.settle();
-          this.unanswered.delete(id);
-        }
-        fail(`stopped (exit code ${code})`);
-      });
-    }
+    this.calls = new ThreadCalls(workers, 'train thread');
+  }
+
+  private get workers(): readonly Worker[] {
+    return this.calls.workers;
   }
 
   /**
@@ -157,7 +138,7 @@ export class ShardedStepRunner {
 
   /** One step on the whole batch's feeds (as the model's feeds() makes them for one session). */
   async run(state: TrainState, batch: Record<string, ort.Tensor>, lr: number): Promise<StepResult> {
-    if (this.failure) throw this.failure;
+    this.calls.throwIfFailed();
     this.paramNames.forEach((name, i) => this.params[i].set(state.params.get(name)!.data as Float32Array));
     const totals = this.loss.totals(batch);
     const sizes = shardSizes(this.batch, this.workers.length);
@@ -205,31 +186,16 @@ export class ShardedStepRunner {
   }
 
   private async all(feeds: Record<string, WireTensor>[], kind: 'statistic' | 'gradient', newParams: boolean): Promise<ShardReply[]> {
-    return Promise.all(this.workers.map((w, k) => {
-      const id = ++this.seq;
-      let settle = () => {};
-      const settled = new Promise<void>((r) => (settle = r));
-      this.unanswered.set(id, { worker: w, settle, settled });
-      return new Promise<ShardReply>((resolve, reject) => {
-        this.waiting.set(id, { resolve, reject });
-        w.postMessage({ id, kind, feeds: feeds[k], newParams } satisfies ShardTask);
-      });
-    }));
+    return Promise.all(this.workers.map((w, k) => this.calls.call(w, (id) => ({ id, kind, feeds: feeds[k], newParams }))));
   }
 
-  private fail(error: Error) {
-    if (this.failure) return;
-    this.failure = error;
-    for (const p of this.waiting.values()) p.reject(error);
-    this.waiting.clear();
-  }
-
+  /**
+   * Stops the threads once they have answered the tasks they hold (a thread stopped inside an ONNX Runtime call
+   * aborts the process; after a shard's error, the other shards may still be running theirs), and the update's
+   * session.
+   */
   async release(): Promise<void> {
-    this.fail(new Error('sharded step released'));
-    // a thread stopped inside an ONNX Runtime call aborts the process: let the tasks it has finish first (after a
-    // shard's error, the other shards may still be running theirs)
-    await Promise.all([...this.unanswered.values()].map((u) => u.settled));
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await this.calls.close(new Error('sharded step released'));
     await this.apply.release();
   }
 }
