@@ -20,12 +20,13 @@ export interface PoolThreadData {
   model: PoolModel;
   stop: Int32Array;
 }
-export type PoolTask = { id: number; z: Float32Array; rowIds: number[]; padTo?: number } & (
-  | { kind: 'greedy'; options: Omit<DecodeOptions, 'shouldStop'> }
-  | { kind: 'sample'; options: Omit<SampleOptions, 'shouldStop'> }
-  | { kind: 'reference'; options: Record<string, never> }
-  | { kind: 'encode'; options: Record<string, never>; seqs: Int32Array[]; batchSize: number }
-);
+/** Rows of z to decode: z holds them [rowIds.length × latent]; rowIds are their indices in the caller's batch. */
+type DecodeRows = { id: number; z: Float32Array; rowIds: number[] };
+export type PoolTask =
+  | (DecodeRows & { kind: 'greedy'; options: Omit<DecodeOptions, 'shouldStop'> })
+  | (DecodeRows & { kind: 'sample'; options: Omit<SampleOptions, 'shouldStop'> })
+  | (DecodeRows & { kind: 'reference'; padTo: number })
+  | { id: number; kind: 'encode'; seqs: Int32Array[]; batchSize: number };
 export interface Encoded {
   mu: Float32Array;
   logvar: Float32Array;
@@ -75,7 +76,7 @@ export class DecodePool {
 
   /** The benchmark's greedy decode of the reference architecture (reference-architecture.ts), rows split. */
   async reference(z: Float32Array, rows: number, padTo: number): Promise<void> {
-    await this.split(z, rows, (part) => ({ ...part, kind: 'reference', options: {}, padTo }));
+    await this.split(z, rows, (part) => ({ ...part, kind: 'reference', padTo }));
   }
 
   /**
@@ -88,7 +89,7 @@ export class DecodePool {
     const L = this.latent, n = this.workers.length;
     const order = [...seqs.keys()].sort((a, b) => seqs[a].length - seqs[b].length);
     const dealt = Array.from({ length: n }, (_, i) => order.filter((_, k) => k % n === i));
-    const parts = await this.dispatch(dealt.map((rows) => (id: number) => ({ id, kind: 'encode', options: {}, seqs: rows.map((r) => seqs[r]), z: new Float32Array(0), rowIds: rows, batchSize: Math.max(1, Math.ceil(batchSize / n)) })));
+    const parts = await this.dispatch(dealt.map((rows) => (id: number) => ({ id, kind: 'encode', seqs: rows.map((r) => seqs[r]), batchSize: Math.max(1, Math.ceil(batchSize / n)) })));
     const mu = new Float32Array(seqs.length * L), logvar = new Float32Array(seqs.length * L);
     parts.forEach((p, i) => {
       const e = p as Encoded;
@@ -101,7 +102,7 @@ export class DecodePool {
   }
 
   /** Rows 0..rows-1 of z in contiguous shares, one a thread. */
-  private async split(z: Float32Array, rows: number, task: (part: { id: number; z: Float32Array; rowIds: number[] }) => PoolTask): Promise<Decoded[]> {
+  private async split(z: Float32Array, rows: number, task: (part: DecodeRows) => PoolTask): Promise<Decoded[]> {
     const L = this.latent, n = this.workers.length;
     const shares = this.workers.map((_, i) => {
       const from = Math.floor((i * rows) / n), to = Math.floor(((i + 1) * rows) / n);

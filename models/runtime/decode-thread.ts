@@ -24,7 +24,7 @@ parentPort!.on('message', async (t: PoolTask) => {
     let decoded: Decoded[] = [];
     if (t.kind === 'greedy') decoded = await greedyDecode(rt, t.z, t.rowIds.length, { ...t.options, shouldStop });
     else if (t.kind === 'sample') decoded = await sampleRows(rt, t.z, t.rowIds, { ...t.options, shouldStop });
-    else await referenceGreedyDecode(rt, t.z, t.rowIds.length, t.padTo!);
+    else await referenceGreedyDecode(rt, t.z, t.rowIds.length, t.padTo);
     reply = { id: t.id, decoded };
   } catch (error) {
     reply = { id: t.id, error: (error as Error)?.message ?? String(error) };
