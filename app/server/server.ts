@@ -74,6 +74,22 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extra: Rec
   res.end(text);
 }
 
+/**
+ * MOLSCAPE_WALK_TRACE=1 or 2 (as for walk.ts's lines): one `http-trace` line on stderr per latent.walk call, its
+ * time in this server from reaching the handler to the response flushed, so bench:slider can set the page's
+ * time for a call against the server's share of it.
+ */
+const WALK_TRACE = process.env.MOLSCAPE_WALK_TRACE === '1' || process.env.MOLSCAPE_WALK_TRACE === '2';
+
+/** Writes a walk call's http-trace line once its response is flushed (see WALK_TRACE). */
+function traceWalk(res: ServerResponse, raw: unknown): void {
+  const t0 = performance.now();
+  const args = raw as { prefetch?: unknown; offsets?: unknown } | null;
+  const prefetch = args?.prefetch === true;
+  const offsets = Array.isArray(args?.offsets) ? args.offsets.length : 0;
+  res.once('finish', () => console.error(`http-trace ${JSON.stringify({ prefetch, offsets, ms: +(performance.now() - t0).toFixed(2) })}`));
+}
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { core, staticDir } = options;
   const token = options.token ?? newToken();
@@ -108,6 +124,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       } catch (err) {
         return refuseBody(req, res, err instanceof HttpError ? err.status : 400, errorMessage(err));
       }
+      if (WALK_TRACE && name === 'latent.walk') traceWalk(res, raw);
       // the schema's bounds are checked here, before the call waits for a turn or any handler work
       const entered = gate.enter();
       if (!entered) return sendJson(res, 429, { error: 'Too many calls at once: try again in a moment.' }, { 'Retry-After': '1' });

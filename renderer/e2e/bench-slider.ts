@@ -33,6 +33,9 @@ const seeds = readFileSync(path.join(sharedData, 'samples', 'chembl2321810-serie
 
 function walkTrace(stderr: string) {
   const all = [...stderr.matchAll(/^walk-trace (.*)$/gm)].map((m) => JSON.parse(m[1]) as { how: string; prefetch: boolean; chemReady: boolean; decode: number; chemWait: number; chem: number });
+  // the server's share of a move's call (from its handler to the response flushed): the rest of walkCall is
+  // the browser's network path and the kernel
+  const http = [...stderr.matchAll(/^http-trace (.*)$/gm)].map((m) => JSON.parse(m[1]) as { prefetch: boolean; offsets: number; ms: number });
   // the moves' walks; the page's prefetches counted apart
   const rows = all.filter((r) => !r.prefetch);
   const count = (f: (r: (typeof rows)[number]) => boolean) => rows.filter(f).length;
@@ -43,6 +46,8 @@ function walkTrace(stderr: string) {
     chemReady: count((r) => r.chemReady),
     decode: summarize(rows.map((r) => r.decode)), chemWait: summarize(rows.map((r) => r.chemWait)), chem: summarize(rows.map((r) => r.chem)),
     total: summarize(rows.map((r) => r.decode + r.chemWait + r.chem)),
+    inServer: summarize(http.filter((h) => !h.prefetch && h.offsets > 0).map((h) => h.ms)),
+    prefetchInServer: summarize(http.filter((h) => h.prefetch).map((h) => h.ms)),
   };
 }
 
@@ -133,8 +138,8 @@ try {
     pageWorkVisitedBefore: summarize(decoded.filter((_, i) => revisits[i])),
     newPositionLessCall: summarize(withCall),
     target: { p95: 50, goal: 30 },
-    // MOLSCAPE_WALK_TRACE=1: how the core answered each walk (speculation hit, joined, miss) and where its time
-    // went; =2: every walk's line and every new position's time and call instead (to find the slowest moves)
+    // MOLSCAPE_WALK_TRACE=1: how the core answered each walk (speculation hit, joined, miss), where its time
+    // went, and the server's whole time for a call (inServer; the warm-up seed's moves included); =2: every walk's line and every new position's time and call instead (to find the slowest moves)
     core: TRACE === '1' ? walkTrace(served.stderr()) : undefined,
     trace: TRACE === '2' ? served.stderr().split('\n').filter((l) => l.startsWith('walk-trace ')).map((l) => l.slice('walk-trace '.length)) : undefined,
     newPositionTimes: TRACE === '2' ? fresh : undefined,
