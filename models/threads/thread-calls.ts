@@ -16,7 +16,7 @@ export class ThreadCalls<Task extends { id: number }, Reply extends { id: number
   /** `what` names the threads in errors ("decode thread: ..."). */
   constructor(
     readonly workers: readonly Worker[],
-    private readonly what: string,
+    what: string,
   ) {
     for (const w of workers) {
       w.on('message', (r: Reply | { ready: true }) => {

@@ -139,7 +139,8 @@ try {
     newPositionLessCall: summarize(withCall),
     target: { p95: 50, goal: 30 },
     // MOLSCAPE_WALK_TRACE=1: how the core answered each walk (speculation hit, joined, miss), where its time
-    // went, and the server's whole time for a call (inServer; the warm-up seed's moves included); =2: every walk's line and every new position's time and call instead (to find the slowest moves)
+    // went, and the server's whole time for a call (inServer; the warm-up seed's moves included); =2: every
+    // walk's line and every new position's time and call instead (to find the slowest moves)
     core: TRACE === '1' ? walkTrace(served.stderr()) : undefined,
     trace: TRACE === '2' ? served.stderr().split('\n').filter((l) => l.startsWith('walk-trace ')).map((l) => l.slice('walk-trace '.length)) : undefined,
     newPositionTimes: TRACE === '2' ? fresh : undefined,
