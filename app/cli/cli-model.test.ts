@@ -128,12 +128,12 @@ describe('molscape model commands', () => {
     // the card names the manifest it measured, and the manifest is as it was
     expect(fs.readFileSync(path.join(dir, 'manifest.json')).equals(manifest)).toBe(true);
     expect(card.model.sha256).toBe(createHash('sha256').update(manifest).digest('hex'));
-    expect(card.draws.map((d: { strategy: string; frag: number }) => [d.strategy, typeof d.frag])).toEqual([['greedy', 'number'], ['valid-first', 'number']]);
+    expect(card.draws.map((d: { strategy: string; frag: number }) => [d.strategy, typeof d.frag])).toEqual([['greedy', 'number'], ['greedy-masked', 'number'], ['valid-first', 'number']]);
     const markdown = fs.readFileSync(path.join(dir, MODEL_CARD_FILE), 'utf8');
-    expect(markdown).toMatch(/\| Frag to test \| \d\.\d{3} \| \d\.\d{3} \|/);
+    expect(markdown).toMatch(/\| Frag to test \| \d\.\d{3} \| \d\.\d{3} \| \d\.\d{3} \|/);
     expect(markdown).toContain('\n## Training data\n\nTrained on a test set (CC0); cite it.\n');
     const listed = await molscape('models');
-    expect(listed.stdout).toMatch(/carded\tuser\t.*report card \(20 draws\): exact \d+\.\d %/);
+    expect(listed.stdout).toMatch(/carded\tuser\t.*report card \(20 draws\): exact \d+\.\d %, validity greedy \d+\.\d % \/ masked \d+\.\d % \/ valid-first/);
   });
 
   it('a missing input file is a clear error', async () => {

@@ -27,6 +27,11 @@ export const VALID_FIRST_TRIES = 30;
 
 export interface DecodeSettings {
   strategy?: DecodeStrategy;
+  /**
+   * greedy and sample: mask the tokens that cannot continue a valid SMILES (syntax and valences, syntax.ts);
+   * valid-first always does.
+   */
+  constrained?: boolean;
   /** Sampling temperature (sample, valid-first). */
   temperature?: number;
   seed?: number;
@@ -136,7 +141,8 @@ export class ModelService {
     const pool = await this.decodePool();
     if (!pool?.usable) return null;
     try {
-      const out = strategy === 'greedy' ? await pool.greedy(z, rows) : await pool.sample(z, rows, { temperature: s.temperature ?? 1, seed: s.seed ?? 0 });
+      const constrained = s.constrained ?? false;
+      const out = strategy === 'greedy' ? await pool.greedy(z, rows, { constrained }) : await pool.sample(z, rows, { constrained, temperature: s.temperature ?? 1, seed: s.seed ?? 0 });
       return out.map((d) => d.smiles);
     } catch (error) {
       console.warn(`decode threads failed (${(error as Error).message}); large decodes run on the core's thread from now on`);
@@ -255,8 +261,8 @@ export class ModelService {
     let tries: number[] | null = null;
     const pooled = await this.pooled(z, rows, s, strategy);
     if (pooled) raw = pooled;
-    else if (strategy === 'greedy') raw = (await greedyDecode(rt, z, rows)).map((d) => d.smiles);
-    else if (strategy === 'sample') raw = (await sampleDecode(rt, z, rows, { temperature: s.temperature ?? 1, seed: s.seed ?? 0 })).map((d) => d.smiles);
+    else if (strategy === 'greedy') raw = (await greedyDecode(rt, z, rows, { constrained: s.constrained })).map((d) => d.smiles);
+    else if (strategy === 'sample') raw = (await sampleDecode(rt, z, rows, { constrained: s.constrained, temperature: s.temperature ?? 1, seed: s.seed ?? 0 })).map((d) => d.smiles);
     else if (strategy === 'beam') {
       // the most probable beam that RDKit accepts, else the most probable one
       const beams = await beamDecode(rt, z, rows, { width: s.beamWidth ?? 5 });

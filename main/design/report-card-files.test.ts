@@ -8,6 +8,7 @@ import { verifyBundle } from '../../models/vae/bundle.ts';
 import { tempDir } from '../store/test-util.ts';
 import { defaultModelDir } from './model-path.ts';
 import { modelInfo } from './model-registry.ts';
+import { reportCardMarkdown } from './report-card.ts';
 import type { ReportCard } from './report-card.ts';
 import { MODEL_CARD_FILE, REPORT_CARD_FILE, readCardFigures, writeReportCardFiles } from './report-card-files.ts';
 
@@ -21,13 +22,13 @@ function bundleCopy(name: string): string {
   return dir;
 }
 
-const drawCard = (strategy: 'greedy' | 'valid-first', validity: number) => ({
+const drawCard = (strategy: 'greedy' | 'greedy-masked' | 'valid-first', validity: number) => ({
   strategy, draws: 300, validity, unique1k: null, unique10k: null, novelty: 1, intDiv1: 0.88, intDiv2: 0.87, filters: 0.55, snn: 0.31, scaf: 0.4, frag: 0.97,
 });
 const card = (sha256: string): ReportCard => ({
   model: { name: 'zinc250k', sha256, latent: 56 },
   reconstruction: { molecules: 20, notEncodable: 0, exact: 0.8, exactWithoutStereo: 0.85, tanimotoAtLeast09: 0.9 },
-  draws: [drawCard('greedy', 0.7), drawCard('valid-first', 0.99)],
+  draws: [drawCard('greedy', 0.7), drawCard('greedy-masked', 0.75), drawCard('valid-first', 0.99)],
   seed: 0,
   definitions: { exact: '', draws: '', metrics: '' },
   seconds: 1,
@@ -46,7 +47,7 @@ describe('the report card beside a bundle', () => {
     expect(verifyBundle(dir).manifestSha256).toBe(before);
     const info = modelInfo(dir, 'measured', 'user', 'zinc250k');
     expect(info.problem).toBeNull();
-    expect(info.card!.metrics).toMatchObject({ cardDraws: 300, cardExact: 0.8, cardValidityGreedy: 0.7, cardValidFirstValidity: 0.99, cardValidFirstFrag: 0.97 });
+    expect(info.card!.metrics).toMatchObject({ cardDraws: 300, cardExact: 0.8, cardValidityGreedy: 0.7, cardValidityGreedyMasked: 0.75, cardValidFirstValidity: 0.99, cardValidFirstFrag: 0.97 });
   });
 
   it("a card measured on another manifest is not shown (a retrained bundle's stale card)", () => {
@@ -69,5 +70,16 @@ describe('the report card beside a bundle', () => {
     const info = modelInfo(dir, 'broken', 'user', 'zinc250k');
     expect(info.problem).toBeNull();
     expect(info.card).not.toBeNull();
+  });
+
+  it('the model card shows greedy, masked greedy and valid-first side by side (two columns for older cards)', () => {
+    const about = { test: 't', train: 'u', date: '2026-12-07' };
+    const md = reportCardMarkdown(card('a'.repeat(64)), about);
+    expect(md).toContain('| metric | greedy | greedy, masked | valid-first |');
+    expect(md).toContain('| validity | 70.0 % | 75.0 % | 99.0 % |');
+    const old = card('a'.repeat(64));
+    old.draws = old.draws.filter((d) => d.strategy !== 'greedy-masked');
+    const oldMd = reportCardMarkdown(old, about);
+    expect(oldMd).toContain('| metric | greedy | valid-first |\n|---|---|---|\n| validity | 70.0 % | 99.0 % |');
   });
 });

@@ -66,6 +66,7 @@ export function readCardFigures(bundleDir: string, manifestSha256: string): Card
   const validFirst = draws.find((d) => d.strategy === 'valid-first');
   put('cardDraws', validFirst?.draws ?? greedy?.draws);
   put('cardValidityGreedy', greedy?.validity);
+  put('cardValidityGreedyMasked', draws.find((d) => d.strategy === 'greedy-masked')?.validity);
   if (validFirst) {
     for (const k of ['validity', 'unique10k', 'novelty', 'intDiv1', 'filters', 'snn', 'frag', 'scaf']) put(`cardValidFirst${k[0].toUpperCase()}${k.slice(1)}`, validFirst[k]);
   }

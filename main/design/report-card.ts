@@ -158,7 +158,8 @@ export interface ReportCardInput {
 }
 
 export interface DrawCard {
-  strategy: 'greedy' | 'valid-first';
+  /** greedy-masked: greedy under the syntax and valence mask (syntax.ts), still one decode a draw */
+  strategy: 'greedy' | 'greedy-masked' | 'valid-first';
   draws: number;
   validity: number;
   unique1k: number | null;
@@ -197,9 +198,10 @@ export async function reportCard(model: ModelService, input: ReportCardInput) {
   const testScaffolds = scaffoldCounts(canonTest);
   const testFragments = fragmentCounts(canonTest);
   const cards: DrawCard[] = [];
-  for (const strategy of ['greedy', 'valid-first'] as const) {
+  for (const strategy of ['greedy', 'greedy-masked', 'valid-first'] as const) {
     log(`${input.draws} prior draws, ${strategy}`);
-    const drawn = await model.sample(input.draws, seed, { strategy, seed });
+    const settings = strategy === 'greedy-masked' ? { strategy: 'greedy' as const, constrained: true } : { strategy };
+    const drawn = await model.sample(input.draws, seed, { ...settings, seed });
     const valid = drawn.map((d) => d.smiles).filter((s): s is string => s !== null);
     const unique = [...new Set(valid)];
     const fps = fingerprints(unique);
@@ -223,7 +225,7 @@ export async function reportCard(model: ModelService, input: ReportCardInput) {
     reconstruction, draws: cards, seed,
     definitions: {
       exact: "greedy decode of the encoder's mean has the input's RDKit canonical SMILES (as the app canonicalizes)",
-      draws: 'z ~ N(0, I); greedy: one decode each; valid-first: greedy, then constrained samples until RDKit reads one',
+      draws: 'z ~ N(0, I); greedy: one decode each; greedy, masked: one decode each, tokens that would break the SMILES syntax or a valence masked; valid-first: masked greedy, then masked samples until RDKit reads one',
       metrics: 'MOSES definitions; Morgan r2 2048 bits (MOSES: 1024); BRICS fragments and scaffolds without stereo marks (MOSES keeps them)',
     },
     seconds: +((performance.now() - t0) / 1000).toFixed(1),
@@ -241,7 +243,11 @@ function intDiv(fps: readonly Uint32Array[], p: 1 | 2, rng: Rng): number {
 export function reportCardMarkdown(c: ReportCard, about: { test: string; train: string; date: string; data?: string }): string {
   const pct = (v: number | null) => (v === null ? '–' : `${(100 * v).toFixed(1)} %`);
   const num = (v: number) => v.toFixed(3);
-  const [g, v] = c.draws;
+  const g = c.draws.find((d) => d.strategy === 'greedy')!;
+  const v = c.draws.find((d) => d.strategy === 'valid-first')!;
+  // cards measured before masked greedy was reported have two columns
+  const m = c.draws.find((d) => d.strategy === 'greedy-masked');
+  const cols = (f: (d: DrawCard) => string) => [g, ...(m ? [m] : []), v].map(f).join(' | ');
   return `# Model card: ${c.model.name}
 
 Model sha256 (of its manifest): \`${c.model.sha256}\`; latent size ${c.model.latent}. Measured ${about.date} with
@@ -255,18 +261,18 @@ ${about.data ? `\n## Training data\n\n${about.data}\n` : ''}
 
 ## ${g.draws.toLocaleString('en')} draws from N(0, I)
 
-| metric | greedy | valid-first |
-|---|---|---|
-| validity | ${pct(g.validity)} | ${pct(v.validity)} |
-| unique@1k | ${pct(g.unique1k)} | ${pct(v.unique1k)} |
-| unique@10k | ${pct(g.unique10k)} | ${pct(v.unique10k)} |
-| novelty | ${pct(g.novelty)} | ${pct(v.novelty)} |
-| IntDiv1 | ${num(g.intDiv1)} | ${num(v.intDiv1)} |
-| IntDiv2 | ${num(g.intDiv2)} | ${num(v.intDiv2)} |
-| filters (MOSES) | ${pct(g.filters)} | ${pct(v.filters)} |
-| SNN to test | ${num(g.snn)} | ${num(v.snn)} |
-| Scaf to test | ${num(g.scaf)} | ${num(v.scaf)} |
-| Frag to test | ${num(g.frag)} | ${num(v.frag)} |
+| metric | greedy | ${m ? 'greedy, masked | ' : ''}valid-first |
+|---|---|---|${m ? '---|' : ''}
+| validity | ${cols((d) => pct(d.validity))} |
+| unique@1k | ${cols((d) => pct(d.unique1k))} |
+| unique@10k | ${cols((d) => pct(d.unique10k))} |
+| novelty | ${cols((d) => pct(d.novelty))} |
+| IntDiv1 | ${cols((d) => num(d.intDiv1))} |
+| IntDiv2 | ${cols((d) => num(d.intDiv2))} |
+| filters (MOSES) | ${cols((d) => pct(d.filters))} |
+| SNN to test | ${cols((d) => num(d.snn))} |
+| Scaf to test | ${cols((d) => num(d.scaf))} |
+| Frag to test | ${cols((d) => num(d.frag))} |
 
 ${c.definitions.exact}. ${c.definitions.draws}. ${c.definitions.metrics}.
 `;

@@ -6,7 +6,7 @@ import type { SyntaxState } from './syntax.ts';
 
 const ZINC = new URL('../../../shared/data/zinc250k/train.smi.gz', import.meta.url).pathname;
 const zinc = readSmiles(ZINC, 5000);
-const { vocabulary } = Vocabulary.fromSmiles([...zinc, 'C.C', 'C%10CC%10', '[Na+]', 'C=1CC1']);
+const { vocabulary } = Vocabulary.fromSmiles([...zinc, 'C.C', 'C%10CC%10', '[Na+]', 'C=1CC1', 'C#N', '[O-]']);
 const syntax = new SmilesSyntax(vocabulary.tokens, 100);
 const ids = (s: string) => {
   const e = vocabulary.encode(s);
@@ -63,4 +63,58 @@ describe('SmilesSyntax', () => {
     expect(st.length).toBeLessThanOrEqual(6);
     expect(short.canEnd(st)).toBe(true);
   });
+
+  it('counts bond orders per atom: bonds, branches and ring closures past an atom’s valence are refused', () => {
+    const bad = ['CF(C)', 'FC(F)(F)(F)F', 'C(=O)(=O)C', 'CO1CC1C', 'O1(C)CC1', 'C#N=C', 'C=[O-]', 'CC(C)(C)(C)C', 'FC1CCF1', 'C1CC#1C', 'CN(C)(C)C', 'C(F)=F'];
+    for (const s of bad) expect(syntax.accepts(ids(s)), s).toBe(false);
+    const good = ['O=C=O', 'C#N', 'CS(=O)(=O)C', 'O=[N+]([O-])c1ccccc1', 'C[N+](C)(C)C', 'C1=CC=CC=C1', 'C=1CC=1', 'C1CC=1', 'C(C)(C)(C)C', 'N#CC#N', 'C[NH3+]'];
+    for (const s of good) expect(syntax.accepts(ids(s)), s).toBe(true);
+  });
+
+  it('refuses a ring closure on a full atom, and a token after which no open ring could be closed', () => {
+    const can = (prefix: string, token: string) => {
+      let st: SyntaxState | null = initialSyntaxState();
+      for (const id of ids(prefix)) st = syntax.next(st!, id);
+      return syntax.allowed(st!)[vocabulary.encode(token).ok ? ids(token)[0] : -1] === 1;
+    };
+    expect(can('CC(=O', '1')).toBe(false); // O already has its two bonds
+    expect(can('C1CC', '=')).toBe(true);
+    expect(can('C1CC=', 'O')).toBe(false); // the ring on C1 could then never close: nothing left with room
+    expect(can('C1CC(C)=', 'O')).toBe(false);
+    expect(can('C1CC(=', 'O')).toBe(true); // back through ')' to the C, which has room
+    expect(can('C1CC=', 'C')).toBe(true);
+  });
+
+  it('never leaves a decode with nothing allowed: 3,000 random walks through the mask all end accepted', () => {
+    let seed = 12345;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pick = (xs: number[]) => xs[Math.floor(rand() * xs.length)];
+    // far from the length limit (the valences alone), and without '.', as in the shipped models' vocabularies (a
+    // dot would let a string go on past a full atom with a ring open)
+    const sx = new SmilesSyntax(vocabulary.tokens.map((t) => (t === '.' ? '?' : t)), 1000);
+    const closing = new Set(vocabulary.tokens.flatMap((t, i) => (t === ')' || /^(\d|%\d\d)$/.test(t) ? [i] : [])));
+    // tokens that fill atoms up, taken often so that walks reach full atoms with rings open
+    const filling = new Set(vocabulary.tokens.flatMap((t, i) => (['=', '#', 'O', 'F', '[O-]'].includes(t) ? [i] : [])));
+    for (let walk = 0; walk < 3000; walk++) {
+      let st = initialSyntaxState();
+      const out: number[] = [];
+      for (;;) {
+        const mask = sx.allowed(st);
+        const ok = [...mask.keys()].filter((i) => mask[i]);
+        expect(ok.length, vocabulary.decode(out)).toBeGreaterThan(0);
+        // past a random length, wind down: end when allowed, else close a branch or a ring when one may close
+        const windDown = out.length > 10 + walk % 50;
+        const closers = ok.filter((i) => closing.has(i) && !(vocabulary.tokens[i] !== ')' && !st.rings.has(vocabulary.tokens[i])));
+        const fillers = ok.filter((i) => filling.has(i));
+        const rest = ok.filter((i) => i !== EOS_ID);
+        const id = (windDown && mask[EOS_ID]) || rest.length === 0 ? EOS_ID : windDown && closers.length && rand() < 0.8 ? pick(closers) : fillers.length && rand() < 0.4 ? pick(fillers) : pick(rest);
+        if (id === EOS_ID) break;
+        out.push(id);
+        st = sx.next(st, id)!;
+        expect(st, vocabulary.decode(out)).not.toBeNull();
+      }
+      expect(sx.accepts(out), vocabulary.decode(out)).toBe(true);
+    }
+  });
+
 });

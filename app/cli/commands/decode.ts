@@ -7,12 +7,13 @@ import { parse } from 'csv-parse/sync';
 import { ModelService } from '../../../main/design/model-service.ts';
 import type { DecodeStrategy } from '../../../main/design/model-service.ts';
 import { EXIT_NOTHING, EXIT_OK, EXIT_USAGE } from '../exit-codes.ts';
-import { csvField, modelOption, positiveNumber, say, strategyOption, wholeNumber, writeOutput } from './model-options.ts';
+import { csvField, maskedOption, modelOption, positiveNumber, say, strategyOption, wholeNumber, writeOutput } from './model-options.ts';
 
 interface DecodeOptions {
   model: string;
   out?: string;
   strategy: DecodeStrategy;
+  masked: boolean;
   seed: number;
   temperature: number;
   beamWidth: number;
@@ -24,6 +25,7 @@ export function decodeCommand(setExit: (code: number) => void): Command {
     .argument('<zcsv>', 'CSV with z0..zN columns (name optional)')
     .addOption(modelOption())
     .addOption(strategyOption())
+    .addOption(maskedOption())
     .option('--seed <n>', 'seed for sampling strategies', wholeNumber, 0)
     .option('--temperature <t>', 'sampling temperature', positiveNumber, 1)
     .option('--beam-width <k>', 'beam width (beam, valid-first)', wholeNumber, 5)
@@ -55,7 +57,7 @@ async function runDecode(file: string, o: DecodeOptions): Promise<number> {
       }
       ok.push(i);
     });
-    const decoded = await model.decode(z, ok.length, { strategy: o.strategy, seed: o.seed, temperature: o.temperature, beamWidth: o.beamWidth });
+    const decoded = await model.decode(z, ok.length, { strategy: o.strategy, constrained: o.masked, seed: o.seed, temperature: o.temperature, beamWidth: o.beamWidth });
     const byRow = new Map(ok.map((i, j) => [i, decoded[j]]));
     const lines = ['name,smiles,raw,valid'];
     records.forEach((r, i) => {

@@ -22,6 +22,10 @@ export const modelOption = () =>
 export const strategyOption = (fallback: (typeof DECODE_STRATEGIES)[number] = 'greedy') =>
   new Option('--strategy <name>', 'decoding strategy').choices([...DECODE_STRATEGIES]).default(fallback);
 
+/** --masked: greedy and sample decodes under the syntax and valence mask (valid-first always is). */
+export const maskedOption = () =>
+  new Option('--masked', 'greedy and sample: mask tokens that would break the SMILES syntax or an atom valence (valid-first always does)').default(false);
+
 export function wholeNumber(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`not a whole number: ${value}`);

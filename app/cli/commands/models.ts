@@ -33,7 +33,7 @@ export function modelsCommand(setExit: (code: number) => void): Command {
           if (c.metrics.reconstruction !== undefined) parts.push(`reconstruction ${pct(c.metrics.reconstruction)}`);
           const k = c.metrics;
           if (k.cardDraws !== undefined) {
-            parts.push(`report card (${k.cardDraws} draws): exact ${pct(k.cardExact)}, validity greedy ${pct(k.cardValidityGreedy)} / valid-first ${pct(k.cardValidFirstValidity)}, Frag ${k.cardValidFirstFrag?.toFixed(3) ?? '–'}, Scaf ${k.cardValidFirstScaf?.toFixed(3) ?? '–'}`);
+            parts.push(`report card (${k.cardDraws} draws): exact ${pct(k.cardExact)}, validity greedy ${pct(k.cardValidityGreedy)}${k.cardValidityGreedyMasked === undefined ? '' : ` / masked ${pct(k.cardValidityGreedyMasked)}`} / valid-first ${pct(k.cardValidFirstValidity)}, Frag ${k.cardValidFirstFrag?.toFixed(3) ?? '–'}, Scaf ${k.cardValidFirstScaf?.toFixed(3) ?? '–'}`);
           }
           process.stdout.write(`${head}\t${parts.filter(Boolean).join('; ')}\t${m.dir}\n`);
         }
