@@ -136,14 +136,14 @@ export class ModelService {
   }
 
   /** A greedy or sampling decode of many rows in the pool; null when there is none (or it failed: not again). */
-  private async pooled(z: Float32Array, rows: number, s: DecodeSettings, strategy: DecodeStrategy): Promise<string[] | null> {
+  private async pooled(z: Float32Array, rows: number, s: DecodeSettings, strategy: DecodeStrategy): Promise<Decoded[] | null> {
     if (rows < POOL_MIN_ROWS || s.shouldStop || (strategy !== 'greedy' && strategy !== 'sample')) return null;
     const pool = await this.decodePool();
     if (!pool?.usable) return null;
     try {
       const constrained = s.constrained ?? false;
       const out = strategy === 'greedy' ? await pool.greedy(z, rows, { constrained }) : await pool.sample(z, rows, { constrained, temperature: s.temperature ?? 1, seed: s.seed ?? 0 });
-      return out.map((d) => d.smiles);
+      return out;
     } catch (error) {
       console.warn(`decode threads failed (${(error as Error).message}); large decodes run on the core's thread from now on`);
       return null;
@@ -259,11 +259,17 @@ export class ModelService {
     const strategy = s.strategy ?? 'greedy';
     let raw: string[];
     let tries: number[] | null = null;
-    const pooled = await this.pooled(z, rows, s, strategy);
-    if (pooled) raw = pooled;
-    else if (strategy === 'greedy') raw = (await greedyDecode(rt, z, rows, { constrained: s.constrained })).map((d) => d.smiles);
-    else if (strategy === 'sample') raw = (await sampleDecode(rt, z, rows, { constrained: s.constrained, temperature: s.temperature ?? 1, seed: s.seed ?? 0 })).map((d) => d.smiles);
-    else if (strategy === 'beam') {
+    // greedy and sample: a decode the mask cut short (decode.ts) is the mask's molecule, not the model's: not valid
+    let cut: boolean[] | null = null;
+    if (strategy === 'greedy' || strategy === 'sample') {
+      const decoded =
+        (await this.pooled(z, rows, s, strategy)) ??
+        (strategy === 'greedy'
+          ? await greedyDecode(rt, z, rows, { constrained: s.constrained })
+          : await sampleDecode(rt, z, rows, { constrained: s.constrained, temperature: s.temperature ?? 1, seed: s.seed ?? 0 }));
+      raw = decoded.map((d) => d.smiles);
+      cut = decoded.map((d) => d.cutShort === true);
+    } else if (strategy === 'beam') {
       // the most probable beam that RDKit accepts, else the most probable one
       const beams = await beamDecode(rt, z, rows, { width: s.beamWidth ?? 5 });
       raw = beams.map((bs) => (bs.find((d) => d.ended && this.canonicalOf(d.smiles) !== null) ?? bs[0])?.smiles ?? '');
@@ -275,7 +281,7 @@ export class ModelService {
       tries = res.map((r) => r.tries);
     }
     return raw.map((r, i) => {
-      const smiles = this.canonicalOf(r);
+      const smiles = cut?.[i] ? null : this.canonicalOf(r);
       return { raw: r, smiles, valid: smiles !== null, tries: tries?.[i] ?? 1 };
     });
   }

@@ -38,7 +38,21 @@ export interface Decoded {
   logProb: number;
   /** False when the decode hit maxLength without <eos>. */
   ended: boolean;
+  /**
+   * Constrained decodes only, and only when true: the mask ended the decode where the model gave <eos> less than
+   * CUT_SHORT_SHARE, because nothing else was allowed ("O=O" where the model meant "O=O..." to go on). Such a
+   * decode is the mask's molecule, not the model's: valid-first does not take it, masked greedy does not count
+   * it valid.
+   */
+  cutShort?: true;
 }
+
+/**
+ * Measured on 3,000 prior draws of the shipped model with masked greedy: 48 valid decodes ended with <eos> under
+ * 1 % (half of them under 12 tokens: O=O three times, CCCl, COCC(O)C#N), as against 1,900 that ended where the
+ * model chose to; a tenfold lower or higher threshold moves that count by a few.
+ */
+export const CUT_SHORT_SHARE = 0.01;
 
 const syntaxCache = new WeakMap<VaeRuntime, Map<number, SmilesSyntax>>();
 function syntaxFor(rt: VaeRuntime, maxLength: number): SmilesSyntax {
@@ -126,8 +140,10 @@ async function stepLoop(rt: VaeRuntime, z: Float32Array, rows: number, pick: Pic
       const id = pick(m ? masked : plain, r);
       const d = out[r];
       d.logProb += plain[id];
-      if (id === EOS_ID) d.ended = true;
-      else {
+      if (id === EOS_ID) {
+        d.ended = true;
+        if (m && Math.exp(plain[id]) < CUT_SHORT_SHARE) d.cutShort = true;
+      } else {
         d.ids.push(id);
         if (syntax) states[r] = syntax.next(states[r]!, id) ?? states[r];
         if (t < maxLength - 1) {
@@ -331,7 +347,7 @@ export async function validFirstDecode(
   const judge = async (r: number, d: Decoded) => {
     out[r].tries++;
     tried[r].add(d.smiles);
-    if (d.ended && d.smiles && (await isValid(d.smiles))) {
+    if (d.ended && !d.cutShort && d.smiles && (await isValid(d.smiles))) {
       out[r].smiles = d.smiles;
       return true;
     }
@@ -387,7 +403,7 @@ async function validFirstOne(
   /** One more try judged; true when it is the answer. */
   const accepts = async (d: Decoded) => {
     res.tries++;
-    if (!(d.ended && d.smiles && (await isValid(d.smiles)))) return false;
+    if (!(d.ended && !d.cutShort && d.smiles && (await isValid(d.smiles)))) return false;
     res.smiles = d.smiles;
     return true;
   };

