@@ -173,6 +173,15 @@ export interface DrawCard {
   frag: number;
 }
 
+/** What the card's figures mean, written into it. */
+export const REPORT_CARD_DEFINITIONS = {
+  exact: "greedy decode of the encoder's mean has the input's RDKit canonical SMILES (as the app canonicalizes)",
+  draws:
+    'z ~ N(0, I); greedy: one decode each; greedy, masked: one decode each, tokens that would break the SMILES syntax or a valence masked, ' +
+    'a decode the mask ended where the model gave <eos> under 1 % not valid; valid-first: masked greedy, then masked samples, until RDKit reads one the mask did not end so',
+  metrics: 'MOSES definitions; Morgan r2 2048 bits (MOSES: 1024); BRICS fragments and scaffolds without stereo marks (MOSES keeps them)',
+};
+
 export async function reportCard(model: ModelService, input: ReportCardInput) {
   const log = input.log ?? (() => {});
   const seed = input.seed ?? 0;
@@ -223,11 +232,7 @@ export async function reportCard(model: ModelService, input: ReportCardInput) {
   return {
     model: { name: model.name, sha256: model.manifestSha256, latent: model.latent },
     reconstruction, draws: cards, seed,
-    definitions: {
-      exact: "greedy decode of the encoder's mean has the input's RDKit canonical SMILES (as the app canonicalizes)",
-      draws: 'z ~ N(0, I); greedy: one decode each; greedy, masked: one decode each, tokens that would break the SMILES syntax or a valence masked; valid-first: masked greedy, then masked samples until RDKit reads one',
-      metrics: 'MOSES definitions; Morgan r2 2048 bits (MOSES: 1024); BRICS fragments and scaffolds without stereo marks (MOSES keeps them)',
-    },
+    definitions: REPORT_CARD_DEFINITIONS,
     seconds: +((performance.now() - t0) / 1000).toFixed(1),
   };
 }
