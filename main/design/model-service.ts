@@ -142,8 +142,7 @@ export class ModelService {
     if (!pool?.usable) return null;
     try {
       const constrained = s.constrained ?? false;
-      const out = strategy === 'greedy' ? await pool.greedy(z, rows, { constrained }) : await pool.sample(z, rows, { constrained, temperature: s.temperature ?? 1, seed: s.seed ?? 0 });
-      return out;
+      return strategy === 'greedy' ? await pool.greedy(z, rows, { constrained }) : await pool.sample(z, rows, { constrained, temperature: s.temperature ?? 1, seed: s.seed ?? 0 });
     } catch (error) {
       console.warn(`decode threads failed (${(error as Error).message}); large decodes run on the core's thread from now on`);
       return null;

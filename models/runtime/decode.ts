@@ -54,6 +54,9 @@ export interface Decoded {
  */
 export const CUT_SHORT_SHARE = 0.01;
 
+/** Whether valid-first may take decode d as its answer, if isValid accepts it: ended, not cut short, not empty. */
+const answerable = (d: Decoded) => d.ended && !d.cutShort && d.smiles !== '';
+
 const syntaxCache = new WeakMap<VaeRuntime, Map<number, SmilesSyntax>>();
 function syntaxFor(rt: VaeRuntime, maxLength: number): SmilesSyntax {
   let m = syntaxCache.get(rt);
@@ -347,7 +350,7 @@ export async function validFirstDecode(
   const judge = async (r: number, d: Decoded) => {
     out[r].tries++;
     tried[r].add(d.smiles);
-    if (d.ended && !d.cutShort && d.smiles && (await isValid(d.smiles))) {
+    if (answerable(d) && (await isValid(d.smiles))) {
       out[r].smiles = d.smiles;
       return true;
     }
@@ -403,7 +406,7 @@ async function validFirstOne(
   /** One more try judged; true when it is the answer. */
   const accepts = async (d: Decoded) => {
     res.tries++;
-    if (!(d.ended && !d.cutShort && d.smiles && (await isValid(d.smiles)))) return false;
+    if (!(answerable(d) && (await isValid(d.smiles)))) return false;
     res.smiles = d.smiles;
     return true;
   };

@@ -142,11 +142,7 @@ export class SmilesSyntax {
           return left >= 0 && SmilesSyntax.room(s, nb, s.current, left, -1, 0) && this.fits(len, 'ring', nb, nr + 1, left, true);
         }
         if (opener === s.current || opener === s.neighbour || s.closedWith.includes(opener)) return false;
-        // the ring bond's order: the larger of the opening's and a bond token's just written (already paid by the
-        // current atom); each side pays what it has not yet
-        const opened = s.ringOrders.get(token) ?? 1;
-        const order = p === 'bond' ? Math.max(opened, s.bond) : opened;
-        const left = s.free[s.current] - (p === 'bond' ? order - s.bond : order), openerLeft = s.free[opener] - (order - opened);
+        const left = s.free[s.current] - SmilesSyntax.closingPays(s, token, true), openerLeft = s.free[opener] - SmilesSyntax.closingPays(s, token, false);
         if (left < 0 || openerLeft < 0) return false;
         if (nr > 1 && !SmilesSyntax.room(s, nb, s.current, left, opener, openerLeft)) return false;
         return this.fits(len, 'ring', nb, nr - 1, left, SmilesSyntax.opened(s, s.current, token), SmilesSyntax.opened(s, s.neighbour, token));
@@ -172,6 +168,17 @@ export class SmilesSyntax {
       if ((a === current ? currentFree : a === changed ? changedFree : s.free[a]) >= 1) return true;
     }
     return false;
+  }
+
+  /**
+   * What closing ring digit `token` now takes from the current atom (current) or from the atom that opened it:
+   * the ring bond's order is the larger of the opening's and a bond token's just written; each side pays what it
+   * has not yet (the opener its opening order, the current atom that bond token's).
+   */
+  private static closingPays(s: SyntaxState, token: string, current: boolean): number {
+    const opened = s.ringOrders.get(token) ?? 1;
+    const justWritten = s.prev === 'bond' ? s.bond : 0;
+    return Math.max(opened, justWritten) - (current ? justWritten : opened);
   }
 
   /** Whether atom opened a ring that is still open (other than `except`). */
@@ -215,10 +222,8 @@ export class SmilesSyntax {
           if (p !== 'bond') free[s.current] -= 1;
           return { ...s, length, prev: 'ring', rings, ringOrders, free };
         }
-        const opened = s.ringOrders.get(token) ?? 1;
-        const order = p === 'bond' ? Math.max(opened, s.bond) : opened;
-        free[s.current] -= p === 'bond' ? order - s.bond : order;
-        free[opener] -= order - opened;
+        free[s.current] -= SmilesSyntax.closingPays(s, token, true);
+        free[opener] -= SmilesSyntax.closingPays(s, token, false);
         rings.delete(token);
         ringOrders.delete(token);
         return { ...s, length, prev: 'ring', rings, ringOrders, free, closedWith: [...s.closedWith, opener] };
