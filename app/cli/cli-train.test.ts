@@ -86,6 +86,9 @@ describe('molscape train', () => {
     const c = await molscape('train', '--data', 'train.smi', '--out', 'leftovers', '--size', 'tiny');
     expect(c.code).toBe(1);
     expect(c.stderr).toMatch(/leftovers\.run exists and holds files that are not a Molscape training run \(a failed run's leftovers\?\)/);
+    const e = await molscape('train', '--data', 'train.smi', '--out', 'never3', '--size', 'tiny', '--lr', '0');
+    expect(e.code).not.toBe(0);
+    expect(e.stderr).toMatch(/expected a learning rate above 0 and at most 1, such as 1e-4, got '0'/);
     const d = await molscape('train', '--data', 'train.smi', '--size', 'tiny');
     expect(d.code).toBe(1);
     expect(d.stderr).toMatch(/give either --name NAME .* or --out FOLDER/);

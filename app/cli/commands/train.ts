@@ -29,6 +29,8 @@ interface TrainCliOptions {
   epochs?: number;
   timeBudget?: number;
   klWeight?: number;
+  lr?: number;
+  lrMin?: number;
   size: ModelSize;
   propertyMolecules: number;
   seed: number;
@@ -55,6 +57,12 @@ function klWeightArg(value: string): number {
   return n;
 }
 
+function learningRateArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 1) throw new Error(`expected a learning rate above 0 and at most 1, such as 1e-4, got '${value}'`);
+  return n;
+}
+
 export function trainCommand(setExit: (code: number) => void): Command {
   return new Command('train')
     .description('Train a SMILES VAE on your molecules, or fine-tune a model on them (--from), and write a model bundle (resumable; Ctrl-C stops with a checkpoint).')
@@ -72,6 +80,8 @@ export function trainCommand(setExit: (code: number) => void): Command {
     .option('--epochs <n>', 'epochs (default 30; fine-tuning: until the time budget, at most 1000)', wholeNumber)
     .option('--time-budget <duration>', 'stop (resumably) after this long, e.g. 10m or 2h', parseDuration)
     .option('--kl-weight <w>', "KL weight, constant (default: fine-tuning keeps the base model's; a fresh model anneals 0 → 0.02); higher: more valid prior samples, looser reconstruction", klWeightArg)
+    .option('--lr <rate>', 'learning rate to start from (default: 3e-4 fine-tuning, 1e-3 a fresh model); continuing a long fine-tune, start where it ended', learningRateArg)
+    .option('--lr-min <rate>', 'floor of the learning rate\'s exponential decay (default 1e-4)', learningRateArg)
     .addOption(new Option('--size <name>', 'network size (a fresh model)').choices(Object.keys(MODEL_SIZES)).default('zinc'))
     .option('--property-molecules <n>', 'molecules whose clogp/qed/sa train the property head', wholeNumber, 50_000)
     .option('--seed <n>', 'random seed (split, batches, noise)', wholeNumber, 42)
@@ -109,7 +119,7 @@ async function runTrain(o: TrainCliOptions): Promise<number> {
     if (!o.out === !o.name) throw new Error('give either --name NAME (kept with your models) or --out FOLDER');
     const out = o.name ? new ModelRegistry(defaultUserModelsDir()).newModelDir(o.name) : o.out!;
     const r = await trainModel({
-      data: o.data, valid: o.valid, out, overwrite: o.overwrite, runDir: o.runDir, resume: o.resume, epochs: o.epochs, timeBudgetSeconds: o.timeBudget, klWeight: o.klWeight,
+      data: o.data, valid: o.valid, out, overwrite: o.overwrite, runDir: o.runDir, resume: o.resume, epochs: o.epochs, timeBudgetSeconds: o.timeBudget, klWeight: o.klWeight, lr: o.lr, lrMin: o.lrMin,
       from: o.from, holdout: o.holdout, replay: o.replay, replayData: o.replayData, seed: o.seed, name: o.name,
       size: o.size, propertyMolecules: o.propertyMolecules, signal: ctl.signal,
       onProgress: (stage, _done, _total, message) => {

@@ -49,6 +49,19 @@ describe('KL weight', () => {
   }, 120_000);
 });
 
+describe('learning rate', () => {
+  it('starts a fine-tune at a chosen rate and decays it to a chosen floor, recorded in the manifest; left out, 3e-4 decaying to 1e-4', async () => {
+    const lr = (dir: string) => verifyBundle(dir).manifest.training.config as { lr: { base: number; min: number } };
+    await trainModel({ data: tmp.file('base.smi'), out: tmp.file('lr-chosen'), from: tmp.file('base'), size: 'tiny', epochs: 1, holdout: 0, lr: 5e-5, lrMin: 2e-5 });
+    expect(lr(tmp.file('lr-chosen')).lr).toMatchObject({ base: 5e-5, min: 2e-5 });
+    // the first curve point's rate is the chosen start (warm-up and decay below it), not the default 3e-4
+    const first = verifyBundle(tmp.file('lr-chosen')).manifest.training.curves[0] as { lr: number };
+    expect(first.lr).toBeLessThanOrEqual(5e-5);
+    expect(first.lr).toBeGreaterThan(0);
+    expect(lr(tmp.file('kl-kept')).lr).toMatchObject({ base: 3e-4, min: 1e-4 });
+  }, 120_000);
+});
+
 describe('prepared data', () => {
   it('standardizes, collapses duplicates, says what it left out and where, and holds out the same molecules for the same seed', async () => {
     const src = await moleculesOfFile(tmp.file('series.csv'));

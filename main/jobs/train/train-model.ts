@@ -74,6 +74,13 @@ export interface TrainModelOptions {
    * reconstruction looser.
    */
   klWeight?: number;
+  /**
+   * Learning rate to start from (default: 3e-4 fine-tuning, 1e-3 a fresh model) and the floor its exponential decay
+   * stops at (default 1e-4, or the start if lower): a fine-tune continuing a long run starts where that run ended
+   * rather than warming the model up again.
+   */
+  lr?: number;
+  lrMin?: number;
   size?: ModelSize;
   batchSize?: number;
   /** Molecules whose properties are computed for the property head (default 50,000; the rest train masked). */
@@ -105,6 +112,15 @@ export interface TrainModelResult {
 const sha256File = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
 
 /** The base model's own training data, where its manifest names it and the file there is the same one. */
+/** The schedule: fine-tuning starts gentler and decays faster on a small series; `lr`/`lrMin` override start and floor. */
+export function learningRate(fineTune: boolean, size: ModelSize, trainMolecules: number, lr?: number, lrMin?: number): VaeTrainConfig['lr'] {
+  const base = lr ?? (fineTune ? 3e-4 : size === 'tiny' ? 1e-2 : 1e-3);
+  const min = Math.min(base, lrMin ?? 1e-4);
+  return fineTune
+    ? { base, warmup: 20, decay: 'exponential', gamma: trainMolecules < 20_000 ? 0.9995 : 0.99995, min }
+    : { base, warmup: size === 'tiny' ? 0 : 300, decay: 'exponential', gamma: 0.99996, min };
+}
+
 export function findReplayData(base: BundleManifest, explicit?: string): { file: string; note: string | null } | { file: null; note: string } {
   const want = base.training.data.sha256;
   const config = base.training.config as { data?: unknown } | undefined;
@@ -243,9 +259,7 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult
     batchSize,
     buckets: BUCKETS,
     epochs: o.epochs ?? (from ? 1000 : 30),
-    lr: from
-      ? { base: 3e-4, warmup: 20, decay: 'exponential', gamma: data.train < 20_000 ? 0.9995 : 0.99995, min: 1e-4 }
-      : { base: size === 'tiny' ? 1e-2 : 1e-3, warmup: size === 'tiny' ? 0 : 300, decay: 'exponential', gamma: 0.99996, min: 1e-4 },
+    lr: learningRate(from !== undefined, size, data.train, o.lr, o.lrMin),
     kl: o.klWeight !== undefined ? { from: o.klWeight, to: o.klWeight, start: 0, length: 1 }
       : from ? { from: baseKl, to: baseKl, start: 0, length: 1 } : { from: 0, to: 0.02, start: size === 'tiny' ? 0 : 1000, length: size === 'tiny' ? 100 : 12000 },
     propWeight: 0.5,
