@@ -65,12 +65,18 @@ export class ReferenceDecoder {
     return new SmilesSyntax(this.rt.vocabulary.tokens, maxLength - 1);
   }
 
-  /** Tokens the syntax allows after state s (all of them when unconstrained, or when it allows none). */
+  /**
+   * Tokens the syntax allows after state s, token by token: with the Kekulé check, else (none left) syntax and
+   * valences alone, else (none either) all of them; all when unconstrained.
+   */
   private static allowedIds(syntax: SmilesSyntax | null, s: SyntaxState | null, V: number): number[] {
     const all = [...Array(V).keys()];
     if (!syntax) return all;
-    const ok = all.filter((id) => (id === EOS_ID ? syntax.canEnd(s!) : syntax.can(s!, id)));
-    return ok.length > 0 ? ok : all;
+    for (const strict of [true, false]) {
+      const ok = all.filter((id) => (id === EOS_ID ? syntax.canEnd(s!, strict) : syntax.can(s!, id, undefined, strict)));
+      if (ok.length > 0) return ok;
+    }
+    return all;
   }
 
   /**

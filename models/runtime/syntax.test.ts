@@ -32,8 +32,9 @@ describe('SmilesSyntax', () => {
       for (const s of zinc.slice(0, 300)) {
         let st: SyntaxState | null = initialSyntaxState();
         for (const id of [...ids(s), -1]) {
-          const want = vocabulary.tokens.map((_, t) => (t === EOS_ID ? sx.canEnd(st!) : sx.can(st!, t)) ? 1 : 0);
-          expect([...sx.allowed(st!)], s).toEqual(want);
+          const mask = (strict: boolean) => vocabulary.tokens.map((_, t) => (t === EOS_ID ? sx.canEnd(st!, strict) : sx.can(st!, t, undefined, strict)) ? 1 : 0);
+          const strict = mask(true);
+          expect([...sx.allowed(st!)], s).toEqual(strict.some((x) => x) ? strict : mask(false));
           if (id < 0) break;
           st = sx.next(st!, id) ?? st; // past the short limit: stay, still comparing masks
         }
@@ -90,8 +91,10 @@ describe('SmilesSyntax', () => {
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const pick = (xs: number[]) => xs[Math.floor(rand() * xs.length)];
     // far from the length limit (the valences alone), and without '.', as in the shipped models' vocabularies (a
-    // dot would let a string go on past a full atom with a ring open)
-    const sx = new SmilesSyntax(vocabulary.tokens.map((t) => (t === '.' ? '?' : t)), 1000);
+    // dot would let a string go on past a full atom with a ring open). Syntax and valences only: random walks
+    // through aromatic atoms rarely make a system that may end, so with the Kekulé check they wander to the
+    // limit, where allowed() sets the check aside (below) and these rules are what must leave a way on.
+    const sx = new SmilesSyntax(vocabulary.tokens.map((t) => (t === '.' ? '?' : t)), 1000, false);
     const closing = new Set(vocabulary.tokens.flatMap((t, i) => (t === ')' || /^(\d|%\d\d)$/.test(t) ? [i] : [])));
     // tokens that fill atoms up, taken often so that walks reach full atoms with rings open
     const filling = new Set(vocabulary.tokens.flatMap((t, i) => (['=', '#', 'O', 'F', '[O-]'].includes(t) ? [i] : [])));
@@ -115,6 +118,40 @@ describe('SmilesSyntax', () => {
       }
       expect(sx.accepts(out), vocabulary.decode(out)).toBe(true);
     }
+  });
+
+  it('lets no aromatic system end that cannot be kekulized, and holds every kekulizable one', () => {
+    const strict = (s: string) => syntax.accepts(ids(s));
+    // each needs a double bond an atom of it cannot get: five ring carbons, a pyrrole nitrogen written n, a
+    // neutral n with three bonds, an aromatic carbon left outside any ring, c=O taking the only partner
+    const bad = ['c1cccc1', 'c1ccnc1', 'c1ccn(C)cc1', 'Cc1ccccc1c', 'O=c1ccccc1', 'c1ccc(cc1)c1cccc1', 'Cn1cccc1=O'];
+    for (const s of bad) {
+      expect(strict(s), s).toBe(false);
+      expect(syntax.accepts(ids(s), false), s).toBe(true); // syntax and valences alone let them through
+    }
+    const good = [
+      'c1ccccc1', 'c1cc[nH]c1', 'O=c1cccc[nH]1', 'O=c1ccccn1C', 'C[n+]1ccccc1', 'c1cc[nH+]cc1', 'c1ccsc1', 'c1ccoc1',
+      'c1ccc2ccccc2c1', 'c1ccc(-c2ccccc2)cc1', 'c1ccc2c(c1)ccc1ccccc12', 'Cn1cnc2c1c(=O)n(C)c(=O)n2C', 'c1ccc2[nH]ccc2c1',
+      'O=[N+]([O-])c1ccc(cc1)C(=O)O', 'c1cc2ccc3cccc4ccc(c1)c2c34', 'C1=CC=CC=C1',
+    ];
+    for (const s of good) expect(strict(s), s).toBe(true);
+    // where it decides: the ring may close, but may not end there; a chain may go on with aromatic atoms only
+    const mask = (prefix: string) => {
+      let st: SyntaxState | null = initialSyntaxState();
+      for (const id of ids(prefix)) st = syntax.next(st!, id);
+      return syntax.allowed(st!);
+    };
+    expect(mask('c1cccc')[ids('1')[0]]).toBe(1);
+    expect(mask('c1cccc1')[EOS_ID]).toBe(0);
+    expect(mask('c1cccc1')[ids('C')[0]]).toBe(0);
+    expect(mask('c1cccc1')[ids('c')[0]]).toBe(1);
+    expect(mask('c1ccccc1')[EOS_ID]).toBe(1);
+    // set aside where it would leave nothing: at the length limit, the five-ring may end after all
+    const short = new SmilesSyntax(vocabulary.tokens, ids('c1cccc1').length);
+    let st: SyntaxState | null = initialSyntaxState();
+    for (const id of ids('c1cccc1')) st = short.next(st!, id);
+    expect(short.canEnd(st!)).toBe(false);
+    expect([...short.allowed(st!).keys()].filter((i) => short.allowed(st!)[i])).toEqual([EOS_ID]);
   });
 
 });

@@ -95,7 +95,7 @@ export async function bundleFromRun(runDir: string, bundleDir: string, o: Finish
     const z = Float32Array.from(rng.normals(n * c.latent));
     const syntax = new SmilesSyntax(vocabulary.tokens, maxLength - 1);
     const free = await greedyDecode(runtime, z, n);
-    metrics.priorSyntaxValidGreedy = { value: free.filter((d) => d.ended && syntax.accepts(d.ids)).length / n, samples: n, note: 'syntax only (no chemistry check)' };
+    metrics.priorSyntaxValidGreedy = { value: free.filter((d) => d.ended && syntax.accepts(d.ids, false)).length / n, samples: n, note: 'syntax only (no chemistry check)' };
     const last = readCurves(runDir).at(-1);
     if (last?.valid) metrics.validationLoss = { ...last.valid, step: last.step };
     log(`metrics ${JSON.stringify(metrics)}`);
