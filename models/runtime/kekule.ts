@@ -72,10 +72,22 @@ const STEP_LIMIT = 20_000;
  * the atoms that can take a double bond that covers every atom that must.
  */
 export function kekulizable(need: ArrayLike<number>, links: readonly (readonly number[])[]): boolean {
-  const n = need.length;
+  const n = need.length, start = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) start[i + 1] = start[i] + links[i].length;
+  return kekulizableCsr(n, need, start, Int32Array.from(links.flat()));
+}
+
+/** kekulizable() with the links of atom i as adj[start[i]] .. adj[start[i + 1] - 1]. */
+export function kekulizableCsr(n: number, need: ArrayLike<number>, start: ArrayLike<number>, adj: ArrayLike<number>): boolean {
+  let musts = 0;
   for (let i = 0; i < n; i++) {
-    if (need[i] === 2 && !links[i].some((j) => need[j] > 0)) return false;
+    if (need[i] !== 2) continue;
+    musts++;
+    let partnered = false;
+    for (let e = start[i]; e < start[i + 1] && !partnered; e++) partnered = need[adj[e]] > 0;
+    if (!partnered) return false;
   }
+  if (musts === 0) return true;
   const partner = new Int32Array(n).fill(-1);
   let steps = 0;
   const cover = (from: number): boolean => {
@@ -83,7 +95,8 @@ export function kekulizable(need: ArrayLike<number>, links: readonly (readonly n
     while (i < n && (need[i] !== 2 || partner[i] >= 0)) i++;
     if (i === n) return true;
     if (++steps > STEP_LIMIT) return true;
-    for (const j of links[i]) {
+    for (let e = start[i]; e < start[i + 1]; e++) {
+      const j = adj[e];
       if (need[j] === 0 || partner[j] >= 0) continue;
       partner[i] = j;
       partner[j] = i;

@@ -11,7 +11,7 @@
 // afterwards through isValid; these checks only ever forbid what RDKit refuses.
 import { EOS_ID } from '../vae/tokenizer.ts';
 import { atomCapacity, bondOrder } from './valence.ts';
-import { aromaticClassOf, bondKindOf, joinedBy, kekulizable, piNeed, type AromaticClass, type BondKind } from './kekule.ts';
+import { aromaticClassOf, bondKindOf, joinedBy, kekulizable, kekulizableCsr, piNeed, type AromaticClass, type BondKind } from './kekule.ts';
 
 type Kind = 'atom' | 'bond' | 'open' | 'close' | 'ring' | 'dot' | 'never';
 type Prev = 'start' | 'atom' | 'bond' | 'open' | 'close' | 'ring' | 'dot';
@@ -110,6 +110,14 @@ export class SmilesSyntax {
   /** Per token: its aromatic class (kekule.ts), and for a bond token how it joins aromatic atoms. */
   private readonly aromatic: AromaticClass[];
   private readonly bondKinds: BondKind[];
+  /** systemOk's scratch (grow()): place of each atom in the system, the system, visit marks, its bonds as CSR. */
+  private place = new Int32Array(0);
+  private sys = new Int32Array(0);
+  private seen = new Int32Array(0);
+  private generation = 0;
+  private start = new Int32Array(0);
+  private adj = new Int32Array(0);
+  private need = new Int8Array(0);
   /** The Kekulé answers for new atoms after one state (see can()), and that state. */
   private readonly atomMemo = new Int8Array(4).fill(-1);
   private atomMemoState: SyntaxState | null = null;
@@ -298,35 +306,49 @@ export class SmilesSyntax {
   private systemOk(s: SyntaxState, l: Letting): boolean {
     const atom = l.atom;
     if (!this.kekule || this.aromatic[s.atomTokens[atom]] === 'none') return true;
-    const freeOf = (a: number) => (a === l.keep ? l.keepFree : a === atom ? l.free : s.free[a]);
-    const piOf = (a: number) => (a === l.keep ? l.keepPi : a === atom ? l.pi : s.pi[a]);
-    const open = (a: number) => ((a === l.keep || s.branches.includes(a)) && freeOf(a) >= 1) || SmilesSyntax.opened(s, a, l.closes);
-    if (open(atom)) return true; // nothing became final
-    const linksOf = (a: number): readonly number[] => {
-      const own = a === l.keep && l.keep === s.atoms ? [] : s.links[a];
-      return !l.linked ? own : a === atom ? [...own, l.keep] : a === l.keep ? [...own, atom] : own;
-    };
-    const system = [atom];
-    const index = new Map([[atom, 0]]);
-    for (let k = 0; k < system.length; k++) {
-      for (const b of linksOf(system[k])) {
-        if (index.has(b)) continue;
-        index.set(b, system.length);
-        system.push(b);
+    if (this.isOpen(s, l, atom)) return true; // nothing became final
+    // the system, breadth first, into scratch buffers (this runs for most tokens in aromatic stretches): its atoms,
+    // each one's place in it, and its aromatic bonds as lists of places (CSR)
+    const n0 = s.atoms + 1;
+    if (this.place.length < n0) this.grow(n0);
+    const place = this.place, sys = this.sys, gen = ++this.generation, seen = this.seen;
+    let size = 0;
+    sys[size] = atom;
+    seen[atom] = gen;
+    place[atom] = size++;
+    for (let k = 0; k < size; k++) {
+      const a = sys[k];
+      const own = a === s.atoms ? 0 : s.links[a].length, extra = l.linked && (a === atom || a === l.keep) ? 1 : 0;
+      for (let e = 0; e < own + extra; e++) {
+        const b = e < own ? s.links[a][e] : a === atom ? l.keep : atom;
+        if (seen[b] === gen) continue;
+        seen[b] = gen;
+        place[b] = size;
+        sys[size++] = b;
       }
     }
-    let anyOpen = false;
-    const all = system.map((a) => linksOf(a).map((b) => index.get(b)!));
-    // an aromatic atom without an aromatic bond (C1CcCC1) is no aromatic atom to RDKit: it needs nothing
-    const need = system.map((a, i) => {
-      if (open(a)) {
+    const start = this.start, adj = this.adj, need = this.need;
+    let anyOpen = false, m = 0;
+    for (let i = 0; i < size; i++) {
+      const a = sys[i];
+      start[i] = m;
+      const own = a === s.atoms ? 0 : s.links[a].length, extra = l.linked && (a === atom || a === l.keep) ? 1 : 0;
+      for (let e = 0; e < own + extra; e++) adj[m++] = place[e < own ? s.links[a][e] : a === atom ? l.keep : atom];
+      const free = a === l.keep ? l.keepFree : a === atom ? l.free : s.free[a], pi = a === l.keep ? l.keepPi : a === atom ? l.pi : s.pi[a];
+      if (this.isOpen(s, l, a)) {
         anyOpen = true;
-        return freeOf(a) >= 1 && !piOf(a) ? 1 : 0;
+        need[i] = free >= 1 && !pi ? 1 : 0;
+      } else {
+        // an aromatic atom without an aromatic bond (C1CcCC1) is no aromatic atom to RDKit: it needs nothing
+        need[i] = own + extra === 0 ? 0 : piNeed(this.aromatic[a === l.keep ? l.keepToken : s.atomTokens[a]], free, pi);
       }
-      return all[i].length === 0 ? 0 : piNeed(this.aromatic[a === l.keep ? l.keepToken : s.atomTokens[a]], freeOf(a), piOf(a));
-    });
-    if (!kekulizable(need, all)) return false;
+    }
+    start[size] = m;
+    if (!kekulizableCsr(size, need, start, adj)) return false;
     if (anyOpen) return true;
+    const all = Array.from({ length: size }, (_, i) => Array.from(adj.subarray(start[i], start[i + 1])));
+    const system = Array.from(sys.subarray(0, size));
+    const open = (a: number) => this.isOpen(s, l, a);
     // final: an aromatic bond outside every ring is a single bond to RDKit (c1ccccc1c1ccccc1 is biphenyl), left
     // out where it is a bridge now and will stay one (one side has no atom that can take another bond); and an
     // aromatic atom in no ring at all is refused (Cc1ccccc1c)
@@ -337,7 +359,25 @@ export class SmilesSyntax {
     if (system.some((a) => !neighbours(a).some((b) => inRing(a, b)))) return false;
     if (!system.some((a, i) => all[i].some((j) => !inRing(a, system[j])))) return true; // every link in a ring
     const ringLinks = system.map((a, i) => all[i].filter((j) => inRing(a, system[j])));
-    return kekulizable(need.map((x, i) => (ringLinks[i].length === 0 ? 0 : x)), ringLinks);
+    return kekulizable(Array.from(need.subarray(0, size), (x, i) => (ringLinks[i].length === 0 ? 0 : x)), ringLinks);
+  }
+
+  /** Whether atom a can still take a bond after the token l describes, or holds a ring digit open. */
+  private isOpen(s: SyntaxState, l: Letting, a: number): boolean {
+    if (SmilesSyntax.opened(s, a, l.closes)) return true;
+    if (a !== l.keep && !s.branches.includes(a)) return false;
+    return (a === l.keep ? l.keepFree : a === l.atom ? l.free : s.free[a]) >= 1;
+  }
+
+  /** systemOk's scratch, sized for `atoms` atoms. */
+  private grow(atoms: number): void {
+    const n = Math.max(atoms, 2 * this.place.length);
+    this.place = new Int32Array(n);
+    this.sys = new Int32Array(n);
+    this.seen = new Int32Array(n);
+    this.start = new Int32Array(n + 1);
+    this.adj = new Int32Array(8 * n); // an aromatic atom has at most six aromatic bonds (S, Se)
+    this.need = new Int8Array(n);
   }
 
   /**
