@@ -8,14 +8,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SmilesSyntax, initialSyntaxState } from '../../models/runtime/syntax.ts';
 import { EOS_ID } from '../../models/vae/tokenizer.ts';
 import { resolveModelRef } from '../design/model-path.ts';
-import { loadRDKit, parseMol } from './rdkit.ts';
+import { loadRDKit, withMol } from './rdkit.ts';
 
 const tokens = JSON.parse(fs.readFileSync(path.join(resolveModelRef('zinc-chembl'), 'manifest.json'), 'utf8')).vocabulary.tokens as string[];
-const reads = (smiles: string, details?: Record<string, unknown>) => {
-  const mol = parseMol(smiles, details);
-  mol?.delete();
-  return mol !== null;
-};
+const reads = (smiles: string, details?: Record<string, unknown>) => withMol(smiles, () => true, details) === true;
 
 beforeAll(async () => {
   await loadRDKit();

@@ -98,7 +98,6 @@ function groupOf(kind: Kind, capacity: number, order: number, aromatic: boolean,
   return kind;
 }
 
-
 export class SmilesSyntax {
   private readonly kinds: Kind[];
   /** Per token: bond orders an atom can carry (valence.ts), the order a bond spends. */
@@ -197,11 +196,11 @@ export class SmilesSyntax {
         // the answer depends on the new atom only through these two (an atom with room is open, one without has
         // no double bond to offer): fill() asks once per pair, not once per atom group
         const key = (l.linked ? 2 : 0) + (l.keepFree >= 1 ? 1 : 0);
-        if (this.atomMemo[key] < 0 || this.atomMemoState !== s) {
-          if (this.atomMemoState !== s) this.atomMemo.fill(-1);
+        if (this.atomMemoState !== s) {
+          this.atomMemo.fill(-1);
           this.atomMemoState = s;
-          this.atomMemo[key] = this.systemOk(s, l) ? 1 : 0;
         }
+        if (this.atomMemo[key] < 0) this.atomMemo[key] = this.systemOk(s, l) ? 1 : 0;
         return this.atomMemo[key] === 1;
       }
       case 'bond':
@@ -308,32 +307,29 @@ export class SmilesSyntax {
     if (!this.kekule || this.aromatic[s.atomTokens[atom]] === 'none') return true;
     if (this.isOpen(s, l, atom)) return true; // nothing became final
     // the system, breadth first, into scratch buffers (this runs for most tokens in aromatic stretches): its atoms,
-    // each one's place in it, and its aromatic bonds as lists of places (CSR)
+    // each one's place in it, and its aromatic bonds as lists of places (CSR: every neighbour of an atom has its
+    // place by the time the atom's list is written)
     const n0 = s.atoms + 1;
     if (this.place.length < n0) this.grow(n0);
     const place = this.place, sys = this.sys, gen = ++this.generation, seen = this.seen;
-    let size = 0;
+    const start = this.start, adj = this.adj, need = this.need;
+    let size = 0, anyOpen = false, m = 0;
     sys[size] = atom;
     seen[atom] = gen;
     place[atom] = size++;
-    for (let k = 0; k < size; k++) {
-      const a = sys[k];
-      const own = a === s.atoms ? 0 : s.links[a].length, extra = l.linked && (a === atom || a === l.keep) ? 1 : 0;
-      for (let e = 0; e < own + extra; e++) {
-        const b = e < own ? s.links[a][e] : a === atom ? l.keep : atom;
-        if (seen[b] === gen) continue;
-        seen[b] = gen;
-        place[b] = size;
-        sys[size++] = b;
-      }
-    }
-    const start = this.start, adj = this.adj, need = this.need;
-    let anyOpen = false, m = 0;
     for (let i = 0; i < size; i++) {
       const a = sys[i];
       start[i] = m;
       const own = a === s.atoms ? 0 : s.links[a].length, extra = l.linked && (a === atom || a === l.keep) ? 1 : 0;
-      for (let e = 0; e < own + extra; e++) adj[m++] = place[e < own ? s.links[a][e] : a === atom ? l.keep : atom];
+      for (let e = 0; e < own + extra; e++) {
+        const b = e < own ? s.links[a][e] : a === atom ? l.keep : atom;
+        if (seen[b] !== gen) {
+          seen[b] = gen;
+          place[b] = size;
+          sys[size++] = b;
+        }
+        adj[m++] = place[b];
+      }
       const free = a === l.keep ? l.keepFree : a === atom ? l.free : s.free[a], pi = a === l.keep ? l.keepPi : a === atom ? l.pi : s.pi[a];
       if (this.isOpen(s, l, a)) {
         anyOpen = true;
@@ -346,20 +342,26 @@ export class SmilesSyntax {
     start[size] = m;
     if (!kekulizableCsr(size, need, start, adj)) return false;
     if (anyOpen) return true;
-    const all = Array.from({ length: size }, (_, i) => Array.from(adj.subarray(start[i], start[i + 1])));
-    const system = Array.from(sys.subarray(0, size));
-    const open = (a: number) => this.isOpen(s, l, a);
-    // final: an aromatic bond outside every ring is a single bond to RDKit (c1ccccc1c1ccccc1 is biphenyl), left
-    // out where it is a bridge now and will stay one (one side has no atom that can take another bond); and an
-    // aromatic atom in no ring at all is refused (Cc1ccccc1c)
+    // final: judged with its ring bonds only (finalOk); bonds that may still come to lie in a ring count as such
     const extra = l.bonded ? l.keep : -1; // the token's own bond, from atom
     const n = extra === s.atoms ? s.atoms + 1 : s.atoms;
     const neighbours = (a: number): readonly number[] => (a === atom && extra >= 0 ? [...s.bonds[a], extra] : a === extra && extra === s.atoms ? [atom] : a === extra ? [...s.bonds[a], atom] : s.bonds[a]);
-    const inRing = SmilesSyntax.ringBonds(n, neighbours, open);
-    if (system.some((a) => !neighbours(a).some((b) => inRing(a, b)))) return false;
-    if (!system.some((a, i) => all[i].some((j) => !inRing(a, system[j])))) return true; // every link in a ring
-    const ringLinks = system.map((a, i) => all[i].filter((j) => inRing(a, system[j])));
-    return kekulizable(Array.from(need.subarray(0, size), (x, i) => (ringLinks[i].length === 0 ? 0 : x)), ringLinks);
+    const inRing = SmilesSyntax.ringBonds(n, neighbours, (a) => this.isOpen(s, l, a));
+    const system = Array.from(sys.subarray(0, size));
+    return SmilesSyntax.finalOk(system, (a) => Array.from(adj.subarray(start[place[a]], start[place[a] + 1]), (j) => sys[j]), (a) => need[place[a]], neighbours, inRing);
+  }
+
+  /**
+   * A final aromatic system (its atoms; each one's aromatic neighbours, need as computed with all of them, and
+   * bonded atoms): an aromatic atom in no ring is refused (Cc1ccccc1c); an aromatic bond outside every ring is a
+   * single bond to RDKit (c1ccccc1c1ccccc1 is biphenyl) and left out; an atom left without aromatic bonds is no
+   * aromatic atom to RDKit (C1CcCC1) and needs nothing; the rest must be kekulizable.
+   */
+  private static finalOk(system: readonly number[], links: (a: number) => readonly number[], need: (a: number) => number, bonds: (a: number) => readonly number[], inRing: (a: number, b: number) => boolean): boolean {
+    if (system.some((a) => !bonds(a).some((b) => inRing(a, b)))) return false;
+    const index = new Map(system.map((a, i) => [a, i]));
+    const ringLinks = system.map((a) => links(a).filter((b) => inRing(a, b)).map((b) => index.get(b)!));
+    return kekulizable(system.map((a, i) => (ringLinks[i].length === 0 ? 0 : need(a))), ringLinks);
   }
 
   /** Whether atom a can still take a bond after the token l describes, or holds a ring digit open. */
@@ -506,11 +508,9 @@ export class SmilesSyntax {
     for (let a = 0; a < s.atoms && !aromatic; a++) aromatic = this.aromatic[s.atomTokens[a]] !== 'none';
     if (!aromatic) return true;
     const inRing = SmilesSyntax.ringBonds(s.atoms, (a) => s.bonds[a], () => false);
-    // an aromatic atom in no ring: refused
-    for (let a = 0; a < s.atoms; a++) if (this.aromatic[s.atomTokens[a]] !== 'none' && !s.bonds[a].some((b) => inRing(a, b))) return false;
     const seen = new Set<number>();
     for (let start = 0; start < s.atoms; start++) {
-      if (seen.has(start) || s.links[start].length === 0) continue;
+      if (seen.has(start) || this.aromatic[s.atomTokens[start]] === 'none') continue;
       const system = [start];
       seen.add(start);
       for (let k = 0; k < system.length; k++) {
@@ -520,14 +520,11 @@ export class SmilesSyntax {
           system.push(b);
         }
       }
-      const index = new Map(system.map((a, i) => [a, i]));
-      const links = system.map((a) => s.links[a].filter((b) => inRing(a, b)).map((b) => index.get(b)!));
-      const need = system.map((a, i) => (links[i].length === 0 ? 0 : piNeed(this.aromatic[s.atomTokens[a]], s.free[a], s.pi[a])));
-      if (!kekulizable(need, links)) return false;
+      const need = (a: number) => (s.links[a].length === 0 ? 0 : piNeed(this.aromatic[s.atomTokens[a]], s.free[a], s.pi[a]));
+      if (!SmilesSyntax.finalOk(system, (a) => s.links[a], need, (a) => s.bonds[a], inRing)) return false;
     }
     return true;
   }
-
 
   /**
    * Allowed next token ids as a 0/1 mask over the vocabulary (<eos> included when the string may end). Only
