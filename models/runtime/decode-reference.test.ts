@@ -10,6 +10,7 @@
 // alone first, 164 s).
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../graph/rng.ts';
 import { readSmiles } from '../train/smiles-data.ts';
 import { loadBundle } from '../vae/bundle.ts';
 import { beamDecode, greedyDecode, sampleDecode, validFirstDecode } from './decode.ts';
@@ -41,8 +42,8 @@ function differences(got: Decoded[], want: Decoded[]): string[] {
   if (got.length !== want.length) return [`${got.length} decodes, reference ${want.length}`];
   got.forEach((g, r) => {
     const w = want[r];
-    if (g.smiles !== w.smiles || g.ended !== w.ended || g.ids.join() !== w.ids.join() || !(Math.abs(g.logProb - w.logProb) <= 1e-9))
-      out.push(`row ${r}: ${g.smiles} (ended ${g.ended}, logp ${g.logProb}) vs reference ${w.smiles} (ended ${w.ended}, logp ${w.logProb})`);
+    if (g.smiles !== w.smiles || g.ended !== w.ended || g.ids.join() !== w.ids.join() || !(Math.abs(g.logProb - w.logProb) <= 1e-9) || g.cutShort !== w.cutShort || g.backtracks !== w.backtracks)
+      out.push(`row ${r}: ${g.smiles} (ended ${g.ended}, logp ${g.logProb}, cut short ${g.cutShort}, backtracks ${g.backtracks}) vs reference ${w.smiles} (ended ${w.ended}, logp ${w.logProb}, cut short ${w.cutShort}, backtracks ${w.backtracks})`);
   });
   return out;
 }
@@ -118,5 +119,38 @@ describe(`the decoder equals the one-row-at-a-time reference on ${ROWS} ZINC tes
     for (let r = 0; r < n; r++) want.push(...(await ref.validFirst(z.subarray(r * L, (r + 1) * L), 1, oneInThree, o)));
     expect(got).toEqual(want);
     expect(walkLike).toEqual(want);
+  }, 300_000);
+});
+
+// Draws from the prior N(0, I): there, unlike at test molecules' means, constrained greedy is often forced and goes
+// back (decode.ts, BACKTRACK), in batches and alone (a one-row decode leaves its greedy Loop's steps when it does).
+describe('constrained greedy going back, against the reference, on 120 prior draws', () => {
+  const rows = 120;
+  const prior = () => Float32Array.from(new Rng(11).normals(rows * rt.latent));
+
+  it('batched and one row at a time; some rows go back, and more end valid-looking than without', async () => {
+    const zp = prior(), L = rt.latent;
+    const want = await ref.greedy(zp, rows, { constrained: true });
+    expect(differences(await greedyDecode(rt, zp, rows, { constrained: true }), want)).toEqual([]);
+    const alone = [];
+    for (let r = 0; r < rows; r++) alone.push(...(await greedyDecode(rt, zp.subarray(r * L, (r + 1) * L), 1, { constrained: true })));
+    expect(differences(alone, want)).toEqual([]);
+    const back = want.filter((d) => d.backtracks);
+    expect(back.length).toBeGreaterThan(0.05 * rows);
+    expect(back.every((d) => d.backtracks! <= 10)).toBe(true);
+  }, 300_000);
+
+  it('valid-first, batched and one row at a time (its greedy try goes back as greedy does)', async () => {
+    const zp = prior(), L = rt.latent, o = { maxTries: 4, temperature: 1, seed: 2 };
+    const want = await ref.validFirst(zp, rows, oneInThree, o);
+    expect(await validFirstDecode(rt, zp, rows, oneInThree, o)).toEqual(want);
+    // alone, a row draws its samples as row 0 of a batch: the reference with each row alone
+    const alone = [], wantAlone = [];
+    for (let r = 0; r < rows; r++) {
+      const zr = zp.subarray(r * L, (r + 1) * L);
+      alone.push(...(await validFirstDecode(rt, zr, 1, oneInThree, { ...o, lookahead: 3, greedyFirst: true })));
+      wantAlone.push(...(await ref.validFirst(zr, 1, oneInThree, o)));
+    }
+    expect(alone).toEqual(wantAlone);
   }, 300_000);
 });

@@ -1,7 +1,8 @@
 // Decoding latent vectors to SMILES, batched: greedy, temperature sampling (seeded, one generator per row so a
 // row's draw does not depend on its batch-mates), beam search of width k, each optionally syntax-constrained
-// (tokens that cannot continue a valid SMILES are masked), and valid-first (greedy, then constrained samples,
-// until a caller's isValid accepts). A row stops at <eos>; only rows still running go into the next step, and
+// (tokens that cannot continue a valid SMILES are masked; constrained greedy goes back a few tokens where the mask
+// would force it into a token the model all but rules out: BACKTRACK), and valid-first (greedy, then constrained
+// samples, until a caller's isValid accepts). A row stops at <eos>; only rows still running go into the next step, and
 // decoding stops as soon as every row has ended. Latent vectors are flat row-major [rows × latent].
 import { Rng } from '../graph/rng.ts';
 import { BOS_ID, EOS_ID } from '../vae/tokenizer.ts';
@@ -45,6 +46,8 @@ export interface Decoded {
    * it valid.
    */
   cutShort?: true;
+  /** Constrained greedy decodes only, and only when some: how often the decode went back (see BACKTRACK). */
+  backtracks?: number;
 }
 
 /**
@@ -53,6 +56,20 @@ export interface Decoded {
  * model chose to; a tenfold lower or higher threshold moves that count by a few.
  */
 export const CUT_SHORT_SHARE = 0.01;
+
+/**
+ * Backtracking of a constrained greedy decode. The mask can only refuse a token; when the model is sure of one it
+ * refuses (a ring closure that would leave the ring unkekulizable), the prefix is usually doomed already, and
+ * taking the best allowed token anyway (under 1 %) sends the decode off the model's distribution: it writes on
+ * to the length limit. So where the decode is forced (its best allowed token under FORCED, or the Kekulé check
+ * leaves nothing), it goes back to the latest of its last WINDOW tokens that had an allowed alternative of ALT or
+ * more, takes that alternative instead (the token given up there is not taken there again), and goes on greedily;
+ * at most BUDGET times a decode. A decode never forced is plain masked greedy, so a molecule the model decodes
+ * valid without the mask is decoded the same.
+ * Measured on 1,000 prior draws of zinc-chembl (seed 5), valid and not cut short: 81.8 % without, 94.1 % with
+ * (BUDGET 20: 94.8 %; ALT 0.01: 91.5 % without the dead-end trigger); 400 draws, seed 11: 85.8 -> 96.5 %.
+ */
+export const BACKTRACK = { budget: 10, window: 16, forced: CUT_SHORT_SHARE, alternative: 0.05 } as const;
 
 /** Whether valid-first may take decode d as its answer, if isValid accepts it: ended, not cut short, not empty. */
 const answerable = (d: Decoded) => d.ended && !d.cutShort && d.smiles !== '';
@@ -105,58 +122,127 @@ class Proposal {
     const { V, H } = this;
     return { logits: p.logits.subarray(t * V, (t + 1) * V), h: p.h.slice(t * H, (t + 1) * H) };
   }
+
+  /** No more steps from the proposal (the decode went back: its steps no longer follow the Loop's). */
+  abandon(): void {
+    this.p = null;
+  }
+}
+
+/** One token of a backtracking decode: what is needed to choose again there (views of the step's outputs). */
+interface Frame {
+  /** the syntax state the token was chosen in */
+  state: SyntaxState;
+  /** the step's logits */
+  logits: Float32Array;
+  /** the decoder state after the step (whichever token is chosen) */
+  h: Float32Array;
+  /** the decode's log-probability before the token */
+  logProb: number;
+  chosen: number;
+  /** tokens given up here by earlier backtracks */
+  excluded: number[];
+}
+
+/**
+ * Where a forced decode goes back to (BACKTRACK): the latest frame of the last WINDOW with an allowed token, not
+ * yet chosen there, of ALT or more; the best such token (the first of equals). Null: none.
+ */
+function backtrackTarget(frames: Frame[], syntax: SmilesSyntax, mask: Uint8Array, logp: Float64Array): { at: number; id: number } | null {
+  const V = mask.length, minLogp = Math.log(BACKTRACK.alternative);
+  for (let k = frames.length - 1; k >= 0 && k >= frames.length - BACKTRACK.window; k--) {
+    const f = frames[k];
+    syntax.mask(f.state, mask);
+    logSoftmax(f.logits, 0, V, null, logp);
+    let best = -1;
+    for (let i = 0; i < V; i++) if (mask[i] && i !== f.chosen && !f.excluded.includes(i) && logp[i] >= minLogp && (best < 0 || logp[i] > logp[best])) best = i;
+    if (best >= 0) return { at: k, id: best };
+  }
+  return null;
 }
 
 /**
  * The shared step loop of greedy and sampling: pick chooses a token from (masked) log-probabilities. propose:
  * pick is greedy's, so a one-row decode may take its steps from a greedy Loop. A Loop call cannot be stopped
- * between steps: shouldStop is asked before it and at every step after it.
+ * between steps: shouldStop is asked before it and at every step after it. backtracks(r): row r is a
+ * constrained greedy decode, and goes back when forced (BACKTRACK).
  */
-async function stepLoop(rt: VaeRuntime, z: Float32Array, rows: number, pick: Picker, o: DecodeOptions, finished?: Finished, propose = false): Promise<Decoded[]> {
+async function stepLoop(
+  rt: VaeRuntime, z: Float32Array, rows: number, pick: Picker, o: DecodeOptions, finished?: Finished, propose = false, backtracks?: (r: number) => boolean,
+): Promise<Decoded[]> {
   const H = rt.model.decoderHidden, V = rt.vocabulary.size;
   const maxLength = o.maxLength ?? rt.model.maxLength;
   const syntax = o.constrained ? syntaxFor(rt, maxLength) : null;
   const out: Decoded[] = Array.from({ length: rows }, () => ({ smiles: '', ids: [], logProb: 0, ended: false }));
   if (rows === 0) return out;
   const states: (SyntaxState | null)[] = Array.from({ length: rows }, () => (syntax ? initialSyntaxState() : null));
+  // per row: its frames when it backtracks, and the backtracks it has left
+  const frames: (Frame[] | null)[] = Array.from({ length: rows }, (_, r) => (syntax && backtracks?.(r) ? [] : null));
+  const budget = new Int32Array(rows).fill(BACKTRACK.budget);
+  const logForced = Math.log(BACKTRACK.forced);
   let active = [...Array(rows).keys()];
   const init = await rt.initialState(z, rows);
   let h = init.h, zp = init.zproj; // both compacted to the running rows
   let tokens = new BigInt64Array(rows).fill(BigInt(BOS_ID));
   const mask = new Uint8Array(V), plain = new Float64Array(V), masked = new Float64Array(V);
+  const scratchMask = new Uint8Array(V), scratchLogp = new Float64Array(V);
   // a stop asked for before the Loop runs is heeded; during it (one ORT call of ~2–4 ms) it waits for the first step
   if (o.shouldStop?.()) throw new DecodeStopped();
   const proposal = new Proposal(propose && rows === 1 ? await rt.greedyProposal(zp, h, maxLength) : null, V, H);
-  for (let t = 0; t < maxLength && active.length > 0; t++) {
+  for (let t = 0; active.length > 0; t++) {
     const n = active.length;
     if (o.shouldStop?.()) throw new DecodeStopped();
     const res = proposal.step(t, tokens[0]) ?? (await rt.step(zp, tokens, h, n));
     const still: number[] = [], keep: number[] = [], ended: number[] = [];
+    // each running row's next decoder state: its row of res.h, unless it went back (then a frame's)
+    const nextH: Float32Array[] = [];
+    let wentBack = false;
     active.forEach((r, j) => {
       logSoftmax(res.logits, j * V, V, null, plain);
-      let m: Uint8Array | null = null;
+      let m: Uint8Array | null = null, deadEnd = false;
       if (syntax) {
-        m = syntax.allowed(states[r]!, mask);
-        if (!m.some((x) => x)) m = null; // nothing can follow (cannot happen within the limit): unmasked
+        deadEnd = !syntax.mask(states[r]!, mask);
+        m = mask.some((x) => x) ? mask : null; // nothing can follow (cannot happen within the limit): unmasked
       }
       if (m) logSoftmax(res.logits, j * V, V, m, masked);
-      const id = pick(m ? masked : plain, r);
-      const d = out[r];
-      d.logProb += plain[id];
+      let id = pick(m ? masked : plain, r);
+      let logpId = plain[id], hNext = res.h.subarray(j * H, (j + 1) * H);
+      const d = out[r], fr = frames[r];
+      if (fr) {
+        const back = (deadEnd || logpId < logForced) && budget[r] > 0 ? backtrackTarget(fr, syntax!, scratchMask, scratchLogp) : null;
+        if (back) {
+          const f = fr[back.at];
+          f.excluded.push(f.chosen);
+          f.chosen = id = back.id;
+          fr.length = back.at + 1;
+          budget[r]--;
+          d.backtracks = (d.backtracks ?? 0) + 1;
+          d.ids.length = back.at;
+          d.logProb = f.logProb;
+          states[r] = f.state;
+          logSoftmax(f.logits, 0, V, null, scratchLogp);
+          logpId = scratchLogp[id];
+          hNext = f.h;
+          wentBack = true;
+        } else fr.push({ state: states[r]!, logits: res.logits.subarray(j * V, (j + 1) * V), h: hNext, logProb: d.logProb, chosen: id, excluded: [] });
+      }
+      d.logProb += logpId;
       if (id === EOS_ID) {
         d.ended = true;
-        if (m && Math.exp(plain[id]) < CUT_SHORT_SHARE) d.cutShort = true;
+        if (m && Math.exp(logpId) < CUT_SHORT_SHARE) d.cutShort = true;
       } else {
         d.ids.push(id);
         if (syntax) states[r] = syntax.next(states[r]!, id) ?? states[r];
-        if (t < maxLength - 1) {
+        if (d.ids.length < maxLength) {
           still.push(r);
           keep.push(j);
+          nextH.push(hNext);
           return;
         }
       }
       ended.push(r);
     });
+    if (wentBack) proposal.abandon();
     if (finished && ended.length > 0) {
       for (const r of ended) out[r].smiles = rt.vocabulary.decode(out[r].ids);
       if (await finished(ended, out)) break;
@@ -164,14 +250,15 @@ async function stepLoop(rt: VaeRuntime, z: Float32Array, rows: number, pick: Pic
     if (still.length === 0) break;
     tokens = new BigInt64Array(still.length);
     keep.forEach((j, k) => (tokens[k] = BigInt(out[still[k]].ids[out[still[k]].ids.length - 1])));
-    if (still.length === n) h = res.h;
+    if (still.length === n && !wentBack) h = res.h;
     else {
-      const hN = new Float32Array(still.length * H), zN = new Float32Array(still.length * 3 * H);
-      keep.forEach((j, k) => {
-        hN.set(res.h.subarray(j * H, (j + 1) * H), k * H);
-        zN.set(zp.subarray(j * 3 * H, (j + 1) * 3 * H), k * 3 * H);
-      });
+      const hN = new Float32Array(still.length * H);
+      nextH.forEach((x, k) => hN.set(x, k * H));
       h = hN;
+    }
+    if (still.length !== n) {
+      const zN = new Float32Array(still.length * 3 * H);
+      keep.forEach((j, k) => zN.set(zp.subarray(j * 3 * H, (j + 1) * 3 * H), k * 3 * H));
       zp = zN;
     }
     active = still;
@@ -187,7 +274,7 @@ const argmax = (a: Float64Array) => {
 };
 
 export function greedyDecode(rt: VaeRuntime, z: Float32Array, rows: number, o: DecodeOptions = {}): Promise<Decoded[]> {
-  return stepLoop(rt, z, rows, (logp) => argmax(logp), o, undefined, true);
+  return stepLoop(rt, z, rows, (logp) => argmax(logp), o, undefined, true, () => true);
 }
 
 export interface SampleOptions extends DecodeOptions {
@@ -430,7 +517,7 @@ async function validFirstOne(
       for (const j of ended) done[j] = 1;
       for (; next < n && done[next]; next++) if (await accepts(out[next])) return true;
       return false;
-    }, n === 1 && first === 0);
+    }, n === 1 && first === 0, (j) => rngs[j] === null);
   }
   return res;
 }

@@ -10,7 +10,7 @@ import { createSession, ort } from './session.ts';
 import { SmilesSyntax, initialSyntaxState } from './syntax.ts';
 import type { SyntaxState } from './syntax.ts';
 import type { Decoded } from './decode.ts';
-import { CUT_SHORT_SHARE } from './decode.ts';
+import { BACKTRACK, CUT_SHORT_SHARE } from './decode.ts';
 import type { VaeRuntime } from './vae-runtime.ts';
 
 export interface ReferenceOptions {
@@ -66,50 +66,71 @@ export class ReferenceDecoder {
   }
 
   /**
-   * Tokens the syntax allows after state s, token by token: with the Kekulé check, else (none left) syntax and
-   * valences alone, else (none either) all of them; all when unconstrained.
+   * Tokens the syntax allows after state s, token by token: with the Kekulé check, else (none left: a dead end)
+   * syntax and valences alone, else (none either) all of them; all when unconstrained.
    */
-  private static allowedIds(syntax: SmilesSyntax | null, s: SyntaxState | null, V: number): number[] {
+  private static allowedIds(syntax: SmilesSyntax | null, s: SyntaxState | null, V: number): { ids: number[]; deadEnd: boolean } {
     const all = [...Array(V).keys()];
-    if (!syntax) return all;
+    if (!syntax) return { ids: all, deadEnd: false };
     for (const strict of [true, false]) {
       const ok = all.filter((id) => (id === EOS_ID ? syntax.canEnd(s!, strict) : syntax.can(s!, id, undefined, strict)));
-      if (ok.length > 0) return ok;
+      if (ok.length > 0) return { ids: ok, deadEnd: !strict };
     }
-    return all;
+    return { ids: all, deadEnd: true };
   }
 
   /**
    * One row, greedy (rng null or temperature ≤ 0) or sampled: pick a token among the allowed ones, add its
-   * unmasked log-probability, stop at <eos> or after maxLength tokens.
+   * unmasked log-probability, stop at <eos> or after maxLength tokens. Constrained greedy (rng null) goes back
+   * when forced, as decode.ts's BACKTRACK says: every token chosen is remembered with what choosing it again needs.
    */
   async decodeRow(z: Float32Array, o: ReferenceOptions & { rng?: Rng | null; temperature?: number } = {}): Promise<Decoded> {
     const maxLength = o.maxLength ?? this.rt.model.maxLength, V = this.rt.vocabulary.size;
     const syntax = o.constrained ? this.syntax(maxLength) : null;
-    let state: SyntaxState | null = syntax ? initialSyntaxState() : null;
+    const backtracking = syntax !== null && !o.rng;
+    type Choice = { state: SyntaxState | null; logp: number[]; h: Float32Array; id: number; given: Set<number> };
+    const chosen: Choice[] = [];
+    let budget = BACKTRACK.budget, backtracks = 0;
     const first = await this.start(z);
     const zproj = first.zproj;
     let h = first.h;
-    const ids: number[] = [];
-    let logProb = 0, token = BOS_ID, ended = false, cutShort = false;
-    for (let t = 0; t < maxLength; t++) {
+    let state: SyntaxState | null = syntax ? initialSyntaxState() : null;
+    let token = BOS_ID, ended = false, cutShort = false;
+    while (chosen.length < maxLength) {
       const res = await this.next(zproj, token, h);
-      h = res.h;
-      const allowed = ReferenceDecoder.allowedIds(syntax, state, V);
+      const { ids: allowed, deadEnd } = ReferenceDecoder.allowedIds(syntax, state, V);
       const temp = o.temperature ?? 1;
-      const id = o.rng && temp > 0 ? sample(res.logp, allowed, temp, o.rng) : allowed.reduce((best, i) => (res.logp[i] > res.logp[best] ? i : best));
-      logProb += res.logp[id];
+      let id = o.rng && temp > 0 ? sample(res.logp, allowed, temp, o.rng) : allowed.reduce((best, i) => (res.logp[i] > res.logp[best] ? i : best));
+      let choice: Choice = { state, logp: res.logp, h: res.h, id, given: new Set() };
+      if (backtracking && budget > 0 && (deadEnd || res.logp[id] < Math.log(BACKTRACK.forced))) {
+        // the latest of the last WINDOW choices with another allowed token of ALT or more, not given up there before
+        for (let k = chosen.length - 1; k >= Math.max(0, chosen.length - BACKTRACK.window); k--) {
+          const c = chosen[k];
+          const others = ReferenceDecoder.allowedIds(syntax, c.state, V).ids.filter((i) => i !== c.id && !c.given.has(i) && c.logp[i] >= Math.log(BACKTRACK.alternative));
+          if (others.length === 0) continue;
+          c.given.add(c.id);
+          c.id = id = others.reduce((best, i) => (c.logp[i] > c.logp[best] ? i : best));
+          chosen.length = k;
+          choice = c;
+          budget--;
+          backtracks++;
+          break;
+        }
+      }
+      chosen.push(choice);
       if (id === EOS_ID) {
         ended = true;
         // the mask ended it where the model gave <eos> little (not when it allowed nothing and fell back to all)
-        cutShort = allowed.length < V && Math.exp(res.logp[id]) < CUT_SHORT_SHARE;
+        cutShort = syntax !== null && allowed.length < V && Math.exp(choice.logp[id]) < CUT_SHORT_SHARE;
         break;
       }
-      ids.push(id);
-      if (syntax) state = syntax.next(state!, id) ?? state;
+      state = syntax ? (syntax.next(choice.state!, id) ?? choice.state) : null;
+      h = choice.h;
       token = id;
     }
-    return { smiles: this.rt.vocabulary.decode(ids), ids, logProb, ended, ...(cutShort ? { cutShort: true as const } : {}) };
+    const ids = chosen.filter((c) => c.id !== EOS_ID).map((c) => c.id);
+    const logProb = chosen.reduce((sum, c) => sum + c.logp[c.id], 0);
+    return { smiles: this.rt.vocabulary.decode(ids), ids, logProb, ended, ...(cutShort ? { cutShort: true as const } : {}), ...(backtracks ? { backtracks } : {}) };
   }
 
   async greedy(z: Float32Array, rows: number, o: ReferenceOptions = {}): Promise<Decoded[]> {
@@ -141,7 +162,7 @@ export class ReferenceDecoder {
       for (const b of beams.filter((x) => !x.done)) {
         const res = await this.next(zproj, b.ids.length ? b.ids[b.ids.length - 1] : BOS_ID, b.h);
         const state = syntax ? stateOf(b) : null;
-        for (const id of ReferenceDecoder.allowedIds(syntax, state, V)) {
+        for (const id of ReferenceDecoder.allowedIds(syntax, state, V).ids) {
           const logProb = b.logProb + res.logp[id];
           if (id === EOS_ID) cands.push({ ids: b.ids, logProb, done: true, ended: true, parent: null, h: res.h });
           else cands.push({ ids: [...b.ids, id], logProb, done: t === maxLength - 1, ended: false, parent: state, h: res.h });

@@ -534,9 +534,18 @@ export class SmilesSyntax {
    * decide: a decode always has a way on.
    */
   allowed(s: SyntaxState, into = new Uint8Array(this.tokens.length)): Uint8Array {
-    if (this.fill(s, into, true)) return into;
-    this.fill(s, into, false);
+    this.mask(s, into);
     return into;
+  }
+
+  /**
+   * allowed()'s mask written into `into`; false when the Kekulé check left nothing and the mask is syntax and
+   * valences alone (the decode is at a dead end: a constrained greedy decode backtracks from there).
+   */
+  mask(s: SyntaxState, into: Uint8Array): boolean {
+    if (this.fill(s, into, true)) return true;
+    this.fill(s, into, false);
+    return false;
   }
 
   /** allowed()'s mask, strict or not; whether any token is allowed. */

@@ -24,7 +24,7 @@ export const strategyOption = (fallback: (typeof DECODE_STRATEGIES)[number] = 'g
 
 /** --masked: greedy and sample decodes under the syntax and valence mask (valid-first always is). */
 export const maskedOption = () =>
-  new Option('--masked', 'greedy and sample: mask tokens that would break the SMILES syntax or an atom valence, or leave an aromatic ring that cannot be kekulized (valid-first always does)').default(false);
+  new Option('--masked', 'greedy and sample: mask tokens that would break the SMILES syntax or an atom valence, or leave an aromatic ring that cannot be kekulized; greedy goes back a few tokens where the mask leaves only tokens the model all but rules out (valid-first always masks)').default(false);
 
 export function wholeNumber(value: string): number {
   const n = Number(value);
