@@ -128,7 +128,7 @@ describe('constrained greedy going back, against the reference, on 120 prior dra
   const rows = 120;
   const prior = () => Float32Array.from(new Rng(11).normals(rows * rt.latent));
 
-  it('batched and one row at a time; some rows go back, and more end valid-looking than without', async () => {
+  it('batched and one row at a time; some rows go back, none more than its budget', async () => {
     const zp = prior(), L = rt.latent;
     const want = await ref.greedy(zp, rows, { constrained: true });
     expect(differences(await greedyDecode(rt, zp, rows, { constrained: true }), want)).toEqual([]);
@@ -138,6 +138,14 @@ describe('constrained greedy going back, against the reference, on 120 prior dra
     const back = want.filter((d) => d.backtracks);
     expect(back.length).toBeGreaterThan(0.05 * rows);
     expect(back.every((d) => d.backtracks! <= 10)).toBe(true);
+  }, 300_000);
+
+  it('constrained beam search, width 3, on 40 of them: beams the mask ended are marked cut short, as the reference marks them', async () => {
+    const zp = prior().subarray(0, 40 * rt.latent);
+    const got = await beamDecode(rt, zp, 40, { width: 3, constrained: true });
+    const want = await ref.beam(zp, 40, { width: 3, constrained: true });
+    expect(got.flatMap((g, r) => differences(g, want[r]).map((d) => `row ${r}, beam ${d}`))).toEqual([]);
+    expect(got.flat().some((d) => d.cutShort)).toBe(true);
   }, 300_000);
 
   it('valid-first, batched and one row at a time (its greedy try goes back as greedy does)', async () => {

@@ -328,6 +328,8 @@ interface Beam {
   state: SyntaxState | null;
   /** Row of the step's output holding this beam's state (while alive). */
   h: Float32Array;
+  /** ended by the mask where the model gave <eos> under CUT_SHORT_SHARE (as greedy's cutShort) */
+  cutShort?: true;
 }
 
 /** Beam search: per row, up to `width` decodes sorted by log-probability (best first). */
@@ -367,7 +369,7 @@ export async function beamDecode(rt: VaeRuntime, z: Float32Array, rows: number, 
       const h = res.h.slice(j * H, (j + 1) * H);
       for (const id of top) {
         const score = b.logProb + plain[id];
-        if (id === EOS_ID) cands[r].push({ ids: b.ids, logProb: score, done: true, ended: true, state: null, h });
+        if (id === EOS_ID) cands[r].push({ ids: b.ids, logProb: score, done: true, ended: true, state: null, h, ...(m && Math.exp(plain[id]) < CUT_SHORT_SHARE ? { cutShort: true as const } : {}) });
         else {
           const last = t === maxLength - 1;
           cands[r].push({ ids: [...b.ids, id], logProb: score, done: last, ended: false, state: syntax ? syntax.next(b.state!, id) : null, h });
@@ -376,7 +378,7 @@ export async function beamDecode(rt: VaeRuntime, z: Float32Array, rows: number, 
     });
     beams = cands.map((c) => c.sort((a, b) => b.logProb - a.logProb).slice(0, k));
   }
-  return beams.map((bs) => bs.map((b) => ({ smiles: rt.vocabulary.decode(b.ids), ids: b.ids, logProb: b.logProb, ended: b.ended })));
+  return beams.map((bs) => bs.map((b) => ({ smiles: rt.vocabulary.decode(b.ids), ids: b.ids, logProb: b.logProb, ended: b.ended, ...(b.cutShort ? { cutShort: b.cutShort } : {}) })));
 }
 
 export interface ValidFirstOptions extends DecodeOptions {

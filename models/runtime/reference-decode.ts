@@ -154,7 +154,7 @@ export class ReferenceDecoder {
     const syntax = o.constrained ? this.syntax(maxLength) : null;
     const { h, zproj } = await this.start(z);
     // parent: the syntax state the beam's last token was added to (its own state is worked out once it survives)
-    type B = { ids: number[]; logProb: number; done: boolean; ended: boolean; parent: SyntaxState | null; h: Float32Array };
+    type B = { ids: number[]; logProb: number; done: boolean; ended: boolean; parent: SyntaxState | null; h: Float32Array; cutShort?: true };
     const stateOf = (b: B) => (syntax && b.ids.length > 0 ? syntax.next(b.parent!, b.ids[b.ids.length - 1]) : initialSyntaxState());
     let beams: B[] = [{ ids: [], logProb: 0, done: false, ended: false, parent: null, h }];
     for (let t = 0; t < maxLength && beams.some((b) => !b.done); t++) {
@@ -162,15 +162,18 @@ export class ReferenceDecoder {
       for (const b of beams.filter((x) => !x.done)) {
         const res = await this.next(zproj, b.ids.length ? b.ids[b.ids.length - 1] : BOS_ID, b.h);
         const state = syntax ? stateOf(b) : null;
-        for (const id of ReferenceDecoder.allowedIds(syntax, state, V).ids) {
+        const allowed = ReferenceDecoder.allowedIds(syntax, state, V).ids;
+        for (const id of allowed) {
           const logProb = b.logProb + res.logp[id];
-          if (id === EOS_ID) cands.push({ ids: b.ids, logProb, done: true, ended: true, parent: null, h: res.h });
+          // as greedy: the mask ended it where the model gave <eos> little
+          const cutShort = syntax !== null && allowed.length < V && Math.exp(res.logp[id]) < CUT_SHORT_SHARE;
+          if (id === EOS_ID) cands.push({ ids: b.ids, logProb, done: true, ended: true, parent: null, h: res.h, ...(cutShort ? { cutShort: true as const } : {}) });
           else cands.push({ ids: [...b.ids, id], logProb, done: t === maxLength - 1, ended: false, parent: state, h: res.h });
         }
       }
       beams = cands.sort((a, b) => b.logProb - a.logProb).slice(0, k);
     }
-    return beams.map((b) => ({ smiles: this.rt.vocabulary.decode(b.ids), ids: b.ids, logProb: b.logProb, ended: b.ended }));
+    return beams.map((b) => ({ smiles: this.rt.vocabulary.decode(b.ids), ids: b.ids, logProb: b.logProb, ended: b.ended, ...(b.cutShort ? { cutShort: b.cutShort } : {}) }));
   }
 
   async beam(z: Float32Array, rows: number, o: ReferenceOptions & { width: number }): Promise<Decoded[][]> {
