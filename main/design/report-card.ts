@@ -178,7 +178,7 @@ export const REPORT_CARD_DEFINITIONS = {
   exact: "greedy decode of the encoder's mean has the input's RDKit canonical SMILES (as the app canonicalizes)",
   draws:
     'z ~ N(0, I); greedy: one decode each; greedy, masked: one decode each, tokens that would break the SMILES syntax or a valence or leave an aromatic system that cannot be kekulized masked, ' +
-    'a decode the mask ended where the model gave <eos> under 1 % not valid; valid-first: masked greedy, then masked samples, until RDKit reads one the mask did not end so',
+    'going back up to 16 tokens (at most 10 times) where the mask leaves only tokens under 1 %, a decode the mask ended where the model gave <eos> under 1 % not valid; valid-first: masked greedy, then masked samples, until RDKit reads one the mask did not end so',
   metrics: 'MOSES definitions; Morgan r2 2048 bits (MOSES: 1024); BRICS fragments and scaffolds without stereo marks (MOSES keeps them)',
 };
 
