@@ -146,9 +146,9 @@ interface Frame {
 
 /**
  * Where a forced decode goes back to (BACKTRACK): the latest frame of the last WINDOW with an allowed token, not
- * yet chosen there, of ALT or more; the best such token (the first of equals). Null: none.
+ * yet chosen there, of ALT or more; the best such token (the first of equals) and its log-probability. Null: none.
  */
-function backtrackTarget(frames: Frame[], syntax: SmilesSyntax, mask: Uint8Array, logp: Float64Array): { at: number; id: number } | null {
+function backtrackTarget(frames: Frame[], syntax: SmilesSyntax, mask: Uint8Array, logp: Float64Array): { at: number; id: number; logp: number } | null {
   const V = mask.length, minLogp = Math.log(BACKTRACK.alternative);
   for (let k = frames.length - 1; k >= 0 && k >= frames.length - BACKTRACK.window; k--) {
     const f = frames[k];
@@ -156,7 +156,7 @@ function backtrackTarget(frames: Frame[], syntax: SmilesSyntax, mask: Uint8Array
     logSoftmax(f.logits, 0, V, null, logp);
     let best = -1;
     for (let i = 0; i < V; i++) if (mask[i] && i !== f.chosen && !f.excluded.includes(i) && logp[i] >= minLogp && (best < 0 || logp[i] > logp[best])) best = i;
-    if (best >= 0) return { at: k, id: best };
+    if (best >= 0) return { at: k, id: best, logp: logp[best] };
   }
   return null;
 }
@@ -194,8 +194,8 @@ async function stepLoop(
     if (o.shouldStop?.()) throw new DecodeStopped();
     const res = proposal.step(t, tokens[0]) ?? (await rt.step(zp, tokens, h, n));
     const still: number[] = [], keep: number[] = [], ended: number[] = [];
-    // each running row's next decoder state: its row of res.h, unless it went back (then a frame's)
-    const nextH: Float32Array[] = [];
+    // the next decoder state of a running row that went back (by its place in still): its frame's, not res.h's row
+    const frameH: Float32Array[] = [];
     let wentBack = false;
     active.forEach((r, j) => {
       logSoftmax(res.logits, j * V, V, null, plain);
@@ -206,7 +206,7 @@ async function stepLoop(
       }
       if (m) logSoftmax(res.logits, j * V, V, m, masked);
       let id = pick(m ? masked : plain, r);
-      let logpId = plain[id], hNext = res.h.subarray(j * H, (j + 1) * H);
+      let logpId = plain[id], hBack: Float32Array | null = null;
       const d = out[r], fr = frames[r];
       if (fr) {
         const back = (deadEnd || logpId < logForced) && budget[r] > 0 ? backtrackTarget(fr, syntax!, scratchMask, scratchLogp) : null;
@@ -220,11 +220,10 @@ async function stepLoop(
           d.ids.length = back.at;
           d.logProb = f.logProb;
           states[r] = f.state;
-          logSoftmax(f.logits, 0, V, null, scratchLogp);
-          logpId = scratchLogp[id];
-          hNext = f.h;
+          logpId = back.logp;
+          hBack = f.h;
           wentBack = true;
-        } else fr.push({ state: states[r]!, logits: res.logits.subarray(j * V, (j + 1) * V), h: hNext, logProb: d.logProb, chosen: id, excluded: [] });
+        } else fr.push({ state: states[r]!, logits: res.logits.subarray(j * V, (j + 1) * V), h: res.h.subarray(j * H, (j + 1) * H), logProb: d.logProb, chosen: id, excluded: [] });
       }
       d.logProb += logpId;
       if (id === EOS_ID) {
@@ -234,9 +233,9 @@ async function stepLoop(
         d.ids.push(id);
         if (syntax) states[r] = syntax.next(states[r]!, id) ?? states[r];
         if (d.ids.length < maxLength) {
+          if (hBack) frameH[still.length] = hBack;
           still.push(r);
           keep.push(j);
-          nextH.push(hNext);
           return;
         }
       }
@@ -253,7 +252,7 @@ async function stepLoop(
     if (still.length === n && !wentBack) h = res.h;
     else {
       const hN = new Float32Array(still.length * H);
-      nextH.forEach((x, k) => hN.set(x, k * H));
+      keep.forEach((j, k) => hN.set(frameH[k] ?? res.h.subarray(j * H, (j + 1) * H), k * H));
       h = hN;
     }
     if (still.length !== n) {

@@ -165,10 +165,11 @@ export class ReferenceDecoder {
         const allowed = ReferenceDecoder.allowedIds(syntax, state, V).ids;
         for (const id of allowed) {
           const logProb = b.logProb + res.logp[id];
-          // as greedy: the mask ended it where the model gave <eos> little
-          const cutShort = syntax !== null && allowed.length < V && Math.exp(res.logp[id]) < CUT_SHORT_SHARE;
-          if (id === EOS_ID) cands.push({ ids: b.ids, logProb, done: true, ended: true, parent: null, h: res.h, ...(cutShort ? { cutShort: true as const } : {}) });
-          else cands.push({ ids: [...b.ids, id], logProb, done: t === maxLength - 1, ended: false, parent: state, h: res.h });
+          if (id === EOS_ID) {
+            // as greedy: the mask ended it where the model gave <eos> little
+            const cutShort = syntax !== null && allowed.length < V && Math.exp(res.logp[id]) < CUT_SHORT_SHARE;
+            cands.push({ ids: b.ids, logProb, done: true, ended: true, parent: null, h: res.h, ...(cutShort ? { cutShort: true as const } : {}) });
+          } else cands.push({ ids: [...b.ids, id], logProb, done: t === maxLength - 1, ended: false, parent: state, h: res.h });
         }
       }
       beams = cands.sort((a, b) => b.logProb - a.logProb).slice(0, k);
