@@ -97,6 +97,7 @@ function report(r: TrainModelResult): string[] {
   for (const p of d.problems.slice(0, 5)) lines.push(`  left out ${p.where}: ${p.reason}`);
   if (r.addedTokens.length) lines.push(`vocabulary extended by ${r.addedTokens.length} tokens: ${r.addedTokens.join(' ')}`);
   if (r.replay) lines.push(`replay: ${pct(r.replay.share)} of each epoch from ${path.basename(r.replay.file)}`);
+  else if (r.replayNote) lines.push(`replay: none: ${r.replayNote}`);
   if (r.holdout) {
     const { before, after } = r.holdout;
     lines.push(`held-out exact reconstruction: ${before ? `${pct(before.exact)} before → ` : ''}${pct(after.exact)}${before ? ' after' : ''} (${after.molecules} molecules); validity ${before ? `${pct(before.valid)} → ` : ''}${pct(after.valid)}`);

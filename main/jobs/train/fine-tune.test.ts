@@ -62,6 +62,24 @@ describe('learning rate', () => {
   }, 120_000);
 });
 
+describe('replay data', () => {
+  it('refuses, before any work, a replay file that is not the base model\'s data or is not there, and replays the right one', async () => {
+    await expect(trainModel({ data: tmp.file('base.smi'), out: tmp.file('replay-wrong'), from: tmp.file('base'), size: 'tiny', epochs: 1, holdout: 0, replayData: tmp.file('series.csv') }))
+      .rejects.toThrow(/series\.csv is not the data base was trained on \(base\.smi, sha256 [0-9a-f]{12}…\)/);
+    await expect(trainModel({ data: tmp.file('base.smi'), out: tmp.file('replay-missing'), from: tmp.file('base'), size: 'tiny', epochs: 1, holdout: 0, replayData: tmp.file('gone.smi') }))
+      .rejects.toThrow(/There is no file .*gone\.smi \(the replay data\)/);
+    await expect(trainModel({ data: tmp.file('base.smi'), out: tmp.file('replay-fresh'), size: 'tiny', epochs: 1, holdout: 0, replayData: tmp.file('base.smi') }))
+      .rejects.toThrow(/replay data is for fine-tuning/);
+    for (const d of ['replay-wrong', 'replay-missing', 'replay-fresh']) expect(fs.existsSync(tmp.file(d)) || fs.existsSync(tmp.file(`${d}.run`))).toBe(false);
+    // the base model's own file under another name is taken, and the manifest says so
+    fs.copyFileSync(tmp.file('base.smi'), tmp.file('base-copy.smi'));
+    const r = await trainModel({ data: tmp.file('series.csv'), out: tmp.file('replay-right'), from: tmp.file('base'), size: 'tiny', epochs: 1, holdout: 0, replay: 0.3, replayData: tmp.file('base-copy.smi') });
+    expect(r.replay).toEqual({ file: tmp.file('base-copy.smi'), share: 0.3 });
+    expect(r.replayNote).toBeNull();
+    expect((verifyBundle(tmp.file('replay-right')).manifest as unknown as { base: { replay: { file: string; share: number } } }).base.replay).toMatchObject({ file: 'base-copy.smi', share: 0.3 });
+  }, 120_000);
+});
+
 describe('prepared data', () => {
   it('standardizes, collapses duplicates, says what it left out and where, and holds out the same molecules for the same seed', async () => {
     const src = await moleculesOfFile(tmp.file('series.csv'));

@@ -107,11 +107,12 @@ export interface TrainModelResult {
   holdout: { before: HoldoutFigures | null; after: HoldoutFigures } | null;
   addedTokens: string[];
   replay: { file: string; share: number } | null;
+  /** why a fine-tune ran without replay though replay was asked for (the base model's data not found) */
+  replayNote: string | null;
 }
 
 const sha256File = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
 
-/** The base model's own training data, where its manifest names it and the file there is the same one. */
 /** The schedule: fine-tuning starts gentler and decays faster on a small series; `lr`/`lrMin` override start and floor. */
 export function learningRate(fineTune: boolean, size: ModelSize, trainMolecules: number, lr?: number, lrMin?: number): VaeTrainConfig['lr'] {
   const base = lr ?? (fineTune ? 3e-4 : size === 'tiny' ? 1e-2 : 1e-3);
@@ -121,15 +122,20 @@ export function learningRate(fineTune: boolean, size: ModelSize, trainMolecules:
     : { base, warmup: size === 'tiny' ? 0 : 300, decay: 'exponential', gamma: 0.99996, min };
 }
 
+/** The base model's own training data, where its manifest names it and the file there is the same one. */
 export function findReplayData(base: BundleManifest, explicit?: string): { file: string; note: string | null } | { file: null; note: string } {
   const want = base.training.data.sha256;
-  const config = base.training.config as { data?: unknown } | undefined;
-  const candidates = [explicit, typeof config?.data === 'string' ? config.data : undefined].filter((f): f is string => !!f);
-  for (const f of candidates) {
-    if (!fs.existsSync(f) || !fs.statSync(f).isFile()) continue;
-    if (sha256File(f) === want) return { file: f, note: null };
-    if (f === explicit) return { file: null, note: `${f} is not the data ${base.name} was trained on (sha256 differs)` };
+  // A file the chemist named and that is not the base model's data is refused, never passed over: a fine-tune that
+  // silently ran without replay would forget what the chemist asked it to keep.
+  if (explicit) {
+    if (!fs.existsSync(explicit) || !fs.statSync(explicit).isFile()) throw new Error(`There is no file ${explicit} (the replay data).`);
+    if (sha256File(explicit) !== want)
+      throw new Error(`${explicit} is not the data ${base.name} was trained on (${base.training.data.file}, sha256 ${want.slice(0, 12)}…): give that file as the replay data, or fine-tune without replay (replay 0)`);
+    return { file: explicit, note: null };
   }
+  const config = base.training.config as { data?: unknown } | undefined;
+  const f = typeof config?.data === 'string' ? config.data : undefined;
+  if (f && fs.existsSync(f) && fs.statSync(f).isFile() && sha256File(f) === want) return { file: f, note: null };
   return { file: null, note: `the training data of ${base.name} (${base.training.data.file}) is not on this machine: fine-tuning without replay` };
 }
 
@@ -165,6 +171,9 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult
   await loadRDKit();
   const from = o.from ? path.resolve(o.from) : undefined;
   const baseManifest = from ? verifyBundle(from).manifest : null;
+  if (o.replayData && !baseManifest) throw new Error('replay data is for fine-tuning a model (--from): a fresh model has no earlier data to replay');
+  // checked before any work is done (it is looked up again where training starts: a resumed run may be on another machine)
+  if (baseManifest && (o.replay ?? 0.5) > 0 && o.replayData) findReplayData(baseManifest, o.replayData);
 
   // 1. the data, prepared once per run (a resumed run reads what it prepared)
   let data = o.resume ? readPrepared(runDir) : null;
@@ -228,10 +237,11 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult
   // 4. training
   const size = o.size ?? 'zinc';
   let replay: TrainModelResult['replay'] = null;
+  let replayNote: string | null = null;
   if (from && (o.replay ?? 0.5) > 0) {
     const r = findReplayData(baseManifest!, o.replayData);
     if (r.file) replay = { file: r.file, share: o.replay ?? 0.5 };
-    else progress('training', 0, null, r.note ?? 'fine-tuning without replay');
+    else progress('training', 0, null, (replayNote = r.note ?? 'fine-tuning without replay'));
   }
   // With replay, the checkpoint is chosen on the chemist's validation molecules and as many of the base model's
   // own: the model kept is the one best at both, not the one that learnt the series by forgetting the rest.
@@ -312,6 +322,6 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult
   addBundleFile(out, TRAINING_SET_FILE, index);
   return {
     status: res.status, step: res.step, bestStep: best?.step ?? null, bundle: out, runDir, data, holdout: holdoutMetrics,
-    addedTokens: (run.base?.addedTokens ?? []).map((a) => a.token), replay,
+    addedTokens: (run.base?.addedTokens ?? []).map((a) => a.token), replay, replayNote,
   };
 }
