@@ -91,6 +91,26 @@ describe('molscape model commands', () => {
     }
   });
 
+  it('reconstruct decodes the mean by beam search when asked, with its width, in the same report', async () => {
+    const widths = [1, 3];
+    const reports = [];
+    for (const w of widths) {
+      const r = await molscape('reconstruct', 'in.smi', '--strategy', 'beam', '--beam-width', String(w), '--out', `rec-beam${w}.csv`);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/\d+ of \d+ reconstructed exactly/);
+      reports.push(csv(`rec-beam${w}.csv`));
+    }
+    const greedy = csv('rec.csv');
+    for (const rows of reports) {
+      expect(rows[0]).toEqual(greedy[0]);
+      expect(rows.map((r) => r[1])).toEqual(greedy.map((r) => r[1]));
+      for (const row of rows.slice(1)) if (row[0] !== 'xenon') expect(row[3]).toBe(String(canonicalSmiles(row[1]) === row[2]));
+    }
+    // a beam of one is greedy with RDKit's reading preferred: where greedy's decode is valid, the same decode
+    for (const [g, b] of greedy.slice(1).map((row, i) => [row, reports[0][i + 1]])) if (g[0] !== 'xenon' && !g[4]) expect(b[2]).toBe(g[2]);
+    expect((await molscape('reconstruct', 'in.smi', '--strategy', 'beam', '--beam-width', 'wide', '--out', 'x.csv')).code).not.toBe(0);
+  });
+
   it('doctor lists the unknown token, the duplicate and the line of each', async () => {
     const r = await molscape('doctor', 'in.smi', '--json');
     expect(r.code).toBe(0);

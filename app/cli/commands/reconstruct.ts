@@ -1,5 +1,5 @@
-// molscape reconstruct FILE --out report.csv [--invert]: encode each molecule (as RDKit's canonical SMILES), greedy-decode its
-// mean, and compare canonical SMILES (exact = the same molecule). With --invert, a molecule the mean does not give back
+// molscape reconstruct FILE --out report.csv [--invert]: encode each molecule (as RDKit's canonical SMILES), decode its
+// mean (greedy unless --strategy says otherwise: beam search of the mean finds a more probable decode), and compare canonical SMILES (exact = the same molecule). With --invert, a molecule the mean does not give back
 // is searched for in latent space as a design seed is (main/design/inversion.ts); the `method` column says how it was
 // held (mean, posterior, gradient) or that it was not (then `decoded` is the nearest molecule held). Molecules the
 // model cannot encode are listed with why.
@@ -10,7 +10,7 @@ import { ModelService } from '../../../main/design/model-service.ts';
 import type { DecodeStrategy } from '../../../main/design/model-service.ts';
 import { problemReason, readMoleculeFile } from '../../../main/design/molecule-input.ts';
 import { EXIT_NOTHING, EXIT_OK } from '../exit-codes.ts';
-import { csvField, modelOption, say, strategyOption, writeOutput } from './model-options.ts';
+import { csvField, modelOption, say, strategyOption, wholeNumber, writeOutput } from './model-options.ts';
 
 export function reconstructCommand(setExit: (code: number) => void): Command {
   return new Command('reconstruct')
@@ -18,6 +18,7 @@ export function reconstructCommand(setExit: (code: number) => void): Command {
     .argument('<file>', 'SMILES file (SMILES [name] per line; .gz allowed)')
     .addOption(modelOption())
     .addOption(strategyOption())
+    .option('--beam-width <k>', 'beam width (beam: the most probable of k decodes that RDKit reads, default 5; valid-first: the beam\'s decodes tried after greedy, default none)', wholeNumber)
     .option('--invert', 'search latent space for a point that decodes to each molecule the mean does not give back (columns input, decoded, exact, method)', false)
     .requiredOption('-o, --out <csv>', 'report CSV: name, input, decoded, exact, problem (with --invert: input, decoded, exact, method, similarity, name, problem)')
     .action(async (file: string, o: ReconstructOptions) => setExit(await (o.invert ? runInvert(file, o) : runReconstruct(file, o))));
@@ -27,6 +28,7 @@ interface ReconstructOptions {
   model: string;
   out: string;
   strategy: DecodeStrategy;
+  beamWidth?: number;
   invert: boolean;
 }
 
@@ -70,7 +72,7 @@ async function runReconstruct(file: string, o: ReconstructOptions): Promise<numb
   const model = await ModelService.open(o.model);
   try {
     const { mu, rows, problems } = await model.encodeMolecules(mols.map((m) => m.smiles));
-    const decoded = await model.decode(mu, rows.length, { strategy: o.strategy });
+    const decoded = await model.decode(mu, rows.length, { strategy: o.strategy, beamWidth: o.beamWidth });
     const result = new Map(rows.map((i, r) => [i, decoded[r]]));
     const problemOf = new Map(problems.map((p) => [p.index!, problemReason(p.message)]));
     const lines = ['name,input,decoded,exact,problem'];
