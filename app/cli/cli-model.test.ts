@@ -93,7 +93,7 @@ describe('molscape model commands', () => {
 
   it('reconstruct decodes the mean by beam search when asked, with its width, in the same report', async () => {
     const widths = [1, 3];
-    const reports = [];
+    const reports: string[][][] = [];
     for (const w of widths) {
       const r = await molscape('reconstruct', 'in.smi', '--strategy', 'beam', '--beam-width', String(w), '--out', `rec-beam${w}.csv`);
       expect(r.code).toBe(0);
