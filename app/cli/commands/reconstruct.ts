@@ -1,8 +1,9 @@
 // molscape reconstruct FILE --out report.csv [--invert]: encode each molecule (as RDKit's canonical SMILES), decode its
-// mean (greedy unless --strategy says otherwise: beam search of the mean finds a more probable decode), and compare canonical SMILES (exact = the same molecule). With --invert, a molecule the mean does not give back
-// is searched for in latent space as a design seed is (main/design/inversion.ts); the `method` column says how it was
-// held (mean, posterior, gradient) or that it was not (then `decoded` is the nearest molecule held). Molecules the
-// model cannot encode are listed with why.
+// mean (greedy unless --strategy says otherwise: beam search of the mean finds a more probable decode), and compare
+// canonical SMILES (exact = the same molecule). With --invert, a molecule the mean does not give back is searched
+// for in latent space as a design seed is (main/design/inversion.ts); the `method` column says how it was held (mean,
+// posterior, gradient) or that it was not (then `decoded` is the nearest molecule held). Molecules the model cannot
+// encode are listed with why.
 import { Command } from 'commander';
 import { canonicalSmiles } from '../../../main/design/canonical.ts';
 import { Inverter } from '../../../main/design/inversion.ts';

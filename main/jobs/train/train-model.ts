@@ -123,7 +123,7 @@ export function learningRate(fineTune: boolean, size: ModelSize, trainMolecules:
 }
 
 /** The base model's own training data, where its manifest names it and the file there is the same one. */
-export function findReplayData(base: BundleManifest, explicit?: string): { file: string; note: string | null } | { file: null; note: string } {
+export function findReplayData(base: BundleManifest, explicit?: string): { file: string; note: null } | { file: null; note: string } {
   const want = base.training.data.sha256;
   // A file the chemist named and that is not the base model's data is refused, never passed over: a fine-tune that
   // silently ran without replay would forget what the chemist asked it to keep.
@@ -172,8 +172,8 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult
   const from = o.from ? path.resolve(o.from) : undefined;
   const baseManifest = from ? verifyBundle(from).manifest : null;
   if (o.replayData && !baseManifest) throw new Error('replay data is for fine-tuning a model (--from): a fresh model has no earlier data to replay');
-  // checked before any work is done (it is looked up again where training starts: a resumed run may be on another machine)
-  if (baseManifest && (o.replay ?? 0.5) > 0 && o.replayData) findReplayData(baseManifest, o.replayData);
+  // looked up (and a wrong file refused) before any work is done; used where training starts
+  const replayFound = baseManifest && (o.replay ?? 0.5) > 0 ? findReplayData(baseManifest, o.replayData) : null;
 
   // 1. the data, prepared once per run (a resumed run reads what it prepared)
   let data = o.resume ? readPrepared(runDir) : null;
@@ -238,10 +238,9 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult
   const size = o.size ?? 'zinc';
   let replay: TrainModelResult['replay'] = null;
   let replayNote: string | null = null;
-  if (from && (o.replay ?? 0.5) > 0) {
-    const r = findReplayData(baseManifest!, o.replayData);
-    if (r.file) replay = { file: r.file, share: o.replay ?? 0.5 };
-    else progress('training', 0, null, (replayNote = r.note ?? 'fine-tuning without replay'));
+  if (replayFound) {
+    if (replayFound.file !== null) replay = { file: replayFound.file, share: o.replay ?? 0.5 };
+    else progress('training', 0, null, (replayNote = replayFound.note));
   }
   // With replay, the checkpoint is chosen on the chemist's validation molecules and as many of the base model's
   // own: the model kept is the one best at both, not the one that learnt the series by forgetting the rest.
